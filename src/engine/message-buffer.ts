@@ -1,0 +1,61 @@
+/**
+ * A growable columnar list of timestamped messages between partitions and
+ * the coordinator. Columns are typed arrays so a buffer can later be copied
+ * into shared memory or posted to a worker without per-message objects.
+ */
+export class MessageBuffer {
+  timeUs: Float64Array;
+  entity: Int32Array;
+  kind: Int32Array;
+  a: Float64Array;
+  b: Float64Array;
+  length = 0;
+
+  constructor(capacity = 256) {
+    this.timeUs = new Float64Array(capacity);
+    this.entity = new Int32Array(capacity);
+    this.kind = new Int32Array(capacity);
+    this.a = new Float64Array(capacity);
+    this.b = new Float64Array(capacity);
+  }
+
+  push(timeUs: number, entity: number, kind: number, a: number, b: number): void {
+    if (this.length === this.timeUs.length) this.grow();
+    const i = this.length++;
+    this.timeUs[i] = timeUs;
+    this.entity[i] = entity;
+    this.kind[i] = kind;
+    this.a[i] = a;
+    this.b[i] = b;
+  }
+
+  /** Appends every message of `other`. */
+  append(other: MessageBuffer): void {
+    for (let i = 0; i < other.length; i++) {
+      this.push(other.timeUs[i], other.entity[i], other.kind[i], other.a[i], other.b[i]);
+    }
+  }
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  private grow(): void {
+    const n = this.timeUs.length * 2;
+    const t = new Float64Array(n);
+    t.set(this.timeUs);
+    this.timeUs = t;
+    const e = new Int32Array(n);
+    e.set(this.entity);
+    this.entity = e;
+    const k = new Int32Array(n);
+    k.set(this.kind);
+    this.kind = k;
+    const a = new Float64Array(n);
+    a.set(this.a);
+    this.a = a;
+    const b = new Float64Array(n);
+    b.set(this.b);
+    this.b = b;
+  }
+}

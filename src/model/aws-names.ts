@@ -1,0 +1,194 @@
+/**
+ * AWS's own words, exactly as the Lambda API and the seed documents spell
+ * them. Numeric codes index typed arrays on the hot path; the name tables
+ * turn them back into AWS's strings at the edges (report, trace, docs).
+ */
+
+export const State = { Pending: 0, Active: 1, Inactive: 2, Failed: 3 } as const;
+export type StateCode = (typeof State)[keyof typeof State];
+export const STATE_NAMES = ["Pending", "Active", "Inactive", "Failed"] as const;
+export type StateName = (typeof STATE_NAMES)[number];
+
+export const LastUpdateStatus = { None: 0, InProgress: 1, Successful: 2, Failed: 3 } as const;
+export type LastUpdateStatusCode = (typeof LastUpdateStatus)[keyof typeof LastUpdateStatus];
+/** "None" stands for a function that was never updated; AWS omits the field then. */
+export const LAST_UPDATE_STATUS_NAMES = ["None", "InProgress", "Successful", "Failed"] as const;
+export type LastUpdateStatusName = (typeof LAST_UPDATE_STATUS_NAMES)[number];
+
+/** StateReasonCode / LastUpdateStatusReasonCode values the model produces. */
+export const ReasonCode = {
+  None: 0,
+  Idle: 1,
+  Creating: 2,
+  Restoring: 3,
+  EniLimitExceeded: 4,
+  InsufficientRolePermissions: 5,
+  InvalidConfiguration: 6,
+  InternalError: 7,
+  SubnetOutOfIPAddresses: 8,
+  InvalidSubnet: 9,
+  InvalidSecurityGroup: 10,
+  /** R5: a stuck Pending operation cancelled by an update or PublishVersion. */
+  Cancelled: 11,
+} as const;
+export type ReasonCodeValue = (typeof ReasonCode)[keyof typeof ReasonCode];
+export const REASON_CODE_NAMES = [
+  "",
+  "Idle",
+  "Creating",
+  "Restoring",
+  "EniLimitExceeded",
+  "InsufficientRolePermissions",
+  "InvalidConfiguration",
+  "InternalError",
+  "SubnetOutOfIPAddresses",
+  "InvalidSubnet",
+  "InvalidSecurityGroup",
+  "Cancelled",
+] as const;
+export type ReasonCodeName = Exclude<(typeof REASON_CODE_NAMES)[number], "">;
+
+/** Failure causes a scenario can inject (R3, R9, R12). */
+export const FAILURE_REASON_NAMES = [
+  "SubnetOutOfIPAddresses",
+  "EniLimitExceeded",
+  "InsufficientRolePermissions",
+  "InvalidSubnet",
+  "InvalidSecurityGroup",
+  "InternalError",
+] as const satisfies readonly ReasonCodeName[];
+export type FailureReasonName = (typeof FAILURE_REASON_NAMES)[number];
+
+export function reasonCodeOf(name: ReasonCodeName): ReasonCodeValue {
+  return REASON_CODE_NAMES.indexOf(name) as ReasonCodeValue;
+}
+
+/** StateReason text for the reason codes that have a fixed message. */
+export const STATE_REASON_TEXT: Readonly<Record<number, string>> = {
+  [ReasonCode.Creating]: "The function is being created.",
+  [ReasonCode.Restoring]: "The function is being restored.",
+  [ReasonCode.Idle]: "The function is idle.",
+  [ReasonCode.EniLimitExceeded]:
+    "The function could not be provisioned because the limit of network interfaces for the VPC was reached.",
+  [ReasonCode.InsufficientRolePermissions]:
+    "The function's execution role does not exist or is missing permissions to manage network interfaces.",
+  [ReasonCode.SubnetOutOfIPAddresses]: "All IP addresses in a subnet of the function are in use.",
+  [ReasonCode.InvalidSubnet]: "A subnet of the function does not exist or is invalid.",
+  [ReasonCode.InvalidSecurityGroup]: "A security group of the function does not exist or is invalid.",
+  [ReasonCode.InternalError]: "An internal error occurred while provisioning the function.",
+  [ReasonCode.Cancelled]: "The pending operation was cancelled by a later update.",
+};
+
+/** The API operations the model serves. */
+export const Operation = {
+  CreateFunction: 0,
+  Invoke: 1,
+  GetFunction: 2,
+  GetFunctionConfiguration: 3,
+  UpdateFunctionCode: 4,
+  UpdateFunctionConfiguration: 5,
+  PublishVersion: 6,
+  DeleteFunction: 7,
+} as const;
+export type OperationCode = (typeof Operation)[keyof typeof Operation];
+export const OPERATION_NAMES = [
+  "CreateFunction",
+  "Invoke",
+  "GetFunction",
+  "GetFunctionConfiguration",
+  "UpdateFunctionCode",
+  "UpdateFunctionConfiguration",
+  "PublishVersion",
+  "DeleteFunction",
+] as const;
+export type OperationName = (typeof OPERATION_NAMES)[number];
+
+/** Outcome of an API call: success or one of AWS's error codes. */
+export const ApiError = {
+  None: 0,
+  ResourceConflictException: 1,
+  ResourceNotReadyException: 2,
+  ResourceNotFoundException: 3,
+  TooManyRequestsException: 4,
+  /** Not an AWS error: the invocation ran and the function returned an error (HTTP 200, X-Amz-Function-Error). */
+  FunctionError: 5,
+  /** Not an AWS error: the invocation ran past the function's timeout ("Task timed out"). */
+  Timeout: 6,
+} as const;
+export type ApiErrorCode = (typeof ApiError)[keyof typeof ApiError];
+export const API_ERROR_NAMES = [
+  "",
+  "ResourceConflictException",
+  "ResourceNotReadyException",
+  "ResourceNotFoundException",
+  "TooManyRequestsException",
+  "FunctionError",
+  "Timeout",
+] as const;
+
+/** HTTP status of each error, as the Lambda API returns it. */
+export const API_ERROR_HTTP_STATUS: Readonly<Record<number, number>> = {
+  [ApiError.None]: 200,
+  [ApiError.ResourceConflictException]: 409,
+  [ApiError.ResourceNotReadyException]: 502,
+  [ApiError.ResourceNotFoundException]: 404,
+  [ApiError.TooManyRequestsException]: 429,
+  [ApiError.FunctionError]: 200,
+  [ApiError.Timeout]: 200,
+};
+
+/** TooManyRequestsException Reason values, the Lambda API's ThrottleReason enum. */
+export const THROTTLE_REASON_NAMES = [
+  "ConcurrentInvocationLimitExceeded",
+  "FunctionInvocationRateLimitExceeded",
+  "ReservedFunctionConcurrentInvocationLimitExceeded",
+  "ReservedFunctionInvocationRateLimitExceeded",
+  "CallerRateLimitExceeded",
+  "ConcurrentSnapshotCreateLimitExceeded",
+] as const;
+export type ThrottleReasonName = (typeof THROTTLE_REASON_NAMES)[number];
+
+/**
+ * Why the simulator throttled an invocation. The API's Reason enum has no
+ * value of its own for the scaling rate (D3), so causes are finer than
+ * Reasons; each cause maps to the Reason the caller sees.
+ */
+export const ThrottleCause = {
+  AccountConcurrency: 0,
+  ReservedConcurrency: 1,
+  ScalingRate: 2,
+  AccountRequestRate: 3,
+  ReservedRequestRate: 4,
+} as const;
+export type ThrottleCauseCode = (typeof ThrottleCause)[keyof typeof ThrottleCause];
+export const THROTTLE_CAUSE_NAMES = [
+  "accountConcurrency",
+  "reservedConcurrency",
+  "scalingRate",
+  "accountRequestRate",
+  "reservedRequestRate",
+] as const;
+export const THROTTLE_CAUSE_REASON: readonly ThrottleReasonName[] = [
+  "ConcurrentInvocationLimitExceeded",
+  "ReservedFunctionConcurrentInvocationLimitExceeded",
+  "ConcurrentInvocationLimitExceeded",
+  "FunctionInvocationRateLimitExceeded",
+  "ReservedFunctionInvocationRateLimitExceeded",
+];
+
+export function functionArn(name: string, accountId = "123456789012", region = "us-east-1"): string {
+  return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+}
+
+/** Error messages, in the words of the seeds and the Lambda API. */
+export const Messages = {
+  pendingConflict: (stateName: StateName) =>
+    `The operation cannot be performed at this time. The function is currently in the following state: ${stateName}`,
+  updateInProgress: (arn: string) =>
+    `The operation cannot be performed at this time. An update is in progress for resource: ${arn}`,
+  alreadyExists: (name: string) => `Function already exist: ${name}`,
+  notFound: (arn: string) => `Function not found: ${arn}`,
+  notReady: "The function is currently not ready to be invoked. It is being restored.",
+  rateExceeded: "Rate exceeded",
+  concurrencyExceeded: "Rate Exceeded.",
+} as const;

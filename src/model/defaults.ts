@@ -1,0 +1,96 @@
+/**
+ * Every timing and limit of the model, with its source. A scenario can
+ * override any of them under `model:`; the README prints this table.
+ */
+import type { Distribution } from "./plan.js";
+
+const S = 1_000_000;
+const MS = 1_000;
+const MIN = 60 * S;
+
+export interface ModelDefaults {
+  /** Time from a client's control-plane call to the service acting on it; also the answer's latency. */
+  apiLatencyUs: number;
+  /** Invoke frontend latency: from request to the start of the handler (or the throttle answer). */
+  invokeLatencyUs: number;
+  /** Pending -> Active without VPC (R2). */
+  provisioningDuration: Distribution;
+  /** Attaching a function to an existing, ready Hyperplane ENI (R2). */
+  eniAttachDuration: Distribution;
+  /** Creating a new Hyperplane ENI (R2). */
+  eniCreateDuration: Distribution;
+  /** From the last claim on an ENI going away to its deletion (R11). */
+  eniDeletionDelay: Distribution;
+  /** UpdateFunctionCode / configuration without network change, Zip without VPC (R10). */
+  updateDuration: Distribution;
+  /** The same for container-image or VPC functions (R10). */
+  updateDurationVpcOrImage: Distribution;
+  /** PublishVersion: new version Pending -> Active (R17). */
+  publishDuration: Distribution;
+  /** A function Pending longer than this can be unblocked by an update (R5). */
+  stuckPendingUs: number;
+  /** Idle time after which a function becomes Inactive (R11). */
+  inactiveAfterUs: number;
+  /** After a restore failure with these causes, no new attempt for this long (R13). */
+  restoreRetryDelayUs: number;
+  /** An idle execution environment is reclaimed after this (D2). */
+  keepAliveUs: number;
+  /** New execution environments per function per scaling window (D3). */
+  scalingEnvironments: number;
+  scalingWindowUs: number;
+  /** Requests per second per unit of concurrency (D1). */
+  requestsPerSecPerConcurrency: number;
+  /** Init duration by runtime family when the template gives none (D2). */
+  initDurationByRuntime: Record<string, Distribution>;
+}
+
+const lognormal = (medianUs: number, p99Us: number): Distribution => ({ kind: "lognormal", medianUs, p99Us });
+
+export const MODEL_DEFAULTS: ModelDefaults = {
+  apiLatencyUs: 50 * MS,
+  invokeLatencyUs: 20 * MS,
+  provisioningDuration: lognormal(300 * MS, 2 * S),
+  eniAttachDuration: lognormal(2 * S, 8 * S),
+  eniCreateDuration: { kind: "uniform", minUs: 60 * S, maxUs: 90 * S },
+  eniDeletionDelay: { kind: "uniform", minUs: 0, maxUs: 20 * MIN },
+  updateDuration: lognormal(1 * S, 3 * S),
+  updateDurationVpcOrImage: lognormal(25 * S, 60 * S),
+  publishDuration: lognormal(1 * S, 5 * S),
+  stuckPendingUs: 6 * MIN,
+  inactiveAfterUs: 14 * 24 * 60 * MIN,
+  restoreRetryDelayUs: 5 * MIN,
+  keepAliveUs: 10 * MIN,
+  scalingEnvironments: 1000,
+  scalingWindowUs: 10 * S,
+  requestsPerSecPerConcurrency: 10,
+  initDurationByRuntime: {
+    nodejs: lognormal(250 * MS, 800 * MS),
+    python: lognormal(300 * MS, 900 * MS),
+    java: lognormal(1800 * MS, 5 * S),
+    dotnet: lognormal(1500 * MS, 4 * S),
+    go: lognormal(150 * MS, 500 * MS),
+    provided: lognormal(150 * MS, 500 * MS),
+    ruby: lognormal(350 * MS, 1 * S),
+  },
+};
+
+/** Where each default comes from; the README's model-defaults table is generated from this. */
+export const DEFAULT_SOURCES: Record<keyof ModelDefaults, string> = {
+  apiLatencyUs: "typical control-plane API round trip in one region (published measurements: tens of ms)",
+  invokeLatencyUs: "typical Invoke overhead for a warm function (published measurements: 10-30 ms)",
+  provisioningDuration: 'seed functions-states: without VPC "this process is very fast"',
+  eniAttachDuration: "seed blog: Hyperplane ENIs are shared, so a function reusing one is ready in seconds",
+  eniCreateDuration: 'seed blog: creating the ENIs "can take 60 to 90 seconds"',
+  eniDeletionDelay: "AWS VPC docs: unused Hyperplane ENIs are deleted, which can take up to 20 minutes",
+  updateDuration: "issue R10: a code-only update is about 1 s without VPC",
+  updateDurationVpcOrImage: "issue R10: about 25 s for container or VPC functions",
+  publishDuration: "issue R17: a new version is Pending until ready",
+  stuckPendingUs: "seed troubleshooting: stuck in Pending for more than six minutes",
+  inactiveAfterUs: 'seed blog: idle for "several weeks"; issue R11 default 14 days',
+  restoreRetryDelayUs: "seed functions-states: Lambda waits at least 5 minutes",
+  keepAliveUs: "published measurements of idle environment lifetime (5-15 minutes); issue D2 default 10 min",
+  scalingEnvironments: "AWS scaling docs: 1,000 execution environments every 10 seconds per function",
+  scalingWindowUs: "AWS scaling docs: 1,000 execution environments every 10 seconds per function",
+  requestsPerSecPerConcurrency: "AWS: each execution environment serves up to 10 requests per second",
+  initDurationByRuntime: "published cold-start measurements per runtime (medians of a few hundred ms; JVM/.NET longer)",
+};

@@ -1,0 +1,221 @@
+/**
+ * A compiled scenario: plain data, all names resolved to indices, all
+ * durations in integer microseconds, every default filled in. The scenario
+ * compiler produces it; the model runs it. Being plain data it can be posted
+ * to worker threads unchanged.
+ */
+import type { FailureReasonName, OperationName } from "./aws-names.js";
+import type { ModelDefaults } from "./defaults.js";
+
+/** A distribution of durations, in microseconds. */
+export type Distribution =
+  | { kind: "constant"; valueUs: number }
+  | { kind: "uniform"; minUs: number; maxUs: number }
+  | { kind: "exponential"; meanUs: number }
+  /** Lognormal given by its median and 99th percentile. */
+  | { kind: "lognormal"; medianUs: number; p99Us: number }
+  /** Percentile table: ascending p (0-100) with the value at each; linear in between. */
+  | { kind: "empirical"; points: { p: number; valueUs: number }[] };
+
+export interface PlanAccount {
+  /** Account concurrency limit (AWS default 1,000). */
+  concurrencyLimit: number;
+  /** Concurrency that reservations can never take (AWS: 100). */
+  unreservedMinimum: number;
+  /** Shared token bucket of all control-plane operations (R15). */
+  controlPlaneRatePerSec: number;
+  controlPlaneBurst: number;
+  /** GetFunction's own bucket (R15). */
+  getFunctionRatePerSec: number;
+  getFunctionBurst: number;
+}
+
+export interface PlanVpc {
+  id: string;
+  /** Network interfaces per VPC quota (R19). */
+  eniQuota: number;
+  /** Part of the quota other services already use. */
+  enisUsedByOthers: number;
+}
+
+export interface PlanSubnet {
+  id: string;
+  /** Index into Plan.vpcs. */
+  vpc: number;
+  /** Usable IP addresses (CIDR size less AWS's 5 reserved, or given). */
+  capacityIps: number;
+  /** Addresses already used by other resources at the start. */
+  usedByOthersIps: number;
+  /** Source text, for the report. */
+  cidr: string | null;
+}
+
+/** A distinct VPC configuration: one Hyperplane ENI per (subnet, security-group set). */
+export interface PlanVpcConfig {
+  vpc: number;
+  /** Indices into Plan.subnets. */
+  subnets: number[];
+  /** Security group ids, sorted. */
+  securityGroups: string[];
+  /** One ENI key per subnet, index into Plan.eniKeys. */
+  eniKeys: number[];
+}
+
+/** An (subnet, security-group set) combination: the unit of ENI sharing. */
+export interface PlanEniKey {
+  subnet: number;
+  /** Security group ids joined by ",". */
+  securityGroups: string;
+}
+
+export type PackageType = "Zip" | "Image";
+
+export interface PlanTemplate {
+  name: string;
+  runtime: string;
+  memoryMb: number;
+  packageType: PackageType;
+  /** Index into Plan.vpcConfigs, or -1 for no VPC. */
+  vpcConfig: number;
+  /** Reserved concurrency, or -1 when none is set. */
+  reservedConcurrency: number;
+  /** Init duration of a cold start. */
+  initDuration: Distribution;
+  /** Handler run time of one invocation. */
+  duration: Distribution;
+  /** Probability that an invocation ends in a function error (D4). */
+  errorRate: number;
+  timeoutUs: number;
+  /** Functions of this template exist (Active) when the run starts. */
+  existing: boolean;
+}
+
+export interface PlanFunctions {
+  /** Function names, by function index. */
+  names: string[];
+  /** Template index of each function. */
+  template: Int32Array;
+}
+
+export type WaiterName =
+  | "FunctionActive"
+  | "FunctionActiveV2"
+  | "FunctionUpdated"
+  | "FunctionUpdatedV2"
+  | "PublishedVersionActive";
+
+export interface PlanRetryPolicy {
+  /** Total attempts including the first (SDK standard mode: 3). */
+  maxAttempts: number;
+  /** Backoff base for retryable errors other than throttling. */
+  baseDelayUs: number;
+  /** Backoff base for throttling errors. */
+  throttleBaseDelayUs: number;
+  maxBackoffUs: number;
+}
+
+export interface PlanClient {
+  name: string;
+  /** Waiter run after each mutating call, or null to fire and forget. */
+  waiter: WaiterName | null;
+  retry: PlanRetryPolicy;
+}
+
+/** Fields an UpdateFunctionConfiguration can change; absent ones stay. */
+export interface PlanConfigChange {
+  /** New VPC configuration index, -1 to detach from the VPC, undefined to keep. */
+  vpcConfig?: number;
+  memoryMb?: number;
+  timeoutUs?: number;
+}
+
+export type ControlOperation = Exclude<OperationName, "Invoke" | "GetFunction" | "GetFunctionConfiguration">;
+
+/** A workload action applied to many functions at a rate (creates, updates, deletes). */
+export interface PlanStep {
+  atUs: number;
+  operation: ControlOperation | "Invoke";
+  /** Function indices in the order the action reaches them. */
+  targets: Int32Array;
+  /** Targets reached per second; 0 reaches all at atUs. */
+  ratePerSec: number;
+  client: number;
+  config?: PlanConfigChange;
+  /** Further calls the same client makes on each target after this one (and its waiter) succeed. */
+  then: ControlOperation[] | ("Invoke" | ControlOperation)[];
+}
+
+/** Arrival rate over time: piecewise linear between points, constant after the last. */
+export interface RateProfile {
+  points: { atUs: number; ratePerSec: number }[];
+}
+
+export interface PlanInvokeStream {
+  startUs: number;
+  endUs: number;
+  targets: Int32Array;
+  /** Total arrival rate of the stream, shared among targets by popularity. */
+  rate: RateProfile;
+  /** poisson: exponential gaps; constant: evenly spaced per function. */
+  process: "poisson" | "constant";
+  popularity: { kind: "uniform" } | { kind: "zipf"; exponent: number };
+  client: number;
+}
+
+export type PlanFault =
+  /** Creates that start in [fromUs, untilUs) never finish provisioning (R5). */
+  | { kind: "createHang"; fromUs: number; untilUs: number; probability: number; targets: Int32Array | null }
+  /** ENI creations in the subnets fail with `code` (R3, R9, R12). */
+  | {
+      kind: "eniCreationFailure";
+      fromUs: number;
+      untilUs: number;
+      probability: number;
+      subnets: number[] | null;
+      code: FailureReasonName;
+    }
+  /** Other resources take every free IP of the subnets during the window. */
+  | { kind: "subnetExhausted"; fromUs: number; untilUs: number; subnets: number[] }
+  /** The functions' execution role loses its permissions during the window. */
+  | { kind: "rolePermissions"; fromUs: number; untilUs: number; targets: Int32Array | null }
+  /** Provisioning of creates/updates/restores fails with `code` with a probability. */
+  | {
+      kind: "provisioningFailure";
+      fromUs: number;
+      untilUs: number;
+      probability: number;
+      targets: Int32Array | null;
+      code: FailureReasonName;
+    };
+
+/** One explicit API call, replayed exactly. */
+export interface PlanCall {
+  atUs: number;
+  operation: OperationName;
+  function: number;
+  client: number;
+  config?: PlanConfigChange;
+}
+
+export interface Plan {
+  name: string;
+  /** The question the scenario answers (its header comment or `description`). */
+  description: string;
+  /** Source file, for messages. */
+  file: string | null;
+  seed: number;
+  untilUs: number;
+  defaults: ModelDefaults;
+  account: PlanAccount;
+  vpcs: PlanVpc[];
+  subnets: PlanSubnet[];
+  vpcConfigs: PlanVpcConfig[];
+  eniKeys: PlanEniKey[];
+  templates: PlanTemplate[];
+  functions: PlanFunctions;
+  clients: PlanClient[];
+  steps: PlanStep[];
+  invokeStreams: PlanInvokeStream[];
+  faults: PlanFault[];
+  calls: PlanCall[];
+}
