@@ -1,4 +1,3 @@
-import type { EventEmitter } from "eventemitter3";
 import { Coordinator } from "./coordinator.js";
 import { InvariantError } from "./invariant-error.js";
 import { MessageBuffer } from "./message-buffer.js";
@@ -13,12 +12,14 @@ export interface KernelOptions {
   sampleIntervalUs: number;
   /** Called at each sample point once every event before it has run. */
   onSample?: (timeUs: number) => void;
+  /** Called every few hundred thousand events; absent, nothing is computed for it. */
+  onProgress?: (p: Progress) => void;
 }
 
-/** Events the kernel tells the outside world about; none is emitted per simulation event. */
-export interface KernelEvents {
-  progress: (p: { simTimeUs: number; untilUs: number; events: number }) => void;
-  sample: (timeUs: number) => void;
+export interface Progress {
+  simTimeUs: number;
+  untilUs: number;
+  events: number;
 }
 
 export interface KernelStats {
@@ -44,11 +45,7 @@ export class Kernel {
   private order = new Int32Array(1024);
   stopped = false;
 
-  constructor(
-    partitionCount: number,
-    partitionOfEntity: Int32Array,
-    private readonly emitter?: EventEmitter<KernelEvents>,
-  ) {
+  constructor(partitionCount: number, partitionOfEntity: Int32Array) {
     this.partitions = [];
     for (let p = 0; p < partitionCount; p++) this.partitions.push(new Partition(p));
     this.coordinator = new Coordinator(
@@ -71,13 +68,12 @@ export class Kernel {
     let windows = 0;
     let messages = 0;
     let lastProgressEvents = 0;
-    const wantsProgress = this.emitter !== undefined && this.emitter.listenerCount("progress") > 0;
+    const onProgress = opts.onProgress;
 
     while (!this.stopped) {
       // Sample points are taken at window boundaries, once all earlier events ran.
       while (nextSampleUs <= startUs && nextSampleUs <= untilUs) {
         opts.onSample?.(nextSampleUs);
-        this.emitter?.emit("sample", nextSampleUs);
         nextSampleUs += sampleIntervalUs;
       }
       if (startUs >= lastUs) break;
@@ -92,11 +88,11 @@ export class Kernel {
       messages += this.decide(endUs);
       windows++;
 
-      if (wantsProgress) {
+      if (onProgress !== undefined) {
         const events = this.eventsProcessed();
         if (events - lastProgressEvents >= 200_000 || windows % 4096 === 0) {
           lastProgressEvents = events;
-          this.emitter!.emit("progress", { simTimeUs: endUs, untilUs, events });
+          onProgress({ simTimeUs: endUs, untilUs, events });
         }
       }
 
@@ -112,7 +108,6 @@ export class Kernel {
     // Sample points after the last event still see the (now quiet) state.
     while (!this.stopped && nextSampleUs <= untilUs) {
       opts.onSample?.(nextSampleUs);
-      this.emitter?.emit("sample", nextSampleUs);
       nextSampleUs += sampleIntervalUs;
     }
     const endUs = this.stopped ? Math.min(startUs, untilUs) : untilUs;

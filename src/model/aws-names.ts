@@ -28,8 +28,6 @@ export const ReasonCode = {
   SubnetOutOfIPAddresses: 8,
   InvalidSubnet: 9,
   InvalidSecurityGroup: 10,
-  /** R5: a stuck Pending operation cancelled by an update or PublishVersion. */
-  Cancelled: 11,
 } as const;
 export type ReasonCodeValue = (typeof ReasonCode)[keyof typeof ReasonCode];
 export const REASON_CODE_NAMES = [
@@ -44,7 +42,6 @@ export const REASON_CODE_NAMES = [
   "SubnetOutOfIPAddresses",
   "InvalidSubnet",
   "InvalidSecurityGroup",
-  "Cancelled",
 ] as const;
 export type ReasonCodeName = Exclude<(typeof REASON_CODE_NAMES)[number], "">;
 
@@ -76,7 +73,6 @@ export const STATE_REASON_TEXT: Readonly<Record<number, string>> = {
   [ReasonCode.InvalidSubnet]: "A subnet of the function does not exist or is invalid.",
   [ReasonCode.InvalidSecurityGroup]: "A security group of the function does not exist or is invalid.",
   [ReasonCode.InternalError]: "An internal error occurred while provisioning the function.",
-  [ReasonCode.Cancelled]: "The pending operation was cancelled by a later update.",
 };
 
 /** The API operations the model serves. */

@@ -1,0 +1,964 @@
+/**
+ * The function actors of one logical partition, and the clients that drive
+ * them. Per-function state lives in typed arrays indexed by the function's
+ * local index; every lifecycle change goes through the transition table.
+ */
+import type { Partition, PartitionHandler } from "../engine/partition.js";
+import { RandomStreams } from "../engine/random-streams.js";
+import {
+  API_ERROR_HTTP_STATUS,
+  API_ERROR_NAMES,
+  ApiError,
+  LAST_UPDATE_STATUS_NAMES,
+  LastUpdateStatus,
+  type LastUpdateStatusCode,
+  Operation,
+  type OperationCode,
+  REASON_CODE_NAMES,
+  ReasonCode,
+  type ReasonCodeValue,
+  reasonCodeOf,
+  STATE_NAMES,
+  ThrottleCause,
+} from "./aws-names.js";
+import { ClientTasks } from "./client-tasks.js";
+import { sampleUs } from "./distributions.js";
+import { isInProgress, PHASE_STATE, reportedLastUpdateStatus, stateNameOf } from "./function-view.js";
+import {
+  type Guard,
+  lookupRule,
+  PHASE_COUNT,
+  Phase,
+  type PhaseCode,
+  type Rule,
+  TRIGGER_NAMES,
+  Trigger,
+  type TriggerCode,
+} from "./lifecycle-table.js";
+import { ERROR_COUNT, Hist, Observations, WaiterOutcome } from "./observations.js";
+import type { Plan, PlanConfigChange, PlanFault, PlanTemplate } from "./plan.js";
+import { Ev, Msg } from "./protocol.js";
+import { TokenBuckets } from "./token-buckets.js";
+import { judge, Verdict, type WaiterSpec, waiterAfter } from "./waiters.js";
+
+/** A record for the trace of a watched function. */
+export interface TraceRecord {
+  timeUs: number;
+  function: string;
+  /** An API operation, or a service event such as ProvisioningSucceeded. */
+  operation: string;
+  /** "OK" or the error code. */
+  outcome: string;
+  stateBefore: string;
+  stateAfter: string;
+  lastUpdateStatus: string;
+  stateReasonCode: string;
+  revision: number;
+}
+
+export type Tracer = (r: TraceRecord) => void;
+
+const CONFIG_SHIFT = 1_048_576; // ENI result packing: a = epoch * CONFIG_SHIFT + vpc config
+const CTX_SHIFT = 65_536 * 16; // invocation end packing: b = ctx * CTX_SHIFT + revision * 16 + outcome * 2 + cold
+const NO_CONFIG = -1;
+
+const BLOCKING_RESTORE_CODES: ReadonlySet<number> = new Set([
+  ReasonCode.InsufficientRolePermissions,
+  ReasonCode.SubnetOutOfIPAddresses,
+]);
+
+export class FleetPartition implements PartitionHandler {
+  readonly obs = new Observations();
+  /** Global function index of each local function. */
+  readonly globalId: Int32Array;
+  readonly count: number;
+
+  // Per-function lifecycle state, by local index.
+  readonly phase: Uint8Array;
+  readonly settledLus: Uint8Array;
+  readonly stateReason: Uint8Array;
+  readonly lusReason: Uint8Array;
+  private readonly epoch: Int32Array;
+  private readonly pendingSinceUs: Float64Array;
+  private readonly updateStartUs: Float64Array;
+  readonly lastInvokeUs: Float64Array;
+  private readonly idleCheckAtUs: Float64Array;
+  private readonly restoreBlockedUntilUs: Float64Array;
+  readonly liveRevision: Int32Array;
+  private readonly nextRevision: Int32Array;
+  readonly vpcConfig: Int32Array;
+  private readonly pendingVpcConfig: Int32Array;
+  private readonly pendingMemoryMb: Int32Array;
+  private readonly pendingTimeoutUs: Float64Array;
+  readonly memoryMb: Int32Array;
+  readonly timeoutUs: Float64Array;
+  /** VPC configuration whose ENIs the function holds a claim on, or -1. */
+  readonly claimedConfig: Int32Array;
+  readonly busyEnvironments: Int32Array;
+  /** Idle environments' idle-since times, most recent last; null when none. */
+  private readonly idleEnvironments: (number[] | null)[];
+  readonly versions: Int32Array;
+  /** Latest published version: 0 Pending, 1 Active. */
+  private readonly latestVersionActive: Uint8Array;
+  readonly stateCount = new Float64Array(STATE_NAMES.length);
+  readonly lusCount = new Float64Array(LAST_UPDATE_STATUS_NAMES.length);
+  /** Invocations accepted into the model but without an outcome yet. */
+  openInvocations = 0;
+  /** Transitions the table does not allow (must stay empty). */
+  readonly badTransitions: string[] = [];
+
+  private readonly scaling: TokenBuckets;
+  private readonly serviceRng: RandomStreams;
+  private readonly arrivalRng: RandomStreams;
+  private readonly clientRng: RandomStreams;
+  private readonly tasks = new ClientTasks();
+  private readonly templateOf: Int32Array;
+  private readonly traced: Uint8Array | null;
+
+  /** Per step: this partition's targets (local index) and their positions in the step's order. */
+  private readonly stepFns: Int32Array[] = [];
+  private readonly stepPos: Int32Array[] = [];
+  /** Per invoke stream: each local function's peak arrival rate (per µs), 0 when not a target. */
+  private readonly streamPeakPerUs: Float64Array[] = [];
+  private readonly streamMaxRate: number[] = [];
+
+  private readonly calls: { fn: number; index: number }[] = [];
+
+  // Guard context for lookupRule, set before each lookup (no closure per call).
+  private guardFn = 0;
+  private readonly guardHolds = (g: Guard): boolean => {
+    const f = this.guardFn;
+    const now = this.p.nowUs;
+    if (g === "pendingTooLong") return now - this.pendingSinceUs[f] > this.plan.defaults.stuckPendingUs;
+    return now < this.restoreBlockedUntilUs[f];
+  };
+
+  constructor(
+    private readonly p: Partition,
+    private readonly plan: Plan,
+    globalIds: Int32Array,
+    /** Local index of every global function (valid for this partition's functions). */
+    private readonly localOf: Int32Array,
+    private readonly tracer: Tracer | null,
+    traced: Uint8Array | null,
+  ) {
+    const n = globalIds.length;
+    this.globalId = globalIds;
+    this.count = n;
+    this.phase = new Uint8Array(n);
+    this.settledLus = new Uint8Array(n);
+    this.stateReason = new Uint8Array(n);
+    this.lusReason = new Uint8Array(n);
+    this.epoch = new Int32Array(n);
+    this.pendingSinceUs = new Float64Array(n);
+    this.updateStartUs = new Float64Array(n);
+    this.lastInvokeUs = new Float64Array(n);
+    this.idleCheckAtUs = new Float64Array(n).fill(-1);
+    this.restoreBlockedUntilUs = new Float64Array(n);
+    this.liveRevision = new Int32Array(n);
+    this.nextRevision = new Int32Array(n);
+    this.vpcConfig = new Int32Array(n);
+    this.pendingVpcConfig = new Int32Array(n);
+    this.pendingMemoryMb = new Int32Array(n);
+    this.pendingTimeoutUs = new Float64Array(n);
+    this.memoryMb = new Int32Array(n);
+    this.timeoutUs = new Float64Array(n);
+    this.claimedConfig = new Int32Array(n).fill(NO_CONFIG);
+    this.busyEnvironments = new Int32Array(n);
+    this.idleEnvironments = new Array(n).fill(null);
+    this.versions = new Int32Array(n);
+    this.latestVersionActive = new Uint8Array(n);
+    this.templateOf = new Int32Array(n);
+    this.scaling = new TokenBuckets(n);
+    this.traced = traced === null ? null : new Uint8Array(n);
+
+    const names = plan.functions.names;
+    const localNames = Array.from(globalIds, (g) => names[g]);
+    this.serviceRng = new RandomStreams(plan.seed, localNames.map((s) => `svc:${s}`));
+    this.arrivalRng = new RandomStreams(plan.seed, localNames.map((s) => `arr:${s}`));
+    this.clientRng = new RandomStreams(plan.seed, localNames.map((s) => `cli:${s}`));
+
+    const d = plan.defaults;
+    for (let f = 0; f < n; f++) {
+      const g = globalIds[f];
+      const t = plan.functions.template[g];
+      this.templateOf[f] = t;
+      const tpl = plan.templates[t];
+      this.resetConfig(f, tpl);
+      this.scaling.set(f, (d.scalingEnvironments * 1e6) / d.scalingWindowUs, d.scalingEnvironments);
+      if (traced !== null && this.traced !== null) this.traced[f] = traced[g];
+      if (tpl.existing) {
+        this.phase[f] = Phase.Active;
+        this.liveRevision[f] = 1;
+        this.nextRevision[f] = 1;
+        this.claimedConfig[f] = tpl.vpcConfig;
+        this.stateCount[PHASE_STATE[Phase.Active]]++;
+        this.lusCount[LastUpdateStatus.None]++;
+      }
+    }
+  }
+
+  /** Schedules the workload: step cursors, first arrivals, explicit calls, idle checks. */
+  start(): void {
+    const plan = this.plan;
+    const localOf = this.localOf;
+    for (let s = 0; s < plan.steps.length; s++) {
+      const step = plan.steps[s];
+      const fns: number[] = [];
+      const pos: number[] = [];
+      for (let k = 0; k < step.targets.length; k++) {
+        const g = step.targets[k];
+        if (this.owns(g)) {
+          fns.push(localOf[g]);
+          pos.push(k);
+        }
+      }
+      this.stepFns.push(Int32Array.from(fns));
+      this.stepPos.push(Int32Array.from(pos));
+      if (fns.length > 0) this.p.at(this.stepTimeUs(s, 0), Ev.StepCursor, s, 0, 0);
+    }
+    for (let s = 0; s < plan.invokeStreams.length; s++) {
+      const st = plan.invokeStreams[s];
+      let maxRate = 0;
+      for (const pt of st.rate.points) if (pt.ratePerSec > maxRate) maxRate = pt.ratePerSec;
+      this.streamMaxRate.push(maxRate);
+      const peak = new Float64Array(this.count);
+      this.streamPeakPerUs.push(peak);
+      const weights = popularityWeights(st.targets.length, st.popularity);
+      for (let k = 0; k < st.targets.length; k++) {
+        const g = st.targets[k];
+        if (!this.owns(g)) continue;
+        const f = localOf[g];
+        peak[f] = (maxRate * weights[k]) / 1e6;
+        if (peak[f] > 0) this.scheduleArrival(f, s, st.startUs, true);
+      }
+    }
+    for (let c = 0; c < plan.calls.length; c++) {
+      const call = plan.calls[c];
+      if (this.owns(call.function)) {
+        const f = localOf[call.function];
+        this.calls.push({ fn: f, index: c });
+        this.p.at(call.atUs, Ev.ExplicitCall, f, c, 0);
+      }
+    }
+    for (let f = 0; f < this.count; f++) if (this.phase[f] === Phase.Active) this.armIdleCheck(f);
+  }
+
+  private owns(g: number): boolean {
+    const f = this.localOf[g];
+    return f >= 0 && f < this.count && this.globalId[f] === g;
+  }
+
+  onEvent(kind: number, target: number, a: number, b: number): void {
+    // Deliveries from the coordinator name functions by global index.
+    if (kind >= Ev.ApiApply) target = this.localOf[target];
+    switch (kind) {
+      case Ev.Arrival:
+        this.onArrival(target, a);
+        return;
+      case Ev.InvocationAdmitted:
+        this.startInvocation(target, a, b);
+        return;
+      case Ev.InvocationEnd:
+        this.endInvocation(target, a, b);
+        return;
+      case Ev.InvocationThrottled: {
+        const cause = b % 8;
+        this.obs.throttles[cause]++;
+        this.invocationOutcome(target, (b - cause) / 8, ApiError.TooManyRequestsException, a);
+        return;
+      }
+      case Ev.StepCursor:
+        this.onStepCursor(target, a);
+        return;
+      case Ev.Task:
+        this.issue(target);
+        return;
+      case Ev.ApiApply:
+        this.onApiApply(target, a as OperationCode, b);
+        return;
+      case Ev.ApiThrottled:
+        this.obs.api[a * ERROR_COUNT + ApiError.TooManyRequestsException]++;
+        this.trace(target, a, ApiError.TooManyRequestsException, this.phase[target] as PhaseCode);
+        this.taskAnswer(b, ApiError.TooManyRequestsException);
+        return;
+      case Ev.EniResult: {
+        const config = a % CONFIG_SHIFT;
+        this.settle(target, (a - config) / CONFIG_SHIFT, b, config);
+        return;
+      }
+      case Ev.LocalProvisionDone:
+        this.settle(target, a, b, NO_CONFIG);
+        return;
+      case Ev.VersionReady:
+        if (this.versions[target] === a) this.latestVersionActive[target] = 1;
+        return;
+      case Ev.IdleCheck:
+        this.onIdleCheck(target);
+        return;
+      case Ev.ExplicitCall: {
+        const call = this.plan.calls[a];
+        const slot = this.tasks.alloc(target, -1, a, Operation[call.operation], call.client, this.p.nowUs);
+        this.issue(slot);
+        return;
+      }
+    }
+  }
+
+  // ---- Workload ---------------------------------------------------------------------------------
+
+  private stepTimeUs(s: number, i: number): number {
+    const step = this.plan.steps[s];
+    if (step.ratePerSec <= 0) return step.atUs;
+    return step.atUs + Math.round((this.stepPos[s][i] * 1e6) / step.ratePerSec);
+  }
+
+  private onStepCursor(s: number, i: number): void {
+    const step = this.plan.steps[s];
+    const fns = this.stepFns[s];
+    const now = this.p.nowUs;
+    // Every target due now starts; the cursor then waits for the next one.
+    while (i < fns.length && this.stepTimeUs(s, i) <= now) {
+      const op = Operation[step.operation];
+      const slot = this.tasks.alloc(fns[i], s, -1, op, step.client, now);
+      this.issue(slot);
+      i++;
+    }
+    if (i < fns.length) this.p.at(this.stepTimeUs(s, i), Ev.StepCursor, s, i, 0);
+  }
+
+  /** Next arrival of stream s at function f after `fromUs` (thinning of a piecewise-linear rate). */
+  private scheduleArrival(f: number, s: number, fromUs: number, first: boolean): void {
+    const st = this.plan.invokeStreams[s];
+    const peak = this.streamPeakPerUs[s][f];
+    if (!(peak > 0)) return;
+    const rng = this.arrivalRng;
+    let t = fromUs;
+    const maxRate = this.streamMaxRate[s];
+    if (st.process === "constant") {
+      // Evenly spaced at the current rate, with a random phase for the first arrival.
+      for (let guard = 0; guard < 1_000_000; guard++) {
+        const rate = rateAt(st.rate.points, t);
+        if (rate <= 0) {
+          const nextUs = nextPositiveRateUs(st.rate.points, t);
+          if (nextUs === null || nextUs >= st.endUs) return;
+          t = nextUs;
+          continue;
+        }
+        const gapUs = maxRate > 0 ? 1 / ((peak * rate) / maxRate) : Number.POSITIVE_INFINITY;
+        t += first ? rng.next(f) * gapUs : gapUs;
+        break;
+      }
+    } else {
+      for (;;) {
+        t += -Math.log(rng.nextOpen(f)) / peak;
+        if (t >= st.endUs) return;
+        if (rng.next(f) * maxRate < rateAt(st.rate.points, t)) break;
+      }
+    }
+    const atUs = Math.round(t);
+    if (atUs >= st.endUs) return;
+    this.p.at(atUs < this.p.nowUs ? this.p.nowUs : atUs, Ev.Arrival, f, s, 0);
+  }
+
+  private onArrival(f: number, s: number): void {
+    const st = this.plan.invokeStreams[s];
+    this.scheduleArrival(f, s, this.p.nowUs, false);
+    this.invoke(f, 0, st.client);
+  }
+
+  // ---- Invocations (D1-D4, R4, R7, R12, R13) -----------------------------------------------------
+
+  /** An Invoke request reaches the function. ctx: 0 for stream traffic, task slot + 1 for a client's call. */
+  private invoke(f: number, ctx: number, _client: number): void {
+    this.obs.invocationRequests++;
+    this.openInvocations++;
+    const before = this.phase[f] as PhaseCode;
+    const rule = this.lookup(f, Trigger.Invoke);
+    if (rule === null) throw new Error(`no rule for Invoke in phase ${before}`);
+    if (rule.effect === "runInvocation") {
+      this.lastInvokeUs[f] = this.p.nowUs;
+      this.p.send(Msg.InvocationAcquire, this.globalId[f], this.p.nowUs, ctx);
+      return;
+    }
+    this.apply(f, rule, Trigger.Invoke, ReasonCode.None, NO_CONFIG);
+    this.invocationOutcome(f, ctx, rule.answer.error, this.p.nowUs);
+  }
+
+  private startInvocation(f: number, arrivalUs: number, ctx: number): void {
+    const now = this.p.nowUs;
+    if (this.phase[f] === Phase.Absent) {
+      this.p.send(Msg.InvocationRelease, this.globalId[f], 0, 0);
+      this.invocationOutcome(f, ctx, ApiError.ResourceNotFoundException, arrivalUs);
+      return;
+    }
+    const tpl = this.plan.templates[this.templateOf[f]];
+    const rng = this.serviceRng;
+    let cold = 0;
+    let initUs = 0;
+    const idle = this.idleEnvironments[f];
+    if (idle !== null && idle.length > 0 && now - idle[idle.length - 1] <= this.plan.defaults.keepAliveUs) {
+      idle.pop();
+    } else {
+      // No warm environment: everything idle longer than the keep-alive is gone (LIFO: the top is newest).
+      if (idle !== null) idle.length = 0;
+      if (!this.scaling.take(f, now)) {
+        this.p.send(Msg.InvocationRelease, this.globalId[f], 0, 0);
+        this.obs.throttles[ThrottleCause.ScalingRate]++;
+        this.invocationOutcome(f, ctx, ApiError.TooManyRequestsException, arrivalUs);
+        return;
+      }
+      cold = 1;
+      initUs = sampleUs(tpl.initDuration, rng, f);
+      this.obs.record(Hist.InitDuration, initUs);
+    }
+    let runUs = sampleUs(tpl.duration, rng, f);
+    let outcome: number = rng.next(f) < tpl.errorRate ? ApiError.FunctionError : ApiError.None;
+    if (runUs > this.timeoutUs[f]) {
+      runUs = this.timeoutUs[f];
+      outcome = ApiError.Timeout;
+    }
+    if (cold) this.obs.coldStarts++;
+    else this.obs.warmStarts++;
+    this.busyEnvironments[f]++;
+    const rev = this.liveRevision[f];
+    this.p.at(now + initUs + runUs, Ev.InvocationEnd, f, arrivalUs, ctx * CTX_SHIFT + rev * 16 + outcome * 2 + cold);
+  }
+
+  private endInvocation(f: number, arrivalUs: number, packed: number): void {
+    const cold = packed % 2;
+    const outcome = ((packed - cold) / 2) % 8;
+    const rev = Math.floor(packed / 16) % 65_536;
+    const ctx = Math.floor(packed / CTX_SHIFT);
+    this.busyEnvironments[f]--;
+    // The environment stays warm only if it still runs the live revision (R8 retires old ones).
+    if (rev === this.liveRevision[f] && this.phase[f] !== Phase.Absent) {
+      let idle = this.idleEnvironments[f];
+      if (idle === null) idle = this.idleEnvironments[f] = [];
+      idle.push(this.p.nowUs);
+    }
+    this.p.send(Msg.InvocationRelease, this.globalId[f], 0, 0);
+    const byRev = this.obs.invocationsByRevision;
+    byRev.set(rev, (byRev.get(rev) ?? 0) + 1);
+    this.obs.record(Hist.InvocationLatency, this.p.nowUs - arrivalUs);
+    this.invocationOutcome(f, ctx, outcome, arrivalUs);
+  }
+
+  private invocationOutcome(f: number, ctx: number, error: number, _arrivalUs: number): void {
+    this.obs.api[Operation.Invoke * ERROR_COUNT + error]++;
+    this.obs.invocationOutcomes++;
+    this.openInvocations--;
+    if (this.traced !== null && this.traced[f] === 1) {
+      const ph = this.phase[f] as PhaseCode;
+      this.trace(f, Operation.Invoke, error, ph);
+    }
+    if (ctx > 0) this.taskAnswer(ctx - 1, error);
+  }
+
+  // ---- Control plane ------------------------------------------------------------------------------
+
+  private onApiApply(f: number, op: OperationCode, slot: number): void {
+    const tasks = this.tasks;
+    if (tasks.polls[slot] >= 0) {
+      this.onPoll(f, op, slot);
+      return;
+    }
+    const error = this.applyOperation(f, op, this.configOfTask(slot));
+    this.taskAnswer(slot, error);
+  }
+
+  /** Applies a control-plane operation that reached the function; returns the caller's answer. */
+  private applyOperation(f: number, op: OperationCode, change: PlanConfigChange | undefined): number {
+    const rule = this.lookup(f, op as TriggerCode);
+    if (rule === null) throw new Error(`no rule for ${op} in phase ${this.phase[f]}`);
+    if (rule.effect === "startUpdate" && op === Operation.UpdateFunctionConfiguration) this.stageConfig(f, change);
+    else if (rule.effect === "startUpdate") this.stageConfig(f, undefined);
+    this.apply(f, rule, op as TriggerCode, ReasonCode.None, NO_CONFIG);
+    this.obs.api[op * ERROR_COUNT + rule.answer.error]++;
+    return rule.answer.error;
+  }
+
+  private stageConfig(f: number, change: PlanConfigChange | undefined): void {
+    this.pendingVpcConfig[f] = change?.vpcConfig !== undefined ? change.vpcConfig : this.vpcConfig[f];
+    this.pendingMemoryMb[f] = change?.memoryMb ?? this.memoryMb[f];
+    this.pendingTimeoutUs[f] = change?.timeoutUs ?? this.timeoutUs[f];
+  }
+
+  private lookup(f: number, trigger: TriggerCode): Rule | null {
+    this.guardFn = f;
+    return lookupRule(this.phase[f] as PhaseCode, trigger, this.guardHolds);
+  }
+
+  /** Takes a rule: checks the transition, runs its effect, traces it. */
+  private apply(f: number, rule: Rule, trigger: TriggerCode, code: ReasonCodeValue, config: number): void {
+    const from = this.phase[f] as PhaseCode;
+    this.runEffect(f, rule, code, config);
+    this.setPhase(f, rule.to);
+    this.obs.transitions[from * PHASE_COUNT + rule.to]++;
+    if (this.traced !== null && this.traced[f] === 1 && trigger !== Trigger.Invoke) {
+      this.trace(f, trigger, rule.answer.error, from);
+    }
+  }
+
+  private setPhase(f: number, to: PhaseCode): void {
+    const from = this.phase[f] as PhaseCode;
+    if (from === to) return;
+    const s0 = PHASE_STATE[from];
+    const s1 = PHASE_STATE[to];
+    if (s0 >= 0) {
+      this.stateCount[s0]--;
+      this.lusCount[reportedLastUpdateStatus(from, this.settledLus[f] as LastUpdateStatusCode)]--;
+    }
+    this.phase[f] = to;
+    if (s1 >= 0) {
+      this.stateCount[s1]++;
+      this.lusCount[reportedLastUpdateStatus(to, this.settledLus[f] as LastUpdateStatusCode)]++;
+    }
+  }
+
+  private setSettledLus(f: number, lus: LastUpdateStatusCode): void {
+    const ph = this.phase[f] as PhaseCode;
+    if (PHASE_STATE[ph] >= 0) {
+      this.lusCount[reportedLastUpdateStatus(ph, this.settledLus[f] as LastUpdateStatusCode)]--;
+      this.lusCount[reportedLastUpdateStatus(ph, lus)]++;
+    }
+    this.settledLus[f] = lus;
+  }
+
+  private runEffect(f: number, rule: Rule, code: ReasonCodeValue, config: number): void {
+    const now = this.p.nowUs;
+    const d = this.plan.defaults;
+    const g = this.globalId[f];
+    switch (rule.effect) {
+      case "none":
+      case "runInvocation":
+        return;
+      case "startCreate": {
+        this.obs.created++;
+        const tpl = this.plan.templates[this.templateOf[f]];
+        this.resetConfig(f, tpl);
+        this.epoch[f]++;
+        this.pendingSinceUs[f] = now;
+        this.stateReason[f] = ReasonCode.Creating;
+        this.lusReason[f] = ReasonCode.Creating;
+        this.settledLus[f] = LastUpdateStatus.None;
+        this.liveRevision[f] = 1;
+        this.nextRevision[f] = 1;
+        this.versions[f] = 0;
+        this.restoreBlockedUntilUs[f] = 0;
+        if (this.faultHits(f, "createHang")) return; // R5: never settles on its own
+        this.provision(f, this.vpcConfig[f], d.provisioningDuration);
+        return;
+      }
+      case "activate":
+        this.obs.record(Hist.PendingCreate, now - this.pendingSinceUs[f]);
+        this.stateReason[f] = ReasonCode.None;
+        this.lusReason[f] = ReasonCode.None;
+        this.setSettledLus(f, LastUpdateStatus.Successful);
+        this.claimedConfig[f] = config;
+        this.lastInvokeUs[f] = now;
+        this.armIdleCheck(f);
+        return;
+      case "fail":
+        this.obs.record(Hist.PendingCreate, now - this.pendingSinceUs[f]);
+        this.stateReason[f] = code;
+        this.lusReason[f] = code;
+        this.setSettledLus(f, LastUpdateStatus.Failed);
+        return;
+      case "cancelPending":
+        // R5: the stuck operation is abandoned; a late answer for it is stale (new epoch).
+        this.epoch[f]++;
+        this.stateReason[f] = ReasonCode.InternalError;
+        this.lusReason[f] = ReasonCode.InternalError;
+        this.setSettledLus(f, LastUpdateStatus.Failed);
+        return;
+      case "startUpdate": {
+        this.epoch[f]++;
+        this.updateStartUs[f] = now;
+        this.lusReason[f] = ReasonCode.Creating;
+        this.nextRevision[f] = this.liveRevision[f] + 1;
+        const tpl = this.plan.templates[this.templateOf[f]];
+        const target = this.pendingVpcConfig[f];
+        const wasInactive = this.phase[f] === Phase.Inactive;
+        const needsEnis = target !== NO_CONFIG && (target !== this.claimedConfig[f] || wasInactive);
+        const slow = tpl.packageType === "Image" || target !== NO_CONFIG;
+        if (needsEnis) this.provision(f, target, slow ? d.updateDurationVpcOrImage : d.updateDuration);
+        else this.provision(f, NO_CONFIG, slow ? d.updateDurationVpcOrImage : d.updateDuration);
+        return;
+      }
+      case "completeUpdate": {
+        this.obs.record(Hist.UpdateInProgress, now - this.updateStartUs[f]);
+        this.liveRevision[f] = this.nextRevision[f];
+        const target = this.pendingVpcConfig[f];
+        const held = this.claimedConfig[f];
+        if (held !== NO_CONFIG && held !== target) this.p.send(Msg.EniRelease, g, held, 0);
+        if (config !== NO_CONFIG) this.claimedConfig[f] = config;
+        else if (target === NO_CONFIG) this.claimedConfig[f] = NO_CONFIG;
+        this.vpcConfig[f] = target;
+        this.memoryMb[f] = this.pendingMemoryMb[f];
+        this.timeoutUs[f] = this.pendingTimeoutUs[f];
+        this.lusReason[f] = ReasonCode.None;
+        this.stateReason[f] = ReasonCode.None;
+        this.setSettledLus(f, LastUpdateStatus.Successful);
+        const idle = this.idleEnvironments[f];
+        if (idle !== null) idle.length = 0; // R8: the next invocations start cold
+        this.lastInvokeUs[f] = now;
+        this.armIdleCheck(f);
+        return;
+      }
+      case "failUpdate":
+        this.obs.record(Hist.UpdateInProgress, now - this.updateStartUs[f]);
+        this.lusReason[f] = code;
+        this.setSettledLus(f, LastUpdateStatus.Failed);
+        return;
+      case "publishVersion": {
+        this.obs.versionsPublished++;
+        const v = ++this.versions[f];
+        this.latestVersionActive[f] = 0;
+        this.p.after(sampleUs(d.publishDuration, this.serviceRng, f), Ev.VersionReady, f, v, 0);
+        return;
+      }
+      case "goInactive": {
+        this.stateReason[f] = ReasonCode.Idle;
+        const held = this.claimedConfig[f];
+        if (held !== NO_CONFIG) this.p.send(Msg.EniRelease, g, held, 0);
+        this.claimedConfig[f] = NO_CONFIG;
+        const idle = this.idleEnvironments[f];
+        if (idle !== null) idle.length = 0;
+        return;
+      }
+      case "startRestore":
+        this.epoch[f]++;
+        this.pendingSinceUs[f] = now;
+        this.stateReason[f] = ReasonCode.Restoring;
+        this.provision(f, this.vpcConfig[f], d.provisioningDuration);
+        return;
+      case "completeRestore":
+        this.obs.record(Hist.PendingRestore, now - this.pendingSinceUs[f]);
+        this.stateReason[f] = ReasonCode.None;
+        this.claimedConfig[f] = config;
+        this.lastInvokeUs[f] = now;
+        this.armIdleCheck(f);
+        return;
+      case "failRestore":
+        this.obs.record(Hist.PendingRestore, now - this.pendingSinceUs[f]);
+        this.stateReason[f] = code;
+        if (BLOCKING_RESTORE_CODES.has(code)) this.restoreBlockedUntilUs[f] = now + d.restoreRetryDelayUs;
+        return;
+      case "delete": {
+        this.obs.deleted++;
+        this.epoch[f]++;
+        const held = this.claimedConfig[f];
+        if (held !== NO_CONFIG) this.p.send(Msg.EniRelease, g, held, 0);
+        this.claimedConfig[f] = NO_CONFIG;
+        this.liveRevision[f] = 0; // in-flight invocations finish, but their environments are not kept
+        const idle = this.idleEnvironments[f];
+        if (idle !== null) idle.length = 0;
+        const s = PHASE_STATE[this.phase[f]];
+        if (s >= 0) this.lusCount[reportedLastUpdateStatus(this.phase[f] as PhaseCode, this.settledLus[f] as LastUpdateStatusCode)]--;
+        if (s >= 0) this.stateCount[s]--;
+        this.phase[f] = Phase.Absent; // counts already adjusted; setPhase sees no change
+        return;
+      }
+    }
+  }
+
+  /**
+   * Starts provisioning toward `config`'s ENIs (through the coordinator) or,
+   * without a VPC, a local timer. Injected faults decide failures here.
+   */
+  private provision(f: number, config: number, localDuration: PlanTemplate["duration"]): void {
+    const epoch = this.epoch[f];
+    const rng = this.serviceRng;
+    const failure = this.injectedFailure(f, config !== NO_CONFIG);
+    if (failure !== ReasonCode.None) {
+      this.p.after(sampleUs(this.plan.defaults.provisioningDuration, rng, f), Ev.LocalProvisionDone, f, epoch, failure);
+      return;
+    }
+    if (config !== NO_CONFIG) {
+      this.p.send(Msg.EniClaim, this.globalId[f], config, epoch);
+      return;
+    }
+    this.p.after(sampleUs(localDuration, rng, f), Ev.LocalProvisionDone, f, epoch, ReasonCode.None);
+  }
+
+  /** An ENI claim or a local provisioning step settled: success or failure of whatever is pending. */
+  private settle(f: number, epoch: number, code: number, config: number): void {
+    if (epoch !== this.epoch[f]) {
+      // Stale: the function moved on (deleted, cancelled). Give back ENIs granted meanwhile.
+      if (code === ReasonCode.None && config !== NO_CONFIG) this.p.send(Msg.EniRelease, this.globalId[f], config, 0);
+      return;
+    }
+    const ph = this.phase[f];
+    const ok = code === ReasonCode.None;
+    let trigger: TriggerCode;
+    if (ph === Phase.PendingCreating) trigger = ok ? Trigger.ProvisioningSucceeded : Trigger.ProvisioningFailed;
+    else if (ph === Phase.PendingRestoring) trigger = ok ? Trigger.RestoreSucceeded : Trigger.RestoreFailed;
+    else if (isInProgress(ph as PhaseCode)) trigger = ok ? Trigger.UpdateSucceeded : Trigger.UpdateFailed;
+    else {
+      if (ok && config !== NO_CONFIG) this.p.send(Msg.EniRelease, this.globalId[f], config, 0);
+      return;
+    }
+    const rule = this.lookup(f, trigger);
+    if (rule === null) {
+      this.badTransitions.push(`${this.plan.functions.names[this.globalId[f]]}: ${trigger} in phase ${ph}`);
+      return;
+    }
+    this.apply(f, rule, trigger, code as ReasonCodeValue, config);
+  }
+
+  private onIdleCheck(f: number): void {
+    this.idleCheckAtUs[f] = -1;
+    const ph = this.phase[f];
+    if (ph !== Phase.Active && ph !== Phase.ActiveUpdating) return;
+    const dueUs = this.lastInvokeUs[f] + this.plan.defaults.inactiveAfterUs;
+    if (ph === Phase.Active && this.p.nowUs >= dueUs && this.busyEnvironments[f] === 0) {
+      const rule = this.lookup(f, Trigger.IdleTimeout);
+      if (rule !== null) this.apply(f, rule, Trigger.IdleTimeout, ReasonCode.Idle, NO_CONFIG);
+      return;
+    }
+    const atUs = Math.max(dueUs, this.p.nowUs + 1);
+    this.idleCheckAtUs[f] = atUs;
+    this.p.at(atUs, Ev.IdleCheck, f, 0, 0);
+  }
+
+  private armIdleCheck(f: number): void {
+    if (this.idleCheckAtUs[f] >= 0) return; // a pending check re-arms itself from lastInvokeUs
+    const atUs = this.lastInvokeUs[f] + this.plan.defaults.inactiveAfterUs;
+    this.idleCheckAtUs[f] = atUs;
+    this.p.at(Math.max(atUs, this.p.nowUs), Ev.IdleCheck, f, 0, 0);
+  }
+
+  private resetConfig(f: number, tpl: PlanTemplate): void {
+    this.vpcConfig[f] = tpl.vpcConfig;
+    this.pendingVpcConfig[f] = tpl.vpcConfig;
+    this.memoryMb[f] = tpl.memoryMb;
+    this.pendingMemoryMb[f] = tpl.memoryMb;
+    this.timeoutUs[f] = tpl.timeoutUs;
+    this.pendingTimeoutUs[f] = tpl.timeoutUs;
+  }
+
+  // ---- Faults ------------------------------------------------------------------------------------
+
+  private faultApplies(fault: PlanFault, f: number): boolean {
+    const now = this.p.nowUs;
+    if (now < fault.fromUs || now >= fault.untilUs) return false;
+    if ("targets" in fault && fault.targets !== null) return containsSorted(fault.targets, this.globalId[f]);
+    return true;
+  }
+
+  private faultHits(f: number, kind: "createHang"): boolean {
+    for (const fault of this.plan.faults) {
+      if (fault.kind !== kind || !this.faultApplies(fault, f)) continue;
+      if (fault.probability >= 1 || this.serviceRng.next(f) < fault.probability) return true;
+    }
+    return false;
+  }
+
+  /** R3/R9/R12 causes injected by faults: the role losing permissions (VPC functions) or a provisioning failure. */
+  private injectedFailure(f: number, vpc: boolean): ReasonCodeValue {
+    for (const fault of this.plan.faults) {
+      if (fault.kind === "rolePermissions" && vpc && this.faultApplies(fault, f)) return ReasonCode.InsufficientRolePermissions;
+      if (fault.kind === "provisioningFailure" && this.faultApplies(fault, f)) {
+        if (fault.probability >= 1 || this.serviceRng.next(f) < fault.probability) return reasonCodeOf(fault.code);
+      }
+    }
+    return ReasonCode.None;
+  }
+
+  // ---- Client tasks (R14, R15 retries) --------------------------------------------------------------
+
+  private configOfTask(slot: number): PlanConfigChange | undefined {
+    const t = this.tasks;
+    if (t.step[slot] >= 0) return this.plan.steps[t.step[slot]].config;
+    return this.plan.calls[t.call[slot]].config;
+  }
+
+  /** The task makes its current call (or, while waiting, its next poll). */
+  private issue(slot: number): void {
+    const t = this.tasks;
+    const f = t.fn[slot];
+    if (t.polls[slot] >= 0) {
+      this.p.send(Msg.ApiRequest, this.globalId[f], t.waiter[slot]!.operation, slot);
+      return;
+    }
+    const op = t.op[slot] as OperationCode;
+    if (op === Operation.Invoke) this.invoke(f, slot + 1, t.client[slot]);
+    else this.p.send(Msg.ApiRequest, this.globalId[f], op, slot);
+  }
+
+  /** The answer to a task's call (or poll). Retries as the SDK's retry policy says, then moves on. */
+  private taskAnswer(slot: number, error: number): void {
+    const t = this.tasks;
+    const client = this.plan.clients[t.client[slot]];
+    const retryable = error === ApiError.TooManyRequestsException || API_ERROR_HTTP_STATUS[error] >= 500;
+    if (retryable && t.attempt[slot] < client.retry.maxAttempts) {
+      const attempt = t.attempt[slot]++;
+      this.obs.clientRetries++;
+      const base = error === ApiError.TooManyRequestsException ? client.retry.throttleBaseDelayUs : client.retry.baseDelayUs;
+      const capUs = Math.min(client.retry.maxBackoffUs, base * 2 ** (attempt - 1));
+      this.p.after(Math.round(this.clientRng.next(t.fn[slot]) * capUs), Ev.Task, slot, 0, 0);
+      return;
+    }
+    t.attempt[slot] = 1;
+    if (retryable) this.obs.clientGaveUp++;
+    if (t.polls[slot] >= 0) {
+      // An error no acceptor matches ends the wait.
+      this.obs.waiters[WaiterOutcome.Failed]++;
+      this.tasks.release(slot);
+      return;
+    }
+    const succeeded = error === ApiError.None || error === ApiError.FunctionError || error === ApiError.Timeout;
+    if (!succeeded) {
+      this.tasks.release(slot);
+      return;
+    }
+    const spec = waiterAfter(t.op[slot] as OperationCode, client.waiter);
+    if (spec !== null) {
+      this.obs.waiters[WaiterOutcome.Started]++;
+      t.waiter[slot] = spec;
+      t.polls[slot] = 0;
+      this.issue(slot);
+      return;
+    }
+    this.advance(slot);
+  }
+
+  private onPoll(f: number, op: OperationCode, slot: number): void {
+    const t = this.tasks;
+    const spec = t.waiter[slot]!;
+    const error = this.applyOperation(f, op, undefined);
+    if (error !== ApiError.None) {
+      this.taskAnswer(slot, error);
+      return;
+    }
+    t.attempt[slot] = 1;
+    const polls = ++t.polls[slot];
+    const verdict = judge(spec, this.observe(f, spec.path));
+    if (verdict === Verdict.Success) {
+      this.obs.waiters[WaiterOutcome.Succeeded]++;
+      if (t.op[slot] === Operation.CreateFunction) this.obs.record(Hist.CreateToActiveClient, this.p.nowUs - t.startUs[slot]);
+      t.polls[slot] = -1;
+      t.waiter[slot] = null;
+      this.advance(slot);
+    } else if (verdict === Verdict.Failure) {
+      this.obs.waiters[WaiterOutcome.Failed]++;
+      t.release(slot);
+    } else if (polls >= spec.maxAttempts) {
+      this.obs.waiters[WaiterOutcome.TimedOut]++;
+      t.release(slot);
+    } else {
+      this.p.after(spec.delayUs, Ev.Task, slot, 0, 0);
+    }
+  }
+
+  /** What a waiter's read observes. */
+  private observe(f: number, path: "State" | "LastUpdateStatus" | "VersionState"): string {
+    const ph = this.phase[f] as PhaseCode;
+    if (path === "State") return ph === Phase.Absent ? "" : stateNameOf(ph);
+    if (path === "LastUpdateStatus") {
+      return LAST_UPDATE_STATUS_NAMES[reportedLastUpdateStatus(ph, this.settledLus[f] as LastUpdateStatusCode)];
+    }
+    if (this.versions[f] === 0) return "";
+    return this.latestVersionActive[f] === 1 ? "Active" : "Pending";
+  }
+
+  /** Moves a task to its next `then` call, or ends it. */
+  private advance(slot: number): void {
+    const t = this.tasks;
+    const step = t.step[slot] >= 0 ? this.plan.steps[t.step[slot]] : null;
+    const next = t.thenPos[slot] + 1;
+    if (step === null || next >= step.then.length) {
+      t.release(slot);
+      return;
+    }
+    t.thenPos[slot] = next;
+    t.op[slot] = Operation[step.then[next]];
+    t.attempt[slot] = 1;
+    t.startUs[slot] = this.p.nowUs;
+    this.issue(slot);
+  }
+
+  // ---- Tracing ---------------------------------------------------------------------------------------
+
+  private trace(f: number, trigger: number, error: number, before: PhaseCode): void {
+    if (this.tracer === null || this.traced === null || this.traced[f] !== 1) return;
+    const after = this.phase[f] as PhaseCode;
+    const reason = PHASE_STATE[after] === -1 ? 0 : this.stateReason[f];
+    this.tracer({
+      timeUs: this.p.nowUs,
+      function: this.plan.functions.names[this.globalId[f]],
+      operation: TRIGGER_LABELS[trigger],
+      outcome: error === 0 ? "OK" : ERROR_LABELS[error],
+      stateBefore: stateNameOf(before),
+      stateAfter: stateNameOf(after),
+      lastUpdateStatus:
+        PHASE_STATE[after] === -1
+          ? ""
+          : LAST_UPDATE_STATUS_NAMES[reportedLastUpdateStatus(after, this.settledLus[f] as LastUpdateStatusCode)],
+      stateReasonCode: REASON_LABELS[reason],
+      revision: this.liveRevision[f],
+    });
+  }
+
+  /** Outstanding client tasks (for the end-of-run report). */
+  get openTasks(): number {
+    return this.tasks.live;
+  }
+}
+
+const TRIGGER_LABELS: readonly string[] = TRIGGER_NAMES;
+const ERROR_LABELS: readonly string[] = API_ERROR_NAMES;
+const REASON_LABELS: readonly string[] = REASON_CODE_NAMES;
+
+function containsSorted(a: Int32Array, x: number): boolean {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = a[mid];
+    if (v === x) return true;
+    if (v < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** Share of a stream's traffic for each target position. */
+export function popularityWeights(n: number, pop: { kind: "uniform" } | { kind: "zipf"; exponent: number }): Float64Array {
+  const w = new Float64Array(n);
+  if (n === 0) return w;
+  if (pop.kind === "uniform") {
+    w.fill(1 / n);
+    return w;
+  }
+  let sum = 0;
+  for (let k = 0; k < n; k++) {
+    w[k] = 1 / (k + 1) ** pop.exponent;
+    sum += w[k];
+  }
+  for (let k = 0; k < n; k++) w[k] /= sum;
+  return w;
+}
+
+/** Rate of a piecewise-linear profile at time t. */
+export function rateAt(points: { atUs: number; ratePerSec: number }[], t: number): number {
+  if (points.length === 0) return 0;
+  if (t <= points[0].atUs) return points[0].ratePerSec;
+  for (let i = 1; i < points.length; i++) {
+    const b = points[i];
+    if (t < b.atUs) {
+      const a = points[i - 1];
+      return a.ratePerSec + ((t - a.atUs) / (b.atUs - a.atUs)) * (b.ratePerSec - a.ratePerSec);
+    }
+  }
+  return points[points.length - 1].ratePerSec;
+}
+
+function nextPositiveRateUs(points: { atUs: number; ratePerSec: number }[], t: number): number | null {
+  for (let i = 0; i < points.length; i++) {
+    if (points[i].atUs > t && points[i].ratePerSec > 0) return points[i].atUs;
+    if (i + 1 < points.length && points[i + 1].atUs > t && points[i + 1].ratePerSec > 0) return Math.max(t + 1, points[i].atUs);
+  }
+  return null;
+}

@@ -1,0 +1,94 @@
+import * as hdr from "hdr-histogram-js";
+import { API_ERROR_NAMES, OPERATION_NAMES, THROTTLE_CAUSE_NAMES } from "./aws-names.js";
+import { PHASE_COUNT } from "./lifecycle-table.js";
+
+/** Duration distributions the run records, all in microseconds. */
+export const Hist = {
+  PendingCreate: 0,
+  PendingRestore: 1,
+  UpdateInProgress: 2,
+  CreateToActiveClient: 3,
+  InvocationLatency: 4,
+  InitDuration: 5,
+} as const;
+export const HIST_NAMES = [
+  "pendingCreate",
+  "pendingRestore",
+  "updateInProgress",
+  "createToActiveClient",
+  "invocationLatency",
+  "initDuration",
+] as const;
+export type HistName = (typeof HIST_NAMES)[number];
+
+export const ERROR_COUNT = API_ERROR_NAMES.length;
+export const OPERATION_COUNT = OPERATION_NAMES.length;
+
+/** Waiter outcomes (R14). */
+export const WaiterOutcome = { Started: 0, Succeeded: 1, Failed: 2, TimedOut: 3 } as const;
+export const WAITER_OUTCOME_NAMES = ["started", "succeeded", "failed", "timedOut"] as const;
+
+export function newHistogram(): hdr.Histogram {
+  return hdr.build({ numberOfSignificantValueDigits: 3, autoResize: true, useWebAssembly: false });
+}
+
+/**
+ * What one partition (or the coordinator) observed. Plain counters in typed
+ * arrays on the hot path; merged across partitions at the end of a run, so
+ * the totals do not depend on how functions were partitioned.
+ */
+export class Observations {
+  /** Requests by (operation, outcome): index op * ERROR_COUNT + ApiError code. */
+  readonly api = new Float64Array(OPERATION_COUNT * ERROR_COUNT);
+  /** Throttled invocations by cause (ThrottleCause). */
+  readonly throttles = new Float64Array(THROTTLE_CAUSE_NAMES.length);
+  /** Control-plane requests refused by the rate buckets, by operation. */
+  readonly apiThrottles = new Float64Array(OPERATION_COUNT);
+  coldStarts = 0;
+  warmStarts = 0;
+  /** Invocation requests seen and outcomes given; the difference is still open. */
+  invocationRequests = 0;
+  invocationOutcomes = 0;
+  /** Client retries after a retryable error (SDK retry policy). */
+  clientRetries = 0;
+  /** Client calls abandoned after their last attempt failed with a retryable error. */
+  clientGaveUp = 0;
+  readonly waiters = new Float64Array(WAITER_OUTCOME_NAMES.length);
+  /** Transitions taken, by (from phase, to phase). */
+  readonly transitions = new Float64Array(PHASE_COUNT * PHASE_COUNT);
+  created = 0;
+  deleted = 0;
+  versionsPublished = 0;
+  /** Invocations by the revision they ran: revision 1 is the code at creation. */
+  readonly invocationsByRevision = new Map<number, number>();
+  readonly histograms: hdr.Histogram[] = HIST_NAMES.map(() => newHistogram());
+
+  record(h: number, valueUs: number): void {
+    this.histograms[h].recordValue(valueUs < 0 ? 0 : valueUs);
+  }
+
+  merge(o: Observations): void {
+    addInto(this.api, o.api);
+    addInto(this.throttles, o.throttles);
+    addInto(this.apiThrottles, o.apiThrottles);
+    addInto(this.waiters, o.waiters);
+    addInto(this.transitions, o.transitions);
+    this.coldStarts += o.coldStarts;
+    this.warmStarts += o.warmStarts;
+    this.invocationRequests += o.invocationRequests;
+    this.invocationOutcomes += o.invocationOutcomes;
+    this.clientRetries += o.clientRetries;
+    this.clientGaveUp += o.clientGaveUp;
+    this.created += o.created;
+    this.deleted += o.deleted;
+    this.versionsPublished += o.versionsPublished;
+    for (const [rev, n] of o.invocationsByRevision) {
+      this.invocationsByRevision.set(rev, (this.invocationsByRevision.get(rev) ?? 0) + n);
+    }
+    for (let i = 0; i < this.histograms.length; i++) this.histograms[i].add(o.histograms[i]);
+  }
+}
+
+function addInto(a: Float64Array, b: Float64Array): void {
+  for (let i = 0; i < a.length; i++) a[i] += b[i];
+}

@@ -1,0 +1,68 @@
+/**
+ * Event and message kinds of the Lambda model. Partition events run inside a
+ * partition; messages go to the coordinator; deliveries come back from it
+ * and run as partition events too. Numeric, so nothing is allocated per event.
+ */
+
+/** Partition-local events. */
+export const Ev = {
+  /** A workload step reaches its next target in this partition. a: position in the partition's list. */
+  StepCursor: 1,
+  /** An invoke stream's next arrival for a function. a: stream index. */
+  Arrival: 2,
+  /** A client task acts: issue its next call, retry, or poll its waiter. a: task slot. */
+  Task: 3,
+  /** Provisioning, an update or a restore finished without the coordinator. a: epoch, b: reason code (0 = ok). */
+  LocalProvisionDone: 4,
+  /** A published version became Active. a: version number. */
+  VersionReady: 5,
+  /** Check whether the function has been idle long enough to go Inactive. */
+  IdleCheck: 6,
+  /** An invocation finishes. a: arrival time, b: packed (see invocation-pack). */
+  InvocationEnd: 7,
+  /** The function's explicit calls list position. a: call index. */
+  ExplicitCall: 8,
+
+  // Deliveries from the coordinator.
+  /** A control-plane request passed the rate limit and reaches the function. a: operation, b: task slot. */
+  ApiApply: 20,
+  /** A control-plane request was refused by the rate limit (429). a: operation, b: task slot. */
+  ApiThrottled: 21,
+  /** An invocation was admitted. a: arrival time, b: context. */
+  InvocationAdmitted: 22,
+  /** An invocation was throttled. a: arrival time, b: context * 8 + cause. */
+  InvocationThrottled: 23,
+  /** The function's ENI claim settled. a: epoch, b: reason code (0 = all ENIs ready). */
+  EniResult: 24,
+} as const;
+
+/** Messages from partitions to the coordinator. */
+export const Msg = {
+  /** a: operation, b: task slot. */
+  ApiRequest: 1,
+  /** a: arrival time, b: context. */
+  InvocationAcquire: 2,
+  /** An admitted invocation ended (or never started): free its concurrency. */
+  InvocationRelease: 3,
+  /** Claim the ENIs of a VPC configuration. a: vpc config, b: epoch. */
+  EniClaim: 4,
+  /** Drop the claim on a VPC configuration's ENIs. a: vpc config. */
+  EniRelease: 5,
+} as const;
+
+/** Coordinator timers. */
+export const Timer = {
+  /** target: ENI key; a: generation. The ENI failed to create: remove it and free its IP. */
+  EniFailed: 1,
+  /** target: ENI key; a: generation. No claim since the deletion delay: delete it. */
+  EniDelete: 2,
+  /** target: fault index. A subnet-exhaustion fault starts. */
+  ExhaustSubnets: 3,
+  /** target: fault index. A subnet-exhaustion fault ends. */
+  RestoreSubnets: 4,
+} as const;
+
+/** Invocation end packing: b = revision * 64 + outcome * 2 + cold. */
+export function packInvocation(revision: number, outcome: number, cold: number): number {
+  return revision * 64 + outcome * 2 + cold;
+}
