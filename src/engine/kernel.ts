@@ -28,6 +28,8 @@ export interface KernelStats {
   events: number;
   windows: number;
   messages: number;
+  /** Mean number of pending events over window boundaries (for the bench's reference loop). */
+  meanPendingEvents: number;
 }
 
 /**
@@ -68,6 +70,7 @@ export class Kernel {
     let windows = 0;
     let messages = 0;
     let lastProgressEvents = 0;
+    let pendingSum = 0;
     const onProgress = opts.onProgress;
 
     while (!this.stopped) {
@@ -87,6 +90,7 @@ export class Kernel {
       }
       messages += this.decide(endUs);
       windows++;
+      for (const p of this.partitions) pendingSum += p.queue.length;
 
       if (onProgress !== undefined) {
         const events = this.eventsProcessed();
@@ -112,7 +116,8 @@ export class Kernel {
     }
     const endUs = this.stopped ? Math.min(startUs, untilUs) : untilUs;
     for (const p of this.partitions) if (p.nowUs < endUs) p.nowUs = endUs;
-    return { endUs, events: this.eventsProcessed(), windows, messages };
+    const meanPendingEvents = windows > 0 ? pendingSum / windows : 0;
+    return { endUs, events: this.eventsProcessed(), windows, messages, meanPendingEvents };
   }
 
   eventsProcessed(): number {
