@@ -1,0 +1,184 @@
+/**
+ * Compiles a validated scenario into a Plan: names resolved to indices,
+ * durations to integer microseconds, defaults filled in, and every check that
+ * spans sections (references, globs, the timeline) reported at its path.
+ */
+import { MODEL_DEFAULTS, type ModelDefaults } from "../model/defaults.js";
+import type { Distribution, Plan, PlanAccount, PlanCall, PlanClient } from "../model/plan.js";
+import { toDistribution } from "./distribution.js";
+import { compileFaults } from "./faults.js";
+import { Fleet } from "./fleet.js";
+import type { Path, PathIssue } from "./issues.js";
+import { Network } from "./network.js";
+import { type DistributionInput, defaultClientInput, modelFileKey, type ScenarioInput } from "./schema.js";
+import { unknownName } from "./suggest.js";
+import { parseRatePerSec, toUs } from "./units.js";
+import { checkStart, compileConfigChange, compileWorkload } from "./workload.js";
+
+export interface CompileOptions {
+  file: string | null;
+  /** The file's leading comment: the description when the file has no `description:`. */
+  headerComment: string;
+  seed?: number;
+  untilUs?: number;
+}
+
+/** What the parts of the compiler share. */
+export interface Scope {
+  readonly fleet: Fleet;
+  readonly network: Network;
+  readonly issues: PathIssue[];
+  /** The file's duration: nothing may start after it. */
+  readonly durationUs: number;
+  /** End of the run: the file's duration unless the caller overrides it. */
+  readonly untilUs: number;
+  client(name: string, path: Path): number;
+}
+
+/** The Plan, and the problems found; the Plan is only usable when there are none. */
+export function compileScenario(
+  input: ScenarioInput,
+  options: CompileOptions,
+): { plan: Plan; issues: PathIssue[] } {
+  const issues: PathIssue[] = [];
+  const defaults = modelDefaults(input.model);
+  const account = compileAccount(input.account);
+  const network = new Network(input.network, issues);
+  const fleet = new Fleet(input.functions, defaults, network, issues);
+  checkReservedConcurrency(input, account, issues);
+  const clients = compileClients(input.clients, issues);
+  const clientNames = clients.map((c) => c.name);
+  const durationUs = toUs(input.duration);
+  const scope: Scope = {
+    fleet,
+    network,
+    issues,
+    durationUs,
+    untilUs: options.untilUs ?? durationUs,
+    client(name, path) {
+      const index = clientNames.indexOf(name);
+      if (index < 0) issues.push({ path, message: unknownName("client", name, clientNames) });
+      return index;
+    },
+  };
+  const { steps, invokeStreams } = compileWorkload(input.workload, scope);
+  const faults = compileFaults(input.faults, scope);
+  const calls = compileCalls(input.events, scope);
+  const plan: Plan = {
+    name: input.name,
+    description: input.description ?? options.headerComment,
+    file: options.file,
+    seed: options.seed ?? input.seed,
+    untilUs: scope.untilUs,
+    defaults,
+    account,
+    vpcs: network.vpcs,
+    subnets: network.subnets,
+    vpcConfigs: network.vpcConfigs,
+    eniKeys: network.eniKeys,
+    templates: fleet.templates,
+    functions: { names: fleet.names, template: fleet.templateOf },
+    clients,
+    steps,
+    invokeStreams,
+    faults,
+    calls,
+  };
+  return { plan, issues };
+}
+
+/** MODEL_DEFAULTS with the file's `model:` overrides; initDurationByRuntime is merged per family. */
+function modelDefaults(model: ScenarioInput["model"]): ModelDefaults {
+  const defaults = structuredClone(MODEL_DEFAULTS);
+  const target = defaults as unknown as Record<string, unknown>;
+  for (const key of Object.keys(MODEL_DEFAULTS) as (keyof ModelDefaults)[]) {
+    const value = model?.[modelFileKey(key)];
+    if (value === undefined) continue;
+    if (key === "initDurationByRuntime") {
+      for (const [family, d] of Object.entries(value as Record<string, DistributionInput | undefined>)) {
+        if (d !== undefined) defaults.initDurationByRuntime[family] = toDistribution(d);
+      }
+    } else if (key.endsWith("Us")) {
+      target[key] = toUs(value as string);
+    } else if (typeof MODEL_DEFAULTS[key] === "number") {
+      target[key] = value;
+    } else {
+      target[key] = toDistribution(value as DistributionInput) satisfies Distribution;
+    }
+  }
+  return defaults;
+}
+
+function compileAccount(a: ScenarioInput["account"]): PlanAccount {
+  const controlPlaneRatePerSec = parseRatePerSec(a.controlPlaneRate);
+  const getFunctionRatePerSec = parseRatePerSec(a.getFunctionRate);
+  return {
+    concurrencyLimit: a.concurrencyLimit,
+    unreservedMinimum: a.unreservedMinimum,
+    controlPlaneRatePerSec,
+    controlPlaneBurst: a.controlPlaneBurst ?? Math.ceil(controlPlaneRatePerSec),
+    getFunctionRatePerSec,
+    getFunctionBurst: a.getFunctionBurst ?? Math.ceil(getFunctionRatePerSec),
+  };
+}
+
+/** AWS keeps `unreservedMinimum` of the account's concurrency out of every reservation. */
+function checkReservedConcurrency(input: ScenarioInput, account: PlanAccount, issues: PathIssue[]): void {
+  const reservable = account.concurrencyLimit - account.unreservedMinimum;
+  let total = 0;
+  for (const [ti, t] of input.functions.entries()) {
+    total += (t.reservedConcurrency ?? 0) * t.count;
+    if (total > reservable) {
+      issues.push({
+        path: ["functions", ti, "reservedConcurrency"],
+        message:
+          `reserved concurrency reaches ${total} here, more than the ${reservable} the account can reserve ` +
+          `(concurrency limit ${account.concurrencyLimit} less the unreserved minimum ${account.unreservedMinimum})`,
+      });
+      return;
+    }
+  }
+}
+
+/** The file's clients; a "default" client (no waiter, standard retries) comes first unless the file defines one. */
+function compileClients(input: ScenarioInput["clients"], issues: PathIssue[]): PlanClient[] {
+  input.forEach((c, i) => {
+    if (input.findIndex((other) => other.name === c.name) !== i) {
+      issues.push({ path: ["clients", i, "name"], message: `client '${c.name}' is defined twice` });
+    }
+  });
+  const defined = input.some((c) => c.name === "default");
+  return (defined ? input : [defaultClientInput(), ...input]).map((c) => ({
+    name: c.name,
+    waiter: c.waiter === "none" ? null : c.waiter,
+    retry: {
+      maxAttempts: c.retry.maxAttempts,
+      baseDelayUs: toUs(c.retry.baseDelay),
+      throttleBaseDelayUs: toUs(c.retry.throttleBaseDelay),
+      maxBackoffUs: toUs(c.retry.maxBackoff),
+    },
+  }));
+}
+
+function compileCalls(input: ScenarioInput["events"], scope: Scope): PlanCall[] {
+  return input.map((e, i) => {
+    const path = ["events", i];
+    const atUs = toUs(e.at);
+    checkStart(atUs, [...path, "at"], "event", scope);
+    const f = scope.fleet.indexOf(e.function);
+    if (f < 0) {
+      scope.issues.push({
+        path: [...path, "function"],
+        message: `unknown function '${e.function}' (${scope.fleet.summary()})`,
+      });
+    }
+    const call: PlanCall = {
+      atUs,
+      operation: e.call,
+      function: f,
+      client: scope.client(e.client, [...path, "client"]),
+    };
+    if (e.config !== undefined) call.config = compileConfigChange(e.config, [...path, "config"], scope);
+    return call;
+  });
+}

@@ -1,0 +1,194 @@
+/**
+ * The fleet: templates expanded into named functions, and the selectors
+ * (globs, lists of globs, { template }) that pick functions out of it.
+ */
+import picomatch from "picomatch";
+import type { ModelDefaults } from "../model/defaults.js";
+import type { PlanTemplate } from "../model/plan.js";
+import { toDistribution } from "./distribution.js";
+import type { Path, PathIssue } from "./issues.js";
+import type { Network } from "./network.js";
+import { runtimeFamily, type SelectorInput, type TemplateInput } from "./schema.js";
+import { unknownName } from "./suggest.js";
+import { toUs } from "./units.js";
+
+/** Lambda's limit on function names. */
+const MAX_NAME_LENGTH = 64;
+const INDEX_PLACEHOLDER = /\{i(?::(\d+))?\}/g;
+
+/** The name of function `i` of a template: {i} is the index, {i:N} the index zero-padded to N digits. */
+export function expandName(pattern: string, i: number): string {
+  return pattern.replace(INDEX_PLACEHOLDER, (_, width?: string) =>
+    String(i).padStart(Number(width ?? 0), "0"),
+  );
+}
+
+export class Fleet {
+  readonly templates: PlanTemplate[] = [];
+  /** Function names, by function index. */
+  readonly names: string[] = [];
+  readonly templateOf: Int32Array;
+  /** First function index of each template; its functions are contiguous. */
+  private readonly firstOf: number[] = [];
+  private readonly countOf: number[] = [];
+  private readonly nameIndex = new Map<string, number>();
+
+  constructor(
+    inputs: TemplateInput[],
+    defaults: ModelDefaults,
+    network: Network,
+    private readonly issues: PathIssue[],
+  ) {
+    inputs.forEach((t, ti) => {
+      const path = ["functions", ti];
+      if (inputs.findIndex((other) => other.template === t.template) !== ti) {
+        this.report([...path, "template"], `template '${t.template}' is defined twice`);
+      }
+      this.templates.push({
+        name: t.template,
+        runtime: t.runtime,
+        memoryMb: t.memory,
+        packageType: t.packageType,
+        vpcConfig: t.vpc === undefined ? -1 : network.vpcConfig(t.vpc, [...path, "vpc"]),
+        reservedConcurrency: t.reservedConcurrency ?? -1,
+        initDuration:
+          t.initDuration === undefined
+            ? defaults.initDurationByRuntime[runtimeFamily(t.runtime)]
+            : toDistribution(t.initDuration),
+        duration: toDistribution(t.duration),
+        errorRate: t.errorRate,
+        timeoutUs: toUs(t.timeout),
+        existing: t.existing,
+      });
+      this.expand(t, path);
+    });
+    this.templateOf = new Int32Array(this.names.length);
+    inputs.forEach((_, ti) => {
+      this.templateOf.fill(ti, this.firstOf[ti], this.firstOf[ti] + this.countOf[ti]);
+    });
+  }
+
+  /** Index of a function by its exact name, or -1. */
+  indexOf(name: string): number {
+    return this.nameIndex.get(name) ?? -1;
+  }
+
+  /** The functions a selector picks, by ascending index; null (and issues) when it picks none. */
+  select(selector: SelectorInput, path: Path): Int32Array | null {
+    const picked = new Uint8Array(this.names.length);
+    if (typeof selector === "object" && !Array.isArray(selector)) {
+      const ti = this.templates.findIndex((t) => t.name === selector.template);
+      if (ti < 0) {
+        const names = this.templates.map((t) => t.name);
+        this.report([...path, "template"], unknownName("template", selector.template, names));
+        return null;
+      }
+      picked.fill(1, this.firstOf[ti], this.firstOf[ti] + this.countOf[ti]);
+    } else {
+      const globs = typeof selector === "string" ? [selector] : selector;
+      const before = this.issues.length;
+      // Globs starting with "!" take functions away from what the others pick (from all, when no other).
+      if (globs.every((g) => g.startsWith("!"))) picked.fill(1);
+      globs.forEach((glob, g) => {
+        const exclude = glob.startsWith("!");
+        const matched = this.mark(picked, exclude ? glob.slice(1) : glob, exclude ? 0 : 1);
+        if (!matched) {
+          this.report(
+            typeof selector === "string" ? path : [...path, g],
+            `no function matches '${glob}' (${this.summary()})`,
+          );
+        }
+      });
+      if (this.issues.length > before) return null;
+    }
+    const targets: number[] = [];
+    for (let f = 0; f < picked.length; f++) if (picked[f] === 1) targets.push(f);
+    if (targets.length === 0) {
+      this.report(path, "selects no function");
+      return null;
+    }
+    return Int32Array.from(targets);
+  }
+
+  /** A short description of the fleet's names, for messages: "functions: api-0 to api-99, db". */
+  summary(): string {
+    if (this.names.length === 0) return "the scenario has no functions";
+    const parts = this.firstOf.map((first, ti) => {
+      const last = first + this.countOf[ti] - 1;
+      return last === first ? this.names[first] : `${this.names[first]} to ${this.names[last]}`;
+    });
+    return `functions: ${parts.join(", ")}`;
+  }
+
+  /** Sets picked[f] = value for the functions matching `glob`; false when there are none. */
+  private mark(picked: Uint8Array, glob: string, value: number): boolean {
+    if (!picomatch.scan(glob).isGlob) {
+      const f = this.nameIndex.get(glob);
+      if (f !== undefined) picked[f] = value;
+      return f !== undefined;
+    }
+    let isMatch: (name: string) => boolean;
+    try {
+      isMatch = picomatch(glob);
+    } catch {
+      return false;
+    }
+    let any = false;
+    for (let f = 0; f < this.names.length; f++) {
+      if (isMatch(this.names[f])) {
+        picked[f] = value;
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  private expand(t: TemplateInput, path: Path): void {
+    const pattern = t.name ?? `${t.template}-{i}`;
+    const patternPath = t.name === undefined ? [...path, "template"] : [...path, "name"];
+    this.firstOf.push(this.names.length);
+    this.countOf.push(t.count);
+    const indexed = t.count === 1 || pattern.search(INDEX_PLACEHOLDER) >= 0;
+    if (!indexed) {
+      this.report(
+        patternPath,
+        `name '${pattern}' has no {i}, so its ${t.count} functions would share one name`,
+      );
+    }
+    const longest = expandName(pattern, t.count - 1);
+    if (longest.length > MAX_NAME_LENGTH) {
+      this.report(patternPath, `function name '${longest}' is longer than ${MAX_NAME_LENGTH} characters`);
+    }
+    let clashes = 0;
+    let firstClash = "";
+    let otherTemplate = -1;
+    for (let i = 0; i < t.count; i++) {
+      const name = expandName(pattern, i);
+      const existing = this.nameIndex.get(name);
+      if (existing === undefined) this.nameIndex.set(name, this.names.length);
+      else if (indexed && clashes++ === 0) {
+        firstClash = name;
+        otherTemplate = this.templateIndexOf(existing);
+      }
+      this.names.push(name);
+    }
+    if (clashes > 0) {
+      const more = clashes > 1 ? ` (and ${clashes - 1} more)` : "";
+      const other = this.templates[otherTemplate].name;
+      this.report(
+        patternPath,
+        `duplicate function name '${firstClash}'${more}: template '${other}' makes it too`,
+      );
+    }
+  }
+
+  private templateIndexOf(f: number): number {
+    let ti = this.firstOf.length - 1;
+    while (this.firstOf[ti] > f) ti--;
+    return ti;
+  }
+
+  private report(path: Path, message: string): void {
+    this.issues.push({ path, message });
+  }
+}

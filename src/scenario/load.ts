@@ -1,0 +1,118 @@
+/**
+ * The scenario compiler's entry points: a file (YAML or JSON) in, a Plan out,
+ * or a ScenarioError listing every problem at its file:line:column.
+ */
+import { readFileSync } from "node:fs";
+import type { Plan } from "../model/plan.js";
+import { compileScenario } from "./compile.js";
+import {
+  formatPath,
+  issuesFromZod,
+  type PathIssue,
+  ScenarioError,
+  type ScenarioIssue,
+  zodErrorMap,
+} from "./issues.js";
+import { type ScenarioInput, scenarioSchema } from "./schema.js";
+import { ScenarioSource } from "./source.js";
+
+export { ScenarioError, type ScenarioIssue } from "./issues.js";
+
+export interface ScenarioOverrides {
+  /** Replaces the file's seed. */
+  seed?: number;
+  /** Replaces the file's duration as the end of the run (steps are still checked against the file's). */
+  untilUs?: number;
+}
+
+export function loadScenarioFile(file: string, overrides?: ScenarioOverrides): Plan {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const reasons: Record<string, string> = {
+      ENOENT: "no such file",
+      EISDIR: "it is a directory",
+      EACCES: "permission denied",
+    };
+    const reason = reasons[(e as NodeJS.ErrnoException).code ?? ""] ?? (e as Error).message;
+    throw new ScenarioError([
+      { file, line: 0, column: 0, path: "", message: `cannot read the scenario: ${reason}` },
+    ]);
+  }
+  return loadScenarioText(text, file, overrides);
+}
+
+export function loadScenarioText(text: string, file: string, overrides?: ScenarioOverrides): Plan {
+  checkOverrides(file, overrides);
+  const { issues, plan } = analyse(text, file, overrides);
+  if (issues.length > 0 || plan === undefined) throw new ScenarioError(issues);
+  return plan;
+}
+
+/** Every problem of a scenario, or [] when it is valid. */
+export function validateScenarioText(text: string, file: string): ScenarioIssue[] {
+  return analyse(text, file).issues;
+}
+
+function analyse(
+  text: string,
+  file: string,
+  overrides?: ScenarioOverrides,
+): { issues: ScenarioIssue[]; plan?: Plan } {
+  const source = new ScenarioSource(text);
+  if (source.syntaxErrors.length > 0) {
+    const issues = source.syntaxErrors.map((e) => ({
+      file,
+      ...source.positionOfOffset(e.offset),
+      path: "",
+      message: e.message,
+    }));
+    return { issues };
+  }
+  if (source.data === null || source.data === undefined) {
+    return {
+      issues: [
+        {
+          file,
+          line: 1,
+          column: 1,
+          path: "",
+          message: "the scenario is empty: it needs at least name and duration",
+        },
+      ],
+    };
+  }
+  const parsed = scenarioSchema.safeParse(source.data, { error: zodErrorMap, reportInput: true });
+  if (!parsed.success) return { issues: positioned(issuesFromZod(parsed.error.issues), source, file) };
+  const input: ScenarioInput = parsed.data;
+  const { plan, issues } = compileScenario(input, {
+    file,
+    headerComment: source.headerComment(),
+    seed: overrides?.seed,
+    untilUs: overrides?.untilUs,
+  });
+  return { issues: positioned(issues, source, file), plan };
+}
+
+/** The issues with their positions, in the order of the text. */
+function positioned(issues: PathIssue[], source: ScenarioSource, file: string): ScenarioIssue[] {
+  return issues
+    .map((i) => ({ file, ...source.positionOf(i), path: formatPath(i.path), message: i.message }))
+    .sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function checkOverrides(file: string, overrides: ScenarioOverrides | undefined): void {
+  const bad: string[] = [];
+  if (overrides?.seed !== undefined && !(Number.isSafeInteger(overrides.seed) && overrides.seed >= 0)) {
+    bad.push(`the seed override must be an integer >= 0, got ${overrides.seed}`);
+  }
+  if (
+    overrides?.untilUs !== undefined &&
+    !(Number.isSafeInteger(overrides.untilUs) && overrides.untilUs > 0)
+  ) {
+    bad.push(`the until override must be a positive whole number of microseconds, got ${overrides.untilUs}`);
+  }
+  if (bad.length > 0)
+    throw new ScenarioError(bad.map((message) => ({ file, line: 0, column: 0, path: "", message })));
+}

@@ -1,0 +1,467 @@
+/**
+ * The scenario file format: the single source of truth for its structure.
+ * Validation messages, the JSON Schema (schema/scenario.schema.json) and the
+ * compiler's input type all come from here. Checks that need more than one
+ * field of one mapping live here too; checks across sections (references,
+ * globs, the timeline) live in the compiler.
+ */
+import { z } from "zod";
+import { FAILURE_REASON_NAMES, OPERATION_NAMES } from "../model/aws-names.js";
+import { DEFAULT_SOURCES, MODEL_DEFAULTS, type ModelDefaults } from "../model/defaults.js";
+import { CONTROL_ACTIONS, THEN_ACTIONS, WAITER_NAMES } from "./actions.js";
+import { formatDistribution } from "./distribution.js";
+import { describeValue } from "./issues.js";
+import { formatDurationUs, toUs } from "./units.js";
+import {
+  type DurationInput,
+  distributionSchema,
+  durationSchema,
+  durationWithin,
+  ifValid,
+  integer,
+  positiveDuration,
+  positiveRate,
+  rateSchema,
+  selectorSchema,
+  strict,
+} from "./values.js";
+
+export type { DistributionInput, SelectorInput } from "./values.js";
+
+// ---- model overrides
+
+/** Runtime families with an init-duration default: the leading letters of a runtime name. */
+export const RUNTIME_FAMILIES = Object.keys(MODEL_DEFAULTS.initDurationByRuntime);
+
+export const runtimeFamily = (runtime: string): string => /^[a-z]*/.exec(runtime)![0];
+
+const INTEGER_MODEL_KEYS: ReadonlySet<string> = new Set(["scalingEnvironments"]);
+
+/** The name a ModelDefaults key has in the file: the *Us ones drop the suffix and take a duration. */
+export const modelFileKey = (key: keyof ModelDefaults): string =>
+  key.endsWith("Us") ? key.slice(0, -2) : key;
+
+function modelField(key: keyof ModelDefaults): z.ZodType {
+  const value = MODEL_DEFAULTS[key];
+  if (key === "initDurationByRuntime") {
+    return strict(Object.fromEntries(RUNTIME_FAMILIES.map((f) => [f, distributionSchema.optional()]))).meta({
+      description: `Init duration by runtime family, merged over the defaults. ${DEFAULT_SOURCES[key]}`,
+    });
+  }
+  let schema: z.ZodType;
+  let shown: string;
+  if (key.endsWith("Us")) {
+    schema = durationSchema;
+    shown = formatDurationUs(value as number);
+  } else if (typeof value === "number") {
+    schema = INTEGER_MODEL_KEYS.has(key) ? integer().min(1) : z.number().positive();
+    shown = String(value);
+  } else {
+    schema = distributionSchema;
+    shown = formatDistribution(value as ModelDefaults["provisioningDuration"]);
+  }
+  return schema.meta({ description: `Default ${shown}: ${DEFAULT_SOURCES[key]}.` });
+}
+
+const modelSchema = strict(
+  Object.fromEntries(
+    (Object.keys(MODEL_DEFAULTS) as (keyof ModelDefaults)[]).map((key) => [
+      modelFileKey(key),
+      modelField(key).optional(),
+    ]),
+  ) as Record<string, z.ZodOptional<z.ZodType>>,
+).meta({ description: "Overrides of the model's timings and limits." });
+
+// ---- account and network
+
+const accountSchema = strict({
+  concurrencyLimit: integer().min(1).default(1000),
+  unreservedMinimum: integer().min(0).default(100),
+  controlPlaneRate: positiveRate.default("15/s"),
+  controlPlaneBurst: integer()
+    .min(1)
+    .optional()
+    .meta({ description: "Default: the rate per second, rounded up." }),
+  getFunctionRate: positiveRate.default("100/s"),
+  getFunctionBurst: integer()
+    .min(1)
+    .optional()
+    .meta({ description: "Default: the rate per second, rounded up." }),
+}).superRefine((a, ctx) => {
+  if (a.unreservedMinimum > a.concurrencyLimit) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["unreservedMinimum"],
+      message: `must not exceed the concurrency limit ${a.concurrencyLimit}`,
+    });
+  }
+}, ifValid);
+
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** A subnet's address range as [first, first + size), or a message saying what is wrong. */
+export function parseCidr(cidr: string): { first: number; size: number } | string {
+  const m = CIDR.exec(cidr)!;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255)) return `invalid CIDR ${cidr}: each address byte must be 0 to 255`;
+  if (prefix < 16 || prefix > 28) return `CIDR prefix /${prefix} is out of range: AWS subnets are /16 to /28`;
+  const first = octets.reduce((a, o) => a * 256 + o, 0);
+  const size = 2 ** (32 - prefix);
+  if (first % size !== 0)
+    return `invalid CIDR ${cidr}: the address has bits set beyond the /${prefix} prefix`;
+  return { first, size };
+}
+
+/** AWS reserves 5 addresses of every subnet. */
+export const capacityOfCidr = (cidr: string): number => (parseCidr(cidr) as { size: number }).size - 5;
+
+const subnetSchema = strict({
+  id: z.string().min(1),
+  cidr: z
+    .string()
+    .regex(CIDR, { error: (iss) => `invalid CIDR ${describeValue(iss.input)}: expected a.b.c.d/prefix` })
+    .optional()
+    .meta({ description: "Address range; usable addresses are its size less AWS's 5 reserved ones." }),
+  capacity: integer().min(1).optional().meta({ description: "Usable addresses, instead of a cidr." }),
+  usedByOthers: integer().min(0).default(0),
+}).superRefine((s, ctx) => {
+  if ((s.cidr === undefined) === (s.capacity === undefined)) {
+    ctx.addIssue({ code: "custom", message: "give exactly one of cidr and capacity" });
+    return;
+  }
+  let capacity = s.capacity;
+  if (s.cidr !== undefined) {
+    const range = parseCidr(s.cidr);
+    if (typeof range === "string") {
+      ctx.addIssue({ code: "custom", path: ["cidr"], message: range });
+      return;
+    }
+    capacity = range.size - 5;
+  }
+  if (s.usedByOthers > capacity!) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["usedByOthers"],
+      message: `must not exceed the subnet's capacity of ${capacity} addresses`,
+    });
+  }
+}, ifValid);
+
+const vpcSchema = strict({
+  id: z.string().min(1),
+  eniQuota: integer().min(1).default(250),
+  enisUsedByOthers: integer().min(0).default(0),
+  securityGroups: z.array(z.string().min(1)).default([]),
+  subnets: z.array(subnetSchema).default([]),
+}).superRefine((v, ctx) => {
+  if (v.enisUsedByOthers > v.eniQuota) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["enisUsedByOthers"],
+      message: `must not exceed eniQuota (${v.eniQuota})`,
+    });
+  }
+}, ifValid);
+
+const networkSchema = strict({ vpcs: z.array(vpcSchema).default([]) });
+
+// ---- functions
+
+const vpcRefSchema = strict({
+  subnets: z.array(z.string().min(1)).min(1).max(16),
+  securityGroups: z.array(z.string().min(1)).min(1).max(5),
+}).meta({
+  id: "vpcConfig",
+  description: "Subnets (all in one VPC) and security groups declared in that VPC.",
+});
+
+const memorySchema = integer().min(128).max(10240).meta({ description: "Memory in MB." });
+const timeoutSchema = durationWithin(1_000_000, 900_000_000);
+
+const configChangeSchema = strict({
+  vpc: vpcRefSchema.nullable().optional().meta({ description: "New VPC configuration; null detaches." }),
+  memory: memorySchema.optional(),
+  timeout: timeoutSchema.optional(),
+})
+  .superRefine((c, ctx) => {
+    if (c.vpc === undefined && c.memory === undefined && c.timeout === undefined) {
+      ctx.addIssue({ code: "custom", message: "config needs at least one of: vpc, memory, timeout" });
+    }
+  }, ifValid)
+  .meta({ id: "configChange", description: "What an UpdateFunctionConfiguration changes." });
+
+export type ConfigChangeInput = z.output<typeof configChangeSchema>;
+export type VpcRefInput = z.output<typeof vpcRefSchema>;
+
+/** A bound that keeps a typo from exhausting memory; far beyond any real account. */
+const MAX_TEMPLATE_COUNT = 10_000_000;
+
+/** Characters of a function name, and the {i} / {i:N} index placeholders. */
+const NAME_PATTERN = /^(?:[A-Za-z0-9_-]|\{i(?::\d{1,2})?\})+$/;
+
+const templateSchema = strict({
+  template: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, { error: "expected letters, digits, '-' or '_'" })
+    .meta({ description: "Unique template name." }),
+  count: integer().min(1).max(MAX_TEMPLATE_COUNT).default(1),
+  name: z
+    .string()
+    .regex(NAME_PATTERN, {
+      error: (iss) =>
+        `invalid name pattern ${describeValue(iss.input)}: expected letters, digits, '-', '_' and the placeholders {i} or {i:N}`,
+    })
+    .optional()
+    .meta({
+      description: 'Name pattern: {i} is the 0-based index, {i:4} zero-padded. Default "<template>-{i}".',
+    }),
+  runtime: z
+    .string()
+    .regex(/^[a-z]+[a-z0-9.]*$/, { error: (iss) => `invalid runtime ${describeValue(iss.input)}` })
+    .refine((r) => RUNTIME_FAMILIES.includes(runtimeFamily(r)), {
+      error: (iss) =>
+        `unknown runtime family '${runtimeFamily(iss.input as string)}' of ${iss.input}, expected one of: ${RUNTIME_FAMILIES.join(", ")}`,
+      ...ifValid,
+    })
+    .default("nodejs20.x"),
+  memory: memorySchema.default(128),
+  packageType: z.enum(["Zip", "Image"]).default("Zip"),
+  vpc: vpcRefSchema.optional(),
+  reservedConcurrency: integer().min(0).optional(),
+  initDuration: distributionSchema.optional().meta({ description: "Default: model.initDurationByRuntime." }),
+  duration: distributionSchema.default("100ms").meta({ description: "Handler run time." }),
+  errorRate: z.number().min(0).max(1).default(0),
+  timeout: timeoutSchema.default("3s"),
+  existing: z
+    .boolean()
+    .default(false)
+    .meta({ description: "The functions exist, Active, when the run starts." }),
+});
+
+export type TemplateInput = z.output<typeof templateSchema>;
+
+// ---- clients
+
+const clientSchema = strict({
+  name: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: "expected letters, digits, '-' or '_'" }),
+  waiter: z.enum(["none", ...WAITER_NAMES]).default("none"),
+  retry: strict({
+    maxAttempts: integer().min(1).default(3),
+    baseDelay: durationSchema.default("100ms"),
+    throttleBaseDelay: durationSchema.default("500ms"),
+    maxBackoff: durationSchema.default("20s"),
+  })
+    .prefault({})
+    .meta({ description: "AWS SDK standard retry mode." }),
+});
+
+/** The client steps and events use unless they name one: no waiter, standard retries. */
+export const defaultClientInput = () => clientSchema.parse({ name: "default" });
+
+const clientRef = z.string().default("default");
+
+// ---- workload
+
+const arrivalSchema = strict({
+  process: z.enum(["poisson", "constant"]).default("poisson"),
+  rate: rateSchema.optional().meta({ description: "Constant total rate." }),
+  from: rateSchema.optional().meta({ description: "Starting rate of a ramp (default 0/s)." }),
+  stages: z
+    .array(strict({ to: rateSchema, over: positiveDuration }))
+    .min(1)
+    .optional()
+    .meta({ description: "Ramp: each stage goes linearly to `to` over `over`." }),
+}).superRefine((a, ctx) => {
+  if (a.rate !== undefined && a.stages !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["stages"], message: "give either rate or stages, not both" });
+  } else if (a.rate === undefined && a.stages === undefined) {
+    ctx.addIssue({ code: "custom", message: "arrival needs a rate or stages" });
+  }
+  if (a.from !== undefined && a.stages === undefined) {
+    ctx.addIssue({ code: "custom", path: ["from"], message: "from is only used with stages" });
+  }
+}, ifValid);
+
+const popularitySchema = z.union([z.literal("uniform"), strict({ zipf: z.number().positive() })], {
+  error: (iss) => `expected uniform or { zipf: exponent }, got ${describeValue(iss.input)}`,
+});
+
+const controlStepShape = {
+  at: durationSchema.optional(),
+  action: z.enum(CONTROL_ACTIONS),
+  functions: selectorSchema,
+  rate: positiveRate.optional().meta({ description: "Targets reached per second; default all at once." }),
+  client: clientRef,
+  // biome-ignore lint/suspicious/noThenProperty: the file format's name for follow-up calls, as in Plan.steps
+  then: z.array(z.enum(THEN_ACTIONS)).default([]),
+  config: configChangeSchema.optional(),
+};
+const invokeStepShape = {
+  at: durationSchema.optional(),
+  action: z.literal("invoke"),
+  functions: selectorSchema,
+  for: positiveDuration,
+  arrival: arrivalSchema,
+  popularity: popularitySchema.default("uniform"),
+  client: clientRef,
+};
+const idleStepShape = { at: durationSchema.optional(), action: z.literal("idle"), for: durationSchema };
+
+const CONFIG_PLACE =
+  "config is only allowed on updateConfiguration steps (or with updateConfiguration in then)";
+
+function misplacedStepField(field: string, input: unknown): string | undefined {
+  const action = String((input as { action?: unknown }).action);
+  if (field === "rate" && action === "invoke") {
+    return "field 'rate' is not allowed on an invoke step: an invoke step is a stream, give its rate under arrival and its length with for";
+  }
+  if (field === "config") return `${CONFIG_PLACE}, not on a ${action} step`;
+  const owners = [
+    ...(Object.hasOwn(controlStepShape, field) ? CONTROL_ACTIONS : []),
+    ...(Object.hasOwn(invokeStepShape, field) ? ["invoke"] : []),
+    ...(Object.hasOwn(idleStepShape, field) ? ["idle"] : []),
+  ];
+  return owners.length === 0
+    ? undefined
+    : `field '${field}' is not allowed on a ${action} step, only on: ${owners.join(", ")}`;
+}
+
+const controlStepSchema = strict(controlStepShape, misplacedStepField).superRefine((s, ctx) => {
+  const changesConfiguration = s.action === "updateConfiguration" || s.then.includes("updateConfiguration");
+  if (s.config !== undefined && !changesConfiguration) {
+    ctx.addIssue({ code: "custom", path: ["config"], message: `${CONFIG_PLACE}, not on a ${s.action} step` });
+  } else if (s.config === undefined && changesConfiguration) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["config"],
+      message: "missing required field 'config': an updateConfiguration says what it changes",
+    });
+  }
+}, ifValid);
+
+const stepSchema = z.discriminatedUnion("action", [
+  controlStepSchema,
+  strict(invokeStepShape, misplacedStepField),
+  strict(idleStepShape, misplacedStepField),
+]);
+
+export type StepInput = z.output<typeof stepSchema>;
+
+// ---- faults
+
+const faultWindow = {
+  from: durationSchema.default(0),
+  until: durationSchema.optional().meta({ description: "Default: the end of the run." }),
+};
+const probability = z.number().min(0).max(1).default(1);
+const failureCode = z.enum(FAILURE_REASON_NAMES).default("InternalError");
+const subnetIds = z.array(z.string().min(1)).min(1);
+
+const faultShapes = {
+  createHang: {
+    kind: z.literal("createHang"),
+    ...faultWindow,
+    probability,
+    functions: selectorSchema.optional(),
+  },
+  eniCreationFailure: {
+    kind: z.literal("eniCreationFailure"),
+    ...faultWindow,
+    probability,
+    subnets: subnetIds.optional(),
+    code: failureCode,
+  },
+  subnetExhausted: { kind: z.literal("subnetExhausted"), ...faultWindow, subnets: subnetIds },
+  rolePermissions: {
+    kind: z.literal("rolePermissions"),
+    ...faultWindow,
+    functions: selectorSchema.optional(),
+  },
+  provisioningFailure: {
+    kind: z.literal("provisioningFailure"),
+    ...faultWindow,
+    probability,
+    functions: selectorSchema.optional(),
+    code: failureCode,
+  },
+};
+
+function misplacedFaultField(field: string, input: unknown): string | undefined {
+  const owners = Object.entries(faultShapes)
+    .filter(([, shape]) => Object.hasOwn(shape, field))
+    .map(([kind]) => kind);
+  const kind = String((input as { kind?: unknown }).kind);
+  return owners.length === 0
+    ? undefined
+    : `field '${field}' is not allowed on a ${kind} fault, only on: ${owners.join(", ")}`;
+}
+
+function fault<T extends z.ZodRawShape & typeof faultWindow>(shape: T) {
+  return strict(shape, misplacedFaultField).superRefine((f, ctx) => {
+    const { from, until } = f as { from: DurationInput; until?: DurationInput };
+    if (until !== undefined && toUs(until) <= toUs(from)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["until"],
+        message: `until (${until}) must be after from (${from})`,
+      });
+    }
+  }, ifValid);
+}
+
+const faultSchema = z.discriminatedUnion("kind", [
+  fault(faultShapes.createHang),
+  fault(faultShapes.eniCreationFailure),
+  fault(faultShapes.subnetExhausted),
+  fault(faultShapes.rolePermissions),
+  fault(faultShapes.provisioningFailure),
+]);
+
+export type FaultInput = z.output<typeof faultSchema>;
+
+// ---- explicit calls
+
+const eventSchema = strict({
+  at: durationSchema,
+  call: z.enum(OPERATION_NAMES),
+  function: z.string().min(1).meta({ description: "Exact function name." }),
+  client: clientRef,
+  config: configChangeSchema.optional(),
+}).superRefine((e, ctx) => {
+  if (e.config !== undefined && e.call !== "UpdateFunctionConfiguration") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["config"],
+      message: `config is only allowed on UpdateFunctionConfiguration calls, not on ${e.call}`,
+    });
+  } else if (e.config === undefined && e.call === "UpdateFunctionConfiguration") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["config"],
+      message: "missing required field 'config': an UpdateFunctionConfiguration says what it changes",
+    });
+  }
+}, ifValid);
+
+// ---- the file
+
+export const scenarioSchema = strict({
+  name: z.string().regex(/^[a-z0-9-]+$/, { error: "expected lowercase letters, digits and '-'" }),
+  description: z.string().optional().meta({ description: "Default: the file's leading # comment block." }),
+  seed: integer().min(0).default(1),
+  duration: positiveDuration,
+  model: modelSchema.optional(),
+  account: accountSchema.prefault({}),
+  network: networkSchema.prefault({}),
+  functions: z.array(templateSchema).default([]),
+  clients: z.array(clientSchema).default([]),
+  workload: z.array(stepSchema).default([]),
+  faults: z.array(faultSchema).default([]),
+  events: z.array(eventSchema).default([]),
+}).meta({
+  title: "lambda-fleet-sim scenario",
+  description: "A fleet of Lambda functions, a workload over time and the faults to inject.",
+});
+
+export type ScenarioInput = z.output<typeof scenarioSchema>;

@@ -1,0 +1,113 @@
+/**
+ * The workload timeline: steps run one after another unless they say when
+ * (`at`). Control steps become Plan.steps, invoke steps Plan.invokeStreams.
+ */
+import type { PlanConfigChange, PlanInvokeStream, PlanStep, RateProfile } from "../model/plan.js";
+import { ACTION_OPERATIONS } from "./actions.js";
+import type { Scope } from "./compile.js";
+import type { Path } from "./issues.js";
+import type { ConfigChangeInput, StepInput } from "./schema.js";
+import { formatDurationUs, parseRatePerSec, toUs } from "./units.js";
+
+type InvokeStepInput = Extract<StepInput, { action: "invoke" }>;
+
+/**
+ * Each step starts at its `at`, or else where the previous one ended (the
+ * cursor). A step spans: an invoke stream or idle its `for`; a control step
+ * with a rate count/rate; one without a rate nothing.
+ */
+export function compileWorkload(
+  input: StepInput[],
+  scope: Scope,
+): { steps: PlanStep[]; invokeStreams: PlanInvokeStream[] } {
+  const steps: PlanStep[] = [];
+  const invokeStreams: PlanInvokeStream[] = [];
+  let cursorUs = 0;
+  input.forEach((step, i) => {
+    const path = ["workload", i];
+    const startUs = step.at === undefined ? cursorUs : toUs(step.at);
+    checkStart(startUs, step.at === undefined ? path : [...path, "at"], "step", scope);
+    if (step.action === "idle") {
+      cursorUs = startUs + toUs(step.for);
+      return;
+    }
+    if (step.action === "invoke") {
+      const stream = compileStream(step, startUs, path, scope);
+      if (stream !== null) invokeStreams.push(stream);
+      cursorUs = stream?.endUs ?? startUs + toUs(step.for);
+      return;
+    }
+    const targets = scope.fleet.select(step.functions, [...path, "functions"]);
+    const client = scope.client(step.client, [...path, "client"]);
+    const ratePerSec = step.rate === undefined ? 0 : parseRatePerSec(step.rate);
+    const count = targets?.length ?? 0;
+    cursorUs = startUs + (ratePerSec > 0 ? Math.round((count / ratePerSec) * 1e6) : 0);
+    if (targets === null) return;
+    const compiled: PlanStep = {
+      atUs: startUs,
+      operation: ACTION_OPERATIONS[step.action],
+      targets,
+      ratePerSec,
+      client,
+      // biome-ignore lint/suspicious/noThenProperty: Plan's field; an array, so the step is no thenable
+      then: step.then.map((action) => ACTION_OPERATIONS[action]),
+    };
+    if (step.config !== undefined)
+      compiled.config = compileConfigChange(step.config, [...path, "config"], scope);
+    steps.push(compiled);
+  });
+  return { steps, invokeStreams };
+}
+
+function compileStream(
+  step: InvokeStepInput,
+  startUs: number,
+  path: Path,
+  scope: Scope,
+): PlanInvokeStream | null {
+  const targets = scope.fleet.select(step.functions, [...path, "functions"]);
+  const client = scope.client(step.client, [...path, "client"]);
+  if (targets === null) return null;
+  return {
+    startUs,
+    endUs: startUs + toUs(step.for),
+    targets,
+    rate: rateProfile(step.arrival, startUs),
+    process: step.arrival.process,
+    popularity:
+      step.popularity === "uniform" ? { kind: "uniform" } : { kind: "zipf", exponent: step.popularity.zipf },
+    client,
+  };
+}
+
+/** A constant rate is one point; a ramp is a point at the start and one at the end of each stage. */
+function rateProfile(arrival: InvokeStepInput["arrival"], startUs: number): RateProfile {
+  if (arrival.stages === undefined)
+    return { points: [{ atUs: startUs, ratePerSec: parseRatePerSec(arrival.rate!) }] };
+  let atUs = startUs;
+  const points = [{ atUs, ratePerSec: arrival.from === undefined ? 0 : parseRatePerSec(arrival.from) }];
+  for (const stage of arrival.stages) {
+    atUs += toUs(stage.over);
+    points.push({ atUs, ratePerSec: parseRatePerSec(stage.to) });
+  }
+  return { points };
+}
+
+export function compileConfigChange(config: ConfigChangeInput, path: Path, scope: Scope): PlanConfigChange {
+  const change: PlanConfigChange = {};
+  if (config.vpc === null) change.vpcConfig = -1;
+  else if (config.vpc !== undefined) change.vpcConfig = scope.network.vpcConfig(config.vpc, [...path, "vpc"]);
+  if (config.memory !== undefined) change.memoryMb = config.memory;
+  if (config.timeout !== undefined) change.timeoutUs = toUs(config.timeout);
+  return change;
+}
+
+/** Nothing may start after the scenario's duration. */
+export function checkStart(startUs: number, path: Path, what: string, scope: Scope): void {
+  if (startUs > scope.durationUs) {
+    scope.issues.push({
+      path,
+      message: `${what} starts at ${formatDurationUs(startUs)}, after the scenario's duration ${formatDurationUs(scope.durationUs)}`,
+    });
+  }
+}

@@ -1,0 +1,403 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import {
+  loadScenarioFile,
+  loadScenarioText,
+  ScenarioError,
+  validateScenarioText,
+} from "../src/scenario/load.js";
+
+/** A file from its lines: line n of the file is lines[n - 1]. */
+const yaml = (...lines: string[]) => `${lines.join("\n")}\n`;
+
+/** Lines 1-15: two VPCs with a subnet each, and two functions api-0, api-1. */
+const BASE = [
+  "name: t",
+  "duration: 30m",
+  "network:",
+  "  vpcs:",
+  "    - id: vpc-a",
+  "      securityGroups: [sg-1]",
+  "      subnets:",
+  "        - { id: subnet-a, cidr: 10.0.0.0/24 }",
+  "    - id: vpc-b",
+  "      securityGroups: [sg-2]",
+  "      subnets:",
+  "        - { id: subnet-b, capacity: 10 }",
+  "functions:",
+  "  - template: api",
+  "    count: 2",
+];
+const base = (...more: string[]) => yaml(...BASE, ...more);
+
+/** Each problem as "line:column: path: message". */
+function problems(text: string): string[] {
+  return validateScenarioText(text, "s.yaml").map((i) => `${i.line}:${i.column}: ${i.path}: ${i.message}`);
+}
+
+const ALL_FIELDS =
+  "name, description, seed, duration, model, account, network, functions, clients, workload, faults, events";
+
+describe("bad scenarios: each problem at its line:column, with what was expected", () => {
+  it("unknown top-level field, with a suggestion", () => {
+    expect(problems(yaml("name: t", "duraton: 30m"))).toEqual([
+      `2:1: duraton: unknown field 'duraton', expected one of: ${ALL_FIELDS} (did you mean 'duration'?)`,
+    ]);
+  });
+
+  it("unknown nested field", () => {
+    expect(problems(base("    vpc: { subnet: [subnet-a], securityGroups: [sg-1] }"))).toEqual([
+      "16:12: functions[0].vpc.subnet: unknown field 'subnet', expected one of: subnets, securityGroups (did you mean 'subnets'?)",
+    ]);
+  });
+
+  it("several unknown fields of one mapping, each at its key", () => {
+    expect(problems(yaml("name: t", "duration: 1m", "account: { concurrency: 5, burst: 2 }"))).toEqual([
+      "3:12: account.concurrency: unknown field 'concurrency', expected one of: concurrencyLimit, unreservedMinimum, controlPlaneRate, controlPlaneBurst, getFunctionRate, getFunctionBurst",
+      "3:28: account.burst: unknown field 'burst', expected one of: concurrencyLimit, unreservedMinimum, controlPlaneRate, controlPlaneBurst, getFunctionRate, getFunctionBurst",
+    ]);
+  });
+
+  it("bad duration", () => {
+    expect(problems(yaml("name: t", "duration: 10 minutes"))).toEqual([
+      '2:11: duration: invalid duration "10 minutes": expected a number with a unit (us, ms, s, m, h, d, w), like "250ms", "1.5s" or "1m30s"',
+    ]);
+  });
+
+  it("a duration without a unit", () => {
+    expect(problems(yaml("name: t", "duration: 30"))).toEqual([
+      '2:11: duration: invalid duration 30: expected a number with a unit (us, ms, s, m, h, d, w), like "250ms", "1.5s" or "1m30s"',
+    ]);
+  });
+
+  it("bad rate", () => {
+    expect(
+      problems(base("workload:", "  - action: create", "    functions: api-*", "    rate: 50 per second")),
+    ).toEqual([
+      '19:11: workload[0].rate: invalid rate "50 per second": expected a number per time unit (s, min, h, d), like "50/s" or "3000/min"',
+    ]);
+  });
+
+  it("unknown subnet in a function's vpc", () => {
+    expect(problems(base("    vpc: { subnets: [subnet-a, subnet-x], securityGroups: [sg-1] }"))).toEqual([
+      "16:32: functions[0].vpc.subnets[1]: unknown subnet 'subnet-x', expected one of: subnet-a, subnet-b (did you mean 'subnet-a'?)",
+    ]);
+  });
+
+  it("subnets from two VPCs in one function", () => {
+    expect(problems(base("    vpc: { subnets: [subnet-a, subnet-b], securityGroups: [sg-1] }"))).toEqual([
+      "16:32: functions[0].vpc.subnets[1]: all subnets of a function must be in one VPC: 'subnet-b' is in vpc-b, 'subnet-a' in vpc-a",
+    ]);
+  });
+
+  it("security group not declared in the function's VPC", () => {
+    expect(problems(base("    vpc: { subnets: [subnet-a], securityGroups: [sg-2] }"))).toEqual([
+      "16:50: functions[0].vpc.securityGroups[0]: security group 'sg-2' is not declared in vpc-a, expected one of: sg-1 (did you mean 'sg-1'?)",
+    ]);
+  });
+
+  it("CIDR prefix out of range", () => {
+    const text = yaml(
+      "name: t",
+      "duration: 1m",
+      "network:",
+      "  vpcs:",
+      "    - id: v",
+      "      subnets:",
+      "        - id: s",
+      "          cidr: 10.0.0.0/30",
+    );
+    expect(problems(text)).toEqual([
+      "8:17: network.vpcs[0].subnets[0].cidr: CIDR prefix /30 is out of range: AWS subnets are /16 to /28",
+    ]);
+  });
+
+  it("duplicate function names from two templates", () => {
+    expect(problems(base("  - template: web", "    name: api-{i}", "    count: 5"))).toEqual([
+      "17:11: functions[1].name: duplicate function name 'api-0' (and 1 more): template 'api' makes it too",
+    ]);
+  });
+
+  it("count > 1 without {i} in the name", () => {
+    expect(
+      problems(
+        yaml("name: t", "duration: 1m", "functions:", "  - template: a", "    name: fixed", "    count: 3"),
+      ),
+    ).toEqual(["5:11: functions[0].name: name 'fixed' has no {i}, so its 3 functions would share one name"]);
+  });
+
+  it("glob matching nothing", () => {
+    expect(problems(base("workload:", "  - action: create", "    functions: [api-*, web-*]"))).toEqual([
+      "18:24: workload[0].functions[1]: no function matches 'web-*' (functions: api-0 to api-1)",
+    ]);
+  });
+
+  it("unknown template in a selector", () => {
+    expect(problems(base("workload:", "  - action: create", "    functions: { template: ap }"))).toEqual([
+      "18:28: workload[0].functions.template: unknown template 'ap', expected one of: api (did you mean 'api'?)",
+    ]);
+  });
+
+  it("unknown client", () => {
+    const text = base(
+      "clients:",
+      "  - name: pipeline",
+      "workload:",
+      "  - action: create",
+      "    functions: api-*",
+      "    client: pipline",
+    );
+    expect(problems(text)).toEqual([
+      "21:13: workload[0].client: unknown client 'pipline', expected one of: default, pipeline (did you mean 'pipeline'?)",
+    ]);
+  });
+
+  it("config on a step that is not an updateConfiguration", () => {
+    expect(
+      problems(
+        base("workload:", "  - action: create", "    functions: api-*", "    config: { memory: 256 }"),
+      ),
+    ).toEqual([
+      "19:13: workload[0].config: config is only allowed on updateConfiguration steps (or with updateConfiguration in then), not on a create step",
+    ]);
+  });
+
+  it("updateConfiguration without config", () => {
+    expect(problems(base("workload:", "  - action: updateConfiguration", "    functions: api-*"))).toEqual([
+      "17:5: workload[0].config: missing required field 'config': an updateConfiguration says what it changes",
+    ]);
+  });
+
+  it("rate on an invoke step", () => {
+    const text = base(
+      "workload:",
+      "  - action: invoke",
+      "    functions: api-*",
+      "    rate: 5/s",
+      "    for: 1m",
+      "    arrival: { rate: 5/s }",
+    );
+    expect(problems(text)).toEqual([
+      "19:5: workload[0].rate: field 'rate' is not allowed on an invoke step: an invoke step is a stream, give its rate under arrival and its length with for",
+    ]);
+  });
+
+  it("unknown action", () => {
+    expect(problems(base("workload:", "  - action: creat", "    functions: api-*"))).toEqual([
+      "17:13: workload[0].action: unknown action 'creat', expected one of: create, updateCode, updateConfiguration, publishVersion, delete, invoke, idle (did you mean 'create'?)",
+    ]);
+  });
+
+  it("a field of another fault kind", () => {
+    expect(
+      problems(
+        base("faults:", "  - kind: subnetExhausted", "    subnets: [subnet-a]", "    probability: 0.5"),
+      ),
+    ).toEqual([
+      "19:5: faults[0].probability: field 'probability' is not allowed on a subnetExhausted fault, only on: createHang, eniCreationFailure, provisioningFailure",
+    ]);
+  });
+
+  it("lognormal p99 not above the median", () => {
+    expect(problems(base("    duration: { lognormal: { median: 200ms, p99: 100ms } }"))).toEqual([
+      "16:50: functions[0].duration.lognormal.p99: p99 (100ms) must be greater than the median (200ms)",
+    ]);
+  });
+
+  it("empirical values decreasing", () => {
+    expect(problems(base("    duration: { empirical: { p0: 10ms, p50: 100ms, p99: 50ms } }"))).toEqual([
+      "16:57: functions[0].duration.empirical.p99: values must not decrease as p grows: p99 is 50ms, less than p50 (100ms)",
+    ]);
+  });
+
+  it("a distribution that is none of the forms", () => {
+    expect(problems(base("    duration: 5"))).toEqual([
+      '16:15: functions[0].duration: expected a duration like "120ms" or one of { constant }, { uniform: [min, max] }, { exponential: { mean } }, { lognormal: { median, p99 } }, { empirical: { p0: ..., p100: ... } }, got 5',
+    ]);
+  });
+
+  it("a step that starts after the duration", () => {
+    expect(problems(base("workload:", "  - action: create", "    at: 40m", "    functions: api-*"))).toEqual([
+      "18:9: workload[0].at: step starts at 40m, after the scenario's duration 30m",
+    ]);
+  });
+
+  it("a step the timeline cursor pushes past the duration", () => {
+    expect(
+      problems(
+        base("workload:", "  - action: idle", "    for: 31m", "  - action: delete", "    functions: api-*"),
+      ),
+    ).toEqual(["19:5: workload[1]: step starts at 31m, after the scenario's duration 30m"]);
+  });
+
+  it("YAML syntax error at its position", () => {
+    expect(problems(yaml("name: t", "duration: [30m", "foo: 1"))).toEqual([
+      "3:1: : Flow sequence in block collection must be sufficiently indented and end with a ]",
+    ]);
+  });
+
+  it("missing required fields, at the mapping they are missing from", () => {
+    expect(problems(yaml("description: x"))).toEqual([
+      "1:1: name: missing required field 'name'",
+      "1:1: duration: missing required field 'duration'",
+    ]);
+    expect(problems(base("workload:", "  - functions: api-*"))).toEqual([
+      "17:5: workload[0].action: missing required field 'action'",
+    ]);
+  });
+
+  it("wrong type", () => {
+    expect(problems(base('    memory: "ten"'))).toEqual([
+      '16:13: functions[0].memory: expected an integer, got "ten"',
+    ]);
+    expect(
+      problems(yaml("name: t", "duration: 1m", "functions:", "  - template: a", "    count: ten")),
+    ).toEqual(['5:12: functions[0].count: expected an integer, got "ten"']);
+  });
+
+  it("unknown runtime family", () => {
+    expect(problems(base("    runtime: rust1.x"))).toEqual([
+      "16:14: functions[0].runtime: unknown runtime family 'rust' of rust1.x, expected one of: nodejs, python, java, dotnet, go, provided, ruby",
+    ]);
+  });
+
+  it("every problem of a file at once, in the order of the text", () => {
+    const text = base(
+      "    memory: 64",
+      "    vpc: { subnets: [subnet-x], securityGroups: [sg-1] }",
+      "clients:",
+      "  - name: p",
+      "    waiter: Active",
+    );
+    expect(problems(text)).toEqual([
+      "16:13: functions[0].memory: must be at least 128, got 64",
+      "20:13: clients[0].waiter: invalid value 'Active', expected one of: none, FunctionActive, FunctionActiveV2, FunctionUpdated, FunctionUpdatedV2, PublishedVersionActive",
+    ]);
+  });
+
+  it("JSON files have positions too", () => {
+    const text = JSON.stringify({ name: "t", duration: "1m", seed: -1 }, null, 2);
+    expect(problems(text)).toEqual(["4:11: seed: must be at least 0, got -1"]);
+  });
+
+  it("an empty file", () => {
+    expect(problems("")).toEqual(["1:1: : the scenario is empty: it needs at least name and duration"]);
+  });
+});
+
+describe("ScenarioError", () => {
+  it("lists every issue as file:line:column: path: message, without a stack trace in the message", () => {
+    let error: unknown;
+    try {
+      loadScenarioText(yaml("name: T", "duration: 1m", "sed: 1"), "dir/s.yaml");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect((error as ScenarioError).message).toBe(
+      "dir/s.yaml:1:7: name: expected lowercase letters, digits and '-'\n" +
+        `dir/s.yaml:3:1: sed: unknown field 'sed', expected one of: ${ALL_FIELDS} (did you mean 'seed'?)`,
+    );
+    expect((error as ScenarioError).issues).toHaveLength(2);
+    expect((error as ScenarioError).issues[1]).toEqual({
+      file: "dir/s.yaml",
+      line: 3,
+      column: 1,
+      path: "sed",
+      message: `unknown field 'sed', expected one of: ${ALL_FIELDS} (did you mean 'seed'?)`,
+    });
+  });
+
+  it("a missing file", () => {
+    expect(() => loadScenarioFile("/nonexistent/s.yaml")).toThrow(
+      new ScenarioError([
+        {
+          file: "/nonexistent/s.yaml",
+          line: 0,
+          column: 0,
+          path: "",
+          message: "cannot read the scenario: no such file",
+        },
+      ]),
+    );
+    try {
+      loadScenarioFile("/nonexistent/s.yaml");
+    } catch (e) {
+      expect((e as Error).message).toBe("/nonexistent/s.yaml: cannot read the scenario: no such file");
+    }
+  });
+
+  it("a YAML syntax error through loadScenarioFile", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "scenario-")), "bad.yaml");
+    writeFileSync(file, yaml("name: t", 'description: "unterminated', "duration: 1m"));
+    expect(() => loadScenarioFile(file)).toThrow(`${file}:4:1: Missing closing "quote`);
+  });
+});
+
+describe("robustness", () => {
+  const full = parseYaml(readFileSync("tests/fixtures/scenarios/full.yaml", "utf8")) as unknown;
+  const paths: (string | number)[][] = [];
+  (function collect(node: unknown, path: (string | number)[]) {
+    paths.push(path);
+    if (Array.isArray(node)) {
+      for (const [i, item] of node.entries()) collect(item, [...path, i]);
+    } else if (node !== null && typeof node === "object") {
+      for (const [k, v] of Object.entries(node)) collect(v, [...path, k]);
+    }
+  })(full, []);
+
+  it("any value anywhere in a valid scenario gives issues with positions, never an exception", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...paths.slice(1)), fc.jsonValue({ maxDepth: 2 }), (path, value) => {
+        const copy = structuredClone(full) as Record<string | number, unknown>;
+        let node = copy;
+        for (const segment of path.slice(0, -1)) node = node[segment] as Record<string | number, unknown>;
+        node[path[path.length - 1]] = value;
+        const issues = validateScenarioText(JSON.stringify(copy, null, 1), "f.json");
+        for (const i of issues) {
+          expect(i.line).toBeGreaterThan(0);
+          expect(i.message).not.toMatch(/\n| {4}at /);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("any one-character edit of a valid file gives issues with positions, never an exception", () => {
+    const text = readFileSync("tests/fixtures/scenarios/full.yaml", "utf8");
+    fc.assert(
+      fc.property(
+        fc.nat(text.length - 1),
+        fc.constantFrom("", " ", ":", "-", "[", "{", "'", "x", "\t", "\n"),
+        (at, c) => {
+          const issues = validateScenarioText(text.slice(0, at) + c + text.slice(at + 1), "f.yaml");
+          for (const i of issues) expect(i.line).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a duration too long for microseconds", () => {
+    expect(problems(yaml("name: t", "duration: 99999999999w"))).toEqual(["2:11: duration: is too long"]);
+  });
+
+  it("YAML merge keys share settings between templates", () => {
+    const text = yaml(
+      "name: t",
+      "duration: 1m",
+      "functions:",
+      "  - &common { template: a, memory: 1024, runtime: python3.12 }",
+      "  - { <<: *common, template: b }",
+    );
+    const plan = loadScenarioText(text, "t.yaml");
+    expect(plan.templates.map((t) => [t.name, t.memoryMb, t.runtime])).toEqual([
+      ["a", 1024, "python3.12"],
+      ["b", 1024, "python3.12"],
+    ]);
+  });
+});
