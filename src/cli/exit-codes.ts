@@ -1,0 +1,34 @@
+/**
+ * Exit codes of `fleet-sim`, as docs/cli.md lists them. 70 is EX_SOFTWARE
+ * (sysexits.h); 130 is the shell's 128 + SIGINT.
+ */
+export const ExitCode = {
+  Ok: 0,
+  /** A bad scenario, a bad flag value, a file that cannot be read or written. */
+  BadInput: 1,
+  /** A bug: an internal error, or an invariant the run checks was violated. */
+  Internal: 70,
+  /** Stopped by Ctrl-C (SIGINT); the partial summary and report are still written. */
+  Interrupted: 130,
+} as const;
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Bad input from the user: its message is printed as is, without a stack trace, and the exit code is 1. */
+export class UserError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UserError";
+  }
+}
+
+export const DEBUG_ENV = "FLEET_SIM_DEBUG";
+
+/** The message for an unexpected error: one line, and the stack only when FLEET_SIM_DEBUG is set. */
+export function describeInternalError(error: unknown, env: NodeJS.ProcessEnv): string {
+  const e = error instanceof Error ? error : new Error(String(error));
+  const first = `fleet-sim: internal error: ${e.message.split("\n")[0]}`;
+  if (env[DEBUG_ENV] !== undefined && env[DEBUG_ENV] !== "" && env[DEBUG_ENV] !== "0") {
+    return `${first}\n${e.stack ?? ""}`;
+  }
+  return `${first} (set ${DEBUG_ENV}=1 for the stack)`;
+}

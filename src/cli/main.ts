@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+/**
+ * `fleet-sim`: the command line. Only option parsing and wiring live here;
+ * run-command.ts and validate-command.ts do the work (docs/cli.md).
+ */
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { packageVersion } from "../report/json-report.js";
+import { describeInternalError, ExitCode } from "./exit-codes.js";
+import { DEFAULT_PARTITIONS, DEFAULT_TRACE_FILTER, runCommand, type Terminal } from "./run-command.js";
+import { validateCommand } from "./validate-command.js";
+
+const EXIT_CODES =
+  "Exit codes: 0 ok, 1 bad input (scenario, flag or file), 70 internal error or violated invariant, 130 stopped by Ctrl-C.";
+
+const term: Terminal = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+const COMMANDS = ["run", "validate"];
+
+async function main(argv: string[]): Promise<void> {
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith("-") && !COMMANDS.includes(first)) {
+    process.stderr.write(
+      `fleet-sim: unknown command "${first}": expected run or validate\nRun 'fleet-sim --help' for usage.\n`,
+    );
+    process.exitCode = ExitCode.BadInput;
+    return;
+  }
+  const cli = yargs(argv)
+    .scriptName("fleet-sim")
+    .usage(
+      "$0 <command> [options]\n\nDeterministic simulator of AWS Lambda function state lifecycles across fleets.",
+    )
+    .command(
+      "run <file>",
+      "Run a scenario: print the end-of-run summary, optionally write the JSON report and a trace",
+      (y) =>
+        y
+          .positional("file", {
+            describe: "Scenario file (YAML or JSON)",
+            type: "string",
+            demandOption: true,
+          })
+          .option("seed", {
+            describe: "Random seed, overriding the scenario's (an integer >= 0)",
+            requiresArg: true,
+          })
+          .option("partitions", {
+            alias: "p",
+            describe: "Logical partitions the functions are spread over",
+            default: DEFAULT_PARTITIONS,
+            requiresArg: true,
+          })
+          .option("until", {
+            describe: 'End of the simulated run, overriding the scenario\'s duration ("90s", "2h", "14d")',
+            type: "string",
+            requiresArg: true,
+          })
+          .option("out", {
+            alias: "o",
+            describe: "Write the JSON report to this file (docs/report-schema.md)",
+            type: "string",
+            requiresArg: true,
+          })
+          .option("trace", {
+            describe: "Write NDJSON of API calls and state transitions to this file",
+            type: "string",
+            requiresArg: true,
+          })
+          .option("trace-filter", {
+            describe: "Glob on function names choosing which functions --trace records",
+            type: "string",
+            default: DEFAULT_TRACE_FILTER,
+            requiresArg: true,
+          })
+          .option("quiet", {
+            alias: "q",
+            describe: "No progress, and only the one-line verdict instead of the summary",
+            type: "boolean",
+            default: false,
+          })
+          .option("color", {
+            describe: "Color the summary when stdout is a terminal (--no-color: never)",
+            type: "boolean",
+            default: true,
+          })
+          .example("$0 run scenarios/quickstart.yaml", "Run a scenario and print its summary")
+          .example(
+            "$0 run scenarios/vpc-burst-deploy.yaml --seed 7 -o report.json",
+            "Another seed; save the JSON report",
+          )
+          .example(
+            "$0 run scenarios/inactive-wakeup.yaml --until 15d -p 1",
+            "Stop at 15 days, on one partition",
+          )
+          .example(
+            "$0 run scenarios/stuck-pending.yaml --trace trace.ndjson --trace-filter 'job-00?'",
+            "Trace job-000 to job-009",
+          )
+          .example("$0 run scenarios/quickstart.yaml --quiet", "Only the verdict line (for CI)")
+          .epilogue(EXIT_CODES),
+      async (args) => {
+        process.exitCode = await runCommand(
+          {
+            file: args.file,
+            seed: args.seed,
+            partitions: args.partitions,
+            until: args.until,
+            out: args.out,
+            trace: args.trace,
+            traceFilter: args.traceFilter,
+            quiet: args.quiet,
+            color: args.color,
+          },
+          term,
+          { thread: "worker", signals: process },
+        );
+      },
+    )
+    .command(
+      "validate <files..>",
+      "Check scenario files without running them",
+      (y) =>
+        y
+          .positional("files", {
+            describe: "Scenario files (YAML or JSON)",
+            type: "string",
+            array: true,
+            demandOption: true,
+          })
+          .example("$0 validate scenarios/quickstart.yaml", "Check one file")
+          .example("$0 validate scenarios/*.yaml", "Check every shipped scenario")
+          .epilogue("Exit codes: 0 every file is valid, 1 some file is not."),
+      (args) => {
+        process.exitCode = validateCommand(args.files, term);
+      },
+    )
+    .example("$0 run scenarios/quickstart.yaml", "Run a scenario and print its summary")
+    .example("$0 validate scenarios/*.yaml", "Check scenario files")
+    .epilogue(EXIT_CODES)
+    .demandCommand(1, "Name a command: run or validate.")
+    .strict()
+    .help()
+    .alias("help", "h")
+    .version(packageVersion())
+    .wrap(Math.min(120, process.stdout.columns ?? 120))
+    .fail((message: string | undefined, error: Error | undefined) => {
+      // yargs reports bad usage as a message, or as a YError; anything else is a bug.
+      if (error !== undefined && error !== null && error.name !== "YError") throw error;
+      process.stderr.write(`fleet-sim: ${message ?? error?.message}\nRun 'fleet-sim --help' for usage.\n`);
+      process.exit(ExitCode.BadInput);
+    });
+  await cli.parseAsync();
+}
+
+main(hideBin(process.argv)).catch((e: unknown) => {
+  process.stderr.write(`${describeInternalError(e, process.env)}\n`);
+  process.exitCode = ExitCode.Internal;
+});

@@ -1,0 +1,328 @@
+/**
+ * `fleet-sim run FILE`: checks the flags, loads the scenario, runs it (in a
+ * worker thread, so Ctrl-C can stop it), then prints the summary and writes
+ * the report. Returns the exit code; never throws.
+ */
+import { accessSync, closeSync, constants, openSync, statSync, writeSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import type { Plan } from "../model/plan.js";
+import { type Report, violatedInvariants } from "../report/json-report.js";
+import { ProgressDisplay, type ProgressPoint } from "../report/progress.js";
+import { renderSummary, renderVerdict } from "../report/summary.js";
+import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
+import { DURATION_HINT, parseDurationUs } from "../scenario/units.js";
+import { describeInternalError, ExitCode, UserError } from "./exit-codes.js";
+import type { WorkerMessage, WorkerRequest } from "./run-worker.js";
+import { type SimulateRequest, type SimulateResult, simulate } from "./simulate.js";
+
+export const DEFAULT_PARTITIONS = 8;
+export const MAX_PARTITIONS = 1024;
+export const DEFAULT_TRACE_FILTER = "*";
+
+/** The flags as yargs hands them over (values not yet checked). */
+export interface RunFlags {
+  file: string;
+  seed?: unknown;
+  partitions?: unknown;
+  until?: unknown;
+  out?: unknown;
+  trace?: unknown;
+  traceFilter?: unknown;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+/** The flags once checked. */
+export interface RunSettings {
+  file: string;
+  seed: number | undefined;
+  partitions: number;
+  untilUs: number | undefined;
+  out: string | null;
+  trace: string | null;
+  traceFilter: string;
+  quiet: boolean;
+  color: boolean;
+}
+
+export interface OutputStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface Terminal {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface RunCommandOptions {
+  /** "worker": the simulation runs in a worker thread (needs the compiled dist/); "current": in this thread. */
+  thread: "worker" | "current";
+  /** Source of SIGINT (the process); absent, Ctrl-C is not handled. */
+  signals?: NodeJS.EventEmitter;
+  /** Stop flag to share (tests raise it before the run to get a partial run). */
+  stopFlag?: SharedArrayBuffer;
+}
+
+export async function runCommand(
+  flags: RunFlags,
+  term: Terminal,
+  options: RunCommandOptions,
+): Promise<number> {
+  let worker: Worker | null = null;
+  try {
+    const settings = parseRunFlags(flags, term);
+    checkReadable(settings.file);
+    // The simulation thread loads its modules while this one loads the scenario.
+    if (options.thread === "worker") worker = new Worker(new URL("./run-worker.js", import.meta.url));
+    const plan = loadScenarioFile(settings.file, { seed: settings.seed, untilUs: settings.untilUs });
+    return await execute(plan, settings, term, options, worker);
+  } catch (e) {
+    return reportError(e, term);
+  } finally {
+    if (worker !== null) void worker.terminate();
+  }
+}
+
+/** Checks every flag; a bad value is a UserError naming the flag and what it expects. */
+export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | "env">): RunSettings {
+  const seed =
+    flags.seed === undefined ? undefined : integerFlag("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
+  const partitions =
+    flags.partitions === undefined
+      ? DEFAULT_PARTITIONS
+      : integerFlag("--partitions", flags.partitions, 1, MAX_PARTITIONS);
+  let untilUs: number | undefined;
+  if (flags.until !== undefined) {
+    const text = stringFlag("--until", flags.until);
+    try {
+      untilUs = parseDurationUs(text);
+    } catch {
+      throw new UserError(`--until: expected ${DURATION_HINT}, got "${text}"`);
+    }
+    if (untilUs <= 0) throw new UserError(`--until: expected a duration greater than 0, got "${text}"`);
+  }
+  const out = flags.out === undefined ? null : pathFlag("--out", flags.out);
+  const trace = flags.trace === undefined ? null : pathFlag("--trace", flags.trace);
+  if (out !== null && out === trace) throw new UserError(`--out and --trace name the same file "${out}"`);
+  const traceFilter =
+    flags.traceFilter === undefined ? DEFAULT_TRACE_FILTER : stringFlag("--trace-filter", flags.traceFilter);
+  if (traceFilter === "")
+    throw new UserError(`--trace-filter: expected a glob on function names, like "api-*", got ""`);
+  const noColorEnv = term?.env.NO_COLOR !== undefined && term.env.NO_COLOR !== "";
+  return {
+    file: flags.file,
+    seed,
+    partitions,
+    untilUs,
+    out,
+    trace,
+    traceFilter,
+    quiet: flags.quiet === true,
+    color: flags.color !== false && term?.stdout.isTTY === true && !noColorEnv,
+  };
+}
+
+async function execute(
+  plan: Plan,
+  s: RunSettings,
+  term: Terminal,
+  options: RunCommandOptions,
+  worker: Worker | null,
+): Promise<number> {
+  const outFd = s.out === null ? null : openForWriting(s.out, "--out");
+  const traceFd = s.trace === null ? null : openForWriting(s.trace, "--trace");
+  const progress = term.stderr.isTTY === true && !s.quiet ? new ProgressDisplay(term.stderr) : null;
+  const stopFlag = options.stopFlag ?? new SharedArrayBuffer(4);
+  const stop = new Int32Array(stopFlag);
+  let abort: (() => void) | null = null;
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      Atomics.store(stop, 0, 1);
+      const note = "fleet-sim: stopping after the current window (Ctrl-C again to abort without a report)";
+      if (progress !== null) progress.note(note);
+      else term.stderr.write(`${note}\n`);
+    } else {
+      abort?.();
+    }
+  };
+  options.signals?.on("SIGINT", onSigint);
+
+  const req: SimulateRequest = {
+    plan,
+    file: s.file,
+    partitions: s.partitions,
+    traceFd,
+    traceFilter: s.traceFilter,
+    stopFlag,
+  };
+  const onProgress = progress === null ? undefined : (p: ProgressPoint) => progress.update(p);
+  let result: SimulateResult;
+  try {
+    if (worker !== null) {
+      result = await runInWorker(worker, { ...req, progress: progress !== null }, onProgress, (f) => {
+        abort = f;
+      });
+    } else {
+      result = simulate(req, onProgress);
+    }
+  } catch (e) {
+    if (outFd !== null) closeSync(outFd);
+    if (e instanceof Aborted) {
+      progress?.clear();
+      term.stderr.write("fleet-sim: aborted; no summary or report\n");
+      return ExitCode.Interrupted;
+    }
+    throw e;
+  } finally {
+    options.signals?.off("SIGINT", onSigint);
+    progress?.clear();
+    // Closed by this thread, which opened it (the simulation thread only writes to it).
+    if (traceFd !== null && interrupts < 2) closeSync(traceFd);
+  }
+
+  const report = result.report;
+  term.stdout.write(
+    s.quiet
+      ? `${renderVerdict(report, { color: s.color })}\n`
+      : `${renderSummary(report, { color: s.color })}\n`,
+  );
+  if (outFd !== null) writeReport(outFd, report);
+  return exitCodeFor(report, term);
+}
+
+/** Exit code of a finished run: a violated invariant is a bug (70); a stopped run is 130. */
+export function exitCodeFor(report: Report, term: Pick<Terminal, "stderr">): number {
+  const broken = violatedInvariants(report);
+  if (broken.length > 0) {
+    for (const b of broken) term.stderr.write(`fleet-sim: invariant violated: ${b.name}: ${b.detail}\n`);
+    return ExitCode.Internal;
+  }
+  return report.run.partial ? ExitCode.Interrupted : ExitCode.Ok;
+}
+
+function writeReport(fd: number, report: Report): void {
+  const buf = Buffer.from(`${JSON.stringify(report, null, 2)}\n`, "utf8");
+  try {
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+class Aborted extends Error {}
+
+/** Runs the simulation in a worker thread; the main thread stays free for signals and progress. */
+function runInWorker(
+  worker: Worker,
+  req: WorkerRequest,
+  onProgress: ((p: ProgressPoint) => void) | undefined,
+  setAbort: (abort: () => void) => void,
+): Promise<SimulateResult> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      f();
+    };
+    setAbort(() => {
+      settle(() => reject(new Aborted("aborted")));
+      void worker.terminate();
+    });
+    worker.on("message", (m: WorkerMessage) => {
+      if (m.type === "progress") onProgress?.(m);
+      else if (m.type === "done") settle(() => resolve(m.result));
+      else {
+        const err = new Error(m.message);
+        err.stack = m.stack;
+        settle(() => reject(err));
+      }
+    });
+    worker.on("error", (e) => settle(() => reject(e)));
+    worker.on("exit", (code) =>
+      settle(() => reject(new Error(`the simulation thread exited with code ${code}`))),
+    );
+    worker.postMessage(req);
+  });
+}
+
+/** Prints an error the way its kind calls for and returns the exit code. */
+export function reportError(e: unknown, term: Terminal): number {
+  if (e instanceof ScenarioError) {
+    term.stderr.write(`${e.message}\n`);
+    return ExitCode.BadInput;
+  }
+  if (e instanceof UserError) {
+    term.stderr.write(`fleet-sim: ${e.message}\n`);
+    return ExitCode.BadInput;
+  }
+  term.stderr.write(`${describeInternalError(e, term.env)}\n`);
+  return ExitCode.Internal;
+}
+
+/** A scenario file the loader can read, or a UserError saying why not. */
+export function checkReadable(file: string): void {
+  try {
+    if (statSync(file).isDirectory())
+      throw new UserError(`cannot read scenario file ${file}: it is a directory`);
+    accessSync(file, constants.R_OK);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`cannot read scenario file ${file}: ${fsReason(e, "no such file")}`);
+  }
+}
+
+function openForWriting(path: string, flag: string): number {
+  try {
+    return openSync(path, "w");
+  } catch (e) {
+    throw new UserError(`${flag}: cannot write ${path}: ${fsReason(e, "no such directory")}`);
+  }
+}
+
+function fsReason(e: unknown, notFound: string): string {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case "ENOENT":
+      return notFound;
+    case "ENOTDIR":
+      return "a parent is not a directory";
+    case "EISDIR":
+      return "it is a directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    default:
+      return (e as Error).message;
+  }
+}
+
+function integerFlag(flag: string, value: unknown, min: number, max: number): number {
+  const text = stringFlag(flag, value);
+  const expected =
+    max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+  if (!/^\s*\d+\s*$/.test(text)) throw new UserError(`${flag}: expected ${expected}, got "${text}"`);
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new UserError(`${flag}: expected ${expected}, got ${text.trim()}`);
+  return n;
+}
+
+function stringFlag(flag: string, value: unknown): string {
+  if (Array.isArray(value)) throw new UserError(`${flag} is given more than once`);
+  if (typeof value === "boolean") throw new UserError(`${flag} needs a value`);
+  if (typeof value !== "string" && typeof value !== "number")
+    throw new UserError(`${flag}: unexpected value`);
+  return String(value);
+}
+
+function pathFlag(flag: string, value: unknown): string {
+  const text = stringFlag(flag, value);
+  if (text === "") throw new UserError(`${flag} needs a file name`);
+  return text;
+}

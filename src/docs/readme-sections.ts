@@ -1,0 +1,28 @@
+/**
+ * The README's generated sections, each between
+ * `<!-- BEGIN name -->` and `<!-- END name -->` markers. `npm run docs`
+ * rewrites them; a test fails when the README is out of date.
+ */
+import { renderDefaultsTable } from "../model/defaults-doc.js";
+import { lifecycleTableMarkdown } from "../model/lifecycle-doc.js";
+
+export function readmeSections(): Record<string, string> {
+  return {
+    "rules-table": lifecycleTableMarkdown(),
+    "defaults-table": renderDefaultsTable(),
+  };
+}
+
+/** Replaces the body of each named section of `text`; sections absent from `sections` stay. */
+export function fillSections(text: string, sections: Record<string, string>): string {
+  let out = text;
+  for (const [name, body] of Object.entries(sections)) {
+    const begin = `<!-- BEGIN ${name} -->`;
+    const end = `<!-- END ${name} -->`;
+    const i = out.indexOf(begin);
+    const j = out.indexOf(end);
+    if (i < 0 || j < i) throw new Error(`README has no section ${name}`);
+    out = `${out.slice(0, i + begin.length)}\n${body}\n${out.slice(j)}`;
+  }
+  return out;
+}

@@ -1,0 +1,383 @@
+/**
+ * The run's JSON report: everything the end-of-run summary shows, as one
+ * versioned object (docs/report-schema.md, schema/report.schema.json).
+ * Histograms carry their hdr-histogram-js encoding so reports can be merged.
+ * Only `run.wallMs` and `run.eventsPerSec` depend on the wall clock; the rest
+ * is a pure function of (scenario, seed).
+ */
+import { readFileSync } from "node:fs";
+import * as hdr from "hdr-histogram-js";
+import {
+  API_ERROR_NAMES,
+  ApiError,
+  LAST_UPDATE_STATUS_NAMES,
+  type LastUpdateStatusName,
+  OPERATION_NAMES,
+  Operation,
+  type OperationName,
+  STATE_NAMES,
+  type StateName,
+  THROTTLE_CAUSE_NAMES,
+} from "../model/aws-names.js";
+import { ERROR_COUNT, HIST_NAMES, type HistName, WAITER_OUTCOME_NAMES } from "../model/observations.js";
+import type { RunOutcome, Sample } from "../model/run.js";
+
+export const REPORT_SCHEMA_VERSION = 1;
+export const TOOL_NAME = "lambda-fleet-sim";
+
+/** Codes an API call can fail with (FunctionError and Timeout are invocation outcomes, not API errors). */
+export const API_ERROR_CODES = [
+  "ResourceConflictException",
+  "ResourceNotReadyException",
+  "ResourceNotFoundException",
+  "TooManyRequestsException",
+] as const;
+export type ApiErrorCodeName = (typeof API_ERROR_CODES)[number];
+
+export const INVOCATION_OUTCOMES = [
+  "success",
+  "functionError",
+  "timeout",
+  "throttled",
+  "ResourceConflictException",
+  "ResourceNotReadyException",
+  "ResourceNotFoundException",
+] as const;
+export type InvocationOutcomeName = (typeof INVOCATION_OUTCOMES)[number];
+
+/** Fields that depend on the wall clock: the only ones that differ between two runs of one seed. */
+export const WALL_CLOCK_FIELDS = ["wallMs", "eventsPerSec"] as const;
+
+export interface ApiOperationReport {
+  /** Answered calls, each attempt of a retried call counted. */
+  requests: number;
+  /** Calls answered with HTTP 200 (for Invoke, also those whose function errored or timed out). */
+  success: number;
+  /** Calls answered with an AWS error, by error code; only codes that occurred. */
+  errors: Partial<Record<ApiErrorCodeName, number>>;
+}
+
+/** A duration distribution, in seconds. */
+export interface HistogramReport {
+  count: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  /** hdr-histogram-js `encodeIntoCompressedBase64` of the histogram in microseconds. */
+  hdr: string;
+}
+
+export interface SubnetReport {
+  id: string;
+  vpc: string;
+  cidr: string | null;
+  capacityIps: number;
+  peakUsedIps: number;
+  usedIpsAtEnd: number;
+  othersIps: number;
+  freeIpsAtEnd: number;
+  minHeadroom: number;
+  enisCreated: number;
+  enisFailed: number;
+  enisDeleted: number;
+}
+
+export interface VpcReport {
+  id: string;
+  eniQuota: number;
+  enisUsedByOthers: number;
+  peakEnis: number;
+  enisAtEnd: number;
+}
+
+export interface SampleReport {
+  t: number;
+  timeUs: number;
+  byState: Record<StateName, number>;
+  byLastUpdateStatus: Record<LastUpdateStatusName, number>;
+  concurrency: number;
+  subnetUsedIps: number[];
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: typeof TOOL_NAME;
+  version: string;
+  scenario: {
+    name: string;
+    description: string;
+    file: string | null;
+    seed: number;
+    partitions: number;
+    untilUs: number;
+  };
+  run: {
+    simulatedUs: number;
+    events: number;
+    windows: number;
+    messages: number;
+    wallMs: number;
+    eventsPerSec: number;
+    partial: boolean;
+  };
+  functions: {
+    byState: Record<StateName, number>;
+    byLastUpdateStatus: Record<LastUpdateStatusName, number>;
+    existingAtStart: number;
+    created: number;
+    deleted: number;
+    versionsPublished: number;
+  };
+  api: Record<OperationName, ApiOperationReport>;
+  invocations: {
+    requests: number;
+    outcomes: Record<InvocationOutcomeName, number>;
+    coldStarts: number;
+    warmStarts: number;
+    coldStartRatio: number;
+    byRevision: Record<string, number>;
+    throttlesByCause: Record<(typeof THROTTLE_CAUSE_NAMES)[number], number>;
+    openAtEnd: number;
+  };
+  clients: {
+    retries: number;
+    gaveUp: number;
+    waiters: Record<(typeof WAITER_OUTCOME_NAMES)[number], number>;
+    openTasks: number;
+  };
+  histograms: Record<HistName, HistogramReport>;
+  concurrency: {
+    limit: number;
+    unreservedPool: number;
+    peak: number;
+    peakUnreserved: number;
+    inFlightAtEnd: number;
+  };
+  subnets: SubnetReport[];
+  vpcs: VpcReport[];
+  invariants: { name: string; ok: boolean; detail: string }[];
+  samples?: SampleReport[];
+}
+
+export type WallClockFreeReport = Omit<Report, "run"> & {
+  run: Omit<Report["run"], (typeof WALL_CLOCK_FIELDS)[number]>;
+};
+
+export interface ReportMeta {
+  /** The scenario file as the user named it, or null for a Plan built in code. */
+  file: string | null;
+  seed: number;
+  partitions: number;
+}
+
+export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
+  const { plan, obs, shared } = outcome;
+  const seconds = outcome.wallMs / 1000;
+  const invoke = (code: number) => obs.api[Operation.Invoke * ERROR_COUNT + code];
+  const existingAtStart = plan.functions.template.reduce(
+    (n, t) => n + (plan.templates[t].existing ? 1 : 0),
+    0,
+  );
+
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: TOOL_NAME,
+    version: packageVersion(),
+    scenario: {
+      name: plan.name,
+      description: plan.description,
+      file: meta.file,
+      seed: meta.seed,
+      partitions: meta.partitions,
+      untilUs: plan.untilUs,
+    },
+    run: {
+      simulatedUs: outcome.kernel.endUs,
+      events: outcome.kernel.events,
+      windows: outcome.kernel.windows,
+      messages: outcome.kernel.messages,
+      wallMs: Math.round(outcome.wallMs * 1000) / 1000,
+      eventsPerSec: seconds > 0 ? Math.round(outcome.kernel.events / seconds) : 0,
+      partial: outcome.partial,
+    },
+    functions: {
+      byState: byName(STATE_NAMES, outcome.states),
+      byLastUpdateStatus: byName(LAST_UPDATE_STATUS_NAMES, outcome.lastUpdateStatus),
+      existingAtStart,
+      created: obs.created,
+      deleted: obs.deleted,
+      versionsPublished: obs.versionsPublished,
+    },
+    api: apiReport(obs.api),
+    invocations: {
+      requests: obs.invocationRequests,
+      outcomes: {
+        success: invoke(ApiError.None),
+        functionError: invoke(ApiError.FunctionError),
+        timeout: invoke(ApiError.Timeout),
+        throttled: invoke(ApiError.TooManyRequestsException),
+        ResourceConflictException: invoke(ApiError.ResourceConflictException),
+        ResourceNotReadyException: invoke(ApiError.ResourceNotReadyException),
+        ResourceNotFoundException: invoke(ApiError.ResourceNotFoundException),
+      },
+      coldStarts: obs.coldStarts,
+      warmStarts: obs.warmStarts,
+      coldStartRatio: ratio(obs.coldStarts, obs.coldStarts + obs.warmStarts),
+      byRevision: Object.fromEntries(
+        [...obs.invocationsByRevision.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([rev, n]) => [String(rev), n]),
+      ),
+      throttlesByCause: byName(THROTTLE_CAUSE_NAMES, obs.throttles),
+      openAtEnd: outcome.openInvocations,
+    },
+    clients: {
+      retries: obs.clientRetries,
+      gaveUp: obs.clientGaveUp,
+      waiters: byName(WAITER_OUTCOME_NAMES, obs.waiters),
+      openTasks: outcome.openClientTasks,
+    },
+    histograms: Object.fromEntries(
+      HIST_NAMES.map((name, i) => [name, histogramReport(obs.histograms[i])]),
+    ) as Record<HistName, HistogramReport>,
+    concurrency: {
+      limit: plan.account.concurrencyLimit,
+      unreservedPool: shared.unreservedPool,
+      peak: shared.peakConcurrency,
+      peakUnreserved: shared.peakUnreservedConcurrency,
+      inFlightAtEnd: shared.concurrencyInFlight,
+    },
+    subnets: plan.subnets.map((s, i) => {
+      const u = shared.subnets[i];
+      return {
+        id: s.id,
+        vpc: plan.vpcs[s.vpc]?.id ?? "",
+        cidr: s.cidr,
+        capacityIps: s.capacityIps,
+        peakUsedIps: u.peakUsedIps,
+        usedIpsAtEnd: u.usedIps,
+        othersIps: u.othersIps,
+        freeIpsAtEnd: s.capacityIps - u.usedIps - u.othersIps,
+        minHeadroom: s.capacityIps > 0 ? round6(1 - u.peakUsedIps / s.capacityIps) : 0,
+        enisCreated: u.enisCreated,
+        enisFailed: u.enisFailed,
+        enisDeleted: u.enisDeleted,
+      };
+    }),
+    vpcs: plan.vpcs.map((v, i) => ({
+      id: v.id,
+      eniQuota: v.eniQuota,
+      enisUsedByOthers: v.enisUsedByOthers,
+      peakEnis: shared.vpcPeakEnis[i] ?? 0,
+      enisAtEnd: shared.vpcEnis[i] ?? 0,
+    })),
+    invariants: outcome.invariants.map((r) => ({ name: r.name, ok: r.ok, detail: r.detail })),
+  };
+  if (outcome.samples.length > 0) report.samples = outcome.samples.map(sampleReport);
+  return report;
+}
+
+/** A copy of the report without its wall-clock fields: equal for equal (scenario, seed). */
+export function stripWallClock(report: Report): WallClockFreeReport {
+  const copy = structuredClone(report) as Report;
+  const run: Partial<Report["run"]> = copy.run;
+  for (const field of WALL_CLOCK_FIELDS) delete run[field];
+  return copy;
+}
+
+/** The failed invariants of a report. */
+export function violatedInvariants(report: Report): Report["invariants"] {
+  return report.invariants.filter((i) => !i.ok);
+}
+
+function apiReport(api: Float64Array): Record<OperationName, ApiOperationReport> {
+  const out = {} as Record<OperationName, ApiOperationReport>;
+  OPERATION_NAMES.forEach((name, op) => {
+    const row = (code: number) => api[op * ERROR_COUNT + code];
+    const errors: Partial<Record<ApiErrorCodeName, number>> = {};
+    let failed = 0;
+    for (const code of API_ERROR_CODES) {
+      const n = row(API_ERROR_NAMES.indexOf(code));
+      if (n > 0) errors[code] = n;
+      failed += n;
+    }
+    const success = row(ApiError.None) + row(ApiError.FunctionError) + row(ApiError.Timeout);
+    out[name] = { requests: success + failed, success, errors };
+  });
+  return out;
+}
+
+function histogramReport(h: hdr.Histogram): HistogramReport {
+  const count = h.totalCount;
+  const s = (us: number) => (count > 0 ? us / 1e6 : 0);
+  return {
+    count,
+    min: s(h.getValueAtPercentile(0)),
+    mean: s(round6(h.mean)),
+    p50: s(h.getValueAtPercentile(50)),
+    p90: s(h.getValueAtPercentile(90)),
+    p99: s(h.getValueAtPercentile(99)),
+    p999: s(h.getValueAtPercentile(99.9)),
+    max: s(h.getValueAtPercentile(100)),
+    hdr: canonicalEncoding(h),
+  };
+}
+
+/**
+ * The histogram's compressed base64, the same for the same recorded values:
+ * an auto-resized histogram's layout depends on the order its parts were
+ * merged in (which depends on the partition count), so the counts are first
+ * copied into a histogram sized by the maximum alone.
+ */
+function canonicalEncoding(h: hdr.Histogram): string {
+  const copy = hdr.build({
+    numberOfSignificantValueDigits: 3,
+    highestTrackableValue: Math.max(h.maxValue, 2),
+    autoResize: true,
+    useWebAssembly: false,
+  });
+  copy.add(h);
+  return hdr.encodeIntoCompressedBase64(copy);
+}
+
+function sampleReport(s: Sample): SampleReport {
+  return {
+    t: s.timeUs / 1e6,
+    timeUs: s.timeUs,
+    byState: byName(STATE_NAMES, s.states),
+    byLastUpdateStatus: byName(LAST_UPDATE_STATUS_NAMES, s.lastUpdateStatus),
+    concurrency: s.concurrency,
+    subnetUsedIps: [...s.subnetUsedIps],
+  };
+}
+
+function byName<K extends string>(names: readonly K[], values: ArrayLike<number>): Record<K, number> {
+  const out = {} as Record<K, number>;
+  names.forEach((name, i) => {
+    out[name] = values[i] ?? 0;
+  });
+  return out;
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? round6(a / b) : 0);
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+let cachedVersion: string | null = null;
+
+/** This package's version, from its package.json (two levels above src/report and dist/report). */
+export function packageVersion(): string {
+  if (cachedVersion !== null) return cachedVersion;
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version?: unknown;
+    };
+    cachedVersion = typeof pkg.version === "string" ? pkg.version : "0.0.0";
+  } catch {
+    cachedVersion = "0.0.0";
+  }
+  return cachedVersion;
+}

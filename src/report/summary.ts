@@ -1,0 +1,283 @@
+/**
+ * The end-of-run summary on stdout, in the manner of k6's: a header, then one
+ * section per concern with dot-led labels, percentile lines for every
+ * duration histogram, and the invariants with ✓/✗. Rendered from the JSON
+ * report alone, so a saved report prints the same summary.
+ */
+import { LAST_UPDATE_STATUS_NAMES, OPERATION_NAMES, STATE_NAMES } from "../model/aws-names.js";
+import { HIST_NAMES, type HistName } from "../model/observations.js";
+import { formatDurationUs } from "../scenario/units.js";
+import { INVOCATION_OUTCOMES, type Report, violatedInvariants } from "./json-report.js";
+
+export interface SummaryOptions {
+  /** ANSI colors (only when stdout is a terminal). */
+  color: boolean;
+}
+
+/** How each histogram is named in the summary. */
+export const HISTOGRAM_LABELS: Readonly<Record<HistName, string>> = {
+  pendingCreate: "pending.create",
+  pendingRestore: "pending.restore",
+  updateInProgress: "update.in_progress",
+  createToActiveClient: "create_to_active.client",
+  invocationLatency: "invocation.latency",
+  initDuration: "init.duration",
+};
+
+const LABEL_WIDTH = 32;
+/** The description is wrapped to this many columns. */
+const TEXT_WIDTH = 100;
+
+export function renderSummary(report: Report, opts: SummaryOptions): string {
+  const c = palette(opts.color);
+  const out: string[] = [];
+  const line = (label: string, value: string, indent = 4) => out.push(leader(label, value, indent, c));
+  const section = (title: string) => out.push("", `  ${c.bold(title)}`);
+
+  // Header
+  const sc = report.scenario;
+  out.push("");
+  line("scenario", sc.file === null ? sc.name : `${sc.name} (${sc.file})`, 2);
+  const valueColumn = LABEL_WIDTH + 5;
+  for (const l of wrap(firstSentence(sc.description), TEXT_WIDTH - valueColumn)) {
+    out.push(`${" ".repeat(valueColumn)}${c.dim(l)}`);
+  }
+  line("seed", String(sc.seed), 2);
+  line("partitions", String(sc.partitions), 2);
+  line("simulated", simulatedSpan(report), 2);
+
+  // Functions
+  const fns = report.functions;
+  section("FUNCTIONS");
+  line("State", STATE_NAMES.map((s) => `${s}=${fns.byState[s]}`).join(" "));
+  line(
+    "LastUpdateStatus",
+    LAST_UPDATE_STATUS_NAMES.map((s) => `${s}=${fns.byLastUpdateStatus[s]}`).join(" "),
+  );
+  line(
+    "lifecycle",
+    `existing=${fns.existingAtStart} created=${fns.created} deleted=${fns.deleted} versions=${fns.versionsPublished}`,
+  );
+
+  // API operations
+  section("API");
+  const ops = OPERATION_NAMES.filter((op) => report.api[op].requests > 0);
+  if (ops.length === 0) out.push("    no API calls");
+  else {
+    const nameWidth = Math.max(...ops.map((o) => o.length), "operation".length);
+    const numWidth = Math.max(8, ...ops.map((o) => String(report.api[o].requests).length));
+    out.push(
+      `    ${c.dim(`${"operation".padEnd(nameWidth)}  ${"requests".padStart(numWidth)}  ${"ok".padStart(numWidth)}  errors`)}`,
+    );
+    for (const op of ops) {
+      const a = report.api[op];
+      const errors = Object.entries(a.errors)
+        .map(([code, n]) => c.warn(`${code}=${n}`))
+        .join(" ");
+      out.push(
+        `    ${op.padEnd(nameWidth)}  ${String(a.requests).padStart(numWidth)}  ${String(a.success).padStart(numWidth)}  ${errors || "-"}`,
+      );
+    }
+  }
+
+  // Invocations
+  const inv = report.invocations;
+  section("INVOCATIONS");
+  line("requests", `${inv.requests} (${inv.openAtEnd} still in flight at the end)`);
+  const answered = INVOCATION_OUTCOMES.reduce((n, o) => n + inv.outcomes[o], 0);
+  for (const o of INVOCATION_OUTCOMES) {
+    const n = inv.outcomes[o];
+    if (n === 0 && o !== "success") continue;
+    const text = `${n} ${percent(n, answered)}`;
+    line(`  ${o}`, o === "success" ? text : c.warn(text));
+  }
+  const started = inv.coldStarts + inv.warmStarts;
+  line("cold starts", `${inv.coldStarts} of ${started} started ${percent(inv.coldStarts, started)}`);
+  const revisions = Object.keys(inv.byRevision);
+  if (revisions.length > 1) {
+    line("by revision", revisions.map((r) => `r${r}=${inv.byRevision[r]}`).join(" "));
+  }
+  const throttles = Object.entries(inv.throttlesByCause).filter(([, n]) => n > 0);
+  if (throttles.length > 0) line("throttles by cause", throttles.map(([k, n]) => `${k}=${n}`).join(" "));
+
+  // Clients
+  const cl = report.clients;
+  section("CLIENTS");
+  line("retries", `${cl.retries} (gave up ${cl.gaveUp})`);
+  const w = cl.waiters;
+  line("waiters", `started=${w.started} succeeded=${w.succeeded} failed=${w.failed} timedOut=${w.timedOut}`);
+  if (cl.openTasks > 0) line("open at the end", String(cl.openTasks));
+
+  // Durations
+  section("DURATIONS");
+  for (const name of HIST_NAMES) line(HISTOGRAM_LABELS[name], histogramLine(report.histograms[name]));
+
+  // Concurrency
+  const cc = report.concurrency;
+  section("CONCURRENCY");
+  line("peak", `${cc.peak} of limit ${cc.limit} ${percent(cc.peak, cc.limit)}`);
+  line(
+    "peak unreserved",
+    `${cc.peakUnreserved} of pool ${cc.unreservedPool} ${percent(cc.peakUnreserved, cc.unreservedPool)}`,
+  );
+
+  // Network
+  if (report.subnets.length > 0) {
+    section("SUBNETS");
+    for (const s of report.subnets) {
+      const where = s.cidr === null ? s.vpc : `${s.vpc} ${s.cidr}`;
+      const peak = `peak used=${s.peakUsedIps} ${percent(s.peakUsedIps, s.capacityIps)}`;
+      line(
+        s.id,
+        `capacity=${s.capacityIps} ${s.minHeadroom < 0.1 ? c.warn(peak) : peak} ENIs created=${s.enisCreated} failed=${s.enisFailed} deleted=${s.enisDeleted} (${where})`,
+      );
+    }
+    for (const v of report.vpcs) {
+      const used = v.peakEnis + v.enisUsedByOthers;
+      line(
+        v.id,
+        `ENIs peak=${v.peakEnis} + others ${v.enisUsedByOthers} of quota ${v.eniQuota} ${percent(used, v.eniQuota)}`,
+      );
+    }
+  }
+
+  // Run
+  const r = report.run;
+  section("RUN");
+  line("simulated", simulatedSpan(report));
+  line("events", `${r.events} in ${r.windows} windows, ${r.messages} messages`);
+  line("wall time", `${formatWallMs(r.wallMs)}, ${formatCount(r.eventsPerSec)} events/s`);
+
+  // Invariants
+  section("INVARIANTS");
+  for (const i of report.invariants) {
+    out.push(i.ok ? `    ${c.ok("✓")} ${i.name}` : `    ${c.bad("✗")} ${i.name}: ${c.bad(i.detail)}`);
+  }
+  out.push("");
+  return out.map((l) => l.trimEnd()).join("\n");
+}
+
+/** The one line `--quiet` prints: the verdict of the run. */
+export function renderVerdict(report: Report, opts: SummaryOptions): string {
+  const c = palette(opts.color);
+  const broken = violatedInvariants(report);
+  const r = report.run;
+  const facts = `${simulatedSpan(report)} simulated, ${r.events} events in ${formatWallMs(r.wallMs)}`;
+  if (broken.length > 0) {
+    return `${c.bad("✗")} ${report.scenario.name}: ${facts}; invariant violated: ${broken.map((b) => b.name).join("; ")}`;
+  }
+  const ok = `${report.invariants.length} invariants ok`;
+  return `${c.ok("✓")} ${report.scenario.name}: ${facts}; ${ok}`;
+}
+
+/** A k6-style percentile line: "count=5000 p50=74.8s p90=86.1s ...". */
+export function histogramLine(h: Report["histograms"][HistName]): string {
+  if (h.count === 0) return "count=0";
+  return [
+    `count=${h.count}`,
+    `min=${formatSeconds(h.min)}`,
+    `mean=${formatSeconds(h.mean)}`,
+    `p50=${formatSeconds(h.p50)}`,
+    `p90=${formatSeconds(h.p90)}`,
+    `p99=${formatSeconds(h.p99)}`,
+    `p99.9=${formatSeconds(h.p999)}`,
+    `max=${formatSeconds(h.max)}`,
+  ].join(" ");
+}
+
+/**
+ * A duration given in seconds, human-friendly with three significant digits:
+ * "850µs", "1.23ms", "74.8s", "2.50m", "5.20h", "14.0d".
+ */
+export function formatSeconds(seconds: number): string {
+  if (!Number.isFinite(seconds)) return String(seconds);
+  if (seconds < 0) return `-${formatSeconds(-seconds)}`;
+  if (seconds === 0) return "0s";
+  const units: [number, string][] = [
+    [1e-3, "µs"],
+    [1, "ms"],
+    [120, "s"],
+    [7200, "m"],
+    [172_800, "h"],
+  ];
+  const scale: Record<string, number> = { µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600, d: 86_400 };
+  let unit = "d";
+  for (const [below, u] of units) {
+    if (seconds < below) {
+      unit = u;
+      break;
+    }
+  }
+  return `${threeDigits(seconds / scale[unit])}${unit}`;
+}
+
+function threeDigits(x: number): string {
+  if (x >= 100) return x.toFixed(0);
+  if (x >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
+function simulatedSpan(report: Report): string {
+  const r = report.run;
+  const until = report.scenario.untilUs;
+  if (r.partial) return `${formatDurationUs(r.simulatedUs)} of ${formatDurationUs(until)} (stopped early)`;
+  return formatDurationUs(r.simulatedUs);
+}
+
+function formatWallMs(ms: number): string {
+  return ms < 1000 ? `${ms.toFixed(0)}ms` : `${(ms / 1000).toFixed(2)}s`;
+}
+
+/** 1234 -> "1234", 45678 -> "45.7k", 3713731 -> "3.71M". */
+export function formatCount(n: number): string {
+  if (n < 10_000) return String(Math.round(n));
+  if (n < 1e6) return `${threeDigits(n / 1e3)}k`;
+  if (n < 1e9) return `${threeDigits(n / 1e6)}M`;
+  return `${threeDigits(n / 1e9)}G`;
+}
+
+function percent(part: number, whole: number): string {
+  return whole > 0 ? `(${((100 * part) / whole).toFixed(2)}%)` : "(-)";
+}
+
+/** The first sentence of a text (a scenario's description starts with the question it answers). */
+export function firstSentence(text: string): string {
+  const flat = text.trim().split(/\s+/).filter(Boolean).join(" ");
+  const end = /[.?!](?=\s|$)/.exec(flat);
+  return end === null ? flat : flat.slice(0, end.index + 1);
+}
+
+/** Words into lines of at most `width` characters (a longer word gets a line of its own). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = "";
+  for (const word of text.split(" ")) {
+    if (word === "") continue;
+    if (current !== "" && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = word;
+    } else current = current === "" ? word : `${current} ${word}`;
+  }
+  if (current !== "") lines.push(current);
+  return lines;
+}
+
+interface Palette {
+  bold: (s: string) => string;
+  dim: (s: string) => string;
+  ok: (s: string) => string;
+  bad: (s: string) => string;
+  warn: (s: string) => string;
+}
+
+function palette(color: boolean): Palette {
+  const wrap = (open: number, close: number) => (s: string) =>
+    color ? `\x1b[${open}m${s}\x1b[${close}m` : s;
+  return { bold: wrap(1, 22), dim: wrap(2, 22), ok: wrap(32, 39), bad: wrap(31, 39), warn: wrap(33, 39) };
+}
+
+/** `label ......: value`, the label and its dots padded to a common width. */
+function leader(label: string, value: string, indent: number, c: Palette): string {
+  const dots = ".".repeat(Math.max(LABEL_WIDTH - label.length - (indent - 2), 3));
+  return `${" ".repeat(indent)}${label} ${c.dim(dots)}: ${value}`;
+}

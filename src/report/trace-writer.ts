@@ -1,0 +1,150 @@
+/**
+ * `--trace`: one NDJSON line per API call and state transition of the traced
+ * functions, from the run emitter's "transition" events.
+ *
+ * The simulation runs synchronously, so an asynchronous stream would hold the
+ * whole trace in memory until the run ends; lines are instead gathered into
+ * chunks and written with synchronous writes, which keeps memory flat.
+ */
+import { closeSync, openSync, writeSync } from "node:fs";
+import type { EventEmitter } from "eventemitter3";
+import type { TraceRecord } from "../model/fleet-partition.js";
+import type { RunEvents } from "../model/run.js";
+
+/** One line of the trace file. */
+export interface TraceLine {
+  /** Simulated time in seconds. */
+  t: number;
+  timeUs: number;
+  function: string;
+  /** An API operation, or a service event such as ProvisioningSucceeded. */
+  operation: string;
+  /** "OK" or the AWS error code. */
+  outcome: string;
+  /** The error message the caller reads, in AWS's words; "" when none. */
+  message: string;
+  /** TooManyRequestsException Reason of a throttled invocation; "" otherwise. */
+  reason: string;
+  stateBefore: string;
+  stateAfter: string;
+  lastUpdateStatus: string;
+  stateReasonCode: string;
+  lastUpdateStatusReasonCode: string;
+  /** Revision live after the record; for a finished invocation, the revision it ran. */
+  revision: number;
+}
+
+export function traceLine(r: TraceRecord): TraceLine {
+  return {
+    t: r.timeUs / 1e6,
+    timeUs: r.timeUs,
+    function: r.function,
+    operation: r.operation,
+    outcome: r.outcome,
+    message: r.message,
+    reason: r.reason,
+    stateBefore: r.stateBefore,
+    stateAfter: r.stateAfter,
+    lastUpdateStatus: r.lastUpdateStatus,
+    stateReasonCode: r.stateReasonCode,
+    lastUpdateStatusReasonCode: r.lastUpdateStatusReasonCode,
+    revision: r.revision,
+  };
+}
+
+const CHUNK_CHARS = 64 * 1024;
+/** Records held back for ordering before a partial flush is tried. */
+const HOLD_RECORDS = 4096;
+
+/**
+ * Partitions run a window's events one partition after the other, so their
+ * records arrive up to one window out of time order. The writer holds them
+ * back and writes them sorted by (time, function), keeping each function's
+ * own order: the file is in time order, the same for any partition count.
+ */
+export class TraceWriter {
+  private held: TraceRecord[] = [];
+  /** Latest simulated time seen; records a window older than it can no longer be overtaken. */
+  private latestUs = Number.NEGATIVE_INFINITY;
+  private windowUs = Number.POSITIVE_INFINITY;
+  private releaseAt = HOLD_RECORDS;
+  private chunk: string[] = [];
+  private chunkChars = 0;
+  private closed = false;
+  /** Lines written so far. */
+  lines = 0;
+
+  /** Writes to an open file descriptor, which close() closes unless `closeFd` is false. */
+  constructor(
+    private readonly fd: number,
+    private readonly closeFd = true,
+  ) {}
+
+  /** Opens (truncates) `path`; throws the file system's error when it cannot. */
+  static open(path: string): TraceWriter {
+    return new TraceWriter(openSync(path, "w"));
+  }
+
+  /** Subscribes to the emitter's "started" and "transition" events; returns the unsubscribe function. */
+  attach(emitter: EventEmitter<RunEvents>): () => void {
+    const onStarted = (info: { windowUs: number }) => {
+      this.windowUs = info.windowUs;
+    };
+    const onTransition = (r: TraceRecord) => this.write(r);
+    emitter.on("started", onStarted);
+    emitter.on("transition", onTransition);
+    return () => {
+      emitter.off("started", onStarted);
+      emitter.off("transition", onTransition);
+    };
+  }
+
+  write(r: TraceRecord): void {
+    if (this.closed) return;
+    this.held.push(r);
+    if (r.timeUs > this.latestUs) this.latestUs = r.timeUs;
+    if (this.held.length >= this.releaseAt) {
+      this.release(this.latestUs - this.windowUs);
+      // Whatever must still wait is waited for with room to grow, so sorting stays linear overall.
+      this.releaseAt = Math.max(HOLD_RECORDS, 2 * this.held.length);
+    }
+  }
+
+  /** Writes, in order, the held records older than `beforeUs`. */
+  private release(beforeUs: number): void {
+    const held = this.held;
+    // A stable sort keeps each function's records in the order they happened.
+    held.sort(
+      (a, b) => a.timeUs - b.timeUs || (a.function < b.function ? -1 : a.function > b.function ? 1 : 0),
+    );
+    let n = 0;
+    while (n < held.length && held[n].timeUs < beforeUs) n++;
+    for (let i = 0; i < n; i++) this.append(JSON.stringify(traceLine(held[i])));
+    this.held = n === held.length ? [] : held.slice(n);
+  }
+
+  private append(text: string): void {
+    this.chunk.push(text);
+    this.chunkChars += text.length + 1;
+    this.lines++;
+    if (this.chunkChars >= CHUNK_CHARS) this.flush();
+  }
+
+  private flush(): void {
+    if (this.chunk.length === 0) return;
+    const buf = Buffer.from(this.chunk.join("\n") + "\n", "utf8");
+    this.chunk = [];
+    this.chunkChars = 0;
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+  }
+
+  /** Writes everything held and closes the file (see closeFd); later records are ignored. */
+  close(): void {
+    if (this.closed) return;
+    this.release(Number.POSITIVE_INFINITY);
+    this.flush();
+    this.closed = true;
+    if (this.closeFd) closeSync(this.fd);
+  }
+}
