@@ -9,8 +9,8 @@ import { execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { loadScenarioFile } from "../dist/scenario/load.js";
 import { runPlan } from "../dist/model/run.js";
+import { loadScenarioFile } from "../dist/scenario/load.js";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const args = process.argv.slice(2);

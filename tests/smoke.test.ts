@@ -14,7 +14,6 @@ describe("smoke", () => {
     b.step(0, "CreateFunction", names, { ratePerSec: 10, client: "waiting", then: ["Invoke"] });
     b.stream(names, 20, 10, 500);
     const out = runPlan(b.build(), { partitions: 4 });
-    console.log(JSON.stringify({ states: out.states, lus: out.lastUpdateStatus, api: Array.from(out.obs.api), inv: out.invariants, ev: out.kernel, subnets: out.shared.subnets, waiters: Array.from(out.obs.waiters) }, null, 1));
     for (const inv of out.invariants) expect(inv.ok, inv.detail).toBe(true);
   });
 });

@@ -35,7 +35,8 @@ export class Coordinator {
 
   /** Schedules one of the coordinator's own timers. */
   at(timeUs: number, kind: number, target: number, a: number, b: number): void {
-    if (timeUs < this.nowUs) throw new InvariantError(`coordinator timer at ${timeUs}us before now ${this.nowUs}us`);
+    if (timeUs < this.nowUs)
+      throw new InvariantError(`coordinator timer at ${timeUs}us before now ${this.nowUs}us`);
     this.timers.push(timeUs, kind, target, a, b);
   }
 

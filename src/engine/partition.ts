@@ -30,7 +30,9 @@ export class Partition {
   /** Schedules an event at an absolute time, never in the past. */
   at(timeUs: number, kind: number, target: number, a: number, b: number): void {
     if (timeUs < this.nowUs) {
-      throw new InvariantError(`partition ${this.index}: event scheduled at ${timeUs}us, before now ${this.nowUs}us`);
+      throw new InvariantError(
+        `partition ${this.index}: event scheduled at ${timeUs}us, before now ${this.nowUs}us`,
+      );
     }
     this.queue.push(timeUs, kind, target, a, b);
   }

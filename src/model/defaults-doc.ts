@@ -48,7 +48,9 @@ function describeValue(key: keyof ModelDefaults, v: unknown): string {
 export function renderDefaultsTable(): string {
   const lines = ["| `model:` key | default | source |", "| --- | --- | --- |"];
   for (const key of Object.keys(MODEL_DEFAULTS) as (keyof ModelDefaults)[]) {
-    lines.push(`| \`${scenarioKeyOf(key)}\` | ${describeValue(key, MODEL_DEFAULTS[key])} | ${DEFAULT_SOURCES[key]} |`);
+    lines.push(
+      `| \`${scenarioKeyOf(key)}\` | ${describeValue(key, MODEL_DEFAULTS[key])} | ${DEFAULT_SOURCES[key]} |`,
+    );
   }
   return lines.join("\n");
 }

@@ -92,5 +92,6 @@ export const DEFAULT_SOURCES: Record<keyof ModelDefaults, string> = {
   scalingEnvironments: "AWS scaling docs: 1,000 execution environments every 10 seconds per function",
   scalingWindowUs: "AWS scaling docs: 1,000 execution environments every 10 seconds per function",
   requestsPerSecPerConcurrency: "AWS: each execution environment serves up to 10 requests per second",
-  initDurationByRuntime: "published cold-start measurements per runtime (medians of a few hundred ms; JVM/.NET longer)",
+  initDurationByRuntime:
+    "published cold-start measurements per runtime (medians of a few hundred ms; JVM/.NET longer)",
 };

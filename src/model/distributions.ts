@@ -65,7 +65,11 @@ export function meanUs(d: Distribution): number {
       for (let i = 1; i < pts.length; i++) {
         sum += ((pts[i].p - pts[i - 1].p) / 100) * ((pts[i].valueUs + pts[i - 1].valueUs) / 2);
       }
-      return sum + (pts[0].p / 100) * pts[0].valueUs + ((100 - pts[pts.length - 1].p) / 100) * pts[pts.length - 1].valueUs;
+      return (
+        sum +
+        (pts[0].p / 100) * pts[0].valueUs +
+        ((100 - pts[pts.length - 1].p) / 100) * pts[pts.length - 1].valueUs
+      );
     }
   }
 }

@@ -2,7 +2,13 @@
  * How a function phase reads in AWS's fields: State, StateReasonCode and
  * LastUpdateStatus, as GetFunctionConfiguration would report them.
  */
-import { LastUpdateStatus, type LastUpdateStatusCode, STATE_NAMES, State, type StateCode } from "./aws-names.js";
+import {
+  LastUpdateStatus,
+  type LastUpdateStatusCode,
+  STATE_NAMES,
+  State,
+  type StateCode,
+} from "./aws-names.js";
 import { Phase, type PhaseCode } from "./lifecycle-table.js";
 
 /** State of each phase; -1 for Absent. */
@@ -29,7 +35,10 @@ export function isInProgress(phase: PhaseCode): boolean {
 }
 
 /** LastUpdateStatus as reported, from the phase and the last settled value. */
-export function reportedLastUpdateStatus(phase: PhaseCode, settled: LastUpdateStatusCode): LastUpdateStatusCode {
+export function reportedLastUpdateStatus(
+  phase: PhaseCode,
+  settled: LastUpdateStatusCode,
+): LastUpdateStatusCode {
   return isInProgress(phase) ? LastUpdateStatus.InProgress : settled;
 }
 

@@ -32,7 +32,9 @@ export function checkInvariants(
     const u = o.shared.subnets[i];
     const free = s.capacityIps - u.othersIps - u.usedIps;
     if (u.usedIps < 0 || free < 0 || u.usedIps + u.othersIps + free !== s.capacityIps) {
-      subnetProblems.push(`${s.id}: used ${u.usedIps} + others ${u.othersIps} + free ${free} != ${s.capacityIps}`);
+      subnetProblems.push(
+        `${s.id}: used ${u.usedIps} + others ${u.othersIps} + free ${free} != ${s.capacityIps}`,
+      );
     }
   });
   const ipViolations = extra.sharedViolations.filter((v) => v.includes("IP") || v.includes("ENI"));

@@ -99,7 +99,9 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
   const fleets = kernel.partitions.map(
     (part, i) => new FleetPartition(part, plan, Int32Array.from(members[i]), localOf, tracer, traced),
   );
-  kernel.partitions.forEach((part, i) => part.attach(fleets[i]));
+  kernel.partitions.forEach((part, i) => {
+    part.attach(fleets[i]);
+  });
   const shared = new SharedState(kernel.coordinator, plan);
   kernel.coordinator.attach(shared);
 

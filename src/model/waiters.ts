@@ -87,7 +87,13 @@ export function waiterAfter(operation: OperationCode, clientWaiter: WaiterName |
   const v2 = clientWaiter.endsWith("V2");
   switch (operation) {
     case Operation.CreateFunction:
-      return WAITERS[clientWaiter === "FunctionActive" || clientWaiter === "FunctionActiveV2" ? clientWaiter : v2 ? "FunctionActiveV2" : "FunctionActive"];
+      return WAITERS[
+        clientWaiter === "FunctionActive" || clientWaiter === "FunctionActiveV2"
+          ? clientWaiter
+          : v2
+            ? "FunctionActiveV2"
+            : "FunctionActive"
+      ];
     case Operation.UpdateFunctionCode:
     case Operation.UpdateFunctionConfiguration:
       return WAITERS[v2 ? "FunctionUpdatedV2" : "FunctionUpdated"];

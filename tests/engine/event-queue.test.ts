@@ -7,7 +7,9 @@ describe("EventQueue", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 400 }), (times) => {
         const q = new EventQueue(4);
-        times.forEach((t, i) => q.push(t, 1, i, t * 2, -i));
+        times.forEach((t, i) => {
+          q.push(t, 1, i, t * 2, -i);
+        });
         const expected = times.map((t, i) => ({ t, i })).sort((a, b) => a.t - b.t || a.i - b.i);
         for (const e of expected) {
           expect(q.pop()).toBe(true);

@@ -11,7 +11,7 @@ function pingModel(partitions: number, entities: number, lookaheadUs: number) {
   const k = new Kernel(partitions, partOf);
   const log: string[] = [];
   let order = 0;
-  k.partitions.forEach((p) =>
+  for (const p of k.partitions) {
     p.attach({
       onEvent(kind, target, a) {
         if (kind === 1) {
@@ -21,8 +21,8 @@ function pingModel(partitions: number, entities: number, lookaheadUs: number) {
           log.push(`${p.nowUs}:${target}:${a}`);
         }
       },
-    }),
-  );
+    });
+  }
   k.coordinator.attach({
     onMessage(_kind, entity, _a) {
       order++;

@@ -60,7 +60,12 @@ export class PlanBuilder {
         {
           name: "default",
           waiter: null,
-          retry: { maxAttempts: 3, baseDelayUs: ms(100), throttleBaseDelayUs: ms(500), maxBackoffUs: sec(20) },
+          retry: {
+            maxAttempts: 3,
+            baseDelayUs: ms(100),
+            throttleBaseDelayUs: ms(500),
+            maxBackoffUs: sec(20),
+          },
         },
       ],
       steps: [],
@@ -86,7 +91,8 @@ export class PlanBuilder {
   }
 
   subnet(id: string, capacityIps: number, vpcId?: string): this {
-    const vpc = vpcId === undefined ? this.plan.vpcs.length - 1 : this.plan.vpcs.findIndex((v) => v.id === vpcId);
+    const vpc =
+      vpcId === undefined ? this.plan.vpcs.length - 1 : this.plan.vpcs.findIndex((v) => v.id === vpcId);
     this.plan.subnets.push({ id, vpc, capacityIps, usedByOthersIps: 0, cidr: null });
     return this;
   }
@@ -107,7 +113,12 @@ export class PlanBuilder {
       }
       return k;
     });
-    this.plan.vpcConfigs.push({ vpc: this.plan.subnets[sIdx[0]].vpc, subnets: sIdx, securityGroups: sgs, eniKeys });
+    this.plan.vpcConfigs.push({
+      vpc: this.plan.subnets[sIdx[0]].vpc,
+      subnets: sIdx,
+      securityGroups: sgs,
+      eniKeys,
+    });
     return this.plan.vpcConfigs.length - 1;
   }
 
@@ -160,7 +171,13 @@ export class PlanBuilder {
   }
 
   /** An explicit API call at `atS` seconds. */
-  call(atS: number, operation: OperationName, fn: string, client = "default", config?: PlanConfigChange): this {
+  call(
+    atS: number,
+    operation: OperationName,
+    fn: string,
+    client = "default",
+    config?: PlanConfigChange,
+  ): this {
     this.plan.calls.push({
       atUs: sec(atS),
       operation,
@@ -175,7 +192,12 @@ export class PlanBuilder {
     atS: number,
     operation: ControlOperation,
     fns: string[],
-    opts: { ratePerSec?: number; client?: string; then?: (ControlOperation | "Invoke")[]; config?: PlanConfigChange } = {},
+    opts: {
+      ratePerSec?: number;
+      client?: string;
+      then?: (ControlOperation | "Invoke")[];
+      config?: PlanConfigChange;
+    } = {},
   ): this {
     this.plan.steps.push({
       atUs: sec(atS),
