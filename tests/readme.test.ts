@@ -10,7 +10,15 @@ describe("README", () => {
   });
 
   it("documents every run flag the CLI accepts", () => {
-    for (const flag of ["--seed", "--partitions", "--until", "--out", "--trace", "--trace-filter", "--quiet"]) {
+    for (const flag of [
+      "--seed",
+      "--partitions",
+      "--until",
+      "--out",
+      "--trace",
+      "--trace-filter",
+      "--quiet",
+    ]) {
       expect(text).toContain(`\`${flag}`);
     }
   });

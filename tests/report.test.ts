@@ -48,7 +48,6 @@ function buildPlan(seed = 7): Plan {
     })
     .template("plain", { count: 5 })
     .client("waiting", "FunctionActiveV2");
-  // biome-ignore lint/suspicious/noThenProperty: PlanBuilder's name for follow-up calls; an array, no thenable
   b.step(0, "CreateFunction", api, { ratePerSec: 10, client: "waiting", then: ["Invoke"] });
   b.step(0, "CreateFunction", plain);
   b.stream([...api, ...plain], 30, 1, 600);

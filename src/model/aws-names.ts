@@ -184,7 +184,8 @@ export const Messages = {
     `The operation cannot be performed at this time. An update is in progress for resource: ${arn}`,
   alreadyExists: (name: string) => `Function already exist: ${name}`,
   notFound: (arn: string) => `Function not found: ${arn}`,
-  notReady: "The function is currently not ready to be invoked. It is being restored.",
+  notReady:
+    "The function is inactive and its VPC connection is no longer available. Wait for the VPC connection to reestablish and try again.",
   rateExceeded: "Rate exceeded",
   concurrencyExceeded: "Rate Exceeded.",
 } as const;

@@ -9,9 +9,11 @@ import {
   API_ERROR_HTTP_STATUS,
   API_ERROR_NAMES,
   ApiError,
+  functionArn,
   LAST_UPDATE_STATUS_NAMES,
   LastUpdateStatus,
   type LastUpdateStatusCode,
+  Messages,
   Operation,
   type OperationCode,
   REASON_CODE_NAMES,
@@ -19,12 +21,14 @@ import {
   type ReasonCodeValue,
   reasonCodeOf,
   STATE_NAMES,
+  THROTTLE_CAUSE_REASON,
   ThrottleCause,
 } from "./aws-names.js";
 import { ClientTasks } from "./client-tasks.js";
 import { sampleUs } from "./distributions.js";
 import { isInProgress, PHASE_STATE, reportedLastUpdateStatus, stateNameOf } from "./function-view.js";
 import {
+  answerMessage,
   type Guard,
   lookupRule,
   PHASE_COUNT,
@@ -36,10 +40,10 @@ import {
   type TriggerCode,
 } from "./lifecycle-table.js";
 import { ERROR_COUNT, Hist, Observations, WaiterOutcome } from "./observations.js";
-import type { Plan, PlanConfigChange, PlanFault, PlanTemplate } from "./plan.js";
-import { Ev, Msg } from "./protocol.js";
+import type { Plan, PlanConfigChange, PlanFault, PlanStep, PlanTemplate } from "./plan.js";
+import { Ev, Msg, packInvocation } from "./protocol.js";
 import { TokenBuckets } from "./token-buckets.js";
-import { judge, Verdict, type WaiterSpec, waiterAfter } from "./waiters.js";
+import { judge, Verdict, waiterAfter } from "./waiters.js";
 
 /** A record for the trace of a watched function. */
 export interface TraceRecord {
@@ -49,17 +53,22 @@ export interface TraceRecord {
   operation: string;
   /** "OK" or the error code. */
   outcome: string;
+  /** The error message the caller reads, in AWS's words; "" when none. */
+  message: string;
+  /** TooManyRequestsException Reason of a throttled invocation; "" otherwise. */
+  reason: string;
   stateBefore: string;
   stateAfter: string;
   lastUpdateStatus: string;
   stateReasonCode: string;
+  lastUpdateStatusReasonCode: string;
+  /** Revision live after the record; for a finished invocation, the revision it ran. */
   revision: number;
 }
 
 export type Tracer = (r: TraceRecord) => void;
 
 const CONFIG_SHIFT = 1_048_576; // ENI result packing: a = epoch * CONFIG_SHIFT + vpc config
-const CTX_SHIFT = 65_536 * 16; // invocation end packing: b = ctx * CTX_SHIFT + revision * 16 + outcome * 2 + cold
 const NO_CONFIG = -1;
 
 const BLOCKING_RESTORE_CODES: ReadonlySet<number> = new Set([
@@ -86,6 +95,8 @@ export class FleetPartition implements PartitionHandler {
   private readonly restoreBlockedUntilUs: Float64Array;
   readonly liveRevision: Int32Array;
   private readonly nextRevision: Int32Array;
+  /** Counts CreateFunction calls that succeeded on this name (mod 256); see packInvocation. */
+  private readonly incarnation: Uint8Array;
   readonly vpcConfig: Int32Array;
   private readonly pendingVpcConfig: Int32Array;
   private readonly pendingMemoryMb: Int32Array;
@@ -115,9 +126,6 @@ export class FleetPartition implements PartitionHandler {
   private readonly templateOf: Int32Array;
   private readonly traced: Uint8Array | null;
 
-  /** Per step: this partition's targets (local index) and their positions in the step's order. */
-  private readonly stepFns: Int32Array[] = [];
-  private readonly stepPos: Int32Array[] = [];
   /** Per invoke stream: each local function's peak arrival rate (per µs), 0 when not a target. */
   private readonly streamPeakPerUs: Float64Array[] = [];
   private readonly streamMaxRate: number[] = [];
@@ -157,6 +165,7 @@ export class FleetPartition implements PartitionHandler {
     this.restoreBlockedUntilUs = new Float64Array(n);
     this.liveRevision = new Int32Array(n);
     this.nextRevision = new Int32Array(n);
+    this.incarnation = new Uint8Array(n);
     this.vpcConfig = new Int32Array(n);
     this.pendingVpcConfig = new Int32Array(n);
     this.pendingMemoryMb = new Int32Array(n);
@@ -174,9 +183,18 @@ export class FleetPartition implements PartitionHandler {
 
     const names = plan.functions.names;
     const localNames = Array.from(globalIds, (g) => names[g]);
-    this.serviceRng = new RandomStreams(plan.seed, localNames.map((s) => `svc:${s}`));
-    this.arrivalRng = new RandomStreams(plan.seed, localNames.map((s) => `arr:${s}`));
-    this.clientRng = new RandomStreams(plan.seed, localNames.map((s) => `cli:${s}`));
+    this.serviceRng = new RandomStreams(
+      plan.seed,
+      localNames.map((s) => `svc:${s}`),
+    );
+    this.arrivalRng = new RandomStreams(
+      plan.seed,
+      localNames.map((s) => `arr:${s}`),
+    );
+    this.clientRng = new RandomStreams(
+      plan.seed,
+      localNames.map((s) => `cli:${s}`),
+    );
 
     const d = plan.defaults;
     for (let f = 0; f < n; f++) {
@@ -198,24 +216,22 @@ export class FleetPartition implements PartitionHandler {
     }
   }
 
-  /** Schedules the workload: step cursors, first arrivals, explicit calls, idle checks. */
+  /**
+   * Schedules the workload: each step's visit to each target, first arrivals,
+   * explicit calls, idle checks. Every event is scheduled per function, here
+   * or by the function's own handlers, never by a partition-wide actor: a
+   * function's same-time events then run in an order that does not depend on
+   * which other functions share its partition.
+   */
   start(): void {
     const plan = this.plan;
     const localOf = this.localOf;
     for (let s = 0; s < plan.steps.length; s++) {
       const step = plan.steps[s];
-      const fns: number[] = [];
-      const pos: number[] = [];
       for (let k = 0; k < step.targets.length; k++) {
         const g = step.targets[k];
-        if (this.owns(g)) {
-          fns.push(localOf[g]);
-          pos.push(k);
-        }
+        if (this.owns(g)) this.p.at(stepTimeUs(step, k), Ev.StepTarget, localOf[g], s, 0);
       }
-      this.stepFns.push(Int32Array.from(fns));
-      this.stepPos.push(Int32Array.from(pos));
-      if (fns.length > 0) this.p.at(this.stepTimeUs(s, 0), Ev.StepCursor, s, 0, 0);
     }
     for (let s = 0; s < plan.invokeStreams.length; s++) {
       const st = plan.invokeStreams[s];
@@ -265,11 +281,12 @@ export class FleetPartition implements PartitionHandler {
       case Ev.InvocationThrottled: {
         const cause = b % 8;
         this.obs.throttles[cause]++;
-        this.invocationOutcome(target, (b - cause) / 8, ApiError.TooManyRequestsException, a);
+        if (this.isTraced(target)) this.traceThrottle(target, cause);
+        this.invocationOutcome((b - cause) / 8, ApiError.TooManyRequestsException);
         return;
       }
-      case Ev.StepCursor:
-        this.onStepCursor(target, a);
+      case Ev.StepTarget:
+        this.onStepTarget(target, a);
         return;
       case Ev.Task:
         this.issue(target);
@@ -279,7 +296,19 @@ export class FleetPartition implements PartitionHandler {
         return;
       case Ev.ApiThrottled:
         this.obs.api[a * ERROR_COUNT + ApiError.TooManyRequestsException]++;
-        this.trace(target, a, ApiError.TooManyRequestsException, this.phase[target] as PhaseCode);
+        this.obs.apiThrottles[a]++;
+        if (this.isTraced(target)) {
+          const ph = this.phase[target] as PhaseCode;
+          this.trace(
+            target,
+            a,
+            ApiError.TooManyRequestsException,
+            ph,
+            Messages.rateExceeded,
+            "",
+            this.liveRevision[target],
+          );
+        }
         this.taskAnswer(b, ApiError.TooManyRequestsException);
         return;
       case Ev.EniResult: {
@@ -307,24 +336,11 @@ export class FleetPartition implements PartitionHandler {
 
   // ---- Workload ---------------------------------------------------------------------------------
 
-  private stepTimeUs(s: number, i: number): number {
+  /** A workload step reaches one of its targets. */
+  private onStepTarget(f: number, s: number): void {
     const step = this.plan.steps[s];
-    if (step.ratePerSec <= 0) return step.atUs;
-    return step.atUs + Math.round((this.stepPos[s][i] * 1e6) / step.ratePerSec);
-  }
-
-  private onStepCursor(s: number, i: number): void {
-    const step = this.plan.steps[s];
-    const fns = this.stepFns[s];
-    const now = this.p.nowUs;
-    // Every target due now starts; the cursor then waits for the next one.
-    while (i < fns.length && this.stepTimeUs(s, i) <= now) {
-      const op = Operation[step.operation];
-      const slot = this.tasks.alloc(fns[i], s, -1, op, step.client, now);
-      this.issue(slot);
-      i++;
-    }
-    if (i < fns.length) this.p.at(this.stepTimeUs(s, i), Ev.StepCursor, s, i, 0);
+    const slot = this.tasks.alloc(f, s, -1, Operation[step.operation], step.client, this.p.nowUs);
+    this.issue(slot);
   }
 
   /** Next arrival of stream s at function f after `fromUs` (thinning of a piecewise-linear rate). */
@@ -358,7 +374,7 @@ export class FleetPartition implements PartitionHandler {
     }
     const atUs = Math.round(t);
     if (atUs >= st.endUs) return;
-    this.p.at(atUs < this.p.nowUs ? this.p.nowUs : atUs, Ev.Arrival, f, s, 0);
+    this.p.at(Math.max(atUs, this.p.nowUs), Ev.Arrival, f, s, 0);
   }
 
   private onArrival(f: number, s: number): void {
@@ -382,14 +398,23 @@ export class FleetPartition implements PartitionHandler {
       return;
     }
     this.apply(f, rule, Trigger.Invoke, ReasonCode.None, NO_CONFIG);
-    this.invocationOutcome(f, ctx, rule.answer.error, this.p.nowUs);
+    if (this.isTraced(f)) {
+      const message = answerMessage(rule.answer, this.nameOf(f), stateNameOf(before));
+      this.trace(f, Trigger.Invoke, rule.answer.error, before, message, "", this.liveRevision[f]);
+    }
+    this.invocationOutcome(ctx, rule.answer.error);
   }
 
   private startInvocation(f: number, arrivalUs: number, ctx: number): void {
     const now = this.p.nowUs;
     if (this.phase[f] === Phase.Absent) {
+      // R18: deleted between admission and start.
       this.p.send(Msg.InvocationRelease, this.globalId[f], 0, 0);
-      this.invocationOutcome(f, ctx, ApiError.ResourceNotFoundException, arrivalUs);
+      if (this.isTraced(f)) {
+        const message = Messages.notFound(functionArn(this.nameOf(f)));
+        this.trace(f, Trigger.Invoke, ApiError.ResourceNotFoundException, Phase.Absent, message, "", 0);
+      }
+      this.invocationOutcome(ctx, ApiError.ResourceNotFoundException);
       return;
     }
     const tpl = this.plan.templates[this.templateOf[f]];
@@ -405,7 +430,8 @@ export class FleetPartition implements PartitionHandler {
       if (!this.scaling.take(f, now)) {
         this.p.send(Msg.InvocationRelease, this.globalId[f], 0, 0);
         this.obs.throttles[ThrottleCause.ScalingRate]++;
-        this.invocationOutcome(f, ctx, ApiError.TooManyRequestsException, arrivalUs);
+        if (this.isTraced(f)) this.traceThrottle(f, ThrottleCause.ScalingRate);
+        this.invocationOutcome(ctx, ApiError.TooManyRequestsException);
         return;
       }
       cold = 1;
@@ -422,17 +448,28 @@ export class FleetPartition implements PartitionHandler {
     else this.obs.warmStarts++;
     this.busyEnvironments[f]++;
     const rev = this.liveRevision[f];
-    this.p.at(now + initUs + runUs, Ev.InvocationEnd, f, arrivalUs, ctx * CTX_SHIFT + rev * 16 + outcome * 2 + cold);
+    const packed = packInvocation(ctx, this.incarnation[f], rev, outcome, cold);
+    this.p.at(now + initUs + runUs, Ev.InvocationEnd, f, arrivalUs, packed);
   }
 
   private endInvocation(f: number, arrivalUs: number, packed: number): void {
     const cold = packed % 2;
-    const outcome = ((packed - cold) / 2) % 8;
-    const rev = Math.floor(packed / 16) % 65_536;
-    const ctx = Math.floor(packed / CTX_SHIFT);
+    let x = (packed - cold) / 2;
+    const outcome = x % 8;
+    x = (x - outcome) / 8;
+    const rev = x % 65_536;
+    x = (x - rev) / 65_536;
+    const incarnation = x % 256;
+    const ctx = (x - incarnation) / 256;
     this.busyEnvironments[f]--;
-    // The environment stays warm only if it still runs the live revision (R8 retires old ones).
-    if (rev === this.liveRevision[f] && this.phase[f] !== Phase.Absent) {
+    if (this.busyEnvironments[f] === 0 && this.phase[f] === Phase.Active) this.armIdleCheck(f);
+    // The environment stays warm only if it still runs the live revision (R8 retires old ones)
+    // of the same function, not one deleted and re-created meanwhile (R18).
+    if (
+      rev === this.liveRevision[f] &&
+      incarnation === this.incarnation[f] &&
+      this.phase[f] !== Phase.Absent
+    ) {
       let idle = this.idleEnvironments[f];
       if (idle === null) idle = this.idleEnvironments[f] = [];
       idle.push(this.p.nowUs);
@@ -441,17 +478,18 @@ export class FleetPartition implements PartitionHandler {
     const byRev = this.obs.invocationsByRevision;
     byRev.set(rev, (byRev.get(rev) ?? 0) + 1);
     this.obs.record(Hist.InvocationLatency, this.p.nowUs - arrivalUs);
-    this.invocationOutcome(f, ctx, outcome, arrivalUs);
+    if (this.isTraced(f)) {
+      const ph = this.phase[f] as PhaseCode;
+      this.trace(f, Trigger.Invoke, outcome, ph, "", "", rev); // the revision this invocation ran (R7)
+    }
+    this.invocationOutcome(ctx, outcome);
   }
 
-  private invocationOutcome(f: number, ctx: number, error: number, _arrivalUs: number): void {
+  /** Counts an invocation's one outcome and answers the client that made it (traced by the caller). */
+  private invocationOutcome(ctx: number, error: number): void {
     this.obs.api[Operation.Invoke * ERROR_COUNT + error]++;
     this.obs.invocationOutcomes++;
     this.openInvocations--;
-    if (this.traced !== null && this.traced[f] === 1) {
-      const ph = this.phase[f] as PhaseCode;
-      this.trace(f, Operation.Invoke, error, ph);
-    }
     if (ctx > 0) this.taskAnswer(ctx - 1, error);
   }
 
@@ -471,7 +509,8 @@ export class FleetPartition implements PartitionHandler {
   private applyOperation(f: number, op: OperationCode, change: PlanConfigChange | undefined): number {
     const rule = this.lookup(f, op as TriggerCode);
     if (rule === null) throw new Error(`no rule for ${op} in phase ${this.phase[f]}`);
-    if (rule.effect === "startUpdate" && op === Operation.UpdateFunctionConfiguration) this.stageConfig(f, change);
+    if (rule.effect === "startUpdate" && op === Operation.UpdateFunctionConfiguration)
+      this.stageConfig(f, change);
     else if (rule.effect === "startUpdate") this.stageConfig(f, undefined);
     this.apply(f, rule, op as TriggerCode, ReasonCode.None, NO_CONFIG);
     this.obs.api[op * ERROR_COUNT + rule.answer.error]++;
@@ -495,8 +534,9 @@ export class FleetPartition implements PartitionHandler {
     this.runEffect(f, rule, code, config);
     this.setPhase(f, rule.to);
     this.obs.transitions[from * PHASE_COUNT + rule.to]++;
-    if (this.traced !== null && this.traced[f] === 1 && trigger !== Trigger.Invoke) {
-      this.trace(f, trigger, rule.answer.error, from);
+    if (trigger !== Trigger.Invoke && this.isTraced(f)) {
+      const message = answerMessage(rule.answer, this.nameOf(f), stateNameOf(from));
+      this.trace(f, trigger, rule.answer.error, from, message, "", this.liveRevision[f]);
     }
   }
 
@@ -535,6 +575,7 @@ export class FleetPartition implements PartitionHandler {
         return;
       case "startCreate": {
         this.obs.created++;
+        this.incarnation[f]++;
         const tpl = this.plan.templates[this.templateOf[f]];
         this.resetConfig(f, tpl);
         this.epoch[f]++;
@@ -610,6 +651,7 @@ export class FleetPartition implements PartitionHandler {
         this.obs.record(Hist.UpdateInProgress, now - this.updateStartUs[f]);
         this.lusReason[f] = code;
         this.setSettledLus(f, LastUpdateStatus.Failed);
+        if (rule.to === Phase.Active) this.armIdleCheck(f); // the idle clock lapsed during the update
         return;
       case "publishVersion": {
         this.obs.versionsPublished++;
@@ -655,7 +697,10 @@ export class FleetPartition implements PartitionHandler {
         const idle = this.idleEnvironments[f];
         if (idle !== null) idle.length = 0;
         const s = PHASE_STATE[this.phase[f]];
-        if (s >= 0) this.lusCount[reportedLastUpdateStatus(this.phase[f] as PhaseCode, this.settledLus[f] as LastUpdateStatusCode)]--;
+        if (s >= 0)
+          this.lusCount[
+            reportedLastUpdateStatus(this.phase[f] as PhaseCode, this.settledLus[f] as LastUpdateStatusCode)
+          ]--;
         if (s >= 0) this.stateCount[s]--;
         this.phase[f] = Phase.Absent; // counts already adjusted; setPhase sees no change
         return;
@@ -665,14 +710,16 @@ export class FleetPartition implements PartitionHandler {
 
   /**
    * Starts provisioning toward `config`'s ENIs (through the coordinator) or,
-   * without a VPC, a local timer. Injected faults decide failures here.
+   * without a VPC, a local timer of `localDuration`. Injected faults decide
+   * failures here; a failing operation fails after its own local duration
+   * (an update after an update's time, a create after provisioning's).
    */
   private provision(f: number, config: number, localDuration: PlanTemplate["duration"]): void {
     const epoch = this.epoch[f];
     const rng = this.serviceRng;
     const failure = this.injectedFailure(f, config !== NO_CONFIG);
     if (failure !== ReasonCode.None) {
-      this.p.after(sampleUs(this.plan.defaults.provisioningDuration, rng, f), Ev.LocalProvisionDone, f, epoch, failure);
+      this.p.after(sampleUs(localDuration, rng, f), Ev.LocalProvisionDone, f, epoch, failure);
       return;
     }
     if (config !== NO_CONFIG) {
@@ -686,13 +733,15 @@ export class FleetPartition implements PartitionHandler {
   private settle(f: number, epoch: number, code: number, config: number): void {
     if (epoch !== this.epoch[f]) {
       // Stale: the function moved on (deleted, cancelled). Give back ENIs granted meanwhile.
-      if (code === ReasonCode.None && config !== NO_CONFIG) this.p.send(Msg.EniRelease, this.globalId[f], config, 0);
+      if (code === ReasonCode.None && config !== NO_CONFIG)
+        this.p.send(Msg.EniRelease, this.globalId[f], config, 0);
       return;
     }
     const ph = this.phase[f];
     const ok = code === ReasonCode.None;
     let trigger: TriggerCode;
-    if (ph === Phase.PendingCreating) trigger = ok ? Trigger.ProvisioningSucceeded : Trigger.ProvisioningFailed;
+    if (ph === Phase.PendingCreating)
+      trigger = ok ? Trigger.ProvisioningSucceeded : Trigger.ProvisioningFailed;
     else if (ph === Phase.PendingRestoring) trigger = ok ? Trigger.RestoreSucceeded : Trigger.RestoreFailed;
     else if (isInProgress(ph as PhaseCode)) trigger = ok ? Trigger.UpdateSucceeded : Trigger.UpdateFailed;
     else {
@@ -707,19 +756,24 @@ export class FleetPartition implements PartitionHandler {
     this.apply(f, rule, trigger, code as ReasonCodeValue, config);
   }
 
+  /**
+   * The idle clock (R11). A pending check re-arms itself at the deadline of
+   * the latest invocation. At the deadline a busy or updating function is not
+   * idle: the check lapses, and the end of its last invocation or the outcome
+   * of its update arms it again (no polling while it waits).
+   */
   private onIdleCheck(f: number): void {
     this.idleCheckAtUs[f] = -1;
-    const ph = this.phase[f];
-    if (ph !== Phase.Active && ph !== Phase.ActiveUpdating) return;
+    if (this.phase[f] !== Phase.Active) return;
     const dueUs = this.lastInvokeUs[f] + this.plan.defaults.inactiveAfterUs;
-    if (ph === Phase.Active && this.p.nowUs >= dueUs && this.busyEnvironments[f] === 0) {
-      const rule = this.lookup(f, Trigger.IdleTimeout);
-      if (rule !== null) this.apply(f, rule, Trigger.IdleTimeout, ReasonCode.Idle, NO_CONFIG);
+    if (this.p.nowUs < dueUs) {
+      this.idleCheckAtUs[f] = dueUs;
+      this.p.at(dueUs, Ev.IdleCheck, f, 0, 0);
       return;
     }
-    const atUs = Math.max(dueUs, this.p.nowUs + 1);
-    this.idleCheckAtUs[f] = atUs;
-    this.p.at(atUs, Ev.IdleCheck, f, 0, 0);
+    if (this.busyEnvironments[f] > 0) return;
+    const rule = this.lookup(f, Trigger.IdleTimeout);
+    if (rule !== null) this.apply(f, rule, Trigger.IdleTimeout, ReasonCode.Idle, NO_CONFIG);
   }
 
   private armIdleCheck(f: number): void {
@@ -758,9 +812,11 @@ export class FleetPartition implements PartitionHandler {
   /** R3/R9/R12 causes injected by faults: the role losing permissions (VPC functions) or a provisioning failure. */
   private injectedFailure(f: number, vpc: boolean): ReasonCodeValue {
     for (const fault of this.plan.faults) {
-      if (fault.kind === "rolePermissions" && vpc && this.faultApplies(fault, f)) return ReasonCode.InsufficientRolePermissions;
+      if (fault.kind === "rolePermissions" && vpc && this.faultApplies(fault, f))
+        return ReasonCode.InsufficientRolePermissions;
       if (fault.kind === "provisioningFailure" && this.faultApplies(fault, f)) {
-        if (fault.probability >= 1 || this.serviceRng.next(f) < fault.probability) return reasonCodeOf(fault.code);
+        if (fault.probability >= 1 || this.serviceRng.next(f) < fault.probability)
+          return reasonCodeOf(fault.code);
       }
     }
     return ReasonCode.None;
@@ -795,7 +851,10 @@ export class FleetPartition implements PartitionHandler {
     if (retryable && t.attempt[slot] < client.retry.maxAttempts) {
       const attempt = t.attempt[slot]++;
       this.obs.clientRetries++;
-      const base = error === ApiError.TooManyRequestsException ? client.retry.throttleBaseDelayUs : client.retry.baseDelayUs;
+      const base =
+        error === ApiError.TooManyRequestsException
+          ? client.retry.throttleBaseDelayUs
+          : client.retry.baseDelayUs;
       const capUs = Math.min(client.retry.maxBackoffUs, base * 2 ** (attempt - 1));
       this.p.after(Math.round(this.clientRng.next(t.fn[slot]) * capUs), Ev.Task, slot, 0, 0);
       return;
@@ -808,7 +867,8 @@ export class FleetPartition implements PartitionHandler {
       this.tasks.release(slot);
       return;
     }
-    const succeeded = error === ApiError.None || error === ApiError.FunctionError || error === ApiError.Timeout;
+    const succeeded =
+      error === ApiError.None || error === ApiError.FunctionError || error === ApiError.Timeout;
     if (!succeeded) {
       this.tasks.release(slot);
       return;
@@ -837,7 +897,8 @@ export class FleetPartition implements PartitionHandler {
     const verdict = judge(spec, this.observe(f, spec.path));
     if (verdict === Verdict.Success) {
       this.obs.waiters[WaiterOutcome.Succeeded]++;
-      if (t.op[slot] === Operation.CreateFunction) this.obs.record(Hist.CreateToActiveClient, this.p.nowUs - t.startUs[slot]);
+      if (t.op[slot] === Operation.CreateFunction)
+        this.obs.record(Hist.CreateToActiveClient, this.p.nowUs - t.startUs[slot]);
       t.polls[slot] = -1;
       t.waiter[slot] = null;
       this.advance(slot);
@@ -857,7 +918,9 @@ export class FleetPartition implements PartitionHandler {
     const ph = this.phase[f] as PhaseCode;
     if (path === "State") return ph === Phase.Absent ? "" : stateNameOf(ph);
     if (path === "LastUpdateStatus") {
-      return LAST_UPDATE_STATUS_NAMES[reportedLastUpdateStatus(ph, this.settledLus[f] as LastUpdateStatusCode)];
+      return LAST_UPDATE_STATUS_NAMES[
+        reportedLastUpdateStatus(ph, this.settledLus[f] as LastUpdateStatusCode)
+      ];
     }
     if (this.versions[f] === 0) return "";
     return this.latestVersionActive[f] === 1 ? "Active" : "Pending";
@@ -881,23 +944,60 @@ export class FleetPartition implements PartitionHandler {
 
   // ---- Tracing ---------------------------------------------------------------------------------------
 
-  private trace(f: number, trigger: number, error: number, before: PhaseCode): void {
-    if (this.tracer === null || this.traced === null || this.traced[f] !== 1) return;
+  private isTraced(f: number): boolean {
+    return this.tracer !== null && this.traced !== null && this.traced[f] === 1;
+  }
+
+  private nameOf(f: number): string {
+    return this.plan.functions.names[this.globalId[f]];
+  }
+
+  /** Traces a throttled invocation with the TooManyRequestsException Reason its cause maps to (D1, D3). */
+  private traceThrottle(f: number, cause: number): void {
+    const ph = this.phase[f] as PhaseCode;
+    const reason = THROTTLE_CAUSE_REASON[cause];
+    const message = Messages.concurrencyExceeded;
+    this.trace(
+      f,
+      Trigger.Invoke,
+      ApiError.TooManyRequestsException,
+      ph,
+      message,
+      reason,
+      this.liveRevision[f],
+    );
+  }
+
+  /** Off the hot path: called only for traced functions (callers check isTraced). */
+  private trace(
+    f: number,
+    trigger: number,
+    error: number,
+    before: PhaseCode,
+    message: string,
+    reason: string,
+    revision: number,
+  ): void {
+    if (this.tracer === null) return;
     const after = this.phase[f] as PhaseCode;
-    const reason = PHASE_STATE[after] === -1 ? 0 : this.stateReason[f];
+    const exists = PHASE_STATE[after] !== -1;
     this.tracer({
       timeUs: this.p.nowUs,
-      function: this.plan.functions.names[this.globalId[f]],
+      function: this.nameOf(f),
       operation: TRIGGER_LABELS[trigger],
       outcome: error === 0 ? "OK" : ERROR_LABELS[error],
+      message,
+      reason,
       stateBefore: stateNameOf(before),
       stateAfter: stateNameOf(after),
-      lastUpdateStatus:
-        PHASE_STATE[after] === -1
-          ? ""
-          : LAST_UPDATE_STATUS_NAMES[reportedLastUpdateStatus(after, this.settledLus[f] as LastUpdateStatusCode)],
-      stateReasonCode: REASON_LABELS[reason],
-      revision: this.liveRevision[f],
+      lastUpdateStatus: exists
+        ? LAST_UPDATE_STATUS_NAMES[
+            reportedLastUpdateStatus(after, this.settledLus[f] as LastUpdateStatusCode)
+          ]
+        : "",
+      stateReasonCode: exists ? REASON_LABELS[this.stateReason[f]] : "",
+      lastUpdateStatusReasonCode: exists ? REASON_LABELS[this.lusReason[f]] : "",
+      revision,
     });
   }
 
@@ -924,8 +1024,17 @@ function containsSorted(a: Int32Array, x: number): boolean {
   return false;
 }
 
+/** When a step reaches its k-th target: `ratePerSec` targets a second from `atUs`, or all at once. */
+function stepTimeUs(step: PlanStep, k: number): number {
+  if (step.ratePerSec <= 0) return step.atUs;
+  return step.atUs + Math.round((k * 1e6) / step.ratePerSec);
+}
+
 /** Share of a stream's traffic for each target position. */
-export function popularityWeights(n: number, pop: { kind: "uniform" } | { kind: "zipf"; exponent: number }): Float64Array {
+export function popularityWeights(
+  n: number,
+  pop: { kind: "uniform" } | { kind: "zipf"; exponent: number },
+): Float64Array {
   const w = new Float64Array(n);
   if (n === 0) return w;
   if (pop.kind === "uniform") {
@@ -958,7 +1067,8 @@ export function rateAt(points: { atUs: number; ratePerSec: number }[], t: number
 function nextPositiveRateUs(points: { atUs: number; ratePerSec: number }[], t: number): number | null {
   for (let i = 0; i < points.length; i++) {
     if (points[i].atUs > t && points[i].ratePerSec > 0) return points[i].atUs;
-    if (i + 1 < points.length && points[i + 1].atUs > t && points[i + 1].ratePerSec > 0) return Math.max(t + 1, points[i].atUs);
+    if (i + 1 < points.length && points[i + 1].atUs > t && points[i + 1].ratePerSec > 0)
+      return Math.max(t + 1, points[i].atUs);
   }
   return null;
 }

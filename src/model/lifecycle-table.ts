@@ -7,7 +7,15 @@
  * A phase is a function's (State, LastUpdateStatus = InProgress?) pair, plus
  * Absent for a name with no function behind it.
  */
-import { ApiError, type ApiErrorCode, OPERATION_NAMES, type OperationName } from "./aws-names.js";
+import {
+  ApiError,
+  type ApiErrorCode,
+  functionArn,
+  Messages,
+  OPERATION_NAMES,
+  type OperationName,
+  type StateName,
+} from "./aws-names.js";
 
 export const Phase = {
   Absent: 0,
@@ -97,7 +105,10 @@ export type Effect =
 /** The answer the caller gets; message names a template in aws-names Messages. */
 export type Answer =
   | { error: typeof ApiError.None }
-  | { error: typeof ApiError.ResourceConflictException; message: "pendingConflict" | "updateInProgress" | "alreadyExists" }
+  | {
+      error: typeof ApiError.ResourceConflictException;
+      message: "pendingConflict" | "updateInProgress" | "alreadyExists";
+    }
   | { error: typeof ApiError.ResourceNotReadyException; message: "notReady" }
   | { error: typeof ApiError.ResourceNotFoundException; message: "notFound" };
 
@@ -136,12 +147,25 @@ const EXISTING: PhaseCode[] = [
 
 function rows(): Rule[] {
   const r: Rule[] = [];
-  const add = (ids: string[], from: PhaseCode, on: TriggerCode, answer: Answer, to: PhaseCode, effect: Effect, guard?: Guard) =>
-    r.push(guard === undefined ? { ids, from, on, answer, to, effect } : { ids, from, on, guard, answer, to, effect });
+  const add = (
+    ids: string[],
+    from: PhaseCode,
+    on: TriggerCode,
+    answer: Answer,
+    to: PhaseCode,
+    effect: Effect,
+    guard?: Guard,
+  ) =>
+    r.push(
+      guard === undefined
+        ? { ids, from, on, answer, to, effect }
+        : { ids, from, on, guard, answer, to, effect },
+    );
 
   // R16: names with no function; CreateFunction on a taken name.
   add(["R1"], P.Absent, T.CreateFunction, OK, P.PendingCreating, "startCreate");
-  for (let op = T.Invoke; op <= T.DeleteFunction; op++) add(["R16"], P.Absent, op as TriggerCode, NOT_FOUND, P.Absent, "none");
+  for (let op = T.Invoke; op <= T.DeleteFunction; op++)
+    add(["R16"], P.Absent, op as TriggerCode, NOT_FOUND, P.Absent, "none");
   for (const ph of EXISTING) add(["R16"], ph, T.CreateFunction, EXISTS, ph, "none");
 
   // Reads and deletes work in every state (R4, R18).
@@ -217,7 +241,11 @@ export function rulesFor(phase: PhaseCode, trigger: TriggerCode): readonly Rule[
 }
 
 /** The rule that applies, given which guards hold; null when the trigger does not apply. */
-export function lookupRule(phase: PhaseCode, trigger: TriggerCode, guardHolds: (g: Guard) => boolean): Rule | null {
+export function lookupRule(
+  phase: PhaseCode,
+  trigger: TriggerCode,
+  guardHolds: (g: Guard) => boolean,
+): Rule | null {
   const candidates = INDEX[phase * TRIGGER_COUNT + trigger];
   for (let i = 0; i < candidates.length; i++) {
     const rule = candidates[i];
@@ -233,4 +261,24 @@ export const ALLOWED_TRANSITIONS: ReadonlySet<number> = new Set(
 
 export function answerErrorOf(rule: Rule): ApiErrorCode {
   return rule.answer.error;
+}
+
+/**
+ * The message the caller reads with a rule's answer, in AWS's words ("" for
+ * success). `stateName` is the function's State when the call arrived.
+ */
+export function answerMessage(answer: Answer, functionName: string, stateName: string): string {
+  if (answer.error === ApiError.None) return "";
+  switch (answer.message) {
+    case "pendingConflict":
+      return Messages.pendingConflict(stateName as StateName);
+    case "updateInProgress":
+      return Messages.updateInProgress(functionArn(functionName));
+    case "alreadyExists":
+      return Messages.alreadyExists(functionName);
+    case "notFound":
+      return Messages.notFound(functionArn(functionName));
+    case "notReady":
+      return Messages.notReady;
+  }
 }

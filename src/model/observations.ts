@@ -64,7 +64,7 @@ export class Observations {
   readonly histograms: hdr.Histogram[] = HIST_NAMES.map(() => newHistogram());
 
   record(h: number, valueUs: number): void {
-    this.histograms[h].recordValue(valueUs < 0 ? 0 : valueUs);
+    this.histograms[h].recordValue(Math.max(valueUs, 0));
   }
 
   merge(o: Observations): void {
@@ -85,8 +85,26 @@ export class Observations {
     for (const [rev, n] of o.invocationsByRevision) {
       this.invocationsByRevision.set(rev, (this.invocationsByRevision.get(rev) ?? 0) + n);
     }
-    for (let i = 0; i < this.histograms.length; i++) this.histograms[i].add(o.histograms[i]);
+    for (let i = 0; i < this.histograms.length; i++) addHistogram(this.histograms[i], o.histograms[i]);
   }
+}
+
+/** JsHistogram's resize (what autoResize uses); the Histogram interface does not declare it. */
+type Resizable = hdr.Histogram & { resize(highestTrackableValue: number): void };
+
+/**
+ * Adds `from` into `into` after bringing both to the same size. hdr-histogram
+ * then sums the counts and keeps the exact min and max; histograms of
+ * different sizes would be re-recorded value by value at bucket bounds,
+ * rounding min and max in a way that depends on how functions were spread
+ * over partitions (and so on P).
+ */
+function addHistogram(into: hdr.Histogram, from: hdr.Histogram): void {
+  if (from.totalCount === 0) return;
+  const top = Math.max(into.highestTrackableValue, from.highestTrackableValue);
+  if (into.highestTrackableValue < top) (into as Resizable).resize(top);
+  if (from.highestTrackableValue < top) (from as Resizable).resize(top);
+  into.add(from);
 }
 
 function addInto(a: Float64Array, b: Float64Array): void {

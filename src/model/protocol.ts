@@ -6,8 +6,8 @@
 
 /** Partition-local events. */
 export const Ev = {
-  /** A workload step reaches its next target in this partition. a: position in the partition's list. */
-  StepCursor: 1,
+  /** A workload step reaches this function. a: step index. */
+  StepTarget: 1,
   /** An invoke stream's next arrival for a function. a: stream index. */
   Arrival: 2,
   /** A client task acts: issue its next call, retry, or poll its waiter. a: task slot. */
@@ -18,7 +18,7 @@ export const Ev = {
   VersionReady: 5,
   /** Check whether the function has been idle long enough to go Inactive. */
   IdleCheck: 6,
-  /** An invocation finishes. a: arrival time, b: packed (see invocation-pack). */
+  /** An invocation finishes. a: arrival time, b: packed (see packInvocation). */
   InvocationEnd: 7,
   /** The function's explicit calls list position. a: call index. */
   ExplicitCall: 8,
@@ -62,7 +62,19 @@ export const Timer = {
   RestoreSubnets: 4,
 } as const;
 
-/** Invocation end packing: b = revision * 64 + outcome * 2 + cold. */
-export function packInvocation(revision: number, outcome: number, cold: number): number {
-  return revision * 64 + outcome * 2 + cold;
+/**
+ * What an InvocationEnd event carries in b: the client context (0 for stream
+ * traffic, task slot + 1), the function's incarnation (mod 256; it changes at
+ * each CreateFunction, so an environment of a deleted function is never
+ * reused by one re-created under its name), the revision the invocation ran,
+ * its outcome and whether it started cold. Exact in a double for ctx < 2^25.
+ */
+export function packInvocation(
+  ctx: number,
+  incarnation: number,
+  revision: number,
+  outcome: number,
+  cold: number,
+): number {
+  return (((ctx * 256 + incarnation) * 65_536 + revision) * 8 + outcome) * 2 + cold;
 }

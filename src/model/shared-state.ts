@@ -125,7 +125,9 @@ export class SharedState implements CoordinatorHandler {
       for (const key of plan.vpcConfigs[tpl.vpcConfig].eniKeys) {
         if (this.eniState[key] === Eni.None) {
           if (!this.takeIp(key)) {
-            this.violations.push(`existing functions need more ENIs than subnet ${plan.subnets[plan.eniKeys[key].subnet].id} has IPs`);
+            this.violations.push(
+              `existing functions need more ENIs than subnet ${plan.subnets[plan.eniKeys[key].subnet].id} has IPs`,
+            );
             continue;
           }
           this.eniState[key] = Eni.Ready;
@@ -164,10 +166,15 @@ export class SharedState implements CoordinatorHandler {
   onTimer(kind: number, target: number, a: number): void {
     switch (kind) {
       case Timer.EniFailed:
-        if (this.eniGeneration[target] === a && this.eniState[target] === Eni.Failing) this.removeEni(target, false);
+        if (this.eniGeneration[target] === a && this.eniState[target] === Eni.Failing)
+          this.removeEni(target, false);
         return;
       case Timer.EniDelete:
-        if (this.eniGeneration[target] === a && this.eniClaims[target] === 0 && this.eniState[target] === Eni.Ready) {
+        if (
+          this.eniGeneration[target] === a &&
+          this.eniClaims[target] === 0 &&
+          this.eniState[target] === Eni.Ready
+        ) {
           this.removeEni(target, true);
         }
         return;
@@ -206,7 +213,8 @@ export class SharedState implements CoordinatorHandler {
     else if (!this.buckets.take(Bucket.AccountInvoke, now)) cause = ThrottleCause.AccountRequestRate;
     else {
       this.unreservedInFlight++;
-      if (this.unreservedInFlight > this.peakUnreservedInFlight) this.peakUnreservedInFlight = this.unreservedInFlight;
+      if (this.unreservedInFlight > this.peakUnreservedInFlight)
+        this.peakUnreservedInFlight = this.unreservedInFlight;
     }
     if (cause >= 0) {
       this.c.deliver(atUs, Ev.InvocationThrottled, g, arrivalUs, ctx * 8 + cause);
@@ -255,9 +263,11 @@ export class SharedState implements CoordinatorHandler {
           failAtUs = this.eniFailAtUs[key];
           failCode = this.eniFailCode[key];
         }
-      } else if (st === Eni.Creating || this.eniReadyAtUs[key] > now) {
+      } else if (this.eniReadyAtUs[key] > now) {
+        // Still being created: wait for it.
         if (this.eniReadyAtUs[key] > readyAtUs) readyAtUs = this.eniReadyAtUs[key];
       } else {
+        // Ready (whether or not its creation was seen to finish): share it.
         const attachUs = now + sampleUs(plan.defaults.eniAttachDuration, this.eniRng, key);
         if (attachUs > readyAtUs) readyAtUs = attachUs;
       }
@@ -273,14 +283,22 @@ export class SharedState implements CoordinatorHandler {
       this.eniClaims[key]++;
       this.eniGeneration[key]++; // cancels a pending deletion
     }
-    this.c.deliver(Math.max(earliest, readyAtUs), Ev.EniResult, g, epoch * CONFIG_SHIFT + config, ReasonCode.None);
+    this.c.deliver(
+      Math.max(earliest, readyAtUs),
+      Ev.EniResult,
+      g,
+      epoch * CONFIG_SHIFT + config,
+      ReasonCode.None,
+    );
   }
 
   private unclaim(config: number): void {
     for (const key of this.plan.vpcConfigs[config].eniKeys) {
       this.eniClaims[key]--;
       if (this.eniClaims[key] < 0) {
-        this.violations.push(`ENI claims below zero on ${this.plan.subnets[this.plan.eniKeys[key].subnet].id}`);
+        this.violations.push(
+          `ENI claims below zero on ${this.plan.subnets[this.plan.eniKeys[key].subnet].id}`,
+        );
         this.eniClaims[key] = 0;
       }
       this.scheduleDeletionIfUnclaimed(key);
@@ -288,11 +306,18 @@ export class SharedState implements CoordinatorHandler {
   }
 
   private scheduleDeletionIfUnclaimed(key: number): void {
-    if (this.eniClaims[key] !== 0 || this.eniState[key] === Eni.None || this.eniState[key] === Eni.Failing) return;
+    if (this.eniClaims[key] !== 0 || this.eniState[key] === Eni.None || this.eniState[key] === Eni.Failing)
+      return;
     const gen = ++this.eniGeneration[key];
     const fromUs = Math.max(this.c.nowUs, this.eniReadyAtUs[key]);
     this.eniState[key] = Eni.Ready; // a creating ENI is deleted only after it is ready
-    this.c.at(fromUs + sampleUs(this.plan.defaults.eniDeletionDelay, this.eniRng, key), Timer.EniDelete, key, gen, 0);
+    this.c.at(
+      fromUs + sampleUs(this.plan.defaults.eniDeletionDelay, this.eniRng, key),
+      Timer.EniDelete,
+      key,
+      gen,
+      0,
+    );
   }
 
   /** Starts creating the ENI of `key`, or records why it cannot be made. */

@@ -293,7 +293,6 @@ const controlStepShape = {
   functions: selectorSchema,
   rate: positiveRate.optional().meta({ description: "Targets reached per second; default all at once." }),
   client: clientRef,
-  // biome-ignore lint/suspicious/noThenProperty: the file format's name for follow-up calls, as in Plan.steps
   then: z.array(z.enum(THEN_ACTIONS)).default([]),
   config: configChangeSchema.optional(),
 };

@@ -49,7 +49,6 @@ export function compileWorkload(
       targets,
       ratePerSec,
       client,
-      // biome-ignore lint/suspicious/noThenProperty: Plan's field; an array, so the step is no thenable
       then: step.then.map((action) => ACTION_OPERATIONS[action]),
     };
     if (step.config !== undefined)
