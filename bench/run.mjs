@@ -111,7 +111,9 @@ for (const c of cases) {
 let cpu = os.cpus()[0]?.model ?? "unknown";
 try {
   cpu = execSync("lscpu | sed -n 's/^Model name: *//p'", { encoding: "utf8" }).trim() || cpu;
-} catch {}
+} catch {
+  // lscpu is optional: keep the Node-reported model.
+}
 const lines = [
   "# Bench results",
   "",

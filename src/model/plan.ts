@@ -98,11 +98,7 @@ export interface PlanFunctions {
 }
 
 export type WaiterName =
-  | "FunctionActive"
-  | "FunctionActiveV2"
-  | "FunctionUpdated"
-  | "FunctionUpdatedV2"
-  | "PublishedVersionActive";
+  "FunctionActive" | "FunctionActiveV2" | "FunctionUpdated" | "FunctionUpdatedV2" | "PublishedVersionActive";
 
 export interface PlanRetryPolicy {
   /** Total attempts including the first (SDK standard mode: 3). */
