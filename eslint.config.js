@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "coverage/", "test-artifacts/", "schema/", "dashboards/"] },
+  { ignores: ["dist/", "node_modules/", "coverage/", "test-artifacts/", "schema/", "dashboards/**/*.json"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

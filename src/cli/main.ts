@@ -7,7 +7,16 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { packageVersion } from "../report/json-report.js";
 import { describeInternalError, ExitCode } from "./exit-codes.js";
-import { DEFAULT_PARTITIONS, DEFAULT_TRACE_FILTER, runCommand, type Terminal } from "./run-command.js";
+import {
+  DEFAULT_METRICS_HOST,
+  DEFAULT_PARTITIONS,
+  DEFAULT_WORKER_MEMORY_MB,
+  DEFAULT_WORKERS,
+  DEFAULT_SAMPLE_INTERVAL,
+  DEFAULT_TRACE_FILTER,
+  runCommand,
+  type Terminal,
+} from "./run-command.js";
 import { validateCommand } from "./validate-command.js";
 
 const EXIT_CODES =
@@ -50,6 +59,17 @@ async function main(argv: string[]): Promise<void> {
             default: DEFAULT_PARTITIONS,
             requiresArg: true,
           })
+          .option("workers", {
+            alias: "w",
+            describe: "Worker threads hosting the partitions (0: all on one thread; docs/parallel.md)",
+            default: DEFAULT_WORKERS,
+            requiresArg: true,
+          })
+          .option("worker-memory", {
+            describe: "Heap limit of each worker thread, in MB",
+            default: DEFAULT_WORKER_MEMORY_MB,
+            requiresArg: true,
+          })
           .option("until", {
             describe: 'End of the simulated run, overriding the scenario\'s duration ("90s", "2h", "14d")',
             type: "string",
@@ -83,6 +103,54 @@ async function main(argv: string[]): Promise<void> {
             type: "boolean",
             default: true,
           })
+          .option("metrics-port", {
+            describe:
+              "Serve Prometheus metrics on /metrics at this port while the run goes (0: any free port)",
+            requiresArg: true,
+          })
+          .option("metrics-host", {
+            describe: "Address the metrics server listens on",
+            type: "string",
+            default: DEFAULT_METRICS_HOST,
+            requiresArg: true,
+          })
+          .option("speed", {
+            describe: "Pace simulated time at this many times the wall clock (default: as fast as possible)",
+            requiresArg: true,
+          })
+          .option("hold", {
+            describe: "Keep serving --metrics-port after the run ends, until Ctrl-C",
+            type: "boolean",
+            default: false,
+          })
+          .option("pushgateway", {
+            describe: "Push the metrics to this Pushgateway at the end (and at every sample when paced)",
+            type: "string",
+            requiresArg: true,
+          })
+          .option("openmetrics", {
+            describe:
+              "Write the whole run as an OpenMetrics file for promtool tsdb create-blocks-from openmetrics",
+            type: "string",
+            requiresArg: true,
+          })
+          .option("sample-interval", {
+            describe: "Simulated time between metric samples",
+            type: "string",
+            default: DEFAULT_SAMPLE_INTERVAL,
+            requiresArg: true,
+          })
+          .option("start-time", {
+            describe:
+              "Wall-clock time of the run's start in --openmetrics (ISO 8601 or unix seconds; default: so the run ends 3h+ ago)",
+            type: "string",
+            requiresArg: true,
+          })
+          .option("run-id", {
+            describe: "The run_id label of every series (default: <scenario>-seed<seed>)",
+            type: "string",
+            requiresArg: true,
+          })
           .example("$0 run scenarios/quickstart.yaml", "Run a scenario and print its summary")
           .example(
             "$0 run scenarios/vpc-burst-deploy.yaml --seed 7 -o report.json",
@@ -97,6 +165,18 @@ async function main(argv: string[]): Promise<void> {
             "Trace job-000 to job-009",
           )
           .example("$0 run scenarios/quickstart.yaml --quiet", "Only the verdict line (for CI)")
+          .example(
+            "$0 run scenarios/scale/scale-100k.yaml --workers 2",
+            "Host the partitions on two worker threads",
+          )
+          .example(
+            "$0 run scenarios/vpc-burst-deploy.yaml --metrics-port 9464 --speed 10 --hold",
+            "Serve live metrics, 10x the wall clock, and keep serving afterwards",
+          )
+          .example(
+            "$0 run scenarios/inactive-wakeup.yaml --openmetrics run.om --sample-interval 1m",
+            "Write the run for promtool tsdb create-blocks-from openmetrics",
+          )
           .epilogue(EXIT_CODES),
       async (args) => {
         process.exitCode = await runCommand(
@@ -104,12 +184,23 @@ async function main(argv: string[]): Promise<void> {
             file: args.file,
             seed: args.seed,
             partitions: args.partitions,
+            workers: args.workers,
+            workerMemory: args.workerMemory,
             until: args.until,
             out: args.out,
             trace: args.trace,
             traceFilter: args.traceFilter,
             quiet: args.quiet,
             color: args.color,
+            metricsPort: args.metricsPort,
+            metricsHost: args.metricsHost,
+            speed: args.speed,
+            hold: args.hold,
+            pushgateway: args.pushgateway,
+            openmetrics: args.openmetrics,
+            sampleInterval: args.sampleInterval,
+            startTime: args.startTime,
+            runId: args.runId,
           },
           term,
           { thread: "worker", signals: process },

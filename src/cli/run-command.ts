@@ -6,37 +6,65 @@
 import { accessSync, closeSync, constants, openSync, statSync, writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { Plan } from "../model/plan.js";
+import type { Sample } from "../model/run.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
 import { ProgressDisplay, type ProgressPoint } from "../report/progress.js";
 import { renderSummary, renderVerdict } from "../report/summary.js";
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { DURATION_HINT, parseDurationUs } from "../scenario/units.js";
+import { RUN_ID_HINT, RUN_ID_PATTERN } from "../metrics/context.js";
+import { pushgatewayUrlProblem } from "../metrics/pushgateway.js";
+import { parseStartTime, START_TIME_HINT } from "../metrics/start-time.js";
 import { describeInternalError, ExitCode, UserError } from "./exit-codes.js";
+import { type MetricsSettings, MetricsOutputs } from "./metrics-outputs.js";
 import type { WorkerMessage, WorkerRequest } from "./run-worker.js";
 import { type SimulateRequest, type SimulateResult, simulate } from "./simulate.js";
 
 export const DEFAULT_PARTITIONS = 8;
 export const MAX_PARTITIONS = 1024;
+/**
+ * Worker threads by default: none, for now. On a 2-core machine each window's
+ * round trip to the workers costs more than the work it spreads
+ * (docs/parallel.md, bench/RESULTS.md); `--workers N` opts in.
+ */
+export const DEFAULT_WORKERS = 0;
+export const MAX_WORKERS = 64;
+export const DEFAULT_WORKER_MEMORY_MB = 4096;
 export const DEFAULT_TRACE_FILTER = "*";
+export const DEFAULT_METRICS_HOST = "127.0.0.1";
+export const DEFAULT_SAMPLE_INTERVAL = "15s";
 
 /** The flags as yargs hands them over (values not yet checked). */
 export interface RunFlags {
   file: string;
   seed?: unknown;
   partitions?: unknown;
+  workers?: unknown;
+  workerMemory?: unknown;
   until?: unknown;
   out?: unknown;
   trace?: unknown;
   traceFilter?: unknown;
   quiet?: boolean;
   color?: boolean;
+  metricsPort?: unknown;
+  metricsHost?: unknown;
+  speed?: unknown;
+  hold?: boolean;
+  pushgateway?: unknown;
+  openmetrics?: unknown;
+  sampleInterval?: unknown;
+  startTime?: unknown;
+  runId?: unknown;
 }
 
 /** The flags once checked. */
-export interface RunSettings {
+export interface RunSettings extends MetricsSettings {
   file: string;
   seed: number | undefined;
   partitions: number;
+  workers: number;
+  workerMemoryMb: number;
   untilUs: number | undefined;
   out: string | null;
   trace: string | null;
@@ -94,6 +122,12 @@ export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | 
     flags.partitions === undefined
       ? DEFAULT_PARTITIONS
       : integerFlag("--partitions", flags.partitions, 1, MAX_PARTITIONS);
+  const workers =
+    flags.workers === undefined ? DEFAULT_WORKERS : integerFlag("--workers", flags.workers, 0, MAX_WORKERS);
+  const workerMemoryMb =
+    flags.workerMemory === undefined
+      ? DEFAULT_WORKER_MEMORY_MB
+      : integerFlag("--worker-memory", flags.workerMemory, 64, 1_048_576);
   let untilUs: number | undefined;
   if (flags.until !== undefined) {
     const text = stringFlag("--until", flags.until);
@@ -112,16 +146,89 @@ export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | 
   if (traceFilter === "")
     throw new UserError(`--trace-filter: expected a glob on function names, like "api-*", got ""`);
   const noColorEnv = term?.env.NO_COLOR !== undefined && term.env.NO_COLOR !== "";
+  const metrics = parseMetricsFlags(flags, [out, trace]);
   return {
     file: flags.file,
     seed,
     partitions,
+    workers: Math.min(workers, partitions),
+    workerMemoryMb,
     untilUs,
     out,
     trace,
     traceFilter,
     quiet: flags.quiet === true,
     color: flags.color !== false && term?.stdout.isTTY === true && !noColorEnv,
+    ...metrics,
+  };
+}
+
+/** The metrics flags (docs/metrics.md); `otherFiles` are --out and --trace. */
+function parseMetricsFlags(flags: RunFlags, otherFiles: (string | null)[]): Omit<MetricsSettings, "quiet"> {
+  const metricsPort =
+    flags.metricsPort === undefined ? null : integerFlag("--metrics-port", flags.metricsPort, 0, 65535);
+  const metricsHost =
+    flags.metricsHost === undefined ? DEFAULT_METRICS_HOST : stringFlag("--metrics-host", flags.metricsHost);
+  if (metricsHost.trim() === "")
+    throw new UserError(`--metrics-host: expected a host name or address, got ""`);
+  let speed: number | null = null;
+  if (flags.speed !== undefined) {
+    const text = stringFlag("--speed", flags.speed).trim();
+    speed = /^\d+(\.\d+)?x?$/.test(text) ? Number(text.replace(/x$/, "")) : Number.NaN;
+    if (!(speed > 0) || !Number.isFinite(speed))
+      throw new UserError(
+        `--speed: expected a number greater than 0 (times the wall clock), like 1 or 60, got "${text}"`,
+      );
+  }
+  const hold = flags.hold === true;
+  if (hold && metricsPort === null)
+    throw new UserError("--hold keeps the --metrics-port server up: give --metrics-port too");
+  let pushgateway: string | null = null;
+  if (flags.pushgateway !== undefined) {
+    pushgateway = stringFlag("--pushgateway", flags.pushgateway);
+    const problem = pushgatewayUrlProblem(pushgateway);
+    if (problem !== null) throw new UserError(`--pushgateway: ${problem}`);
+  }
+  const openMetrics = flags.openmetrics === undefined ? null : pathFlag("--openmetrics", flags.openmetrics);
+  if (openMetrics !== null && otherFiles.includes(openMetrics))
+    throw new UserError(`--openmetrics names the same file as --out or --trace: "${openMetrics}"`);
+  const intervalText =
+    flags.sampleInterval === undefined
+      ? DEFAULT_SAMPLE_INTERVAL
+      : stringFlag("--sample-interval", flags.sampleInterval);
+  let sampleIntervalUs: number;
+  try {
+    sampleIntervalUs = parseDurationUs(intervalText);
+  } catch {
+    throw new UserError(`--sample-interval: expected ${DURATION_HINT}, got "${intervalText}"`);
+  }
+  if (sampleIntervalUs < 1000 || sampleIntervalUs % 1000 !== 0)
+    throw new UserError(
+      `--sample-interval: expected a whole number of milliseconds, at least 1ms, got "${intervalText}"`,
+    );
+  let startTimeMs: number | null = null;
+  if (flags.startTime !== undefined) {
+    const text = stringFlag("--start-time", flags.startTime);
+    startTimeMs = parseStartTime(text);
+    if (startTimeMs === null) throw new UserError(`--start-time: expected ${START_TIME_HINT}, got "${text}"`);
+    if (openMetrics === null)
+      throw new UserError("--start-time places the --openmetrics file in time: give --openmetrics too");
+  }
+  let runId: string | null = null;
+  if (flags.runId !== undefined) {
+    runId = stringFlag("--run-id", flags.runId);
+    if (!RUN_ID_PATTERN.test(runId)) throw new UserError(`--run-id: expected ${RUN_ID_HINT}, got "${runId}"`);
+  }
+  return {
+    metricsPort,
+    metricsHost,
+    speed,
+    hold,
+    pushgateway,
+    openMetrics,
+    sampleIntervalUs,
+    startTimeMs,
+    runId,
   };
 }
 
@@ -134,6 +241,33 @@ async function execute(
 ): Promise<number> {
   const outFd = s.out === null ? null : openForWriting(s.out, "--out");
   const traceFd = s.trace === null ? null : openForWriting(s.trace, "--trace");
+  const omFd = s.openMetrics === null ? null : openForWriting(s.openMetrics, "--openmetrics");
+  let metrics: MetricsOutputs;
+  try {
+    metrics = await MetricsOutputs.open(plan, s, omFd, term.stderr);
+  } catch (e) {
+    for (const fd of [outFd, traceFd, omFd]) if (fd !== null) closeSync(fd);
+    throw e;
+  }
+  try {
+    return await executeWith(plan, s, term, options, worker, { outFd, traceFd, metrics });
+  } finally {
+    await metrics.close(!aborted.has(metrics));
+  }
+}
+
+/** Runs whose simulation thread was aborted: their files may still be written to, so stay open. */
+const aborted = new WeakSet<MetricsOutputs>();
+
+async function executeWith(
+  plan: Plan,
+  s: RunSettings,
+  term: Terminal,
+  options: RunCommandOptions,
+  worker: Worker | null,
+  io: { outFd: number | null; traceFd: number | null; metrics: MetricsOutputs },
+): Promise<number> {
+  const { outFd, traceFd, metrics } = io;
   const progress = term.stderr.isTTY === true && !s.quiet ? new ProgressDisplay(term.stderr) : null;
   const stopFlag = options.stopFlag ?? new SharedArrayBuffer(4);
   const stop = new Int32Array(stopFlag);
@@ -143,6 +277,7 @@ async function execute(
     interrupts++;
     if (interrupts === 1) {
       Atomics.store(stop, 0, 1);
+      Atomics.notify(stop, 0); // ends a --speed wait at once
       const note = "fleet-sim: stopping after the current window (Ctrl-C again to abort without a report)";
       if (progress !== null) progress.note(note);
       else term.stderr.write(`${note}\n`);
@@ -159,20 +294,30 @@ async function execute(
     traceFd,
     traceFilter: s.traceFilter,
     stopFlag,
+    metrics: metrics.request(),
+    workers: s.workers,
+    workerMemoryMb: s.workerMemoryMb,
   };
   const onProgress = progress === null ? undefined : (p: ProgressPoint) => progress.update(p);
   let result: SimulateResult;
   try {
     if (worker !== null) {
-      result = await runInWorker(worker, { ...req, progress: progress !== null }, onProgress, (f) => {
-        abort = f;
-      });
+      result = await runInWorker(
+        worker,
+        { ...req, progress: progress !== null },
+        onProgress,
+        metrics.onSample,
+        (f) => {
+          abort = f;
+        },
+      );
     } else {
-      result = simulate(req, onProgress);
+      result = await simulate(req, onProgress, metrics.onSample);
     }
   } catch (e) {
     if (outFd !== null) closeSync(outFd);
     if (e instanceof Aborted) {
+      aborted.add(metrics);
       progress?.clear();
       term.stderr.write("fleet-sim: aborted; no summary or report\n");
       return ExitCode.Interrupted;
@@ -192,7 +337,20 @@ async function execute(
       : `${renderSummary(report, { color: s.color })}\n`,
   );
   if (outFd !== null) writeReport(outFd, report);
-  return exitCodeFor(report, term);
+  if (result.openMetrics !== null && !s.quiet) {
+    const om = result.openMetrics;
+    term.stderr.write(
+      `fleet-sim: wrote ${s.openMetrics}: ${om.series} series x ${om.samples} samples from ${metrics.openMetricsStart} (run_id ${metrics.context.runId})\n`,
+    );
+  }
+  let code = exitCodeFor(report, term);
+  const pushProblem = await metrics.finishPush();
+  if (pushProblem !== null) {
+    term.stderr.write(`fleet-sim: ${pushProblem}\n`);
+    if (code === ExitCode.Ok) code = ExitCode.BadInput;
+  }
+  await metrics.hold(options.signals, term.stderr);
+  return code;
 }
 
 /** Exit code of a finished run: a violated invariant is a bug (70); a stopped run is 130. */
@@ -222,6 +380,7 @@ function runInWorker(
   worker: Worker,
   req: WorkerRequest,
   onProgress: ((p: ProgressPoint) => void) | undefined,
+  onSample: (s: Sample) => void,
   setAbort: (abort: () => void) => void,
 ): Promise<SimulateResult> {
   return new Promise((resolve, reject) => {
@@ -237,6 +396,7 @@ function runInWorker(
     });
     worker.on("message", (m: WorkerMessage) => {
       if (m.type === "progress") onProgress?.(m);
+      else if (m.type === "sample") onSample(m.sample);
       else if (m.type === "done") settle(() => resolve(m.result));
       else {
         const err = new Error(m.message);

@@ -2,17 +2,22 @@
  * One run, in whichever thread hosts the simulation: the Plan in, the JSON
  * report out, with the trace written and a stop request honoured on the way.
  *
- * The simulation loop is synchronous, so a SIGINT handler on the thread that
- * runs it would only fire after the run. `fleet-sim run` therefore runs this
+ * The one-thread simulation loop is synchronous, so a SIGINT handler on the
+ * thread that runs it would only fire after the run. `fleet-sim run` therefore runs this
  * in a worker thread (run-worker.ts) while the main thread listens for
  * Ctrl-C and raises `stopFlag`, a shared Int32 the progress callback reads.
  */
 import picomatch from "picomatch";
+import type { MetricsContext } from "../metrics/context.js";
+import { fdSink, type OpenMetricsStats, OpenMetricsWriter } from "../metrics/openmetrics-writer.js";
+import { SeriesLayout } from "../metrics/series.js";
 import type { Plan } from "../model/plan.js";
-import { newRunEmitter, prepareRun } from "../model/run.js";
+import { newRunEmitter, prepareRun, type RunOptions, type RunOutcome, type Sample } from "../model/run.js";
+import { prepareParallelRun } from "../parallel/run-parallel.js";
 import { buildReport, type Report } from "../report/json-report.js";
 import type { ProgressPoint } from "../report/progress.js";
 import { TraceWriter } from "../report/trace-writer.js";
+import { Pacer } from "./pacer.js";
 
 export interface SimulateRequest {
   plan: Plan;
@@ -25,34 +30,96 @@ export interface SimulateRequest {
   traceFilter: string;
   /** Shared Int32Array buffer: a non-zero first element asks the run to stop after the current window. */
   stopFlag: SharedArrayBuffer | null;
+  /** Sampling for the metrics outputs; null: the run takes no samples. */
+  metrics: MetricsRequest | null;
+  /** Worker threads hosting the partitions; 0 runs them all on this thread (docs/parallel.md). */
+  workers: number;
+  /** Heap limit of each worker thread, in MB. */
+  workerMemoryMb: number;
+}
+
+export interface MetricsRequest {
+  context: MetricsContext;
+  sampleIntervalUs: number;
+  /** --speed: simulated time runs at most this many times faster than the wall clock; null: unpaced. */
+  speed: number | null;
+  /** --openmetrics: open file descriptor (written to, left open) and where simulated time 0 is placed. */
+  openMetrics: { fd: number; startTimeMs: number } | null;
+  /** Hand every sample to the caller (the live exporter and the Pushgateway run there). */
+  forwardSamples: boolean;
 }
 
 export interface SimulateResult {
   report: Report;
   traceLines: number;
+  openMetrics: OpenMetricsStats | null;
 }
 
-export function simulate(req: SimulateRequest, onProgress?: (p: ProgressPoint) => void): SimulateResult {
+export async function simulate(
+  req: SimulateRequest,
+  onProgress?: (p: ProgressPoint) => void,
+  onSample?: (s: Sample) => void,
+): Promise<SimulateResult> {
   const emitter = newRunEmitter();
   const traceFilter = req.traceFd === null ? null : functionMatcher(req.traceFilter);
-  const handle = prepareRun(req.plan, { partitions: req.partitions, traceFilter, emitter });
+  const m = req.metrics;
+  const runOptions = {
+    partitions: req.partitions,
+    traceFilter,
+    emitter,
+    sampleIntervalUs: m?.sampleIntervalUs ?? 0,
+    // Samples feed the exporters only: the report stays what it is without them.
+    keepSamples: false,
+  };
+  const handle = runHandle(req, runOptions);
   const writer = req.traceFd === null ? null : new TraceWriter(req.traceFd, false);
   writer?.attach(emitter);
   const stop = req.stopFlag === null ? null : new Int32Array(req.stopFlag);
+  if (m !== null && m.speed !== null) {
+    // Pacing waits on the stop flag, so Ctrl-C ends a wait at once.
+    const pacer = new Pacer(m.speed, stop ?? new Int32Array(new SharedArrayBuffer(4)));
+    emitter.on("sample", (s) => {
+      if (!pacer.waitFor(s.timeUs)) handle.stop();
+    });
+  }
+  const om =
+    m?.openMetrics == null
+      ? null
+      : new OpenMetricsWriter(
+          new SeriesLayout(m.context),
+          fdSink(m.openMetrics.fd, false),
+          m.openMetrics.startTimeMs,
+        );
+  if (om !== null) emitter.on("sample", (s) => om.add(s));
+  if (m?.forwardSamples && onSample !== undefined) emitter.on("sample", onSample);
   if (stop !== null || onProgress !== undefined) {
     emitter.on("progress", (p) => {
-      if (stop !== null && Atomics.load(stop, 0) !== 0) handle.kernel.stop();
+      if (stop !== null && Atomics.load(stop, 0) !== 0) handle.stop();
       onProgress?.(p);
     });
   }
-  if (stop !== null && Atomics.load(stop, 0) !== 0) handle.kernel.stop();
+  if (stop !== null && Atomics.load(stop, 0) !== 0) handle.stop();
   try {
-    const outcome = handle.run();
+    const outcome = await handle.run();
     const report = buildReport(outcome, { file: req.file, seed: req.plan.seed, partitions: req.partitions });
-    return { report, traceLines: writer?.lines ?? 0 };
+    const openMetrics = om?.finish() ?? null;
+    return { report, traceLines: writer?.lines ?? 0, openMetrics };
   } finally {
     writer?.close();
   }
+}
+
+/** The run on this thread, or with its partitions on worker threads: the same outcome either way. */
+function runHandle(req: SimulateRequest, opts: RunOptions): { stop(): void; run(): Promise<RunOutcome> } {
+  if (req.workers > 0) {
+    return prepareParallelRun(req.plan, {
+      ...opts,
+      workers: req.workers,
+      workerMemoryMb: req.workerMemoryMb,
+    });
+  }
+  const local = prepareRun(req.plan, opts);
+  return { stop: () => local.kernel.stop(), run: async () => local.run() };
 }
 
 /** `--trace-filter`: a picomatch glob on function names ("*", "api-*", "{a,b}-?"). */

@@ -3,6 +3,7 @@
  * `<!-- BEGIN name -->` and `<!-- END name -->` markers. `npm run docs`
  * rewrites them; a test fails when the README is out of date.
  */
+import { metricsTableMarkdown } from "../metrics/metrics-doc.js";
 import { renderDefaultsTable } from "../model/defaults-doc.js";
 import { lifecycleTableMarkdown } from "../model/lifecycle-doc.js";
 
@@ -10,6 +11,7 @@ export function readmeSections(): Record<string, string> {
   return {
     "rules-table": lifecycleTableMarkdown(),
     "defaults-table": renderDefaultsTable(),
+    "metrics-table": metricsTableMarkdown(),
   };
 }
 

@@ -1,7 +1,7 @@
 import { Coordinator } from "./coordinator.js";
-import { InvariantError } from "./invariant-error.js";
-import { MessageBuffer } from "./message-buffer.js";
 import { Partition } from "./partition.js";
+import { WindowDecision } from "./window-decision.js";
+import { WindowGrid } from "./window-grid.js";
 
 export interface KernelOptions {
   /** Window length; at most the model's lookahead (the least delay of any coordinator consequence). */
@@ -43,8 +43,6 @@ export interface KernelStats {
 export class Kernel {
   readonly partitions: Partition[];
   readonly coordinator: Coordinator;
-  private readonly merged = new MessageBuffer(1024);
-  private order = new Int32Array(1024);
   stopped = false;
 
   constructor(partitionCount: number, partitionOfEntity: Int32Array) {
@@ -62,11 +60,8 @@ export class Kernel {
   }
 
   run(opts: KernelOptions): KernelStats {
-    const { windowUs, untilUs, sampleIntervalUs } = opts;
-    if (!(windowUs >= 1) || !Number.isInteger(windowUs)) throw new InvariantError(`bad window ${windowUs}us`);
-    const lastUs = untilUs + 1; // windows are half-open: events at untilUs still run
-    let startUs = 0;
-    let nextSampleUs = sampleIntervalUs > 0 ? 0 : Number.POSITIVE_INFINITY;
+    const grid = new WindowGrid(opts.windowUs, opts.untilUs, opts.sampleIntervalUs);
+    const decision = new WindowDecision(this.coordinator);
     let windows = 0;
     let messages = 0;
     let lastProgressEvents = 0;
@@ -75,20 +70,16 @@ export class Kernel {
 
     while (!this.stopped) {
       // Sample points are taken at window boundaries, once all earlier events ran.
-      while (nextSampleUs <= startUs && nextSampleUs <= untilUs) {
-        opts.onSample?.(nextSampleUs);
-        nextSampleUs += sampleIntervalUs;
-      }
-      if (startUs >= lastUs) break;
-      let endUs = startUs + windowUs;
-      if (endUs > lastUs) endUs = lastUs;
-      if (endUs > nextSampleUs && nextSampleUs > startUs) endUs = nextSampleUs;
-
+      for (let t = grid.takeDueSample(); t >= 0; t = grid.takeDueSample()) opts.onSample?.(t);
+      if (grid.finished) break;
+      const endUs = grid.windowEndUs();
       for (const p of this.partitions) {
         p.drainInbox();
         p.runUntil(endUs);
+        decision.merged.append(p.outbox);
+        p.outbox.clear();
       }
-      messages += this.decide(endUs);
+      messages += decision.decide(endUs);
       windows++;
       for (const p of this.partitions) pendingSum += p.queue.length;
 
@@ -96,25 +87,14 @@ export class Kernel {
         const events = this.eventsProcessed();
         if (events - lastProgressEvents >= 200_000 || windows % 4096 === 0) {
           lastProgressEvents = events;
-          onProgress({ simTimeUs: endUs, untilUs, events });
+          onProgress({ simTimeUs: endUs, untilUs: opts.untilUs, events });
         }
       }
-
-      // Jump to the grid point of the next pending work or sample point.
-      const nextUs = Math.min(this.nextEventUs(), nextSampleUs);
-      if (nextUs >= lastUs) {
-        startUs = lastUs;
-        break;
-      }
-      const gridUs = Math.floor(nextUs / windowUs) * windowUs;
-      startUs = gridUs > endUs ? gridUs : endUs;
+      grid.advance(endUs, this.nextEventUs());
     }
-    // Sample points after the last event still see the (now quiet) state.
-    while (!this.stopped && nextSampleUs <= untilUs) {
-      opts.onSample?.(nextSampleUs);
-      nextSampleUs += sampleIntervalUs;
-    }
-    const endUs = this.stopped ? Math.min(startUs, untilUs) : untilUs;
+    if (!this.stopped)
+      for (let t = grid.takeRemainingSample(); t >= 0; t = grid.takeRemainingSample()) opts.onSample?.(t);
+    const endUs = this.stopped ? Math.min(grid.startUs, opts.untilUs) : opts.untilUs;
     for (const p of this.partitions) if (p.nowUs < endUs) p.nowUs = endUs;
     const meanPendingEvents = windows > 0 ? pendingSum / windows : 0;
     return { endUs, events: this.eventsProcessed(), windows, messages, meanPendingEvents };
@@ -135,26 +115,5 @@ export class Kernel {
       for (let i = 0; i < inbox.length; i++) if (inbox.timeUs[i] < t) t = inbox.timeUs[i];
     }
     return t;
-  }
-
-  /** Merges all outboxes, orders them by (time, entity, send order) and lets the coordinator decide. */
-  private decide(endUs: number): number {
-    const merged = this.merged;
-    merged.clear();
-    for (const p of this.partitions) {
-      merged.append(p.outbox);
-      p.outbox.clear();
-    }
-    const n = merged.length;
-    if (this.order.length < n) this.order = new Int32Array(Math.max(n, this.order.length * 2));
-    const order = this.order;
-    for (let i = 0; i < n; i++) order[i] = i;
-    const t = merged.timeUs;
-    const e = merged.entity;
-    const view = order.subarray(0, n);
-    view.sort((x, y) => t[x] - t[y] || e[x] - e[y] || x - y);
-    this.coordinator.earliestDeliveryUs = endUs;
-    this.coordinator.process(merged, order, n, endUs);
-    return n;
   }
 }

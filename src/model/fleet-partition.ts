@@ -1005,6 +1005,11 @@ export class FleetPartition implements PartitionHandler {
   get openTasks(): number {
     return this.tasks.live;
   }
+
+  /** Events this partition processed (read at sample points). */
+  get eventsProcessed(): number {
+    return this.p.eventsProcessed;
+  }
 }
 
 const TRIGGER_LABELS: readonly string[] = TRIGGER_NAMES;

@@ -3,13 +3,29 @@
  * and the coordinator into the kernel, runs it, and gathers what happened.
  */
 import { EventEmitter } from "eventemitter3";
-import { partitionOf } from "../engine/hash.js";
-import { Kernel, type KernelStats } from "../engine/kernel.js";
+import { Kernel, type KernelStats, type Progress } from "../engine/kernel.js";
 import { STATE_NAMES } from "./aws-names.js";
 import { FleetPartition, type TraceRecord, type Tracer } from "./fleet-partition.js";
 import { checkInvariants, type InvariantResult } from "./invariants.js";
 import { Observations } from "./observations.js";
+import {
+  deserializeObservations,
+  GAUGE_COUNT,
+  type PartitionResult,
+  partitionResultOf,
+  writeGauges,
+} from "./partition-result.js";
+import { placeFunctions } from "./placement.js";
 import type { Plan } from "./plan.js";
+import {
+  type SampleCounters,
+  type SampledHistogram,
+  type SampleShared,
+  SAMPLE_BLOCK_OFFSET,
+  sampleShared,
+  sumPartitionSamples,
+  sumsOfObservations,
+} from "./sampling.js";
 import { SharedState, type SubnetUsage } from "./shared-state.js";
 
 /** A point of the sampled time series. */
@@ -22,6 +38,14 @@ export interface Sample {
   concurrency: number;
   /** IPs in use by our ENIs, per subnet. */
   subnetUsedIps: number[];
+  /** Events processed so far (partitions and coordinator). */
+  events: number;
+  /** The partitions' counters, summed (cumulative). */
+  counters: SampleCounters;
+  /** The duration histograms read at their bucket bounds, by Hist index (cumulative). */
+  histograms: SampledHistogram[];
+  /** The coordinator's concurrency and network figures. */
+  shared: SampleShared;
 }
 
 /** What the outside world can listen to; nothing is emitted per simulation event. */
@@ -37,8 +61,10 @@ export interface RunOptions {
   partitions: number;
   /** Functions whose API calls and transitions are traced (by name); null: none. */
   traceFilter?: ((name: string) => boolean) | null;
-  /** Sampled time series every this much simulated time; 0: none. */
+  /** Sampled time series every this much simulated time, and at the end of the run; 0: none. */
   sampleIntervalUs?: number;
+  /** Keep the samples in RunOutcome.samples (default); false: only emit them. */
+  keepSamples?: boolean;
   emitter?: EventEmitter<RunEvents>;
 }
 
@@ -75,49 +101,25 @@ export interface RunHandle {
   run(): RunOutcome;
 }
 
+/** Prepares a run with every partition in this thread (see src/parallel for worker threads). */
 export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
   const p = opts.partitions;
-  const n = plan.functions.names.length;
-  const partOf = new Int32Array(n);
-  const localOf = new Int32Array(n);
-  const members: number[][] = Array.from({ length: p }, () => []);
-  for (let g = 0; g < n; g++) {
-    const part = partitionOf(plan.functions.names[g], p);
-    partOf[g] = part;
-    localOf[g] = members[part].length;
-    members[part].push(g);
-  }
+  const placement = placeFunctions(plan, p);
   const emitter = opts.emitter;
-  const kernel = new Kernel(p, partOf);
-  let traced: Uint8Array | null = null;
-  let tracer: Tracer | null = null;
-  if (opts.traceFilter) {
-    traced = new Uint8Array(n);
-    for (let g = 0; g < n; g++) traced[g] = opts.traceFilter(plan.functions.names[g]) ? 1 : 0;
-    tracer = emitter ? (r) => emitter.emit("transition", r) : null;
-  }
+  const kernel = new Kernel(p, placement.partitionOf);
+  const traced = tracedFunctions(plan, opts.traceFilter);
+  const tracer: Tracer | null = traced !== null && emitter ? (r) => emitter.emit("transition", r) : null;
   const fleets = kernel.partitions.map(
-    (part, i) => new FleetPartition(part, plan, Int32Array.from(members[i]), localOf, tracer, traced),
+    (part, i) => new FleetPartition(part, plan, placement.members[i], placement.localOf, tracer, traced),
   );
   kernel.partitions.forEach((part, i) => {
     part.attach(fleets[i]);
   });
   const shared = new SharedState(kernel.coordinator, plan);
   kernel.coordinator.attach(shared);
-
-  const windowUs = Math.min(plan.defaults.apiLatencyUs, plan.defaults.invokeLatencyUs);
-  const samples: Sample[] = [];
-  const takeSample = (timeUs: number) => {
-    const s: Sample = {
-      timeUs,
-      states: sumArrays(fleets.map((f) => f.stateCount)),
-      lastUpdateStatus: sumArrays(fleets.map((f) => f.lusCount)),
-      concurrency: shared.totalInFlight,
-      subnetUsedIps: shared.subnets.map((u) => u.usedIps),
-    };
-    samples.push(s);
-    emitter?.emit("sample", s);
-  };
+  const windowUs = windowOf(plan);
+  const sampler = new Sampler(shared, p, emitter, opts.keepSamples !== false);
+  const gauges = new Float64Array(GAUGE_COUNT * p);
 
   return {
     kernel,
@@ -130,50 +132,31 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
         windowUs,
         untilUs: plan.untilUs,
         sampleIntervalUs: opts.sampleIntervalUs ?? 0,
-        onSample: takeSample,
-        onProgress:
-          emitter !== undefined && emitter.listenerCount("progress") > 0
-            ? (pr) => emitter.emit("progress", pr)
-            : undefined,
+        onSample: (timeUs) => {
+          fleets.forEach((f, i) => writeGauges(f, gauges, i * GAUGE_COUNT));
+          sampler.take(timeUs, gauges);
+        },
+        onProgress: progressCallback(emitter),
       });
       const wallMs = performance.now() - t0;
-      const obs = new Observations();
-      for (const f of fleets) obs.merge(f.obs);
-      const outcome: RunOutcome = {
-        plan,
+      const outcome = assembleOutcome(plan, {
         partitions: p,
         windowUs,
-        kernel: stats,
+        stats,
         wallMs,
-        obs,
-        states: sumArrays(fleets.map((f) => f.stateCount)),
-        lastUpdateStatus: sumArrays(fleets.map((f) => f.lusCount)),
-        openInvocations: fleets.reduce((s, f) => s + f.openInvocations, 0),
-        openClientTasks: fleets.reduce((s, f) => s + f.openTasks, 0),
-        shared: {
-          unreservedPool: shared.unreservedPool,
-          peakConcurrency: shared.peakTotalInFlight,
-          peakUnreservedConcurrency: shared.peakUnreservedInFlight,
-          concurrencyInFlight: shared.totalInFlight,
-          subnets: shared.subnets.map((u) => ({ ...u })),
-          vpcEnis: Array.from(shared.vpcEnis),
-          vpcPeakEnis: Array.from(shared.vpcPeakEnis),
-        },
-        samples,
-        invariants: [],
+        results: fleets.map(partitionResultOf),
+        shared,
+        samples: sampler.samples,
         partial: kernel.stopped,
-      };
-      outcome.invariants = checkInvariants(outcome, {
-        badTransitions: fleets.flatMap((f) => f.badTransitions),
-        sharedViolations: shared.violations,
       });
+      sampler.finish(outcome);
       emitter?.emit("finished", outcome);
       return outcome;
     },
   };
 }
 
-/** Runs a plan to its end. */
+/** Runs a plan to its end, every partition in this thread. */
 export function runPlan(plan: Plan, opts: RunOptions): RunOutcome {
   return prepareRun(plan, opts).run();
 }
@@ -182,7 +165,136 @@ export function newRunEmitter(): EventEmitter<RunEvents> {
   return new EventEmitter<RunEvents>();
 }
 
-function sumArrays(arrays: Float64Array[]): number[] {
+/** The window: the least delay of any consequence the coordinator sends back (the lookahead). */
+export function windowOf(plan: Plan): number {
+  return Math.min(plan.defaults.apiLatencyUs, plan.defaults.invokeLatencyUs);
+}
+
+export function tracedFunctions(plan: Plan, filter: RunOptions["traceFilter"]): Uint8Array | null {
+  if (!filter) return null;
+  const names = plan.functions.names;
+  const traced = new Uint8Array(names.length);
+  for (let g = 0; g < names.length; g++) traced[g] = filter(names[g]) ? 1 : 0;
+  return traced;
+}
+
+export function progressCallback(
+  emitter: EventEmitter<RunEvents> | undefined,
+): ((p: Progress) => void) | undefined {
+  return emitter !== undefined && emitter.listenerCount("progress") > 0
+    ? (pr) => emitter.emit("progress", pr)
+    : undefined;
+}
+
+/** Builds the time series from partitions' gauges and the coordinator's state at each sample point. */
+export class Sampler {
+  readonly samples: Sample[] = [];
+  private lastTimeUs = -1;
+
+  constructor(
+    private readonly shared: SharedState,
+    private readonly partitions: number,
+    private readonly emitter: EventEmitter<RunEvents> | undefined,
+    private readonly keep = true,
+  ) {}
+
+  take(timeUs: number, gauges: Float64Array): void {
+    const states = [0, 0, 0, 0];
+    const lus = [0, 0, 0, 0];
+    for (let p = 0; p < this.partitions; p++) {
+      const o = p * GAUGE_COUNT;
+      for (let i = 0; i < 4; i++) {
+        states[i] += gauges[o + i];
+        lus[i] += gauges[o + 4 + i];
+      }
+    }
+    const sums = sumPartitionSamples(gauges, this.partitions, GAUGE_COUNT, SAMPLE_BLOCK_OFFSET);
+    this.emit({
+      timeUs,
+      states,
+      lastUpdateStatus: lus,
+      concurrency: this.shared.totalInFlight,
+      subnetUsedIps: this.shared.subnets.map((u) => u.usedIps),
+      events: sums.events + this.shared.coordinatorEvents,
+      counters: sums.counters,
+      histograms: sums.histograms,
+      shared: sampleShared(this.shared, timeUs),
+    });
+  }
+
+  /** When the run sampled, a last sample at its end (unless a sample point fell on it), from the outcome. */
+  finish(o: RunOutcome): void {
+    if (this.lastTimeUs < 0 || this.lastTimeUs >= o.kernel.endUs) return;
+    const sums = sumsOfObservations(o.obs, 0);
+    this.emit({
+      timeUs: o.kernel.endUs,
+      states: [...o.states],
+      lastUpdateStatus: [...o.lastUpdateStatus],
+      concurrency: this.shared.totalInFlight,
+      subnetUsedIps: this.shared.subnets.map((u) => u.usedIps),
+      events: o.kernel.events,
+      counters: sums.counters,
+      histograms: sums.histograms,
+      shared: sampleShared(this.shared, o.kernel.endUs),
+    });
+  }
+
+  private emit(s: Sample): void {
+    this.lastTimeUs = s.timeUs;
+    if (this.keep) this.samples.push(s);
+    this.emitter?.emit("sample", s);
+  }
+}
+
+/** Everything a run produced, whichever threads hosted its partitions. */
+export function assembleOutcome(
+  plan: Plan,
+  r: {
+    partitions: number;
+    windowUs: number;
+    stats: KernelStats;
+    wallMs: number;
+    results: PartitionResult[];
+    shared: SharedState;
+    samples: Sample[];
+    partial: boolean;
+  },
+): RunOutcome {
+  const obs = new Observations();
+  for (const res of r.results) obs.merge(deserializeObservations(res.obs));
+  const shared = r.shared;
+  const outcome: RunOutcome = {
+    plan,
+    partitions: r.partitions,
+    windowUs: r.windowUs,
+    kernel: r.stats,
+    wallMs: r.wallMs,
+    obs,
+    states: sumArrays(r.results.map((x) => x.stateCount)),
+    lastUpdateStatus: sumArrays(r.results.map((x) => x.lusCount)),
+    openInvocations: r.results.reduce((s, x) => s + x.openInvocations, 0),
+    openClientTasks: r.results.reduce((s, x) => s + x.openTasks, 0),
+    shared: {
+      unreservedPool: shared.unreservedPool,
+      peakConcurrency: shared.peakTotalInFlight,
+      peakUnreservedConcurrency: shared.peakUnreservedInFlight,
+      concurrencyInFlight: shared.totalInFlight,
+      subnets: shared.subnets.map((u) => ({ ...u })),
+      vpcEnis: Array.from(shared.vpcEnis),
+      vpcPeakEnis: Array.from(shared.vpcPeakEnis),
+    },
+    samples: r.samples,
+    invariants: [],
+    partial: r.partial,
+  };
+  outcome.invariants = checkInvariants(outcome, {
+    badTransitions: r.results.flatMap((x) => x.badTransitions),
+    sharedViolations: shared.violations,
+  });
+  return outcome;
+}
+
+function sumArrays(arrays: number[][]): number[] {
   const out = new Array<number>(arrays.length > 0 ? arrays[0].length : STATE_NAMES.length).fill(0);
   for (const a of arrays) for (let i = 0; i < a.length; i++) out[i] += a[i];
   return out;

@@ -198,6 +198,31 @@ export class SharedState implements CoordinatorHandler {
     }
   }
 
+  /** Events the coordinator processed (for sample points). */
+  get coordinatorEvents(): number {
+    return this.c.eventsProcessed;
+  }
+
+  /**
+   * ENIs by (subnet, state) at `nowUs`, for sample points (read-only, one pass
+   * over the ENI keys): creating, in use (claimed), idle (unclaimed, awaiting
+   * deletion) and failed (creation failed, not yet reclaimed). Index:
+   * subnet * 4 + state, in the order of ENI_SAMPLE_STATES.
+   */
+  enisByState(nowUs: number): number[] {
+    const out = new Array<number>(this.plan.subnets.length * 4).fill(0);
+    for (let key = 0; key < this.eniState.length; key++) {
+      const st = this.eniState[key];
+      if (st === Eni.None) continue;
+      let i: number;
+      if (st === Eni.Failing) i = 3;
+      else if (this.eniReadyAtUs[key] > nowUs) i = 0;
+      else i = this.eniClaims[key] > 0 ? 1 : 2;
+      out[this.plan.eniKeys[key].subnet * 4 + i]++;
+    }
+    return out;
+  }
+
   // ---- Concurrency (D1) -------------------------------------------------------------------------
 
   private acquire(g: number, arrivalUs: number, ctx: number): void {

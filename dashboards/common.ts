@@ -1,0 +1,147 @@
+/**
+ * What the dashboards share: the variables (data source, scenario, run_id,
+ * as k6's dashboards have), the series selector, and small panel helpers.
+ * Metric names go through `metric()`, which checks them against the metric
+ * families (src/metrics/families.ts), so a renamed family breaks generation.
+ */
+import type * as cog from "@grafana/grafana-foundation-sdk/cog";
+import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
+import * as stat from "@grafana/grafana-foundation-sdk/stat";
+import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+import { family } from "../src/metrics/families.js";
+
+export const DATASOURCE: dashboard.DataSourceRef = { type: "prometheus", uid: "${datasource}" };
+
+/** A family's name (or one of a histogram's series names), checked against the metric families. */
+export function metric(name: string, suffix: "" | "_bucket" | "_count" | "_sum" = ""): string {
+  const f = family(name);
+  if (suffix !== "" && f.type !== "histogram") throw new Error(`${name} is a ${f.type}, not a histogram`);
+  return `${f.name}${suffix}`;
+}
+
+/** The selector of the chosen runs, with extra matchers. */
+export function sel(...matchers: string[]): string {
+  return `{${['run_id=~"$run_id"', 'scenario=~"$scenario"', ...matchers].join(", ")}}`;
+}
+
+/** `rate(name{sel}[$__rate_interval])`. */
+export function rate(name: string, ...matchers: string[]): string {
+  return `rate(${name}${sel(...matchers)}[$__rate_interval])`;
+}
+
+/** The q-quantile of a histogram family over the rate window, by run and the given labels. */
+export function quantile(q: number, name: string, by: string[] = [], ...matchers: string[]): string {
+  const labels = ["le", "run_id", ...by].join(", ");
+  return `histogram_quantile(${q}, sum by (${labels}) (${rate(metric(name, "_bucket"), ...matchers)}))`;
+}
+
+export function variables(): cog.Builder<dashboard.VariableModel>[] {
+  return [
+    new dashboard.DatasourceVariableBuilder("datasource").label("Data source").type("prometheus"),
+    new dashboard.QueryVariableBuilder("scenario")
+      .label("Scenario")
+      .datasource(DATASOURCE)
+      .query(`label_values(${metric("fleetsim_run_info")}, scenario)`)
+      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+      .sort(dashboard.VariableSort.AlphabeticalAsc)
+      .multi(true)
+      .includeAll(true)
+      .allValue(".*"),
+    new dashboard.QueryVariableBuilder("run_id")
+      .label("Run")
+      .datasource(DATASOURCE)
+      .query(`label_values(${metric("fleetsim_run_info")}{scenario=~"$scenario"}, run_id)`)
+      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+      .sort(dashboard.VariableSort.AlphabeticalAsc)
+      .multi(true)
+      .includeAll(true)
+      .allValue(".*"),
+  ];
+}
+
+/** A Prometheus range query. */
+export function query(expr: string, legend: string, refId: string): prometheus.DataqueryBuilder {
+  return new prometheus.DataqueryBuilder()
+    .datasource(DATASOURCE)
+    .expr(expr)
+    .legendFormat(legend)
+    .range()
+    .refId(refId);
+}
+
+export interface SeriesPanel {
+  title: string;
+  description: string;
+  unit: string;
+  queries: [expr: string, legend: string][];
+  stacked?: boolean;
+  span?: number;
+  min?: number;
+}
+
+export function timeSeriesPanel(p: SeriesPanel): timeseries.PanelBuilder {
+  const panel = new timeseries.PanelBuilder()
+    .title(p.title)
+    .description(p.description)
+    .datasource(DATASOURCE)
+    .unit(p.unit)
+    .height(8)
+    .span(p.span ?? 12)
+    .lineWidth(1)
+    .fillOpacity(p.stacked === true ? 30 : 10)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    )
+    .tooltip(
+      new common.VizTooltipOptionsBuilder()
+        .mode(common.TooltipDisplayMode.Multi)
+        .sort(common.SortOrder.Descending),
+    );
+  if (p.min !== undefined) panel.min(p.min);
+  if (p.stacked === true) panel.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
+  p.queries.forEach(([expr, legend], i) =>
+    panel.withTarget(query(expr, legend, String.fromCharCode(65 + i))),
+  );
+  return panel;
+}
+
+export function statPanel(title: string, description: string, unit: string, expr: string): stat.PanelBuilder {
+  return new stat.PanelBuilder()
+    .title(title)
+    .description(description)
+    .datasource(DATASOURCE)
+    .unit(unit)
+    .height(4)
+    .span(6)
+    .graphMode(common.BigValueGraphMode.Area)
+    .colorMode(common.BigValueColorMode.None)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false))
+    .withTarget(query(expr, "{{run_id}}", "A"));
+}
+
+/** Common dashboard settings: tags, variables, the time picker, a link to the other dashboards. */
+export function baseDashboard(uid: string, title: string, description: string): dashboard.DashboardBuilder {
+  return new dashboard.DashboardBuilder(title)
+    .uid(uid)
+    .description(description)
+    .tags(["lambda-fleet-sim"])
+    .editable()
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .refresh("30s")
+    .time({ from: "now-6h", to: "now" })
+    .timezone("browser")
+    .variables(variables())
+    .link(
+      new dashboard.DashboardLinkBuilder("Fleet simulator dashboards")
+        .type(dashboard.DashboardLinkType.Dashboards)
+        .tags(["lambda-fleet-sim"])
+        .asDropdown(true)
+        .includeVars(true)
+        .keepTime(true),
+    );
+}

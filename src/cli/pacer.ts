@@ -1,0 +1,32 @@
+/**
+ * `--speed X`: holds the simulation thread at each sample point until the
+ * wall clock has caught up with simulated time / X, so a live Prometheus sees
+ * the run unfold. It only ever waits between sample points, outside the
+ * kernel, and reads nothing the simulation uses: a paced run gives the same
+ * results as an unpaced one. The wait ends early when the stop flag is
+ * raised (Ctrl-C), which the main thread signals with Atomics.notify.
+ */
+export class Pacer {
+  private originMs: number | null = null;
+
+  constructor(
+    private readonly speed: number,
+    private readonly stop: Int32Array,
+    private readonly nowMs: () => number = () => performance.now(),
+  ) {
+    if (!(speed > 0)) throw new RangeError(`speed must be greater than 0, got ${speed}`);
+  }
+
+  /** Waits until simulated time `timeUs` is due; false when asked to stop meanwhile. */
+  waitFor(timeUs: number): boolean {
+    const scaledMs = timeUs / 1000 / this.speed;
+    if (this.originMs === null) this.originMs = this.nowMs() - scaledMs;
+    const dueMs = this.originMs + scaledMs;
+    for (;;) {
+      if (Atomics.load(this.stop, 0) !== 0) return false;
+      const leftMs = dueMs - this.nowMs();
+      if (leftMs <= 0) return true;
+      Atomics.wait(this.stop, 0, 0, leftMs);
+    }
+  }
+}

@@ -1,0 +1,457 @@
+/**
+ * The Prometheus metric families: the one list the live exporter, the
+ * Pushgateway, the OpenMetrics file, the README's reference table and the
+ * dashboards are all made from. Each family says how to read its series'
+ * values from a Sample, so the exposition is a function of simulated state.
+ *
+ * Naming follows Prometheus practice: one prefix (`fleetsim_`), base units
+ * (`_seconds`), `_total` on counters, bounded label values (operations,
+ * error codes, states, subnets, VPCs; never function names). Every series
+ * also carries `run_id` and `scenario` (COMMON_LABELS).
+ */
+import {
+  API_ERROR_NAMES,
+  ApiError,
+  LAST_UPDATE_STATUS_NAMES,
+  OPERATION_NAMES,
+  Operation,
+  STATE_NAMES,
+  THROTTLE_CAUSE_NAMES,
+  THROTTLE_CAUSE_REASON,
+} from "../model/aws-names.js";
+import { ERROR_COUNT, Hist, WAITER_OUTCOME_NAMES } from "../model/observations.js";
+import type { Sample } from "../model/run.js";
+import { ENI_SAMPLE_STATES, HIST_BUCKET_BOUNDS_US, type SampledHistogram } from "../model/sampling.js";
+import { API_ERROR_CODES, INVOCATION_OUTCOMES } from "../report/json-report.js";
+import type { MetricsContext } from "./context.js";
+
+export const METRIC_PREFIX = "fleetsim_";
+/** Labels on every series, ahead of the family's own. */
+export const COMMON_LABELS = ["run_id", "scenario"] as const;
+
+export type MetricType = "counter" | "gauge" | "histogram";
+
+interface FamilyBase {
+  /** Full name as exposed; a counter's ends in `_total`. */
+  name: string;
+  help: string;
+  /** The family's own labels (COMMON_LABELS come first on every series). */
+  labels: readonly string[];
+  /** OpenMetrics UNIT, when the name ends in it. */
+  unit?: "seconds";
+  /** Label values of each series, in the order of `labels`. */
+  series: (ctx: MetricsContext) => string[][];
+}
+
+export interface ScalarFamily extends FamilyBase {
+  type: "counter" | "gauge";
+  /** The value of each series, in the order of `series`. */
+  values: (s: Sample, ctx: MetricsContext) => number[];
+}
+
+export interface HistogramFamily extends FamilyBase {
+  type: "histogram";
+  /** Bucket upper bounds, in seconds (the +Inf bucket is the count). */
+  boundsS: readonly number[];
+  /** The histogram of each series (µs), in the order of `series`. */
+  histograms: (s: Sample) => SampledHistogram[];
+}
+
+export type MetricFamily = ScalarFamily | HistogramFamily;
+
+const one = (): string[][] => [[]];
+const names = (list: readonly string[]) => (): string[][] => list.map((n) => [n]);
+const boundsS = (h: number) => HIST_BUCKET_BOUNDS_US[h].map((us) => us / 1e6);
+
+/** Operation outcomes: success, or one of the AWS error codes an API call can fail with. */
+const API_OUTCOMES: readonly { outcome: string; errorCode: string; codes: readonly number[] }[] = [
+  // HTTP 200: for Invoke, also invocations whose function errored or timed out.
+  { outcome: "success", errorCode: "none", codes: [ApiError.None, ApiError.FunctionError, ApiError.Timeout] },
+  ...API_ERROR_CODES.map((code) => ({
+    outcome: "error",
+    errorCode: code,
+    codes: [API_ERROR_NAMES.indexOf(code)],
+  })),
+];
+
+const CONTROL_PLANE_OPERATIONS = OPERATION_NAMES.filter((op) => op !== "Invoke");
+
+/** Invocation outcomes (as in the JSON report) and the API error each is counted under. */
+const INVOCATION_OUTCOME_CODES: Record<(typeof INVOCATION_OUTCOMES)[number], number> = {
+  success: ApiError.None,
+  functionError: ApiError.FunctionError,
+  timeout: ApiError.Timeout,
+  throttled: ApiError.TooManyRequestsException,
+  ResourceConflictException: ApiError.ResourceConflictException,
+  ResourceNotReadyException: ApiError.ResourceNotReadyException,
+  ResourceNotFoundException: ApiError.ResourceNotFoundException,
+};
+
+const subnetSeries = (ctx: MetricsContext) => ctx.subnets.map((s) => [s.id, s.vpc]);
+const vpcSeries = (ctx: MetricsContext) => ctx.vpcs.map((v) => [v.id]);
+const ENI_STATES = ENI_SAMPLE_STATES.length;
+
+export const FAMILIES: readonly MetricFamily[] = [
+  // ---- The run --------------------------------------------------------------------------------------
+  {
+    name: "fleetsim_run_info",
+    type: "gauge",
+    help: "Always 1; labels say which seed and simulator version made the run.",
+    labels: ["seed", "version"],
+    series: (ctx) => [[String(ctx.seed), ctx.version]],
+    values: () => [1],
+  },
+  {
+    name: "fleetsim_simulated_time_seconds",
+    type: "gauge",
+    help: "Simulated time the run has reached.",
+    labels: [],
+    unit: "seconds",
+    series: one,
+    values: (s) => [s.timeUs / 1e6],
+  },
+  {
+    name: "fleetsim_run_until_seconds",
+    type: "gauge",
+    help: "Simulated time the run stops at (the scenario's duration, or --until).",
+    labels: [],
+    unit: "seconds",
+    series: one,
+    values: (_s, ctx) => [ctx.untilUs / 1e6],
+  },
+  {
+    name: "fleetsim_events_processed_total",
+    type: "counter",
+    help: "Simulation events processed (partitions and coordinator).",
+    labels: [],
+    series: one,
+    values: (s) => [s.events],
+  },
+  // ---- Functions ------------------------------------------------------------------------------------
+  {
+    name: "fleetsim_functions",
+    type: "gauge",
+    help: "Functions by State (Pending, Active, Inactive, Failed).",
+    labels: ["state"],
+    series: names(STATE_NAMES),
+    values: (s) => [...s.states],
+  },
+  {
+    name: "fleetsim_functions_last_update_status",
+    type: "gauge",
+    help: "Functions by LastUpdateStatus (None: never updated, InProgress, Successful, Failed).",
+    labels: ["last_update_status"],
+    series: names(LAST_UPDATE_STATUS_NAMES),
+    values: (s) => [...s.lastUpdateStatus],
+  },
+  {
+    name: "fleetsim_functions_created_total",
+    type: "counter",
+    help: "Functions created by a successful CreateFunction.",
+    labels: [],
+    series: one,
+    values: (s) => [s.counters.created],
+  },
+  {
+    name: "fleetsim_functions_deleted_total",
+    type: "counter",
+    help: "Functions deleted by a successful DeleteFunction.",
+    labels: [],
+    series: one,
+    values: (s) => [s.counters.deleted],
+  },
+  {
+    name: "fleetsim_versions_published_total",
+    type: "counter",
+    help: "Versions published by a successful PublishVersion.",
+    labels: [],
+    series: one,
+    values: (s) => [s.counters.versionsPublished],
+  },
+  // ---- API ------------------------------------------------------------------------------------------
+  {
+    name: "fleetsim_api_requests_total",
+    type: "counter",
+    help: "Lambda API requests answered, each attempt of a retried call counted, by operation, outcome (success or error) and AWS error code (none on success; an Invoke whose function errored or timed out is a success here).",
+    labels: ["operation", "outcome", "error_code"],
+    series: () => OPERATION_NAMES.flatMap((op) => API_OUTCOMES.map((o) => [op, o.outcome, o.errorCode])),
+    values: (s) =>
+      OPERATION_NAMES.flatMap((_, op) =>
+        API_OUTCOMES.map((o) => o.codes.reduce((n, code) => n + s.counters.api[op * ERROR_COUNT + code], 0)),
+      ),
+  },
+  {
+    name: "fleetsim_control_plane_throttles_total",
+    type: "counter",
+    help: "Control-plane requests refused by the account's rate limits (TooManyRequestsException, Reason CallerRateLimitExceeded), by operation.",
+    labels: ["operation"],
+    series: names(CONTROL_PLANE_OPERATIONS),
+    values: (s) => CONTROL_PLANE_OPERATIONS.map((op) => s.counters.apiThrottles[Operation[op]]),
+  },
+  // ---- Invocations ----------------------------------------------------------------------------------
+  {
+    name: "fleetsim_invocation_requests_total",
+    type: "counter",
+    help: "Invocation requests received (stream traffic and clients' Invoke calls).",
+    labels: [],
+    series: one,
+    values: (s) => [s.counters.invocationRequests],
+  },
+  {
+    name: "fleetsim_invocations_total",
+    type: "counter",
+    help: "Invocations by outcome: success, functionError, timeout, throttled, or the AWS error that refused them.",
+    labels: ["outcome"],
+    series: names(INVOCATION_OUTCOMES),
+    values: (s) =>
+      INVOCATION_OUTCOMES.map(
+        (o) => s.counters.api[Operation.Invoke * ERROR_COUNT + INVOCATION_OUTCOME_CODES[o]],
+      ),
+  },
+  {
+    name: "fleetsim_invocation_starts_total",
+    type: "counter",
+    help: "Invocations that started, by start type: cold (a new execution environment) or warm (a reused one).",
+    labels: ["start_type"],
+    series: names(["cold", "warm"]),
+    values: (s) => [s.counters.coldStarts, s.counters.warmStarts],
+  },
+  {
+    name: "fleetsim_invocation_throttles_total",
+    type: "counter",
+    help: "Throttled invocations by cause, with the TooManyRequestsException Reason the caller reads.",
+    labels: ["cause", "reason"],
+    series: () => THROTTLE_CAUSE_NAMES.map((c, i) => [c, THROTTLE_CAUSE_REASON[i]]),
+    values: (s) => [...s.counters.throttles],
+  },
+  // ---- Clients --------------------------------------------------------------------------------------
+  {
+    name: "fleetsim_client_retries_total",
+    type: "counter",
+    help: "Client retries after a retryable error (SDK standard retry policy).",
+    labels: [],
+    series: one,
+    values: (s) => [s.counters.clientRetries],
+  },
+  {
+    name: "fleetsim_client_calls_given_up_total",
+    type: "counter",
+    help: "Client calls abandoned after their last attempt failed with a retryable error.",
+    labels: [],
+    series: one,
+    values: (s) => [s.counters.clientGaveUp],
+  },
+  {
+    name: "fleetsim_waiters_total",
+    type: "counter",
+    help: "SDK waiters by what happened: started, then succeeded, failed or timedOut.",
+    labels: ["outcome"],
+    series: names(WAITER_OUTCOME_NAMES),
+    values: (s) => [...s.counters.waiters],
+  },
+  // ---- Durations ------------------------------------------------------------------------------------
+  {
+    name: "fleetsim_pending_duration_seconds",
+    type: "histogram",
+    help: "Time functions spent in Pending, by StateReasonCode: Creating (after CreateFunction) or Restoring (waking an Inactive function).",
+    labels: ["reason_code"],
+    unit: "seconds",
+    boundsS: boundsS(Hist.PendingCreate),
+    series: names(["Creating", "Restoring"]),
+    histograms: (s) => [s.histograms[Hist.PendingCreate], s.histograms[Hist.PendingRestore]],
+  },
+  {
+    name: "fleetsim_update_in_progress_duration_seconds",
+    type: "histogram",
+    help: "Time updates spent with LastUpdateStatus InProgress.",
+    labels: [],
+    unit: "seconds",
+    boundsS: boundsS(Hist.UpdateInProgress),
+    series: one,
+    histograms: (s) => [s.histograms[Hist.UpdateInProgress]],
+  },
+  {
+    name: "fleetsim_client_create_to_active_seconds",
+    type: "histogram",
+    help: "Time from a client's CreateFunction to its waiter seeing the function Active.",
+    labels: [],
+    unit: "seconds",
+    boundsS: boundsS(Hist.CreateToActiveClient),
+    series: one,
+    histograms: (s) => [s.histograms[Hist.CreateToActiveClient]],
+  },
+  {
+    name: "fleetsim_invocation_latency_seconds",
+    type: "histogram",
+    help: "Time from an invocation's arrival to its end, init duration included.",
+    labels: [],
+    unit: "seconds",
+    boundsS: boundsS(Hist.InvocationLatency),
+    series: one,
+    histograms: (s) => [s.histograms[Hist.InvocationLatency]],
+  },
+  {
+    name: "fleetsim_init_duration_seconds",
+    type: "histogram",
+    help: "Init duration of cold starts.",
+    labels: [],
+    unit: "seconds",
+    boundsS: boundsS(Hist.InitDuration),
+    series: one,
+    histograms: (s) => [s.histograms[Hist.InitDuration]],
+  },
+  // ---- Concurrency ----------------------------------------------------------------------------------
+  {
+    name: "fleetsim_concurrency_in_use",
+    type: "gauge",
+    help: "Concurrent executions in use, by pool: unreserved (the account's shared pool) or reserved.",
+    labels: ["pool"],
+    series: names(["unreserved", "reserved"]),
+    values: (s) => [s.shared.unreservedInFlight, s.concurrency - s.shared.unreservedInFlight],
+  },
+  {
+    name: "fleetsim_concurrency_limit",
+    type: "gauge",
+    help: "The account's concurrency limit.",
+    labels: [],
+    series: one,
+    values: (_s, ctx) => [ctx.concurrencyLimit],
+  },
+  {
+    name: "fleetsim_concurrency_unreserved_pool",
+    type: "gauge",
+    help: "Concurrency left to functions without reserved concurrency (the limit less all reservations).",
+    labels: [],
+    series: one,
+    values: (s) => [s.shared.unreservedPool],
+  },
+  {
+    name: "fleetsim_concurrency_peak",
+    type: "gauge",
+    help: "Highest concurrency in use since the start of the run.",
+    labels: [],
+    series: one,
+    values: (s) => [s.shared.peakConcurrency],
+  },
+  // ---- Subnets and ENIs -----------------------------------------------------------------------------
+  {
+    name: "fleetsim_subnet_capacity_ips",
+    type: "gauge",
+    help: "Usable IP addresses of the subnet.",
+    labels: ["subnet", "vpc"],
+    series: subnetSeries,
+    values: (_s, ctx) => ctx.subnets.map((x) => x.capacityIps),
+  },
+  {
+    name: "fleetsim_subnet_used_ips",
+    type: "gauge",
+    help: "IP addresses of the subnet held by the simulated functions' Hyperplane ENIs.",
+    labels: ["subnet", "vpc"],
+    series: subnetSeries,
+    values: (s) => [...s.subnetUsedIps],
+  },
+  {
+    name: "fleetsim_subnet_others_ips",
+    type: "gauge",
+    help: "IP addresses of the subnet taken by other resources (including an exhaustion fault).",
+    labels: ["subnet", "vpc"],
+    series: subnetSeries,
+    values: (s) => [...s.shared.subnetOthersIps],
+  },
+  {
+    name: "fleetsim_subnet_free_ips",
+    type: "gauge",
+    help: "Free IP addresses of the subnet: capacity less ours and others'.",
+    labels: ["subnet", "vpc"],
+    series: subnetSeries,
+    values: (s, ctx) =>
+      ctx.subnets.map((x, i) => x.capacityIps - s.subnetUsedIps[i] - s.shared.subnetOthersIps[i]),
+  },
+  {
+    name: "fleetsim_subnet_peak_used_ips",
+    type: "gauge",
+    help: "Highest number of the subnet's IP addresses held by our ENIs since the start of the run.",
+    labels: ["subnet", "vpc"],
+    series: subnetSeries,
+    values: (s) => [...s.shared.subnetPeakUsedIps],
+  },
+  {
+    name: "fleetsim_enis",
+    type: "gauge",
+    help: "Hyperplane ENIs of the simulated functions by subnet and state: creating, in_use (claimed by functions), idle (unclaimed, awaiting deletion), failed (creation failed).",
+    labels: ["subnet", "vpc", "state"],
+    series: (ctx) => ctx.subnets.flatMap((x) => ENI_SAMPLE_STATES.map((st) => [x.id, x.vpc, st])),
+    values: (s, ctx) =>
+      ctx.subnets.flatMap((_, i) =>
+        ENI_SAMPLE_STATES.map((_st, j) => s.shared.enisByState[i * ENI_STATES + j]),
+      ),
+  },
+  {
+    name: "fleetsim_eni_creations_total",
+    type: "counter",
+    help: "Hyperplane ENI creations started in the subnet.",
+    labels: ["subnet", "vpc"],
+    series: subnetSeries,
+    values: (s) => [...s.shared.enisCreated],
+  },
+  {
+    name: "fleetsim_eni_creation_failures_total",
+    type: "counter",
+    help: "Hyperplane ENI creations in the subnet that failed (no free IP, the VPC's ENI quota, or an injected fault).",
+    labels: ["subnet", "vpc"],
+    series: subnetSeries,
+    values: (s) => [...s.shared.enisFailed],
+  },
+  {
+    name: "fleetsim_eni_deletions_total",
+    type: "counter",
+    help: "Unused Hyperplane ENIs deleted in the subnet (which frees their IP addresses).",
+    labels: ["subnet", "vpc"],
+    series: subnetSeries,
+    values: (s) => [...s.shared.enisDeleted],
+  },
+  {
+    name: "fleetsim_vpc_enis",
+    type: "gauge",
+    help: "Hyperplane ENIs of the simulated functions counted against the VPC's network-interface quota.",
+    labels: ["vpc"],
+    series: vpcSeries,
+    values: (s) => [...s.shared.vpcEnis],
+  },
+  {
+    name: "fleetsim_vpc_peak_enis",
+    type: "gauge",
+    help: "Highest number of our ENIs in the VPC since the start of the run.",
+    labels: ["vpc"],
+    series: vpcSeries,
+    values: (s) => [...s.shared.vpcPeakEnis],
+  },
+  {
+    name: "fleetsim_vpc_eni_quota",
+    type: "gauge",
+    help: "Network interfaces per VPC quota.",
+    labels: ["vpc"],
+    series: vpcSeries,
+    values: (_s, ctx) => ctx.vpcs.map((v) => v.eniQuota),
+  },
+  {
+    name: "fleetsim_vpc_enis_used_by_others",
+    type: "gauge",
+    help: "Part of the VPC's network-interface quota other resources use.",
+    labels: ["vpc"],
+    series: vpcSeries,
+    values: (_s, ctx) => ctx.vpcs.map((v) => v.enisUsedByOthers),
+  },
+];
+
+/** A family by name; throws for an unknown one (dashboards name families through this). */
+export function family(name: string): MetricFamily {
+  const f = FAMILIES.find((x) => x.name === name);
+  if (f === undefined) throw new Error(`no metric family ${name}`);
+  return f;
+}
+
+/** The OpenMetrics MetricFamily name: a counter's without its `_total`. */
+export function familyBaseName(f: MetricFamily): string {
+  return f.type === "counter" ? f.name.replace(/_total$/, "") : f.name;
+}

@@ -1,0 +1,46 @@
+/**
+ * The shared control block of a parallel run: how the coordinator's thread
+ * tells partition hosts to run a window and how they answer. Int32 cells for
+ * Atomics (wait/notify), Float64 cells for times and counts.
+ */
+
+/** Int32 cells. */
+export const Ctl = {
+  /** Incremented by the coordinator's thread to start a step (a window or the finish). */
+  Seq: 0,
+  /** Hosts done with the current step. */
+  Done: 1,
+  /** What the step is: Command.*. */
+  Command: 2,
+  /** Non-zero: hosts write their partitions' gauges after this window. */
+  WantGauges: 3,
+  /** Hosts that failed (their error follows on their port). */
+  Failed: 4,
+  /** First per-host status cell: 0 ok, 1 failed, 2 outbox replaced (new buffer on the port). */
+  HostStatus: 8,
+} as const;
+
+export const Command = { RunWindow: 1, Finish: 2 } as const;
+
+/** Float64 cells. */
+export const F64 = {
+  /** End of the window to run (exclusive). */
+  EndUs: 0,
+  /** Per host h: base + h * stride + {0: next event time, 1: events processed, 2: simulated time reached, 3: pending events}. */
+  HostBase: 8,
+  HostStride: 4,
+} as const;
+
+export const MAX_HOSTS = 64;
+
+export interface ControlBuffers {
+  ctl: SharedArrayBuffer;
+  f64: SharedArrayBuffer;
+}
+
+export function newControlBuffers(): ControlBuffers {
+  return {
+    ctl: new SharedArrayBuffer(4 * (Ctl.HostStatus + MAX_HOSTS)),
+    f64: new SharedArrayBuffer(8 * (F64.HostBase + F64.HostStride * MAX_HOSTS)),
+  };
+}

@@ -1,0 +1,192 @@
+/**
+ * A piscina task that hosts some of a run's logical partitions for the whole
+ * run (one long-lived task per worker thread, so a partition never moves).
+ * It runs windows when the coordinator's thread says so, through a shared
+ * control block, and hands back its partitions' results at the end.
+ */
+import { type MessagePort, receiveMessageOnPort } from "node:worker_threads";
+import { InvariantError } from "../engine/invariant-error.js";
+import { MessageBuffer } from "../engine/message-buffer.js";
+import { Partition } from "../engine/partition.js";
+import { FleetPartition, type TraceRecord } from "../model/fleet-partition.js";
+import {
+  GAUGE_COUNT,
+  type PartitionResult,
+  partitionResultOf,
+  writeGauges,
+} from "../model/partition-result.js";
+import type { Plan } from "../model/plan.js";
+import { placeFunctions } from "../model/placement.js";
+import { Command, type ControlBuffers, Ctl, F64 } from "./control-block.js";
+import { type InjectedFault, parseInjectedFault } from "./injected-fault.js";
+import { grownCapacity, SharedMessages } from "./shared-messages.js";
+
+export interface HostInit {
+  host: number;
+  plan: Plan;
+  partitions: number;
+  /** The logical partitions this host runs. */
+  hosted: number[];
+  control: ControlBuffers;
+  inbox: SharedArrayBuffer;
+  outbox: SharedArrayBuffer;
+  /** Per-partition gauge block (GAUGE_COUNT values each), written at sample points. */
+  gauges: SharedArrayBuffer;
+  /** Carries replaced buffers, trace records and errors; read synchronously on both sides. */
+  port: MessagePort;
+  /** Traced functions (1 = traced), or null. */
+  traced: Uint8Array | null;
+  /** Busy-wait checks before sleeping between windows (0 when threads outnumber cores). */
+  spinChecks: number;
+}
+
+export interface HostResult {
+  host: number;
+  partitions: { index: number; result: PartitionResult }[];
+}
+
+/** Messages on the host's port. */
+export type HostPortMessage =
+  | { type: "inbox"; sab: SharedArrayBuffer }
+  | { type: "outbox"; sab: SharedArrayBuffer }
+  | { type: "trace"; records: TraceRecord[] }
+  | { type: "error"; partition: number; simTimeUs: number; message: string; stack: string | undefined };
+
+export default function hostPartitions(init: HostInit): HostResult {
+  const { host, plan, control, port } = init;
+  const ctl = new Int32Array(control.ctl);
+  const f64 = new Float64Array(control.f64);
+  const gauges = new Float64Array(init.gauges);
+  const placement = placeFunctions(plan, init.partitions);
+  const fault = parseInjectedFault(process.env.FLEET_SIM_INJECT_FAULT);
+
+  const traceBatch: TraceRecord[] = [];
+  const tracer = init.traced === null ? null : (r: TraceRecord) => traceBatch.push(r);
+  const parts: Partition[] = [];
+  const fleets: FleetPartition[] = [];
+  const slotOf = new Int32Array(init.partitions).fill(-1);
+  for (const index of init.hosted) {
+    const p = new Partition(index);
+    const fleet = new FleetPartition(
+      p,
+      plan,
+      placement.members[index],
+      placement.localOf,
+      tracer,
+      init.traced,
+    );
+    p.attach(fleet);
+    slotOf[index] = parts.length;
+    parts.push(p);
+    fleets.push(fleet);
+  }
+  for (const f of fleets) f.start();
+
+  let inbox = new SharedMessages(init.inbox);
+  let outbox = new SharedMessages(init.outbox);
+  const incoming = new MessageBuffer(1024);
+  const outgoing = new MessageBuffer(1024);
+  const base = F64.HostBase + host * F64.HostStride;
+  let running = -1;
+  let seen = 0;
+
+  for (;;) {
+    // Spin briefly (the coordinator's half of a window is short), then sleep until the next step.
+    for (let i = 0; i < init.spinChecks && Atomics.load(ctl, Ctl.Seq) === seen; i++);
+    while (Atomics.load(ctl, Ctl.Seq) === seen) Atomics.wait(ctl, Ctl.Seq, seen, 1000);
+    seen = Atomics.load(ctl, Ctl.Seq);
+    if (Atomics.load(ctl, Ctl.Command) === Command.Finish) break;
+    const endUs = f64[F64.EndUs];
+    try {
+      if (Atomics.load(ctl, Ctl.HostStatus + host) === HostStatus.InboxReplaced) {
+        inbox = new SharedMessages(takeBuffer(port, "inbox"));
+        Atomics.store(ctl, Ctl.HostStatus + host, HostStatus.Ok);
+      }
+      incoming.clear();
+      inbox.readInto(incoming);
+      for (let i = 0; i < incoming.length; i++) {
+        const part = parts[slotOf[placement.partitionOf[incoming.entity[i]]]];
+        part.queue.push(
+          incoming.timeUs[i],
+          incoming.kind[i],
+          incoming.entity[i],
+          incoming.a[i],
+          incoming.b[i],
+        );
+      }
+      let next = Number.POSITIVE_INFINITY;
+      let events = 0;
+      let pending = 0;
+      outgoing.clear();
+      for (let k = 0; k < parts.length; k++) {
+        const p = parts[k];
+        running = p.index;
+        if (fault !== null) injectFault(fault, p, endUs);
+        p.runUntil(endUs);
+        outgoing.append(p.outbox);
+        p.outbox.clear();
+        const t = p.queue.peekTimeUs();
+        if (t < next) next = t;
+        events += p.eventsProcessed;
+        pending += p.queue.length;
+      }
+      running = -1;
+      if (!outbox.write(outgoing)) {
+        outbox = new SharedMessages(grownCapacity(outgoing.length, outbox.capacity));
+        outbox.write(outgoing);
+        port.postMessage({ type: "outbox", sab: outbox.sab } satisfies HostPortMessage);
+        Atomics.store(ctl, Ctl.HostStatus + host, HostStatus.OutboxReplaced);
+      }
+      if (Atomics.load(ctl, Ctl.WantGauges) !== 0) {
+        for (let k = 0; k < fleets.length; k++) writeGauges(fleets[k], gauges, parts[k].index * GAUGE_COUNT);
+      }
+      if (traceBatch.length > 0) {
+        port.postMessage({ type: "trace", records: traceBatch.splice(0) } satisfies HostPortMessage);
+      }
+      f64[base] = next;
+      f64[base + 1] = events;
+      f64[base + 2] = endUs;
+      f64[base + 3] = pending;
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      const failed = running >= 0 ? parts[slotOf[running]] : null;
+      port.postMessage({
+        type: "error",
+        partition: running,
+        simTimeUs: failed !== null ? failed.nowUs : endUs,
+        message: err.message,
+        stack: err.stack,
+      } satisfies HostPortMessage);
+      Atomics.store(ctl, Ctl.HostStatus + host, HostStatus.Failed);
+      Atomics.add(ctl, Ctl.Failed, 1);
+    }
+    Atomics.add(ctl, Ctl.Done, 1);
+    Atomics.notify(ctl, Ctl.Done);
+    if (Atomics.load(ctl, Ctl.HostStatus + host) === HostStatus.Failed) return { host, partitions: [] };
+  }
+  return {
+    host,
+    partitions: fleets.map((f, k) => ({ index: parts[k].index, result: partitionResultOf(f) })),
+  };
+}
+
+export const HostStatus = { Ok: 0, Failed: 1, OutboxReplaced: 2, InboxReplaced: 3 } as const;
+
+function takeBuffer(port: MessagePort, type: "inbox" | "outbox"): SharedArrayBuffer {
+  for (;;) {
+    const m = receiveMessageOnPort(port);
+    if (m === undefined) throw new InvariantError(`expected a replaced ${type} buffer on the host port`);
+    const msg = m.message as HostPortMessage;
+    if (msg.type === type) return msg.sab;
+  }
+}
+
+/** Test aid: makes one partition throw, exit its thread or run out of memory at a simulated time. */
+function injectFault(fault: InjectedFault, p: Partition, endUs: number): void {
+  if (fault.partition !== p.index || endUs <= fault.atUs) return;
+  p.nowUs = Math.max(p.nowUs, fault.atUs); // the fault happens at its time, not at the partition's last event
+  if (fault.kind === "throw") throw new Error(`injected fault in partition ${p.index}`);
+  if (fault.kind === "exit") process.exit(3);
+  const hog: number[][] = [];
+  for (;;) hog.push(new Array(1_000_000).fill(hog.length));
+}

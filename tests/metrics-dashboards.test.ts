@@ -1,0 +1,80 @@
+/**
+ * The shipped dashboards: the committed JSON is what the generator
+ * (dashboards/generate.ts) produces, every panel queries the chosen data
+ * source and runs, and every metric a query names is one of ours.
+ * (tests/prometheus-backfill.test.ts runs every query against Prometheus.)
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { generateDashboards } from "../dashboards/generate.js";
+import { FAMILIES } from "../src/metrics/families.js";
+import { dashboardQueries } from "./helpers/dashboards.js";
+
+const DIR = join(import.meta.dirname, "..", "dashboards");
+const generated = generateDashboards();
+
+describe("dashboards", () => {
+  if (process.env.FLEET_SIM_WRITE_DASHBOARDS === "1") {
+    for (const d of generated) writeFileSync(join(DIR, d.file), d.json);
+  }
+
+  it.each(generated.map((d) => [d.file, d.json]))(
+    "%s is committed as the generator writes it (FLEET_SIM_WRITE_DASHBOARDS=1 to rewrite)",
+    (file, json) => {
+      expect(readFileSync(join(DIR, file), "utf8")).toBe(json);
+    },
+  );
+
+  it.each(generated.map((d) => [d.file, d.json]))(
+    "%s has the datasource, scenario and run_id variables, and every query uses them",
+    (_file, json) => {
+      const d = JSON.parse(json) as { templating: { list: { name: string; type: string }[] } };
+      expect(d.templating.list.map((v) => [v.name, v.type])).toEqual([
+        ["datasource", "datasource"],
+        ["scenario", "query"],
+        ["run_id", "query"],
+      ]);
+      const queries = dashboardQueries(json);
+      expect(queries.length).toBeGreaterThanOrEqual(10);
+      for (const q of queries) {
+        expect(q.datasource, q.panel).toEqual({ type: "prometheus", uid: "${datasource}" });
+        expect(q.expr, q.panel).toContain('run_id=~"$run_id"');
+        expect(q.expr, q.panel).toContain('scenario=~"$scenario"');
+      }
+    },
+  );
+
+  it("names only metrics the simulator exports", () => {
+    const known = new Set(
+      FAMILIES.flatMap((f) =>
+        f.type === "histogram" ? [f.name, `${f.name}_bucket`, `${f.name}_count`, `${f.name}_sum`] : [f.name],
+      ),
+    );
+    for (const d of generated) {
+      for (const q of dashboardQueries(d.json)) {
+        for (const name of q.expr.match(/fleetsim_[a-z_]+/g) ?? []) expect(known, q.panel).toContain(name);
+      }
+    }
+  });
+
+  it("the overview and capacity dashboards have the panels the issue asks for", () => {
+    const titles = generated.flatMap((d) => dashboardQueries(d.json).map((q) => q.panel));
+    for (const t of [
+      "Functions by State",
+      "API failure rate by operation and error code",
+      "Pending duration p50 / p99",
+      "Create to Active (clients) p50 / p99",
+      "Invocations by outcome",
+      "Cold-start ratio",
+      "Throttles by reason",
+      "IP headroom per subnet",
+      "ENIs against the VPC quota",
+      "Concurrency against its limit",
+      "Throttle rate",
+      "Pending tail p99 / p99.9",
+    ]) {
+      expect(titles).toContain(t);
+    }
+  });
+});

@@ -1,0 +1,338 @@
+/**
+ * The metrics against a real Prometheus (Debian's package; .ci/run installs
+ * it). One Prometheus, started here on 127.0.0.1:
+ *
+ * - backfill: two shipped scenarios written with --openmetrics, turned into
+ *   blocks by `promtool tsdb create-blocks-from openmetrics`, loaded by
+ *   Prometheus; every query of every panel of every dashboard, variables
+ *   filled in, returns data over the runs' time range;
+ * - live: a run with --metrics-port and --hold, scraped by that Prometheus;
+ *   the scraped totals equal the run's JSON report;
+ * - the live exposition passes `promtool check metrics` without a word.
+ *
+ * The CLI is compiled and spawned as a user runs it (worker thread, SIGINT).
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateDashboards } from "../dashboards/generate.js";
+import { HIST_NAMES } from "../src/model/observations.js";
+import type { Report } from "../src/report/json-report.js";
+import { buildCli, ROOT } from "./helpers/build-cli.js";
+import { dashboardQueries } from "./helpers/dashboards.js";
+import {
+  assertBinaries,
+  freePort,
+  labelValues,
+  type PromSeries,
+  queryInstant,
+  queryRange,
+  requireBinaries,
+  type Server,
+  sleep,
+  startPrometheus,
+} from "./helpers/prometheus.js";
+
+const bins = requireBinaries("the Prometheus tests", {
+  prometheus: ["prometheus"],
+  promtool: ["promtool"],
+});
+
+/** 2024-01-01T00:00:00Z: the backfilled runs start here. */
+const START_S = 1_704_067_200;
+const BACKFILLED = [
+  {
+    file: "scenarios/quickstart.yaml",
+    args: [],
+    runId: "quickstart-seed1",
+    scenario: "quickstart",
+    untilS: 480,
+  },
+  {
+    file: "scenarios/vpc-migration.yaml",
+    args: ["--until", "4m"],
+    runId: "vpc-migration-seed1",
+    scenario: "vpc-migration",
+    untilS: 240,
+  },
+];
+const LIVE_RUN_ID = "live-quickstart";
+
+describe.runIf(bins.run)("Prometheus", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "fleet-sim-prom-test-"));
+  const dataDir = join(tmp, "tsdb");
+  let main = "";
+  let livePort = 0;
+  let prometheus: Server | null = null;
+  let live: ChildProcess | null = null;
+  let liveStderr = "";
+
+  const cli = (args: string[]) =>
+    spawnSync(process.execPath, [main, ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+
+  beforeAll(async () => {
+    assertBinaries(bins);
+    main = buildCli("prometheus-test-cli");
+    for (const run of BACKFILLED) {
+      const om = join(tmp, `${run.scenario}.om`);
+      const r = cli([
+        "run",
+        run.file,
+        ...run.args,
+        "-q",
+        "--openmetrics",
+        om,
+        "--start-time",
+        String(START_S),
+      ]);
+      expect(r.status, r.stderr).toBe(0);
+      const blocks = spawnSync(
+        bins.found.promtool,
+        ["tsdb", "create-blocks-from", "openmetrics", om, dataDir],
+        {
+          encoding: "utf8",
+          timeout: 120_000,
+        },
+      );
+      expect(blocks.status, `${blocks.stdout}${blocks.stderr}`).toBe(0);
+    }
+    livePort = await freePort();
+    prometheus = await startPrometheus({
+      prometheus: bins.found.prometheus,
+      dataDir,
+      scrapeInterval: "1s",
+      scrapeConfigs: `  - job_name: fleet-sim\n    static_configs:\n      - targets: ["127.0.0.1:${livePort}"]`,
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    if (live !== null && live.exitCode === null) live.kill("SIGKILL");
+    await prometheus?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  describe("backfilled runs (--openmetrics, promtool tsdb create-blocks-from openmetrics)", () => {
+    const endS = START_S + Math.max(...BACKFILLED.map((r) => r.untilS));
+    const runIds = BACKFILLED.map((r) => r.runId).join("|");
+    const scenarios = BACKFILLED.map((r) => r.scenario).join("|");
+    /** As Grafana fills the variables in with both runs chosen; 15 s samples give a 1m rate interval. */
+    const fill = (expr: string) =>
+      expr
+        .replaceAll("$run_id", runIds)
+        .replaceAll("$scenario", scenarios)
+        .replaceAll("$__rate_interval", "1m")
+        .replaceAll("$__interval", "15s");
+
+    it("holds both runs: the dashboards' scenario and run_id variables list them", async () => {
+      const url = prometheus!.url;
+      expect(await labelValues(url, "scenario", "fleetsim_run_info")).toEqual(
+        expect.arrayContaining(BACKFILLED.map((r) => r.scenario)),
+      );
+      expect(
+        await labelValues(url, "run_id", 'fleetsim_run_info{scenario=~"quickstart|vpc-migration"}'),
+      ).toEqual(expect.arrayContaining(BACKFILLED.map((r) => r.runId)));
+    });
+
+    const queries = generateDashboards().flatMap((d) => dashboardQueries(d.json));
+    it.each(queries.map((q) => [`${q.dashboard} / ${q.panel} / ${q.refId}`, q.expr]))(
+      "%s returns data",
+      async (_name, expr) => {
+        const result = await queryRange(prometheus!.url, fill(expr), START_S, endS, 15);
+        expect(result.length, `no series for ${fill(expr)}`).toBeGreaterThan(0);
+        const finite = result.flatMap((s) => s.values ?? []).filter(([, v]) => Number.isFinite(Number(v)));
+        expect(finite.length, `only NaN/Inf for ${fill(expr)}`).toBeGreaterThan(0);
+      },
+    );
+  });
+
+  describe("a live run (--metrics-port, --hold) scraped by Prometheus", () => {
+    const reportFile = () => join(tmp, "live-report.json");
+    let report: Report;
+    let exposition = "";
+
+    beforeAll(async () => {
+      live = spawn(
+        process.execPath,
+        [
+          main,
+          "run",
+          "scenarios/quickstart.yaml",
+          "--metrics-port",
+          String(livePort),
+          "--hold",
+          "--run-id",
+          LIVE_RUN_ID,
+          "--out",
+          reportFile(),
+        ],
+        { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      live.stderr?.on("data", (d: Buffer) => (liveStderr += d.toString()));
+      live.stdout?.resume();
+      const deadline = Date.now() + 60_000;
+      while (!liveStderr.includes("run over; still serving") && Date.now() < deadline) {
+        if (live.exitCode !== null) throw new Error(`fleet-sim exited with ${live.exitCode}:\n${liveStderr}`);
+        await sleep(50);
+      }
+      expect(liveStderr).toContain(`serving Prometheus metrics on http://127.0.0.1:${livePort}/metrics`);
+      report = JSON.parse(readFileSync(reportFile(), "utf8")) as Report;
+      exposition = await (await fetch(`http://127.0.0.1:${livePort}/metrics`)).text();
+      // Wait for a scrape of the final state.
+      const endS = report.run.simulatedUs / 1e6;
+      while (Date.now() < deadline) {
+        const r = await queryInstant(
+          prometheus!.url,
+          `fleetsim_simulated_time_seconds{run_id="${LIVE_RUN_ID}"}`,
+        );
+        if (r.length > 0 && Number(r[0].value?.[1]) === endS) break;
+        await sleep(200);
+      }
+    }, 90_000);
+
+    afterAll(async () => {
+      if (live === null || live.exitCode !== null) return;
+      const exited = new Promise<number | null>((resolve) => live!.once("exit", (code) => resolve(code)));
+      live.kill("SIGINT");
+      expect(await exited).toBe(0);
+    });
+
+    /** Instant query of the live run's series, as {labels key -> value}. */
+    const scraped = async (expr: string): Promise<PromSeries[]> => {
+      const r = await queryInstant(
+        prometheus!.url,
+        expr.replace("{", `{run_id="${LIVE_RUN_ID}",`).replace(",}", "}"),
+      );
+      expect(r.length, `no series for ${expr}`).toBeGreaterThan(0);
+      return r;
+    };
+    const one = async (expr: string) => Number((await scraped(expr))[0].value![1]);
+    const byLabel = async (expr: string, label: string) =>
+      Object.fromEntries((await scraped(expr)).map((s) => [s.metric[label], Number(s.value![1])]));
+
+    it("every scraped series carries run_id and scenario", async () => {
+      const r = await scraped('{__name__=~"fleetsim_.+"}');
+      for (const s of r) {
+        expect(s.metric.run_id).toBe(LIVE_RUN_ID);
+        expect(s.metric.scenario).toBe("quickstart");
+      }
+    });
+
+    it("scraped run, function and client totals equal the JSON report", async () => {
+      expect(await one("fleetsim_simulated_time_seconds{}")).toBe(report.run.simulatedUs / 1e6);
+      expect(await one("fleetsim_events_processed_total{}")).toBe(report.run.events);
+      expect(await byLabel("fleetsim_functions{}", "state")).toEqual(report.functions.byState);
+      expect(await byLabel("fleetsim_functions_last_update_status{}", "last_update_status")).toEqual(
+        report.functions.byLastUpdateStatus,
+      );
+      expect(await one("fleetsim_functions_created_total{}")).toBe(report.functions.created);
+      expect(await one("fleetsim_functions_deleted_total{}")).toBe(report.functions.deleted);
+      expect(await one("fleetsim_versions_published_total{}")).toBe(report.functions.versionsPublished);
+      expect(await one("fleetsim_client_retries_total{}")).toBe(report.clients.retries);
+      expect(await one("fleetsim_client_calls_given_up_total{}")).toBe(report.clients.gaveUp);
+      expect(await byLabel("fleetsim_waiters_total{}", "outcome")).toEqual(report.clients.waiters);
+    });
+
+    it("scraped API requests by operation, outcome and error code equal the JSON report", async () => {
+      const rows = await scraped("fleetsim_api_requests_total{}");
+      for (const [op, api] of Object.entries(report.api)) {
+        const of = (outcome: string, code: string) =>
+          Number(
+            rows.find(
+              (s) =>
+                s.metric.operation === op && s.metric.outcome === outcome && s.metric.error_code === code,
+            )?.value?.[1],
+          );
+        expect(of("success", "none"), op).toBe(api.success);
+        for (const code of [
+          "ResourceConflictException",
+          "ResourceNotReadyException",
+          "ResourceNotFoundException",
+          "TooManyRequestsException",
+        ]) {
+          expect(of("error", code), `${op} ${code}`).toBe(api.errors[code as keyof typeof api.errors] ?? 0);
+        }
+      }
+      expect(report.api.Invoke.requests).toBeGreaterThan(1000);
+    });
+
+    it("scraped invocations, starts and throttles equal the JSON report", async () => {
+      const inv = report.invocations;
+      expect(await one("fleetsim_invocation_requests_total{}")).toBe(inv.requests);
+      expect(await byLabel("fleetsim_invocations_total{}", "outcome")).toEqual(inv.outcomes);
+      expect(await byLabel("fleetsim_invocation_starts_total{}", "start_type")).toEqual({
+        cold: inv.coldStarts,
+        warm: inv.warmStarts,
+      });
+      expect(await byLabel("fleetsim_invocation_throttles_total{}", "cause")).toEqual(inv.throttlesByCause);
+    });
+
+    it("scraped histogram counts and sums equal the JSON report's", async () => {
+      const names: Record<(typeof HIST_NAMES)[number], string> = {
+        pendingCreate: 'fleetsim_pending_duration_seconds_count{reason_code="Creating"}',
+        pendingRestore: 'fleetsim_pending_duration_seconds_count{reason_code="Restoring"}',
+        updateInProgress: "fleetsim_update_in_progress_duration_seconds_count{}",
+        createToActiveClient: "fleetsim_client_create_to_active_seconds_count{}",
+        invocationLatency: "fleetsim_invocation_latency_seconds_count{}",
+        initDuration: "fleetsim_init_duration_seconds_count{}",
+      };
+      for (const h of HIST_NAMES) {
+        const count = await one(names[h]);
+        expect(count, h).toBe(report.histograms[h].count);
+        if (count === 0) continue;
+        const sum = await one(names[h].replace("_count", "_sum"));
+        expect(sum / count, h).toBeCloseTo(report.histograms[h].mean, 4);
+        const inf = await one(
+          names[h].replace("_count", "_bucket").replace("}", ',le="+Inf"}').replace("{,", "{"),
+        );
+        expect(inf, h).toBe(count);
+      }
+      expect(report.histograms.pendingCreate.count).toBeGreaterThan(0);
+    });
+
+    it("scraped concurrency, subnets and VPCs equal the JSON report", async () => {
+      expect(await one("fleetsim_concurrency_peak{}")).toBe(report.concurrency.peak);
+      expect(await one("fleetsim_concurrency_limit{}")).toBe(report.concurrency.limit);
+      expect(await one("fleetsim_concurrency_unreserved_pool{}")).toBe(report.concurrency.unreservedPool);
+      const inUse = await byLabel("fleetsim_concurrency_in_use{}", "pool");
+      expect(inUse.unreserved + inUse.reserved).toBe(report.concurrency.inFlightAtEnd);
+      const perSubnet = (name: string) => byLabel(`${name}{}`, "subnet");
+      const subnets = Object.fromEntries(report.subnets.map((s) => [s.id, s]));
+      const expectPerSubnet = async (name: string, field: keyof Report["subnets"][number]) =>
+        expect(await perSubnet(name), name).toEqual(
+          Object.fromEntries(Object.entries(subnets).map(([id, s]) => [id, s[field]])),
+        );
+      await expectPerSubnet("fleetsim_subnet_capacity_ips", "capacityIps");
+      await expectPerSubnet("fleetsim_subnet_used_ips", "usedIpsAtEnd");
+      await expectPerSubnet("fleetsim_subnet_others_ips", "othersIps");
+      await expectPerSubnet("fleetsim_subnet_free_ips", "freeIpsAtEnd");
+      await expectPerSubnet("fleetsim_subnet_peak_used_ips", "peakUsedIps");
+      await expectPerSubnet("fleetsim_eni_creations_total", "enisCreated");
+      await expectPerSubnet("fleetsim_eni_creation_failures_total", "enisFailed");
+      await expectPerSubnet("fleetsim_eni_deletions_total", "enisDeleted");
+      const vpcs = Object.fromEntries(report.vpcs.map((v) => [v.id, v]));
+      const perVpc = (name: string) => byLabel(`${name}{}`, "vpc");
+      expect(await perVpc("fleetsim_vpc_enis")).toEqual(
+        Object.fromEntries(report.vpcs.map((v) => [v.id, v.enisAtEnd])),
+      );
+      expect(await perVpc("fleetsim_vpc_peak_enis")).toEqual(
+        Object.fromEntries(report.vpcs.map((v) => [v.id, v.peakEnis])),
+      );
+      expect(await perVpc("fleetsim_vpc_eni_quota")).toEqual(
+        Object.fromEntries(report.vpcs.map((v) => [v.id, v.eniQuota])),
+      );
+      expect(Object.keys(vpcs).length).toBeGreaterThan(0);
+      // ENIs by state add up to those holding IPs (none failed in the quickstart).
+      const enis = await scraped("sum by (subnet) (fleetsim_enis{})");
+      for (const s of enis) expect(Number(s.value![1])).toBe(subnets[s.metric.subnet].usedIpsAtEnd);
+    });
+
+    it("the exposition passes `promtool check metrics` with nothing to say", () => {
+      expect(exposition).toContain("fleetsim_api_requests_total{");
+      const r = spawnSync(bins.found.promtool, ["check", "metrics"], { input: exposition, encoding: "utf8" });
+      expect(`${r.stdout}${r.stderr}`).toBe("");
+      expect(r.status).toBe(0);
+    });
+  });
+});
