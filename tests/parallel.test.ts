@@ -34,6 +34,22 @@ describe("partitions on worker threads", () => {
     180_000,
   );
 
+  // The scale scenarios take minutes in full; their first simulated minutes exercise the same code.
+  it.each([
+    ["scale/scale-100k.yaml", 180_000_000],
+    ["scale/scale-1m.yaml", 30_000_000],
+  ])(
+    "%s (first minutes): the report is identical with 0 and 2 workers",
+    async (name, untilUs) => {
+      const file = `scenarios/${name}`;
+      const plan = loadScenarioFile(new URL(name, scenarioDir).pathname, { untilUs });
+      const reference = canonical(file, runPlan(plan, { partitions: 8 }));
+      const outcome = await runPlanParallel(plan, { partitions: 8, workers: 2 });
+      expect(canonical(file, outcome)).toBe(reference);
+    },
+    180_000,
+  );
+
   it("samples the same time series on worker threads as in one thread", async () => {
     const plan = loadScenarioFile(new URL("quickstart.yaml", scenarioDir).pathname);
     const local = runPlan(plan, { partitions: 8, sampleIntervalUs: 15_000_000 });
