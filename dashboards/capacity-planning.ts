@@ -4,7 +4,7 @@
  * throttle rate, and the tail of time in Pending.
  */
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import { baseDashboard, metric, quantile, rate, sel, statPanel, timeSeriesPanel } from "./common.js";
+import { baseDashboard, metric, quantile, rate, sel, series, statPanel, timeSeriesPanel } from "./common.js";
 
 export function capacityPlanning(): dashboard.Dashboard {
   const free = metric("fleetsim_subnet_free_ips");
@@ -48,7 +48,7 @@ export function capacityPlanning(): dashboard.Dashboard {
         "Functions in Pending",
         "Functions in State Pending now.",
         "short",
-        `sum by (run_id) (${metric("fleetsim_functions")}${sel('state="Pending"')})`,
+        `sum by (run_id) (${series(metric("fleetsim_functions"), 'state="Pending"')})`,
       ),
     )
     .withRow(new dashboard.RowBuilder("Subnets and ENIs"))

@@ -1,8 +1,10 @@
 /**
  * What the dashboards share: the variables (data source, scenario, run_id,
- * as k6's dashboards have), the series selector, and small panel helpers.
- * Metric names go through `metric()`, which checks them against the metric
- * families (src/metrics/families.ts), so a renamed family breaks generation.
+ * as k6's dashboards have, and the function template), the series
+ * selector, and small panel helpers. Metric names go through `metric()`,
+ * which checks them against the metric families (src/metrics/families.ts),
+ * so a renamed family breaks generation; `series()` and `rate()` add the
+ * template filter to the families that have a `template` label.
  */
 import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as common from "@grafana/grafana-foundation-sdk/common";
@@ -26,9 +28,25 @@ export function sel(...matchers: string[]): string {
   return `{${['run_id=~"$run_id"', 'scenario=~"$scenario"', ...matchers].join(", ")}}`;
 }
 
-/** `rate(name{sel}[$__rate_interval])`. */
+/** The family of a series name (a histogram's `_bucket`, `_count` and `_sum` included). */
+function familyOf(name: string) {
+  try {
+    return family(name);
+  } catch {
+    return family(name.replace(/_(bucket|count|sum)$/, ""));
+  }
+}
+
+/** `name{sel}` with the chosen runs, and the chosen templates when the family has a `template` label. */
+export function series(name: string, ...matchers: string[]): string {
+  const f = familyOf(name);
+  const template = f.labels.includes("template") ? ['template=~"$template"'] : [];
+  return `${name}${sel(...template, ...matchers)}`;
+}
+
+/** `rate(name{sel}[$__rate_interval])`, through `series`. */
 export function rate(name: string, ...matchers: string[]): string {
-  return `rate(${name}${sel(...matchers)}[$__rate_interval])`;
+  return `rate(${series(name, ...matchers)}[$__rate_interval])`;
 }
 
 /** The q-quantile of a histogram family over the rate window, by run and the given labels. */
@@ -53,6 +71,18 @@ export function variables(): cog.Builder<dashboard.VariableModel>[] {
       .label("Run")
       .datasource(DATASOURCE)
       .query(`label_values(${metric("fleetsim_run_info")}{scenario=~"$scenario"}, run_id)`)
+      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+      .sort(dashboard.VariableSort.AlphabeticalAsc)
+      .multi(true)
+      .includeAll(true)
+      .allValue(".*"),
+    new dashboard.QueryVariableBuilder("template")
+      .label("Template")
+      .description(
+        "Function templates of the scenario: filters the panels whose metrics have a template label.",
+      )
+      .datasource(DATASOURCE)
+      .query(`label_values(${metric("fleetsim_functions")}${sel()}, template)`)
       .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
       .sort(dashboard.VariableSort.AlphabeticalAsc)
       .multi(true)

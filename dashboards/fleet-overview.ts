@@ -1,10 +1,11 @@
 /**
  * Fleet overview: what the functions went through. States over time, API
  * failures by operation and error code, time in Pending, create-to-Active as
- * the clients saw it, invocations by outcome, cold starts, throttles.
+ * the clients saw it, invocations by outcome and by template, cold starts,
+ * throttles, and the busiest functions when the run labelled them.
  */
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import { baseDashboard, metric, quantile, rate, sel, statPanel, timeSeriesPanel } from "./common.js";
+import { baseDashboard, metric, quantile, rate, sel, series, statPanel, timeSeriesPanel } from "./common.js";
 
 export function fleetOverview(): dashboard.Dashboard {
   const api = metric("fleetsim_api_requests_total");
@@ -29,7 +30,7 @@ export function fleetOverview(): dashboard.Dashboard {
         "Functions",
         "Functions that exist (any State).",
         "short",
-        `sum by (run_id) (${metric("fleetsim_functions")}${sel()})`,
+        `sum by (run_id) (${series(metric("fleetsim_functions"))})`,
       ),
     )
     .withPanel(
@@ -56,7 +57,21 @@ export function fleetOverview(): dashboard.Dashboard {
         unit: "short",
         stacked: true,
         queries: [
-          [`sum by (run_id, state) (${metric("fleetsim_functions")}${sel()})`, "{{state}} · {{run_id}}"],
+          [`sum by (run_id, state) (${series(metric("fleetsim_functions"))})`, "{{state}} · {{run_id}}"],
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: "Functions by template",
+        description: "Functions that exist (any State) of each function template.",
+        unit: "short",
+        stacked: true,
+        queries: [
+          [
+            `sum by (run_id, template) (${series(metric("fleetsim_functions"))})`,
+            "{{template}} · {{run_id}}",
+          ],
         ],
       }),
     )
@@ -166,6 +181,29 @@ export function fleetOverview(): dashboard.Dashboard {
     )
     .withPanel(
       timeSeriesPanel({
+        title: "Invocations by template",
+        description: "Invocations with an outcome per second, by function template.",
+        unit: "reqps",
+        stacked: true,
+        queries: [[`sum by (run_id, template) (${rate(invocations)})`, "{{template}} · {{run_id}}"]],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: "Busiest functions",
+        description:
+          'Invocations per second of the 10 busiest functions, for runs with --metrics-function-labels N (the N busiest functions get a function label, the rest count as function="other"). Empty for other runs.',
+        unit: "reqps",
+        queries: [
+          [
+            `topk(10, sum by (run_id, function) (${rate(invocations, 'function!=""', 'function!="other"')}))`,
+            "{{function}} · {{run_id}}",
+          ],
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
         title: "Cold-start ratio",
         description: "Share of invocations that started a new execution environment.",
         unit: "percentunit",
@@ -204,6 +242,19 @@ export function fleetOverview(): dashboard.Dashboard {
         queries: [
           [quantile(0.5, "fleetsim_invocation_latency_seconds"), "p50 · {{run_id}}"],
           [quantile(0.99, "fleetsim_invocation_latency_seconds"), "p99 · {{run_id}}"],
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
+        title: "Invocation latency p99 by template",
+        description: "The 99th percentile of invocation latency of each function template.",
+        unit: "s",
+        queries: [
+          [
+            quantile(0.99, "fleetsim_invocation_latency_seconds", ["template"]),
+            "p99 {{template}} · {{run_id}}",
+          ],
         ],
       }),
     )

@@ -80,6 +80,18 @@ describe("metrics flags: bad values are bad input", () => {
       { openmetrics: "r.json", out: "r.json" },
       '--openmetrics names the same file as --out or --trace: "r.json"',
     ],
+    [
+      { openmetrics: "x.om", metricsFunctionLabels: "1001" },
+      "--metrics-function-labels: expected an integer from 0 to 1000, got 1001",
+    ],
+    [
+      { openmetrics: "x.om", metricsFunctionLabels: "all" },
+      '--metrics-function-labels: expected an integer from 0 to 1000, got "all"',
+    ],
+    [
+      { metricsFunctionLabels: "10" },
+      "--metrics-function-labels labels metric series: give --metrics-port, --pushgateway or --openmetrics too",
+    ],
   ] as [Omit<RunFlags, "file">, string][])("%j", (flags, message) => {
     expect(() => parseRunFlags({ file: QUICKSTART, ...flags })).toThrow(message);
   });
@@ -96,7 +108,11 @@ describe("metrics flags: bad values are bad input", () => {
       openMetrics: null,
       startTimeMs: null,
       runId: null,
+      functionLabels: 0,
     });
+    expect(
+      parseRunFlags({ file: QUICKSTART, openmetrics: "x.om", metricsFunctionLabels: "25" }).functionLabels,
+    ).toBe(25);
     expect(parseRunFlags({ file: QUICKSTART, speed: "2.5x" }).speed).toBe(2.5);
   });
 

@@ -27,13 +27,14 @@ describe("dashboards", () => {
   );
 
   it.each(generated.map((d) => [d.file, d.json]))(
-    "%s has the datasource, scenario and run_id variables, and every query uses them",
+    "%s has the datasource, scenario, run_id and template variables, and every query uses them",
     (_file, json) => {
       const d = JSON.parse(json) as { templating: { list: { name: string; type: string }[] } };
       expect(d.templating.list.map((v) => [v.name, v.type])).toEqual([
         ["datasource", "datasource"],
         ["scenario", "query"],
         ["run_id", "query"],
+        ["template", "query"],
       ]);
       const queries = dashboardQueries(json);
       expect(queries.length).toBeGreaterThanOrEqual(10);
@@ -44,6 +45,20 @@ describe("dashboards", () => {
       }
     },
   );
+
+  it("filters by the template variable exactly the series of families with a template label", () => {
+    const templated = new Set(FAMILIES.filter((f) => f.labels.includes("template")).map((f) => f.name));
+    for (const d of generated) {
+      for (const q of dashboardQueries(d.json)) {
+        // Each selector: a metric name and its matchers.
+        for (const [, name, matchers] of q.expr.matchAll(/(fleetsim_[a-z_]+)\{([^}]*)\}/g)) {
+          const base = name.replace(/_(bucket|count|sum)$/, "");
+          const family = templated.has(name) || templated.has(base);
+          expect(matchers.includes('template=~"$template"'), `${q.panel}: ${name}`).toBe(family);
+        }
+      }
+    }
+  });
 
   it("names only metrics the simulator exports", () => {
     const known = new Set(
@@ -73,6 +88,9 @@ describe("dashboards", () => {
       "Concurrency against its limit",
       "Throttle rate",
       "Pending tail p99 / p99.9",
+      "Invocations by template",
+      "Invocation latency p99 by template",
+      "Busiest functions",
     ]) {
       expect(titles).toContain(t);
     }

@@ -80,7 +80,7 @@ describe("metric naming", () => {
     const big = loadScenarioFile("scenarios/vpc-burst-deploy.yaml");
     expect(big.functions.names.length).toBeGreaterThan(100 * small.functions.names.length);
     const count = (p: typeof small) => new SeriesLayout(metricsContext(p)).seriesCount;
-    // Only subnets and VPCs add series (vpc-burst-deploy has more of them).
+    // Only subnets, VPCs and templates add series (vpc-burst-deploy has more subnets).
     expect(count(big)).toBeLessThan(count(small) * 2);
     const layout = new SeriesLayout(metricsContext(big));
     const names = new Set(big.functions.names);

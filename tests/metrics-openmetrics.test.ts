@@ -119,10 +119,16 @@ describe("OpenMetrics writer", () => {
     const h = last.histograms[Hist.PendingCreate];
     expect(h.count).toBe(2);
     expect(at("fleetsim_pending_duration_seconds_count", 'reason_code="Creating"')).toBe(2);
-    expect(at("fleetsim_pending_duration_seconds_bucket", 'reason_code="Creating",le="+Inf"')).toBe(2);
+    expect(
+      at("fleetsim_pending_duration_seconds_bucket", 'reason_code="Creating",template="web",le="+Inf"'),
+    ).toBe(2);
     // 60-90 s to create the ENIs: none by 45 s, both by 120 s.
-    expect(at("fleetsim_pending_duration_seconds_bucket", 'reason_code="Creating",le="45.0"')).toBe(0);
-    expect(at("fleetsim_pending_duration_seconds_bucket", 'reason_code="Creating",le="120.0"')).toBe(2);
+    expect(
+      at("fleetsim_pending_duration_seconds_bucket", 'reason_code="Creating",template="web",le="45.0"'),
+    ).toBe(0);
+    expect(
+      at("fleetsim_pending_duration_seconds_bucket", 'reason_code="Creating",template="web",le="120.0"'),
+    ).toBe(2);
     const sum = at("fleetsim_pending_duration_seconds_sum", 'reason_code="Creating"');
     expect(sum).toBeGreaterThan(120);
     expect(sum).toBeLessThan(190);

@@ -54,11 +54,18 @@ async function pushed(url: string, runId: string): Promise<Map<string, number>> 
   return m;
 }
 
+/** The sum of the pushed series of `name` that have all of `labels` (over templates, functions...). */
 function find(m: Map<string, number>, name: string, ...labels: string[]): number {
+  let sum = 0;
+  let found = false;
   for (const [k, v] of m) {
-    if ((k.startsWith(`${name}{`) || k === name) && labels.every((l) => k.includes(l))) return v;
+    if ((k.startsWith(`${name}{`) || k === name) && labels.every((l) => k.includes(l))) {
+      sum += v;
+      found = true;
+    }
   }
-  throw new Error(`no ${name} ${labels.join(",")} pushed`);
+  if (!found) throw new Error(`no ${name} ${labels.join(",")} pushed`);
+  return sum;
 }
 
 describe.runIf(bins.run)("Pushgateway", () => {
@@ -86,6 +93,8 @@ describe.runIf(bins.run)("Pushgateway", () => {
         out,
         pushgateway: gateway!.url,
         runId: "push-test",
+        // Every invoked function gets a label: the Pushgateway takes the function-labelled families too.
+        metricsFunctionLabels: "1000",
       },
       term,
       { thread: "current" },
@@ -104,6 +113,9 @@ describe.runIf(bins.run)("Pushgateway", () => {
       report.api.CreateFunction.success,
     );
     expect(find(m, "fleetsim_functions", 'state="Active"')).toBe(report.functions.byState.Active);
+    expect(find(m, "fleetsim_invocations_total", 'outcome="success"', 'function="api-00"')).toBeGreaterThan(
+      0,
+    );
     expect(find(m, "fleetsim_pending_duration_seconds_count", 'reason_code="Creating"')).toBe(
       report.histograms.pendingCreate.count,
     );

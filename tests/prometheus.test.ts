@@ -2,12 +2,14 @@
  * The metrics against a real Prometheus (Debian's package; .ci/run installs
  * it). One Prometheus, started here on 127.0.0.1:
  *
- * - backfill: two shipped scenarios written with --openmetrics, turned into
- *   blocks by `promtool tsdb create-blocks-from openmetrics`, loaded by
- *   Prometheus; every query of every panel of every dashboard, variables
- *   filled in, returns data over the runs' time range;
- * - live: a run with --metrics-port and --hold, scraped by that Prometheus;
- *   the scraped totals equal the run's JSON report;
+ * - backfill: two shipped scenarios written with --openmetrics (one with
+ *   its 5 busiest functions labelled), turned into blocks by `promtool tsdb
+ *   create-blocks-from openmetrics`, loaded by Prometheus; every query of
+ *   every panel of every dashboard, variables filled in, returns data over
+ *   the runs' time range;
+ * - live: a run with --metrics-port and --hold (every function labelled),
+ *   scraped by that Prometheus; the scraped totals, summed over templates
+ *   and functions, equal the run's JSON report;
  * - the live exposition passes `promtool check metrics` without a word.
  *
  * The CLI is compiled and spawned as a user runs it (worker thread, SIGINT).
@@ -45,7 +47,7 @@ const START_S = 1_704_067_200;
 const BACKFILLED = [
   {
     file: "scenarios/quickstart.yaml",
-    args: [],
+    args: ["--metrics-function-labels", "5"],
     runId: "quickstart-seed1",
     scenario: "quickstart",
     untilS: 480,
@@ -122,6 +124,7 @@ describe.runIf(bins.run)("Prometheus", () => {
       expr
         .replaceAll("$run_id", runIds)
         .replaceAll("$scenario", scenarios)
+        .replaceAll("$template", ".*")
         .replaceAll("$__rate_interval", "1m")
         .replaceAll("$__interval", "15s");
 
@@ -164,6 +167,8 @@ describe.runIf(bins.run)("Prometheus", () => {
           "--hold",
           "--run-id",
           LIVE_RUN_ID,
+          "--metrics-function-labels",
+          "1000",
           "--out",
           reportFile(),
         ],
@@ -208,8 +213,11 @@ describe.runIf(bins.run)("Prometheus", () => {
       return r;
     };
     const one = async (expr: string) => Number((await scraped(expr))[0].value![1]);
+    /** The series of `expr` summed by `label` (over templates, functions...), as {value of label: sum}. */
     const byLabel = async (expr: string, label: string) =>
-      Object.fromEntries((await scraped(expr)).map((s) => [s.metric[label], Number(s.value![1])]));
+      Object.fromEntries(
+        (await scraped(`sum by (${label}) (${expr})`)).map((s) => [s.metric[label], Number(s.value![1])]),
+      );
 
     it("every scraped series carries run_id and scenario", async () => {
       const r = await scraped('{__name__=~"fleetsim_.+"}');
@@ -268,6 +276,17 @@ describe.runIf(bins.run)("Prometheus", () => {
       expect(await byLabel("fleetsim_invocation_throttles_total{}", "cause")).toEqual(inv.throttlesByCause);
     });
 
+    it("labels every invoked function (--metrics-function-labels 1000), each in at most one State", async () => {
+      // Summed with function="other", they make the totals above.
+      const invoked = await scraped('sum by (function) (fleetsim_invocations_total{function!="other"})');
+      expect(invoked.length).toBeGreaterThan(10);
+      const states = await scraped('sum by (function) (fleetsim_functions{function!="other"})');
+      expect(states.map((s) => s.metric.function).sort()).toEqual(
+        invoked.map((s) => s.metric.function).sort(),
+      );
+      for (const s of states) expect(Number(s.value![1])).toBeLessThanOrEqual(1);
+    });
+
     it("scraped histogram counts and sums equal the JSON report's", async () => {
       const names: Record<(typeof HIST_NAMES)[number], string> = {
         pendingCreate: 'fleetsim_pending_duration_seconds_count{reason_code="Creating"}',
@@ -277,14 +296,15 @@ describe.runIf(bins.run)("Prometheus", () => {
         invocationLatency: "fleetsim_invocation_latency_seconds_count{}",
         initDuration: "fleetsim_init_duration_seconds_count{}",
       };
+      // Summed over templates (the histograms that have a template label).
       for (const h of HIST_NAMES) {
-        const count = await one(names[h]);
+        const count = await one(`sum(${names[h]})`);
         expect(count, h).toBe(report.histograms[h].count);
         if (count === 0) continue;
-        const sum = await one(names[h].replace("_count", "_sum"));
+        const sum = await one(`sum(${names[h].replace("_count", "_sum")})`);
         expect(sum / count, h).toBeCloseTo(report.histograms[h].mean, 4);
         const inf = await one(
-          names[h].replace("_count", "_bucket").replace("}", ',le="+Inf"}').replace("{,", "{"),
+          `sum(${names[h].replace("_count", "_bucket").replace("}", ',le="+Inf"}').replace("{,", "{")})`,
         );
         expect(inf, h).toBe(count);
       }

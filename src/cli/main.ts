@@ -5,6 +5,7 @@
  */
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { MAX_FUNCTION_LABELS } from "../model/function-labels.js";
 import { packageVersion } from "../report/json-report.js";
 import { describeInternalError, ExitCode } from "./exit-codes.js";
 import {
@@ -151,6 +152,10 @@ async function main(argv: string[]): Promise<void> {
             type: "string",
             requiresArg: true,
           })
+          .option("metrics-function-labels", {
+            describe: `Label this many of the busiest functions by name on a few metric families, the rest as function="other" (0 to ${MAX_FUNCTION_LABELS}; 0: off)`,
+            requiresArg: true,
+          })
           .example("$0 run scenarios/quickstart.yaml", "Run a scenario and print its summary")
           .example(
             "$0 run scenarios/vpc-burst-deploy.yaml --seed 7 -o report.json",
@@ -177,6 +182,10 @@ async function main(argv: string[]): Promise<void> {
             "$0 run scenarios/inactive-wakeup.yaml --openmetrics run.om --sample-interval 1m",
             "Write the run for promtool tsdb create-blocks-from openmetrics",
           )
+          .example(
+            "$0 run scenarios/noisy-neighbor.yaml --metrics-port 9464 --metrics-function-labels 20",
+            "Also label the 20 busiest functions by name",
+          )
           .epilogue(EXIT_CODES),
       async (args) => {
         process.exitCode = await runCommand(
@@ -201,6 +210,7 @@ async function main(argv: string[]): Promise<void> {
             sampleInterval: args.sampleInterval,
             startTime: args.startTime,
             runId: args.runId,
+            metricsFunctionLabels: args.metricsFunctionLabels,
           },
           term,
           { thread: "worker", signals: process },

@@ -27,6 +27,8 @@ export interface MetricsSettings {
   sampleIntervalUs: number;
   startTimeMs: number | null;
   runId: string | null;
+  /** --metrics-function-labels: the busiest functions labelled by name (0: none). */
+  functionLabels: number;
   quiet: boolean;
 }
 
@@ -51,7 +53,7 @@ export class MetricsOutputs {
     omFd: number | null,
     stderr: { write(t: string): unknown },
   ): Promise<MetricsOutputs> {
-    const context = metricsContext(plan, s.runId ?? undefined);
+    const context = metricsContext(plan, s.runId ?? undefined, s.functionLabels);
     const live = s.metricsPort !== null || s.pushgateway !== null;
     const registry = live ? new MetricsRegistry(new SeriesLayout(context)) : null;
     let server: MetricsServer | null = null;

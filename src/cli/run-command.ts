@@ -13,6 +13,7 @@ import { renderSummary, renderVerdict } from "../report/summary.js";
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { DURATION_HINT, parseDurationUs } from "../scenario/units.js";
 import { RUN_ID_HINT, RUN_ID_PATTERN } from "../metrics/context.js";
+import { MAX_FUNCTION_LABELS } from "../model/function-labels.js";
 import { pushgatewayUrlProblem } from "../metrics/pushgateway.js";
 import { parseStartTime, START_TIME_HINT } from "../metrics/start-time.js";
 import { describeInternalError, ExitCode, UserError } from "./exit-codes.js";
@@ -56,6 +57,7 @@ export interface RunFlags {
   sampleInterval?: unknown;
   startTime?: unknown;
   runId?: unknown;
+  metricsFunctionLabels?: unknown;
 }
 
 /** The flags once checked. */
@@ -219,6 +221,14 @@ function parseMetricsFlags(flags: RunFlags, otherFiles: (string | null)[]): Omit
     runId = stringFlag("--run-id", flags.runId);
     if (!RUN_ID_PATTERN.test(runId)) throw new UserError(`--run-id: expected ${RUN_ID_HINT}, got "${runId}"`);
   }
+  const functionLabels =
+    flags.metricsFunctionLabels === undefined
+      ? 0
+      : integerFlag("--metrics-function-labels", flags.metricsFunctionLabels, 0, MAX_FUNCTION_LABELS);
+  if (functionLabels > 0 && metricsPort === null && pushgateway === null && openMetrics === null)
+    throw new UserError(
+      "--metrics-function-labels labels metric series: give --metrics-port, --pushgateway or --openmetrics too",
+    );
   return {
     metricsPort,
     metricsHost,
@@ -229,6 +239,7 @@ function parseMetricsFlags(flags: RunFlags, otherFiles: (string | null)[]): Omit
     sampleIntervalUs,
     startTimeMs,
     runId,
+    functionLabels,
   };
 }
 

@@ -68,6 +68,7 @@ export async function simulate(
     traceFilter,
     emitter,
     sampleIntervalUs: m?.sampleIntervalUs ?? 0,
+    functionLabels: m?.context.functionLabels ?? 0,
     // Samples feed the exporters only: the report stays what it is without them.
     keepSamples: false,
   };

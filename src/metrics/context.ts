@@ -16,11 +16,16 @@ export interface MetricsContext {
   concurrencyLimit: number;
   subnets: { id: string; vpc: string; capacityIps: number }[];
   vpcs: { id: string; eniQuota: number; enisUsedByOthers: number }[];
+  /** Function template names, by template index: the `template` label's values. */
+  templates: string[];
+  /** --metrics-function-labels: how many of the busiest functions get a `function` label (0: none). */
+  functionLabels: number;
 }
 
 export function metricsContext(
   plan: Plan,
   runId: string = deriveRunId(plan.name, plan.seed),
+  functionLabels = 0,
 ): MetricsContext {
   return {
     runId,
@@ -35,6 +40,8 @@ export function metricsContext(
       capacityIps: s.capacityIps,
     })),
     vpcs: plan.vpcs.map((v) => ({ id: v.id, eniQuota: v.eniQuota, enisUsedByOthers: v.enisUsedByOthers })),
+    templates: plan.templates.map((t) => t.name),
+    functionLabels,
   };
 }
 

@@ -6,8 +6,10 @@
  *
  * Naming follows Prometheus practice: one prefix (`fleetsim_`), base units
  * (`_seconds`), `_total` on counters, bounded label values (operations,
- * error codes, states, subnets, VPCs; never function names). Every series
- * also carries `run_id` and `scenario` (COMMON_LABELS).
+ * error codes, states, subnets, VPCs, function templates). Every series
+ * also carries `run_id` and `scenario` (COMMON_LABELS). Function names are
+ * labels only when the user asks (--metrics-function-labels N), on the few
+ * families with `byFunction`, and only for the N busiest functions.
  */
 import {
   API_ERROR_NAMES,
@@ -19,7 +21,14 @@ import {
   THROTTLE_CAUSE_NAMES,
   THROTTLE_CAUSE_REASON,
 } from "../model/aws-names.js";
-import { ERROR_COUNT, Hist, WAITER_OUTCOME_NAMES } from "../model/observations.js";
+import {
+  ERROR_COUNT,
+  Hist,
+  START_TYPE_NAMES,
+  TEMPLATE_HIST_INDEX,
+  THROTTLE_CAUSE_COUNT,
+  WAITER_OUTCOME_NAMES,
+} from "../model/observations.js";
 import type { Sample } from "../model/run.js";
 import { ENI_SAMPLE_STATES, HIST_BUCKET_BOUNDS_US, type SampledHistogram } from "../model/sampling.js";
 import { API_ERROR_CODES, INVOCATION_OUTCOMES } from "../report/json-report.js";
@@ -28,6 +37,8 @@ import type { MetricsContext } from "./context.js";
 export const METRIC_PREFIX = "fleetsim_";
 /** Labels on every series, ahead of the family's own. */
 export const COMMON_LABELS = ["run_id", "scenario"] as const;
+/** The label --metrics-function-labels adds to the families with `byFunction`, after their own. */
+export const FUNCTION_LABEL = "function";
 
 export type MetricType = "counter" | "gauge" | "histogram";
 
@@ -47,6 +58,20 @@ export interface ScalarFamily extends FamilyBase {
   type: "counter" | "gauge";
   /** The value of each series, in the order of `series`. */
   values: (s: Sample, ctx: MetricsContext) => number[];
+  /** Set on the families that take a `function` label when functions are labelled (ctx.functionLabels > 0). */
+  byFunction?: FunctionLabelled;
+}
+
+/**
+ * How a family reads with a `function` label (last of its labels): its
+ * usual series become those of function="other" and take `other`'s
+ * values, and the labelled functions' series follow.
+ */
+export interface FunctionLabelled {
+  /** Values of the usual series for the functions without a label of their own. */
+  other: (s: Sample, ctx: MetricsContext) => number[];
+  /** Series of the labelled functions at this sample: own label values (function last) and values. */
+  functions: (s: Sample, ctx: MetricsContext) => { series: string[][]; values: number[] };
 }
 
 export interface HistogramFamily extends FamilyBase {
@@ -54,7 +79,7 @@ export interface HistogramFamily extends FamilyBase {
   /** Bucket upper bounds, in seconds (the +Inf bucket is the count). */
   boundsS: readonly number[];
   /** The histogram of each series (µs), in the order of `series`. */
-  histograms: (s: Sample) => SampledHistogram[];
+  histograms: (s: Sample, ctx: MetricsContext) => SampledHistogram[];
 }
 
 export type MetricFamily = ScalarFamily | HistogramFamily;
@@ -86,6 +111,37 @@ const INVOCATION_OUTCOME_CODES: Record<(typeof INVOCATION_OUTCOMES)[number], num
   ResourceNotReadyException: ApiError.ResourceNotReadyException,
   ResourceNotFoundException: ApiError.ResourceNotFoundException,
 };
+
+/** Each of `first`'s label-value lists crossed with each template: the series order of templated families. */
+const byTemplate =
+  (first: readonly (readonly string[])[]) =>
+  (ctx: MetricsContext): string[][] =>
+    first.flatMap((v) => ctx.templates.map((t) => [...v, t]));
+/** Values of `byTemplate` series: `read(i, t)` of each first-list entry i and template t. */
+const perTemplate = (
+  count: number,
+  ctx: MetricsContext,
+  read: (i: number, t: number) => number,
+): number[] => {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) for (let t = 0; t < ctx.templates.length; t++) out.push(read(i, t));
+  return out;
+};
+/** The sample's labelled functions: `byFunction` is only read with function labels on, when every sample has them. */
+const labelled = (s: Sample) => {
+  if (s.functions === null)
+    throw new Error("a sample without labelled functions, but function labels are on");
+  return s.functions;
+};
+/** A templated histogram of each template, by TEMPLATE_HISTS position of `h`. */
+const templateHistograms = (s: Sample, h: number, templates: number) =>
+  Array.from({ length: templates }, (_, t) => s.templateHistograms[TEMPLATE_HIST_INDEX[h] * templates + t]);
+const INVOCATION_OUTCOME_LIST = INVOCATION_OUTCOMES.map((o) => [o]);
+const STATE_LIST = STATE_NAMES.map((st) => [st]);
+const STATE_COUNT = STATE_NAMES.length;
+
+/** The ApiError code of each of INVOCATION_OUTCOMES, in order. */
+const OUTCOME_CODE = INVOCATION_OUTCOMES.map((o) => INVOCATION_OUTCOME_CODES[o]);
 
 const subnetSeries = (ctx: MetricsContext) => ctx.subnets.map((s) => [s.id, s.vpc]);
 const vpcSeries = (ctx: MetricsContext) => ctx.vpcs.map((v) => [v.id]);
@@ -131,10 +187,23 @@ export const FAMILIES: readonly MetricFamily[] = [
   {
     name: "fleetsim_functions",
     type: "gauge",
-    help: "Functions by State (Pending, Active, Inactive, Failed).",
-    labels: ["state"],
-    series: names(STATE_NAMES),
-    values: (s) => [...s.states],
+    help: "Functions by State (Pending, Active, Inactive, Failed) and function template. With --metrics-function-labels, also by function: each labelled function has 1 on the State it is in and 0 on the others, and the other functions count under function=other.",
+    labels: ["state", "template"],
+    series: byTemplate(STATE_LIST),
+    values: (s, ctx) => perTemplate(STATE_COUNT, ctx, (st, t) => s.statesByTemplate[t * STATE_COUNT + st]),
+    byFunction: {
+      other: (s, ctx) =>
+        perTemplate(STATE_COUNT, ctx, (st, t) => labelled(s).otherStates[t * STATE_COUNT + st]),
+      functions: (s, ctx) => {
+        const f = labelled(s);
+        return {
+          series: f.names.flatMap((name, i) =>
+            STATE_NAMES.map((st) => [st, ctx.templates[f.templates[i]], name]),
+          ),
+          values: f.states.flatMap((state) => STATE_NAMES.map((_, st) => (state === st ? 1 : 0))),
+        };
+      },
+    },
   },
   {
     name: "fleetsim_functions_last_update_status",
@@ -200,29 +269,60 @@ export const FAMILIES: readonly MetricFamily[] = [
   {
     name: "fleetsim_invocations_total",
     type: "counter",
-    help: "Invocations by outcome: success, functionError, timeout, throttled, or the AWS error that refused them.",
-    labels: ["outcome"],
-    series: names(INVOCATION_OUTCOMES),
-    values: (s) =>
-      INVOCATION_OUTCOMES.map(
-        (o) => s.counters.api[Operation.Invoke * ERROR_COUNT + INVOCATION_OUTCOME_CODES[o]],
+    help: "Invocations by outcome (success, functionError, timeout, throttled, or the AWS error that refused them) and function template. With --metrics-function-labels, also by function: each labelled (busiest) function's own since it got its label, the rest under function=other.",
+    labels: ["outcome", "template"],
+    series: byTemplate(INVOCATION_OUTCOME_LIST),
+    values: (s, ctx) =>
+      perTemplate(
+        INVOCATION_OUTCOMES.length,
+        ctx,
+        (o, t) => s.counters.invocationsByTemplate[t * ERROR_COUNT + OUTCOME_CODE[o]],
       ),
+    byFunction: {
+      other: (s, ctx) =>
+        perTemplate(
+          INVOCATION_OUTCOMES.length,
+          ctx,
+          (o, t) => labelled(s).otherInvocations[t * ERROR_COUNT + OUTCOME_CODE[o]],
+        ),
+      functions: (s, ctx) => {
+        const f = labelled(s);
+        return {
+          series: f.names.flatMap((name, i) =>
+            INVOCATION_OUTCOMES.map((o) => [o, ctx.templates[f.templates[i]], name]),
+          ),
+          values: f.names.flatMap((_, i) =>
+            OUTCOME_CODE.map((code) => f.invocations[i * ERROR_COUNT + code]),
+          ),
+        };
+      },
+    },
   },
   {
     name: "fleetsim_invocation_starts_total",
     type: "counter",
-    help: "Invocations that started, by start type: cold (a new execution environment) or warm (a reused one).",
-    labels: ["start_type"],
-    series: names(["cold", "warm"]),
-    values: (s) => [s.counters.coldStarts, s.counters.warmStarts],
+    help: "Invocations that started, by start type (cold: a new execution environment; warm: a reused one) and function template.",
+    labels: ["start_type", "template"],
+    series: byTemplate(START_TYPE_NAMES.map((n) => [n])),
+    values: (s, ctx) =>
+      perTemplate(
+        START_TYPE_NAMES.length,
+        ctx,
+        (j, t) => s.counters.startsByTemplate[t * START_TYPE_NAMES.length + j],
+      ),
   },
   {
     name: "fleetsim_invocation_throttles_total",
     type: "counter",
-    help: "Throttled invocations by cause, with the TooManyRequestsException Reason the caller reads.",
-    labels: ["cause", "reason"],
-    series: () => THROTTLE_CAUSE_NAMES.map((c, i) => [c, THROTTLE_CAUSE_REASON[i]]),
-    values: (s) => [...s.counters.throttles],
+    help: "Throttled invocations by cause, with the TooManyRequestsException Reason the caller reads, and function template.",
+    labels: ["cause", "reason", "template"],
+    series: byTemplate(THROTTLE_CAUSE_NAMES.map((c, i) => [c, THROTTLE_CAUSE_REASON[i]])),
+    values: (s, ctx) =>
+      perTemplate(
+        THROTTLE_CAUSE_COUNT,
+        ctx,
+        (c, t) => s.counters.throttlesByTemplate[t * THROTTLE_CAUSE_COUNT + c],
+      ),
   },
   // ---- Clients --------------------------------------------------------------------------------------
   {
@@ -253,12 +353,15 @@ export const FAMILIES: readonly MetricFamily[] = [
   {
     name: "fleetsim_pending_duration_seconds",
     type: "histogram",
-    help: "Time functions spent in Pending, by StateReasonCode: Creating (after CreateFunction) or Restoring (waking an Inactive function).",
-    labels: ["reason_code"],
+    help: "Time functions spent in Pending, by StateReasonCode (Creating: after CreateFunction; Restoring: waking an Inactive function) and function template.",
+    labels: ["reason_code", "template"],
     unit: "seconds",
     boundsS: boundsS(Hist.PendingCreate),
-    series: names(["Creating", "Restoring"]),
-    histograms: (s) => [s.histograms[Hist.PendingCreate], s.histograms[Hist.PendingRestore]],
+    series: byTemplate([["Creating"], ["Restoring"]]),
+    histograms: (s, ctx) => [
+      ...templateHistograms(s, Hist.PendingCreate, ctx.templates.length),
+      ...templateHistograms(s, Hist.PendingRestore, ctx.templates.length),
+    ],
   },
   {
     name: "fleetsim_update_in_progress_duration_seconds",
@@ -283,12 +386,12 @@ export const FAMILIES: readonly MetricFamily[] = [
   {
     name: "fleetsim_invocation_latency_seconds",
     type: "histogram",
-    help: "Time from an invocation's arrival to its end, init duration included.",
-    labels: [],
+    help: "Time from an invocation's arrival to its end, init duration included, by function template.",
+    labels: ["template"],
     unit: "seconds",
     boundsS: boundsS(Hist.InvocationLatency),
-    series: one,
-    histograms: (s) => [s.histograms[Hist.InvocationLatency]],
+    series: (ctx) => ctx.templates.map((t) => [t]),
+    histograms: (s, ctx) => templateHistograms(s, Hist.InvocationLatency, ctx.templates.length),
   },
   {
     name: "fleetsim_init_duration_seconds",

@@ -7,12 +7,16 @@
  * series' points together in increasing time order. Samples come in time
  * order, so the writer keeps them as rows of numbers (8 bytes a value, far
  * less than their text) and writes the file series by series at the end.
+ * The labelled functions' series (--metrics-function-labels) come and go
+ * with the set of labelled functions: each keeps its points (sample, value)
+ * and is written after its family's other series, with points only where
+ * the function was labelled.
  */
 import { closeSync, writeSync } from "node:fs";
 import type { Sample } from "../model/run.js";
 import { familyBaseName } from "./families.js";
 import { escapeHelp, formatBound, formatLabels, formatTimestampMs, formatValue } from "./format.js";
-import type { SeriesLayout } from "./series.js";
+import type { FamilySeries, SeriesLayout } from "./series.js";
 
 /** Where the text goes. */
 export interface TextSink {
@@ -29,10 +33,21 @@ export interface OpenMetricsStats {
 
 const CHUNK_VALUES = 1 << 20;
 
+/** A labelled function's series: its label values and its points. */
+interface FunctionSeriesPoints {
+  labels: string[];
+  rows: number[];
+  values: number[];
+}
+
 export class OpenMetricsWriter {
   private readonly chunks: Float64Array[] = [];
   private readonly rowsPerChunk: number;
   private readonly timesMs: number[] = [];
+  /** Per family with labelled functions, its functions' series by label key, in order of appearance. */
+  private readonly functionSeries = new Map<FamilySeries, Map<string, FunctionSeriesPoints>>();
+  /** The function series that got a point at the last row (a later sample in the same ms replaces them). */
+  private lastRowPoints: FunctionSeriesPoints[] = [];
 
   constructor(
     private readonly layout: SeriesLayout,
@@ -60,6 +75,35 @@ export class OpenMetricsWriter {
     const width = this.layout.width;
     const at = (row % this.rowsPerChunk) * width;
     this.layout.write(s, this.chunks[chunk].subarray(at, at + width));
+    this.addFunctionSeries(s, row);
+  }
+
+  private addFunctionSeries(s: Sample, row: number): void {
+    for (const p of this.lastRowPoints) {
+      if (p.rows.at(-1) === row) {
+        p.rows.pop();
+        p.values.pop();
+      }
+    }
+    this.lastRowPoints = [];
+    for (const { fs, series, values } of this.layout.functionSeries(s)) {
+      let byKey = this.functionSeries.get(fs);
+      if (byKey === undefined) {
+        byKey = new Map();
+        this.functionSeries.set(fs, byKey);
+      }
+      series.forEach((labels, i) => {
+        const key = labels.join("\u0000");
+        let p = byKey.get(key);
+        if (p === undefined) {
+          p = { labels, rows: [], values: [] };
+          byKey.set(key, p);
+        }
+        p.rows.push(row);
+        p.values.push(values[i]);
+        this.lastRowPoints.push(p);
+      });
+    }
   }
 
   /** Writes the file and closes the sink. */
@@ -67,6 +111,7 @@ export class OpenMetricsWriter {
     const width = this.layout.width;
     const times = this.timesMs.map(formatTimestampMs);
     let lines = 0;
+    let series = this.layout.seriesCount;
     const value = (row: number, column: number) =>
       this.chunks[Math.floor(row / this.rowsPerChunk)][(row % this.rowsPerChunk) * width + column];
     try {
@@ -109,13 +154,23 @@ export class OpenMetricsWriter {
           }
           lines += times.length * (nb + 3);
         });
+        for (const p of this.functionSeries.get(fs)?.values() ?? []) {
+          if (p.rows.length === 0) continue;
+          const prefix = `${f.name}${formatLabels(fs.labelNames, p.labels)} `;
+          let text = "";
+          for (let j = 0; j < p.rows.length; j++)
+            text += `${prefix}${formatValue(p.values[j])} ${times[p.rows[j]]}\n`;
+          this.sink.write(text);
+          lines += p.rows.length;
+          series++;
+        }
       }
       this.sink.write("# EOF\n");
       lines++;
     } finally {
       this.sink.close();
     }
-    return { samples: times.length, series: this.layout.seriesCount, lines };
+    return { samples: times.length, series, lines };
   }
 }
 

@@ -4,6 +4,8 @@
  * event: gauges are set, counters are set to their cumulative totals, and
  * histograms expose the bucket counts the sample read from the run's HDR
  * histograms. `run_id` and `scenario` are the registry's default labels.
+ * The labelled functions' series (--metrics-function-labels) are those of
+ * the latest sample only: a function that leaves the set leaves /metrics.
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Sample } from "../model/run.js";
@@ -81,6 +83,16 @@ interface Bound {
   metric: Counter<string> | Gauge<string> | SampledHistogram;
 }
 
+/** The family's own labels of a series, from its label values (COMMON_LABELS first). */
+function ownLabelsOf(own: readonly string[], values: readonly string[]): Labels {
+  const l: Labels = {};
+  const skip = values.length - own.length;
+  own.forEach((name, i) => {
+    l[name] = values[skip + i];
+  });
+  return l;
+}
+
 export class MetricsRegistry {
   readonly registry = new Registry();
   private readonly bound: Bound[];
@@ -91,15 +103,9 @@ export class MetricsRegistry {
     this.row = new Float64Array(layout.width);
     this.bound = layout.families.map((fs) => {
       const f = fs.family;
-      const own = f.labels;
-      const labels = fs.series.map((values) => {
-        const l: Labels = {};
-        own.forEach((name, i) => {
-          l[name] = values[i + fs.labelNames.length - own.length];
-        });
-        return l;
-      });
-      const config = { name: f.name, help: f.help, labelNames: [...own], registers: [this.registry] };
+      const own = fs.ownLabels;
+      const labels = fs.series.map((values) => ownLabelsOf(own, values));
+      const config = { name: f.name, help: f.help, labelNames: own, registers: [this.registry] };
       let metric: Bound["metric"];
       if (f.type === "histogram") metric = new SampledHistogram(f, this.registry);
       else if (f.type === "counter") metric = new Counter(config);
@@ -112,6 +118,7 @@ export class MetricsRegistry {
   update(s: Sample): void {
     const row = this.row;
     this.layout.write(s, row);
+    const byFunction = new Map(this.layout.functionSeries(s).map((x) => [x.fs, x]));
     for (const { fs, labels, metric } of this.bound) {
       if (metric instanceof SampledHistogram) {
         const nb = fs.columns - 2;
@@ -130,8 +137,17 @@ export class MetricsRegistry {
         metric.reset();
         labels.forEach((l, i) => metric.inc(l, row[fs.offset + i]));
       } else {
+        // A gauge keeps its series; one with labelled functions only has the latest sample's.
+        if (byFunction.has(fs)) metric.reset();
         labels.forEach((l, i) => metric.set(l, row[fs.offset + i]));
       }
+      const functions = byFunction.get(fs);
+      if (functions === undefined || metric instanceof SampledHistogram) continue;
+      functions.series.forEach((values, i) => {
+        const l = ownLabelsOf(fs.ownLabels, values);
+        if (metric instanceof Counter) metric.inc(l, functions.values[i]);
+        else metric.set(l, functions.values[i]);
+      });
     }
   }
 

@@ -39,7 +39,15 @@ import {
   Trigger,
   type TriggerCode,
 } from "./lifecycle-table.js";
-import { ERROR_COUNT, Hist, Observations, WaiterOutcome } from "./observations.js";
+import { FUNCTION_COLUMNS, STATE_COLUMN } from "./function-table.js";
+import {
+  ERROR_COUNT,
+  Hist,
+  Observations,
+  TEMPLATE_HIST_INDEX,
+  THROTTLE_CAUSE_COUNT,
+  WaiterOutcome,
+} from "./observations.js";
 import type { Plan, PlanConfigChange, PlanFault, PlanStep, PlanTemplate } from "./plan.js";
 import { Ev, Msg, packInvocation } from "./protocol.js";
 import { TokenBuckets } from "./token-buckets.js";
@@ -68,6 +76,12 @@ export interface TraceRecord {
 
 export type Tracer = (r: TraceRecord) => void;
 
+const STATE_COUNT = STATE_NAMES.length;
+// Positions in TEMPLATE_HISTS of the histograms kept per template.
+const PENDING_CREATE = TEMPLATE_HIST_INDEX[Hist.PendingCreate];
+const PENDING_RESTORE = TEMPLATE_HIST_INDEX[Hist.PendingRestore];
+const LATENCY = TEMPLATE_HIST_INDEX[Hist.InvocationLatency];
+
 const CONFIG_SHIFT = 1_048_576; // ENI result packing: a = epoch * CONFIG_SHIFT + vpc config
 const NO_CONFIG = -1;
 
@@ -77,7 +91,7 @@ const BLOCKING_RESTORE_CODES: ReadonlySet<number> = new Set([
 ]);
 
 export class FleetPartition implements PartitionHandler {
-  readonly obs = new Observations();
+  readonly obs: Observations;
   /** Global function index of each local function. */
   readonly globalId: Int32Array;
   readonly count: number;
@@ -113,6 +127,8 @@ export class FleetPartition implements PartitionHandler {
   private readonly latestVersionActive: Uint8Array;
   readonly stateCount = new Float64Array(STATE_NAMES.length);
   readonly lusCount = new Float64Array(LAST_UPDATE_STATUS_NAMES.length);
+  /** Functions by (template, State): index template * STATE_COUNT + State. */
+  readonly stateByTemplate: Float64Array;
   /** Invocations accepted into the model but without an outcome yet. */
   openInvocations = 0;
   /** Transitions the table does not allow (must stay empty). */
@@ -149,8 +165,12 @@ export class FleetPartition implements PartitionHandler {
     private readonly localOf: Int32Array,
     private readonly tracer: Tracer | null,
     traced: Uint8Array | null,
+    /** Per-function invocation outcomes and State by global index (function-table.ts), or null. */
+    private readonly functionTable: Float64Array | null = null,
   ) {
     const n = globalIds.length;
+    this.obs = new Observations(plan.templates.length);
+    this.stateByTemplate = new Float64Array(plan.templates.length * STATE_COUNT);
     this.globalId = globalIds;
     this.count = n;
     this.phase = new Uint8Array(n);
@@ -211,7 +231,10 @@ export class FleetPartition implements PartitionHandler {
         this.nextRevision[f] = 1;
         this.claimedConfig[f] = tpl.vpcConfig;
         this.stateCount[PHASE_STATE[Phase.Active]]++;
+        this.stateByTemplate[t * STATE_COUNT + PHASE_STATE[Phase.Active]]++;
         this.lusCount[LastUpdateStatus.None]++;
+        if (functionTable !== null)
+          functionTable[g * FUNCTION_COLUMNS + STATE_COLUMN] = PHASE_STATE[Phase.Active];
       }
     }
   }
@@ -281,8 +304,9 @@ export class FleetPartition implements PartitionHandler {
       case Ev.InvocationThrottled: {
         const cause = b % 8;
         this.obs.throttles[cause]++;
+        this.obs.throttlesByTemplate[this.templateOf[target] * THROTTLE_CAUSE_COUNT + cause]++;
         if (this.isTraced(target)) this.traceThrottle(target, cause);
-        this.invocationOutcome((b - cause) / 8, ApiError.TooManyRequestsException);
+        this.invocationOutcome(target, (b - cause) / 8, ApiError.TooManyRequestsException);
         return;
       }
       case Ev.StepTarget:
@@ -402,7 +426,7 @@ export class FleetPartition implements PartitionHandler {
       const message = answerMessage(rule.answer, this.nameOf(f), stateNameOf(before));
       this.trace(f, Trigger.Invoke, rule.answer.error, before, message, "", this.liveRevision[f]);
     }
-    this.invocationOutcome(ctx, rule.answer.error);
+    this.invocationOutcome(f, ctx, rule.answer.error);
   }
 
   private startInvocation(f: number, arrivalUs: number, ctx: number): void {
@@ -414,7 +438,7 @@ export class FleetPartition implements PartitionHandler {
         const message = Messages.notFound(functionArn(this.nameOf(f)));
         this.trace(f, Trigger.Invoke, ApiError.ResourceNotFoundException, Phase.Absent, message, "", 0);
       }
-      this.invocationOutcome(ctx, ApiError.ResourceNotFoundException);
+      this.invocationOutcome(f, ctx, ApiError.ResourceNotFoundException);
       return;
     }
     const tpl = this.plan.templates[this.templateOf[f]];
@@ -430,8 +454,9 @@ export class FleetPartition implements PartitionHandler {
       if (!this.scaling.take(f, now)) {
         this.p.send(Msg.InvocationRelease, this.globalId[f], 0, 0);
         this.obs.throttles[ThrottleCause.ScalingRate]++;
+        this.obs.throttlesByTemplate[this.templateOf[f] * THROTTLE_CAUSE_COUNT + ThrottleCause.ScalingRate]++;
         if (this.isTraced(f)) this.traceThrottle(f, ThrottleCause.ScalingRate);
-        this.invocationOutcome(ctx, ApiError.TooManyRequestsException);
+        this.invocationOutcome(f, ctx, ApiError.TooManyRequestsException);
         return;
       }
       cold = 1;
@@ -446,6 +471,7 @@ export class FleetPartition implements PartitionHandler {
     }
     if (cold) this.obs.coldStarts++;
     else this.obs.warmStarts++;
+    this.obs.startsByTemplate[this.templateOf[f] * 2 + 1 - cold]++;
     this.busyEnvironments[f]++;
     const rev = this.liveRevision[f];
     const packed = packInvocation(ctx, this.incarnation[f], rev, outcome, cold);
@@ -477,17 +503,19 @@ export class FleetPartition implements PartitionHandler {
     this.p.send(Msg.InvocationRelease, this.globalId[f], 0, 0);
     const byRev = this.obs.invocationsByRevision;
     byRev.set(rev, (byRev.get(rev) ?? 0) + 1);
-    this.obs.record(Hist.InvocationLatency, this.p.nowUs - arrivalUs);
+    this.obs.recordForTemplate(LATENCY, this.templateOf[f], this.p.nowUs - arrivalUs);
     if (this.isTraced(f)) {
       const ph = this.phase[f] as PhaseCode;
       this.trace(f, Trigger.Invoke, outcome, ph, "", "", rev); // the revision this invocation ran (R7)
     }
-    this.invocationOutcome(ctx, outcome);
+    this.invocationOutcome(f, ctx, outcome);
   }
 
   /** Counts an invocation's one outcome and answers the client that made it (traced by the caller). */
-  private invocationOutcome(ctx: number, error: number): void {
+  private invocationOutcome(f: number, ctx: number, error: number): void {
     this.obs.api[Operation.Invoke * ERROR_COUNT + error]++;
+    this.obs.invocationsByTemplate[this.templateOf[f] * ERROR_COUNT + error]++;
+    if (this.functionTable !== null) this.functionTable[this.globalId[f] * FUNCTION_COLUMNS + error]++;
     this.obs.invocationOutcomes++;
     this.openInvocations--;
     if (ctx > 0) this.taskAnswer(ctx - 1, error);
@@ -545,15 +573,20 @@ export class FleetPartition implements PartitionHandler {
     if (from === to) return;
     const s0 = PHASE_STATE[from];
     const s1 = PHASE_STATE[to];
+    const t = this.templateOf[f] * STATE_COUNT;
     if (s0 >= 0) {
       this.stateCount[s0]--;
+      this.stateByTemplate[t + s0]--;
       this.lusCount[reportedLastUpdateStatus(from, this.settledLus[f] as LastUpdateStatusCode)]--;
     }
     this.phase[f] = to;
     if (s1 >= 0) {
       this.stateCount[s1]++;
+      this.stateByTemplate[t + s1]++;
       this.lusCount[reportedLastUpdateStatus(to, this.settledLus[f] as LastUpdateStatusCode)]++;
     }
+    if (this.functionTable !== null)
+      this.functionTable[this.globalId[f] * FUNCTION_COLUMNS + STATE_COLUMN] = s1;
   }
 
   private setSettledLus(f: number, lus: LastUpdateStatusCode): void {
@@ -592,7 +625,7 @@ export class FleetPartition implements PartitionHandler {
         return;
       }
       case "activate":
-        this.obs.record(Hist.PendingCreate, now - this.pendingSinceUs[f]);
+        this.obs.recordForTemplate(PENDING_CREATE, this.templateOf[f], now - this.pendingSinceUs[f]);
         this.stateReason[f] = ReasonCode.None;
         this.lusReason[f] = ReasonCode.None;
         this.setSettledLus(f, LastUpdateStatus.Successful);
@@ -601,7 +634,7 @@ export class FleetPartition implements PartitionHandler {
         this.armIdleCheck(f);
         return;
       case "fail":
-        this.obs.record(Hist.PendingCreate, now - this.pendingSinceUs[f]);
+        this.obs.recordForTemplate(PENDING_CREATE, this.templateOf[f], now - this.pendingSinceUs[f]);
         this.stateReason[f] = code;
         this.lusReason[f] = code;
         this.setSettledLus(f, LastUpdateStatus.Failed);
@@ -676,14 +709,14 @@ export class FleetPartition implements PartitionHandler {
         this.provision(f, this.vpcConfig[f], d.provisioningDuration);
         return;
       case "completeRestore":
-        this.obs.record(Hist.PendingRestore, now - this.pendingSinceUs[f]);
+        this.obs.recordForTemplate(PENDING_RESTORE, this.templateOf[f], now - this.pendingSinceUs[f]);
         this.stateReason[f] = ReasonCode.None;
         this.claimedConfig[f] = config;
         this.lastInvokeUs[f] = now;
         this.armIdleCheck(f);
         return;
       case "failRestore":
-        this.obs.record(Hist.PendingRestore, now - this.pendingSinceUs[f]);
+        this.obs.recordForTemplate(PENDING_RESTORE, this.templateOf[f], now - this.pendingSinceUs[f]);
         this.stateReason[f] = code;
         if (BLOCKING_RESTORE_CODES.has(code)) this.restoreBlockedUntilUs[f] = now + d.restoreRetryDelayUs;
         return;
@@ -702,6 +735,8 @@ export class FleetPartition implements PartitionHandler {
             reportedLastUpdateStatus(this.phase[f] as PhaseCode, this.settledLus[f] as LastUpdateStatusCode)
           ]--;
         if (s >= 0) this.stateCount[s]--;
+        if (s >= 0) this.stateByTemplate[this.templateOf[f] * STATE_COUNT + s]--;
+        if (this.functionTable !== null) this.functionTable[g * FUNCTION_COLUMNS + STATE_COLUMN] = -1;
         this.phase[f] = Phase.Absent; // counts already adjusted; setPhase sees no change
         return;
       }

@@ -23,6 +23,22 @@ export type HistName = (typeof HIST_NAMES)[number];
 
 export const ERROR_COUNT = API_ERROR_NAMES.length;
 export const OPERATION_COUNT = OPERATION_NAMES.length;
+export const THROTTLE_CAUSE_COUNT = THROTTLE_CAUSE_NAMES.length;
+
+/**
+ * Histograms also kept per function template (the `template` label of their
+ * metric families). A partition records these per template only; the total
+ * is their sum, made when partitions' observations are merged at the end of
+ * a run (foldTemplateHistograms), so an invocation costs one record, not two.
+ */
+export const TEMPLATE_HISTS = [Hist.PendingCreate, Hist.PendingRestore, Hist.InvocationLatency] as const;
+/** Where each Hist sits in TEMPLATE_HISTS, or -1. */
+export const TEMPLATE_HIST_INDEX: readonly number[] = HIST_NAMES.map((_, h) =>
+  (TEMPLATE_HISTS as readonly number[]).indexOf(h),
+);
+
+/** Start types, by index in Observations.startsByTemplate. */
+export const START_TYPE_NAMES = ["cold", "warm"] as const;
 
 /** Waiter outcomes (R14). */
 export const WaiterOutcome = { Started: 0, Succeeded: 1, Failed: 2, TimedOut: 3 } as const;
@@ -38,6 +54,17 @@ export function newHistogram(): hdr.Histogram {
  * the totals do not depend on how functions were partitioned.
  */
 export class Observations {
+  /** Invocation outcomes by (template, ApiError code): index template * ERROR_COUNT + code. */
+  readonly invocationsByTemplate: Float64Array;
+  /** Invocations started by (template, start type): index template * 2 + (0 cold, 1 warm). */
+  readonly startsByTemplate: Float64Array;
+  /** Throttled invocations by (template, ThrottleCause): index template * THROTTLE_CAUSE_COUNT + cause. */
+  readonly throttlesByTemplate: Float64Array;
+  /**
+   * TEMPLATE_HISTS[k] of template t at k * templates + t. For those kinds the
+   * total in `histograms` stays empty until foldTemplateHistograms.
+   */
+  readonly templateHistograms: hdr.Histogram[];
   /** Requests by (operation, outcome): index op * ERROR_COUNT + ApiError code. */
   readonly api = new Float64Array(OPERATION_COUNT * ERROR_COUNT);
   /** Throttled invocations by cause (ThrottleCause). */
@@ -63,11 +90,36 @@ export class Observations {
   readonly invocationsByRevision = new Map<number, number>();
   readonly histograms: hdr.Histogram[] = HIST_NAMES.map(() => newHistogram());
 
+  /** `templates`: the plan's number of function templates. */
+  constructor(readonly templates: number) {
+    this.invocationsByTemplate = new Float64Array(templates * ERROR_COUNT);
+    this.startsByTemplate = new Float64Array(templates * START_TYPE_NAMES.length);
+    this.throttlesByTemplate = new Float64Array(templates * THROTTLE_CAUSE_COUNT);
+    this.templateHistograms = Array.from({ length: TEMPLATE_HISTS.length * templates }, () => newHistogram());
+  }
+
+  /** Records a duration of a kind not in TEMPLATE_HISTS. */
   record(h: number, valueUs: number): void {
     this.histograms[h].recordValue(Math.max(valueUs, 0));
   }
 
+  /** Records a duration of TEMPLATE_HISTS[k] for a function of template t. */
+  recordForTemplate(k: number, t: number, valueUs: number): void {
+    this.templateHistograms[k * this.templates + t].recordValue(Math.max(valueUs, 0));
+  }
+
+  /** Adds each template's histograms into the totals (once, after the partitions are merged). */
+  foldTemplateHistograms(): void {
+    TEMPLATE_HISTS.forEach((h, k) => {
+      for (let t = 0; t < this.templates; t++)
+        addHistogram(this.histograms[h], this.templateHistograms[k * this.templates + t]);
+    });
+  }
+
   merge(o: Observations): void {
+    addInto(this.invocationsByTemplate, o.invocationsByTemplate);
+    addInto(this.startsByTemplate, o.startsByTemplate);
+    addInto(this.throttlesByTemplate, o.throttlesByTemplate);
     addInto(this.api, o.api);
     addInto(this.throttles, o.throttles);
     addInto(this.apiThrottles, o.apiThrottles);
@@ -86,6 +138,8 @@ export class Observations {
       this.invocationsByRevision.set(rev, (this.invocationsByRevision.get(rev) ?? 0) + n);
     }
     for (let i = 0; i < this.histograms.length; i++) addHistogram(this.histograms[i], o.histograms[i]);
+    for (let i = 0; i < this.templateHistograms.length; i++)
+      addHistogram(this.templateHistograms[i], o.templateHistograms[i]);
   }
 }
 

@@ -6,25 +6,46 @@
 import * as hdr from "hdr-histogram-js";
 import type { FleetPartition } from "./fleet-partition.js";
 import { Observations } from "./observations.js";
-import { PARTITION_SAMPLE_VALUES, SAMPLE_BLOCK_OFFSET, writePartitionSample } from "./sampling.js";
+import type { Plan } from "./plan.js";
+import { partitionSampleValues, sampleBlockOffset, writePartitionSample } from "./sampling.js";
 
 export interface SerializedObservations {
   arrays: Record<string, number[]>;
   scalars: Record<string, number>;
   invocationsByRevision: [number, number][];
-  histograms: { encoded: string; min: number; max: number; count: number }[];
+  histograms: SerializedHistogram[];
+  /** Observations.templateHistograms, in order. */
+  templateHistograms: SerializedHistogram[];
+}
+
+interface SerializedHistogram {
+  encoded: string;
+  min: number;
+  max: number;
+  count: number;
 }
 
 export interface PartitionResult {
   obs: SerializedObservations;
   stateCount: number[];
   lusCount: number[];
+  /** Functions by (template, State), as FleetPartition.stateByTemplate. */
+  stateByTemplate: number[];
   openInvocations: number;
   openTasks: number;
   badTransitions: string[];
 }
 
-const ARRAY_FIELDS = ["api", "throttles", "apiThrottles", "waiters", "transitions"] as const;
+const ARRAY_FIELDS = [
+  "api",
+  "throttles",
+  "apiThrottles",
+  "waiters",
+  "transitions",
+  "invocationsByTemplate",
+  "startsByTemplate",
+  "throttlesByTemplate",
+] as const;
 const SCALAR_FIELDS = [
   "coldStarts",
   "warmStarts",
@@ -46,31 +67,42 @@ export function serializeObservations(o: Observations): SerializedObservations {
     arrays,
     scalars,
     invocationsByRevision: [...o.invocationsByRevision],
-    histograms: o.histograms.map((h) => ({
-      encoded: h.totalCount === 0 ? "" : hdr.encodeIntoCompressedBase64(h),
-      min: h.minNonZeroValue,
-      max: h.maxValue,
-      count: h.totalCount,
-    })),
+    histograms: o.histograms.map(serializeHistogram),
+    templateHistograms: o.templateHistograms.map(serializeHistogram),
+  };
+}
+
+function serializeHistogram(h: hdr.Histogram): SerializedHistogram {
+  return {
+    encoded: h.totalCount === 0 ? "" : hdr.encodeIntoCompressedBase64(h),
+    min: h.minNonZeroValue,
+    max: h.maxValue,
+    count: h.totalCount,
   };
 }
 
 type Extremes = hdr.Histogram & { minNonZeroValue: number; maxValue: number };
 
-export function deserializeObservations(s: SerializedObservations): Observations {
-  const o = new Observations();
+export function deserializeObservations(s: SerializedObservations, templates: number): Observations {
+  const o = new Observations(templates);
   for (const f of ARRAY_FIELDS) o[f].set(s.arrays[f]);
   for (const f of SCALAR_FIELDS) o[f] = s.scalars[f];
   for (const [rev, n] of s.invocationsByRevision) o.invocationsByRevision.set(rev, n);
   s.histograms.forEach((h, i) => {
-    if (h.count === 0) return;
-    const decoded = hdr.decodeFromCompressedBase64(h.encoded, 32, false) as Extremes;
-    // Restore the exact extremes the encoding rounded to bucket bounds.
-    decoded.minNonZeroValue = h.min;
-    decoded.maxValue = h.max;
-    o.histograms[i] = decoded;
+    if (h.count > 0) o.histograms[i] = deserializeHistogram(h);
+  });
+  s.templateHistograms.forEach((h, i) => {
+    if (h.count > 0) o.templateHistograms[i] = deserializeHistogram(h);
   });
   return o;
+}
+
+function deserializeHistogram(h: SerializedHistogram): hdr.Histogram {
+  const decoded = hdr.decodeFromCompressedBase64(h.encoded, 32, false) as Extremes;
+  // Restore the exact extremes the encoding rounded to bucket bounds.
+  decoded.minNonZeroValue = h.min;
+  decoded.maxValue = h.max;
+  return decoded;
 }
 
 export function partitionResultOf(f: FleetPartition): PartitionResult {
@@ -78,6 +110,7 @@ export function partitionResultOf(f: FleetPartition): PartitionResult {
     obs: serializeObservations(f.obs),
     stateCount: Array.from(f.stateCount),
     lusCount: Array.from(f.lusCount),
+    stateByTemplate: Array.from(f.stateByTemplate),
     openInvocations: f.openInvocations,
     openTasks: f.openTasks,
     badTransitions: [...f.badTransitions],
@@ -85,14 +118,20 @@ export function partitionResultOf(f: FleetPartition): PartitionResult {
 }
 
 /**
- * Values a partition reports at each sample point: functions by State, then
- * by LastUpdateStatus, then its block of counters and histograms
- * (sampling.ts, from SAMPLE_BLOCK_OFFSET).
+ * Values a partition reports at each sample point: functions by State, by
+ * LastUpdateStatus and by (template, State), then its block of counters and
+ * histograms (sampling.ts, from sampleBlockOffset). The block grows with the
+ * plan's number of templates, so the count is the plan's.
  */
-export const GAUGE_COUNT = SAMPLE_BLOCK_OFFSET + PARTITION_SAMPLE_VALUES;
+export function gaugeCount(plan: Plan): number {
+  const templates = plan.templates.length;
+  return sampleBlockOffset(templates) + partitionSampleValues(templates);
+}
 
 export function writeGauges(f: FleetPartition, out: Float64Array, offset: number): void {
   for (let i = 0; i < 4; i++) out[offset + i] = f.stateCount[i];
   for (let i = 0; i < 4; i++) out[offset + 4 + i] = f.lusCount[i];
-  writePartitionSample(f, out, offset + SAMPLE_BLOCK_OFFSET);
+  const byTemplate = f.stateByTemplate;
+  for (let i = 0; i < byTemplate.length; i++) out[offset + 8 + i] = byTemplate[i];
+  writePartitionSample(f, out, offset + sampleBlockOffset(f.obs.templates));
 }

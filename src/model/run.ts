@@ -6,11 +6,13 @@ import { EventEmitter } from "eventemitter3";
 import { Kernel, type KernelStats, type Progress } from "../engine/kernel.js";
 import { STATE_NAMES } from "./aws-names.js";
 import { FleetPartition, type TraceRecord, type Tracer } from "./fleet-partition.js";
+import { FunctionLabeller, type FunctionSample } from "./function-labels.js";
+import { newFunctionTable } from "./function-table.js";
 import { checkInvariants, type InvariantResult } from "./invariants.js";
 import { Observations } from "./observations.js";
 import {
   deserializeObservations,
-  GAUGE_COUNT,
+  gaugeCount,
   type PartitionResult,
   partitionResultOf,
   writeGauges,
@@ -18,10 +20,11 @@ import {
 import { placeFunctions } from "./placement.js";
 import type { Plan } from "./plan.js";
 import {
+  type PartitionSums,
   type SampleCounters,
   type SampledHistogram,
   type SampleShared,
-  SAMPLE_BLOCK_OFFSET,
+  sampleBlockOffset,
   sampleShared,
   sumPartitionSamples,
   sumsOfObservations,
@@ -35,6 +38,8 @@ export interface Sample {
   states: number[];
   /** Functions by LastUpdateStatus (None, InProgress, Successful, Failed). */
   lastUpdateStatus: number[];
+  /** Functions by (template, State): index template * 4 + State. */
+  statesByTemplate: number[];
   concurrency: number;
   /** IPs in use by our ENIs, per subnet. */
   subnetUsedIps: number[];
@@ -44,6 +49,10 @@ export interface Sample {
   counters: SampleCounters;
   /** The duration histograms read at their bucket bounds, by Hist index (cumulative). */
   histograms: SampledHistogram[];
+  /** TEMPLATE_HISTS[k] of template t at k * templates + t (cumulative). */
+  templateHistograms: SampledHistogram[];
+  /** With function labels (RunOptions.functionLabels), the labelled functions; null without. */
+  functions: FunctionSample | null;
   /** The coordinator's concurrency and network figures. */
   shared: SampleShared;
 }
@@ -65,6 +74,11 @@ export interface RunOptions {
   sampleIntervalUs?: number;
   /** Keep the samples in RunOutcome.samples (default); false: only emit them. */
   keepSamples?: boolean;
+  /**
+   * Samples label this many of the busiest functions by name (function-labels.ts);
+   * 0 (default): none, and nothing per function is kept.
+   */
+  functionLabels?: number;
   emitter?: EventEmitter<RunEvents>;
 }
 
@@ -79,6 +93,8 @@ export interface RunOutcome {
   /** Functions by final State, and by final LastUpdateStatus. */
   states: number[];
   lastUpdateStatus: number[];
+  /** Functions by (template, final State): index template * 4 + State. */
+  statesByTemplate: number[];
   openInvocations: number;
   openClientTasks: number;
   shared: {
@@ -109,8 +125,18 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
   const kernel = new Kernel(p, placement.partitionOf);
   const traced = tracedFunctions(plan, opts.traceFilter);
   const tracer: Tracer | null = traced !== null && emitter ? (r) => emitter.emit("transition", r) : null;
+  const sampling = samplingOf(plan, opts, false);
   const fleets = kernel.partitions.map(
-    (part, i) => new FleetPartition(part, plan, placement.members[i], placement.localOf, tracer, traced),
+    (part, i) =>
+      new FleetPartition(
+        part,
+        plan,
+        placement.members[i],
+        placement.localOf,
+        tracer,
+        traced,
+        sampling.functionTable,
+      ),
   );
   kernel.partitions.forEach((part, i) => {
     part.attach(fleets[i]);
@@ -118,8 +144,9 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
   const shared = new SharedState(kernel.coordinator, plan);
   kernel.coordinator.attach(shared);
   const windowUs = windowOf(plan);
-  const sampler = new Sampler(shared, p, emitter, opts.keepSamples !== false);
-  const gauges = new Float64Array(GAUGE_COUNT * p);
+  const sampler = new Sampler(plan, shared, p, emitter, opts.keepSamples !== false, sampling);
+  const stride = gaugeCount(plan);
+  const gauges = new Float64Array(stride * p);
 
   return {
     kernel,
@@ -133,7 +160,7 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
         untilUs: plan.untilUs,
         sampleIntervalUs: opts.sampleIntervalUs ?? 0,
         onSample: (timeUs) => {
-          fleets.forEach((f, i) => writeGauges(f, gauges, i * GAUGE_COUNT));
+          fleets.forEach((f, i) => writeGauges(f, gauges, i * stride));
           sampler.take(timeUs, gauges);
         },
         onProgress: progressCallback(emitter),
@@ -186,60 +213,103 @@ export function progressCallback(
     : undefined;
 }
 
+/** What a run keeps for sampling beyond the partitions' gauges. */
+export interface SamplingSetup {
+  /** Functions labelled by name in samples (0: none). */
+  functionLabels: number;
+  /** Per-function invocation outcomes and State (function-table.ts) when functions are labelled; else null. */
+  functionTable: Float64Array | null;
+}
+
+/** The sampling setup of a run: a function table only when samples label functions. */
+export function samplingOf(plan: Plan, opts: RunOptions, shared: boolean): SamplingSetup {
+  const functionLabels = (opts.sampleIntervalUs ?? 0) > 0 ? (opts.functionLabels ?? 0) : 0;
+  return {
+    functionLabels,
+    functionTable: functionLabels > 0 ? newFunctionTable(plan.functions.names.length, shared) : null,
+  };
+}
+
 /** Builds the time series from partitions' gauges and the coordinator's state at each sample point. */
 export class Sampler {
   readonly samples: Sample[] = [];
   private lastTimeUs = -1;
+  private readonly templates: number;
+  private readonly stride: number;
+  private readonly labeller: FunctionLabeller | null;
 
   constructor(
+    plan: Plan,
     private readonly shared: SharedState,
     private readonly partitions: number,
     private readonly emitter: EventEmitter<RunEvents> | undefined,
     private readonly keep = true,
-  ) {}
+    private readonly setup: SamplingSetup = { functionLabels: 0, functionTable: null },
+  ) {
+    this.templates = plan.templates.length;
+    this.stride = gaugeCount(plan);
+    this.labeller = setup.functionLabels > 0 ? new FunctionLabeller(plan, setup.functionLabels) : null;
+  }
 
+  /** A sample from every partition's gauges (gaugeCount(plan) values each, by partition). */
   take(timeUs: number, gauges: Float64Array): void {
     const states = [0, 0, 0, 0];
     const lus = [0, 0, 0, 0];
+    const byTemplate = new Array<number>(this.templates * 4).fill(0);
     for (let p = 0; p < this.partitions; p++) {
-      const o = p * GAUGE_COUNT;
+      const o = p * this.stride;
       for (let i = 0; i < 4; i++) {
         states[i] += gauges[o + i];
         lus[i] += gauges[o + 4 + i];
       }
+      for (let i = 0; i < byTemplate.length; i++) byTemplate[i] += gauges[o + 8 + i];
     }
-    const sums = sumPartitionSamples(gauges, this.partitions, GAUGE_COUNT, SAMPLE_BLOCK_OFFSET);
-    this.emit({
-      timeUs,
-      states,
-      lastUpdateStatus: lus,
-      concurrency: this.shared.totalInFlight,
-      subnetUsedIps: this.shared.subnets.map((u) => u.usedIps),
-      events: sums.events + this.shared.coordinatorEvents,
-      counters: sums.counters,
-      histograms: sums.histograms,
-      shared: sampleShared(this.shared, timeUs),
-    });
+    const offset = sampleBlockOffset(this.templates);
+    const sums = sumPartitionSamples(gauges, this.partitions, this.stride, offset, this.templates);
+    this.emit(timeUs, states, lus, byTemplate, sums, sums.events + this.shared.coordinatorEvents);
   }
 
   /** When the run sampled, a last sample at its end (unless a sample point fell on it), from the outcome. */
   finish(o: RunOutcome): void {
     if (this.lastTimeUs < 0 || this.lastTimeUs >= o.kernel.endUs) return;
     const sums = sumsOfObservations(o.obs, 0);
-    this.emit({
-      timeUs: o.kernel.endUs,
-      states: [...o.states],
-      lastUpdateStatus: [...o.lastUpdateStatus],
-      concurrency: this.shared.totalInFlight,
-      subnetUsedIps: this.shared.subnets.map((u) => u.usedIps),
-      events: o.kernel.events,
-      counters: sums.counters,
-      histograms: sums.histograms,
-      shared: sampleShared(this.shared, o.kernel.endUs),
-    });
+    this.emit(
+      o.kernel.endUs,
+      [...o.states],
+      [...o.lastUpdateStatus],
+      [...o.statesByTemplate],
+      sums,
+      o.kernel.events,
+    );
   }
 
-  private emit(s: Sample): void {
+  private emit(
+    timeUs: number,
+    states: number[],
+    lastUpdateStatus: number[],
+    statesByTemplate: number[],
+    sums: PartitionSums,
+    events: number,
+  ): void {
+    const table = this.setup.functionTable;
+    const s: Sample = {
+      timeUs,
+      states,
+      lastUpdateStatus,
+      statesByTemplate,
+      concurrency: this.shared.totalInFlight,
+      subnetUsedIps: this.shared.subnets.map((u) => u.usedIps),
+      events,
+      counters: sums.counters,
+      histograms: sums.histograms,
+      templateHistograms: sums.templateHistograms,
+      functions:
+        this.labeller !== null && table !== null
+          ? this.labeller.take(table, sums.counters.invocationsByTemplate, statesByTemplate)
+          : null,
+      shared: sampleShared(this.shared, timeUs),
+    };
+
     this.lastTimeUs = s.timeUs;
     if (this.keep) this.samples.push(s);
     this.emitter?.emit("sample", s);
@@ -260,8 +330,10 @@ export function assembleOutcome(
     partial: boolean;
   },
 ): RunOutcome {
-  const obs = new Observations();
-  for (const res of r.results) obs.merge(deserializeObservations(res.obs));
+  const templates = plan.templates.length;
+  const obs = new Observations(templates);
+  for (const res of r.results) obs.merge(deserializeObservations(res.obs, templates));
+  obs.foldTemplateHistograms();
   const shared = r.shared;
   const outcome: RunOutcome = {
     plan,
@@ -272,6 +344,7 @@ export function assembleOutcome(
     obs,
     states: sumArrays(r.results.map((x) => x.stateCount)),
     lastUpdateStatus: sumArrays(r.results.map((x) => x.lusCount)),
+    statesByTemplate: sumArrays(r.results.map((x) => x.stateByTemplate)),
     openInvocations: r.results.reduce((s, x) => s + x.openInvocations, 0),
     openClientTasks: r.results.reduce((s, x) => s + x.openTasks, 0),
     shared: {

@@ -7,12 +7,16 @@
  * exporters (src/metrics) turn samples into Prometheus series.
  */
 import type * as hdr from "hdr-histogram-js";
-import { THROTTLE_CAUSE_NAMES } from "./aws-names.js";
+import { STATE_NAMES } from "./aws-names.js";
 import {
   ERROR_COUNT,
   HIST_NAMES,
   type Observations,
   OPERATION_COUNT,
+  START_TYPE_NAMES,
+  TEMPLATE_HIST_INDEX,
+  TEMPLATE_HISTS,
+  THROTTLE_CAUSE_COUNT,
   WAITER_OUTCOME_NAMES,
 } from "./observations.js";
 import type { SharedState } from "./shared-state.js";
@@ -51,6 +55,12 @@ export interface SampleCounters {
   apiThrottles: number[];
   /** Waiters by WaiterOutcome. */
   waiters: number[];
+  /** Invocation outcomes by (template, ApiError code): index template * ERROR_COUNT + code. */
+  invocationsByTemplate: number[];
+  /** Invocations started by (template, start type): index template * 2 + (0 cold, 1 warm). */
+  startsByTemplate: number[];
+  /** Throttled invocations by (template, ThrottleCause): index template * THROTTLE_CAUSE_COUNT + cause. */
+  throttlesByTemplate: number[];
   coldStarts: number;
   warmStarts: number;
   invocationRequests: number;
@@ -95,7 +105,10 @@ export interface PartitionSums {
   /** Events the partitions processed. */
   events: number;
   counters: SampleCounters;
+  /** By Hist index; those in TEMPLATE_HISTS are the sums of their templates'. */
   histograms: SampledHistogram[];
+  /** TEMPLATE_HISTS[k] of template t at k * templates + t. */
+  templateHistograms: SampledHistogram[];
 }
 
 const SCALARS = [
@@ -109,26 +122,43 @@ const SCALARS = [
   "deleted",
   "versionsPublished",
 ] as const;
-const ARRAYS = [
-  ["api", OPERATION_COUNT * ERROR_COUNT],
-  ["throttles", THROTTLE_CAUSE_NAMES.length],
-  ["apiThrottles", OPERATION_COUNT],
-  ["waiters", WAITER_OUTCOME_NAMES.length],
-] as const;
-const COUNTER_VALUES = ARRAYS.reduce((n, [, len]) => n + len, 0) + SCALARS.length;
-const HIST_VALUES = HIST_BUCKET_BOUNDS_US.reduce((n, b) => n + b.length + 2, 0);
 
-/** Where a partition's block starts in its gauges (after functions by State and by LastUpdateStatus). */
-export const SAMPLE_BLOCK_OFFSET = 8;
+/** The counter arrays of a block and their lengths, for a plan with `templates` templates. */
+function arrayFields(templates: number) {
+  return [
+    ["api", OPERATION_COUNT * ERROR_COUNT],
+    ["throttles", THROTTLE_CAUSE_COUNT],
+    ["apiThrottles", OPERATION_COUNT],
+    ["waiters", WAITER_OUTCOME_NAMES.length],
+    ["invocationsByTemplate", templates * ERROR_COUNT],
+    ["startsByTemplate", templates * START_TYPE_NAMES.length],
+    ["throttlesByTemplate", templates * THROTTLE_CAUSE_COUNT],
+  ] as const;
+}
+
+/** Histograms a block holds, in order: each Hist, those in TEMPLATE_HISTS once per template. */
+function histogramsPerHist(templates: number): number[] {
+  return HIST_NAMES.map((_, h) => (TEMPLATE_HIST_INDEX[h] >= 0 ? templates : 1));
+}
+
+/** Where a partition's block starts in its gauges: after functions by State, by LastUpdateStatus, and by (template, State). */
+export function sampleBlockOffset(templates: number): number {
+  return 8 + templates * STATE_NAMES.length;
+}
 
 /**
  * Values one partition writes into the sample vector at each sample point:
- * events processed, its counters, then per histogram its cumulative bucket
- * counts, count and sum (µs).
+ * events processed, its counters, then per histogram (per template for
+ * those in TEMPLATE_HISTS) its cumulative bucket counts, count and sum (µs).
  */
-export const PARTITION_SAMPLE_VALUES = 1 + COUNTER_VALUES + HIST_VALUES;
+export function partitionSampleValues(templates: number): number {
+  const counters = arrayFields(templates).reduce((n, [, len]) => n + len, 0) + SCALARS.length;
+  const per = histogramsPerHist(templates);
+  const hists = HIST_BUCKET_BOUNDS_US.reduce((n, b, h) => n + per[h] * (b.length + 2), 0);
+  return 1 + counters + hists;
+}
 
-/** Writes one partition's block of the sample vector (PARTITION_SAMPLE_VALUES values at `offset`). */
+/** Writes one partition's block of the sample vector (partitionSampleValues values at `offset`). */
 export function writePartitionSample(
   part: { readonly obs: Observations; readonly eventsProcessed: number },
   out: Float64Array,
@@ -137,16 +167,22 @@ export function writePartitionSample(
   const o = part.obs;
   let k = offset;
   out[k++] = part.eventsProcessed;
-  for (const [name] of ARRAYS) {
+  for (const [name] of arrayFields(o.templates)) {
     const a = o[name];
     for (let i = 0; i < a.length; i++) out[k++] = a[i];
   }
   for (const name of SCALARS) out[k++] = o[name];
   for (let h = 0; h < HIST_NAMES.length; h++) {
-    const r = readCached(o.histograms[h], HIST_BUCKET_BOUNDS_US[h]);
-    for (const b of r.buckets) out[k++] = b;
-    out[k++] = r.count;
-    out[k++] = r.sumUs;
+    const at = TEMPLATE_HIST_INDEX[h];
+    const bounds = HIST_BUCKET_BOUNDS_US[h];
+    const n = at >= 0 ? o.templates : 1;
+    for (let t = 0; t < n; t++) {
+      const hist = at >= 0 ? o.templateHistograms[at * o.templates + t] : o.histograms[h];
+      const r = readCached(hist, bounds);
+      for (const b of r.buckets) out[k++] = b;
+      out[k++] = r.count;
+      out[k++] = r.sumUs;
+    }
   }
 }
 
@@ -156,11 +192,13 @@ export function sumPartitionSamples(
   partitions: number,
   stride: number,
   offset: number,
+  templates: number,
 ): PartitionSums {
-  const total = new Float64Array(PARTITION_SAMPLE_VALUES);
+  const values = partitionSampleValues(templates);
+  const total = new Float64Array(values);
   for (let p = 0; p < partitions; p++) {
     const base = p * stride + offset;
-    for (let i = 0; i < PARTITION_SAMPLE_VALUES; i++) total[i] += vector[base + i];
+    for (let i = 0; i < values; i++) total[i] += vector[base + i];
   }
   let k = 0;
   const events = total[k++];
@@ -169,26 +207,45 @@ export function sumPartitionSamples(
     k += n;
     return a;
   };
-  const arrays = ARRAYS.map(([, len]) => take(len));
-  const scalars = take(SCALARS.length);
-  const counters = { api: arrays[0], throttles: arrays[1], apiThrottles: arrays[2], waiters: arrays[3] };
-  const scalarRecord = Object.fromEntries(SCALARS.map((name, i) => [name, scalars[i]])) as Record<
+  const arrays = Object.fromEntries(arrayFields(templates).map(([name, len]) => [name, take(len)])) as Record<
+    ReturnType<typeof arrayFields>[number][0],
+    number[]
+  >;
+  const scalars = Object.fromEntries(SCALARS.map((name) => [name, take(1)[0]])) as Record<
     (typeof SCALARS)[number],
     number
   >;
-  const histograms = HIST_BUCKET_BOUNDS_US.map((bounds) => {
-    const buckets = take(bounds.length);
-    const [count, sumUs] = take(2);
-    return { buckets, count, sumUs };
+  const per = histogramsPerHist(templates);
+  const templateHistograms: SampledHistogram[] = new Array<SampledHistogram>(
+    TEMPLATE_HISTS.length * templates,
+  );
+  const histograms = HIST_BUCKET_BOUNDS_US.map((bounds, h) => {
+    const read: SampledHistogram[] = [];
+    for (let t = 0; t < per[h]; t++) {
+      const buckets = take(bounds.length);
+      const [count, sumUs] = take(2);
+      read.push({ buckets, count, sumUs });
+    }
+    const at = TEMPLATE_HIST_INDEX[h];
+    if (at < 0) return read[0];
+    read.forEach((r, t) => {
+      templateHistograms[at * templates + t] = r;
+    });
+    return {
+      buckets: bounds.map((_, b) => read.reduce((n, r) => n + r.buckets[b], 0)),
+      count: read.reduce((n, r) => n + r.count, 0),
+      sumUs: read.reduce((n, r) => n + r.sumUs, 0),
+    };
   });
-  return { events, counters: { ...counters, ...scalarRecord }, histograms };
+  return { events, counters: { ...arrays, ...scalars }, histograms, templateHistograms };
 }
 
 /** The same sums from one (merged) Observations: for the sample at the end of a run. */
 export function sumsOfObservations(obs: Observations, events: number): PartitionSums {
-  const v = new Float64Array(PARTITION_SAMPLE_VALUES);
+  const values = partitionSampleValues(obs.templates);
+  const v = new Float64Array(values);
   writePartitionSample({ obs, eventsProcessed: events }, v, 0);
-  return sumPartitionSamples(v, 1, PARTITION_SAMPLE_VALUES, 0);
+  return sumPartitionSamples(v, 1, values, 0, obs.templates);
 }
 
 /** The coordinator's figures at `timeUs`. */

@@ -12,15 +12,14 @@ export const Ctl = {
   Done: 1,
   /** What the step is: Command.*. */
   Command: 2,
-  /** Non-zero: hosts write their partitions' gauges after this window. */
-  WantGauges: 3,
   /** Hosts that failed (their error follows on their port). */
   Failed: 4,
   /** First per-host status cell: 0 ok, 1 failed, 2 outbox replaced (new buffer on the port). */
   HostStatus: 8,
 } as const;
 
-export const Command = { RunWindow: 1, Finish: 2 } as const;
+/** RunWindow: run to F64.EndUs. WriteGauges: write the partitions' gauges (a sample point). Finish: hand back results. */
+export const Command = { RunWindow: 1, Finish: 2, WriteGauges: 3 } as const;
 
 /** Float64 cells. */
 export const F64 = {

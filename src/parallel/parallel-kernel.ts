@@ -16,7 +16,7 @@ import { WindowDecision } from "../engine/window-decision.js";
 import { WindowGrid } from "../engine/window-grid.js";
 import type { Progress } from "../engine/kernel.js";
 import type { TraceRecord } from "../model/fleet-partition.js";
-import { GAUGE_COUNT, type PartitionResult } from "../model/partition-result.js";
+import { gaugeCount, type PartitionResult } from "../model/partition-result.js";
 import type { Plan } from "../model/plan.js";
 import { formatDurationUs } from "../scenario/units.js";
 import { Command, Ctl, F64, MAX_HOSTS, newControlBuffers } from "./control-block.js";
@@ -32,8 +32,10 @@ export interface ParallelRunOptions {
   /** Traced functions (1 = traced), or null. */
   traced: Uint8Array | null;
   onTrace?: (r: TraceRecord) => void;
-  /** Called at each sample point with every partition's gauges (GAUGE_COUNT each, by partition). */
+  /** Called at each sample point with every partition's gauges (gaugeCount(plan) each, by partition). */
   onSample?: (timeUs: number, gauges: Float64Array) => void;
+  /** The function table in shared memory (model/function-table.ts) the partitions write to, or null. */
+  functionTable: Float64Array | null;
   onProgress?: (p: Progress) => void;
   /** Heap limit of each worker thread, in MB. */
   workerMemoryMb: number;
@@ -109,7 +111,7 @@ export class ParallelKernel {
     const control = newControlBuffers();
     const ctl = new Int32Array(control.ctl);
     const f64 = new Float64Array(control.f64);
-    const gaugesSab = new SharedArrayBuffer(8 * GAUGE_COUNT * this.partitions);
+    const gaugesSab = new SharedArrayBuffer(8 * gaugeCount(opts.plan) * this.partitions);
     const gauges = new Float64Array(gaugesSab);
     const inboxes = hosted.map(() => new SharedMessages(INITIAL_CAPACITY));
     const outboxes = hosted.map(() => new SharedMessages(INITIAL_CAPACITY));
@@ -143,6 +145,7 @@ export class ParallelKernel {
         inbox: inboxes[h].sab,
         outbox: outboxes[h].sab,
         gauges: gaugesSab,
+        functionTable: (opts.functionTable?.buffer as SharedArrayBuffer | undefined) ?? null,
         port: channel.port2,
         traced: opts.traced,
         spinChecks,
@@ -168,7 +171,6 @@ export class ParallelKernel {
     const grid = new WindowGrid(opts.windowUs, opts.untilUs, opts.sampleIntervalUs);
     const decision = new WindowDecision(this.coordinator);
     const staging = new MessageBuffer(1024);
-    const wantGauges = opts.sampleIntervalUs > 0 && opts.onSample !== undefined;
     let windows = 0;
     let messages = 0;
     let pendingSum = 0;
@@ -190,6 +192,17 @@ export class ParallelKernel {
         if (Atomics.wait(ctl, Ctl.Done, done, BLOCK_MS) === "timed-out") await yieldToEventLoop();
       }
     };
+    // At a sample point, hosts write their partitions' gauges (once for the points due together).
+    const sample = async (t: number, fresh: boolean) => {
+      if (opts.onSample === undefined) return;
+      if (!fresh) {
+        startStep(Command.WriteGauges);
+        await waitForHosts();
+        for (let h = 0; h < hostCount; h++) drainPort(h);
+        if (failure !== null || Atomics.load(ctl, Ctl.Failed) > 0) throw failure ?? unknownFailure();
+      }
+      opts.onSample(t, gauges);
+    };
     const drainPort = (h: number) => {
       for (;;) {
         const m = receiveMessageOnPort(ports[h]);
@@ -204,7 +217,8 @@ export class ParallelKernel {
 
     try {
       while (!this.stopped) {
-        for (let t = grid.takeDueSample(); t >= 0; t = grid.takeDueSample()) opts.onSample?.(t, gauges);
+        for (let t = grid.takeDueSample(), fresh = false; t >= 0; t = grid.takeDueSample(), fresh = true)
+          await sample(t, fresh);
         if (grid.finished) break;
         const endUs = grid.windowEndUs();
 
@@ -223,7 +237,6 @@ export class ParallelKernel {
           }
         }
         f64[F64.EndUs] = endUs;
-        Atomics.store(ctl, Ctl.WantGauges, wantGauges ? 1 : 0);
         startStep(Command.RunWindow);
         await waitForHosts();
         for (let h = 0; h < hostCount; h++) drainPort(h);
@@ -254,8 +267,12 @@ export class ParallelKernel {
         grid.advance(endUs, Math.min(nextUs, this.coordinator.timers.peekTimeUs()));
       }
       if (!this.stopped) {
-        for (let t = grid.takeRemainingSample(); t >= 0; t = grid.takeRemainingSample())
-          opts.onSample?.(t, gauges);
+        for (
+          let t = grid.takeRemainingSample(), fresh = false;
+          t >= 0;
+          t = grid.takeRemainingSample(), fresh = true
+        )
+          await sample(t, fresh);
       }
       startStep(Command.Finish);
       const hostResults = await Promise.all(tasks);

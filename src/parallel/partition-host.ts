@@ -10,7 +10,7 @@ import { MessageBuffer } from "../engine/message-buffer.js";
 import { Partition } from "../engine/partition.js";
 import { FleetPartition, type TraceRecord } from "../model/fleet-partition.js";
 import {
-  GAUGE_COUNT,
+  gaugeCount,
   type PartitionResult,
   partitionResultOf,
   writeGauges,
@@ -30,8 +30,10 @@ export interface HostInit {
   control: ControlBuffers;
   inbox: SharedArrayBuffer;
   outbox: SharedArrayBuffer;
-  /** Per-partition gauge block (GAUGE_COUNT values each), written at sample points. */
+  /** Per-partition gauge block (gaugeCount(plan) values each), written at sample points. */
   gauges: SharedArrayBuffer;
+  /** The function table (model/function-table.ts) the partitions write their functions' rows into, or null. */
+  functionTable: SharedArrayBuffer | null;
   /** Carries replaced buffers, trace records and errors; read synchronously on both sides. */
   port: MessagePort;
   /** Traced functions (1 = traced), or null. */
@@ -57,6 +59,8 @@ export default function hostPartitions(init: HostInit): HostResult {
   const ctl = new Int32Array(control.ctl);
   const f64 = new Float64Array(control.f64);
   const gauges = new Float64Array(init.gauges);
+  const stride = gaugeCount(plan);
+  const functionTable = init.functionTable === null ? null : new Float64Array(init.functionTable);
   const placement = placeFunctions(plan, init.partitions);
   const fault = parseInjectedFault(process.env.FLEET_SIM_INJECT_FAULT);
 
@@ -74,6 +78,7 @@ export default function hostPartitions(init: HostInit): HostResult {
       placement.localOf,
       tracer,
       init.traced,
+      functionTable,
     );
     p.attach(fleet);
     slotOf[index] = parts.length;
@@ -95,9 +100,17 @@ export default function hostPartitions(init: HostInit): HostResult {
     for (let i = 0; i < init.spinChecks && Atomics.load(ctl, Ctl.Seq) === seen; i++);
     while (Atomics.load(ctl, Ctl.Seq) === seen) Atomics.wait(ctl, Ctl.Seq, seen, 1000);
     seen = Atomics.load(ctl, Ctl.Seq);
-    if (Atomics.load(ctl, Ctl.Command) === Command.Finish) break;
+    const command = Atomics.load(ctl, Ctl.Command);
+    if (command === Command.Finish) break;
     const endUs = f64[F64.EndUs];
     try {
+      if (command === Command.WriteGauges) {
+        // A sample point: the partitions are between windows, so their state is the sample's.
+        for (let k = 0; k < fleets.length; k++) writeGauges(fleets[k], gauges, parts[k].index * stride);
+        Atomics.add(ctl, Ctl.Done, 1);
+        Atomics.notify(ctl, Ctl.Done);
+        continue;
+      }
       if (Atomics.load(ctl, Ctl.HostStatus + host) === HostStatus.InboxReplaced) {
         inbox = new SharedMessages(takeBuffer(port, "inbox"));
         Atomics.store(ctl, Ctl.HostStatus + host, HostStatus.Ok);
@@ -136,9 +149,6 @@ export default function hostPartitions(init: HostInit): HostResult {
         outbox.write(outgoing);
         port.postMessage({ type: "outbox", sab: outbox.sab } satisfies HostPortMessage);
         Atomics.store(ctl, Ctl.HostStatus + host, HostStatus.OutboxReplaced);
-      }
-      if (Atomics.load(ctl, Ctl.WantGauges) !== 0) {
-        for (let k = 0; k < fleets.length; k++) writeGauges(fleets[k], gauges, parts[k].index * GAUGE_COUNT);
       }
       if (traceBatch.length > 0) {
         port.postMessage({ type: "trace", records: traceBatch.splice(0) } satisfies HostPortMessage);

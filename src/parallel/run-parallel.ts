@@ -10,6 +10,7 @@ import {
   type RunOptions,
   type RunOutcome,
   Sampler,
+  samplingOf,
   tracedFunctions,
   windowOf,
 } from "../model/run.js";
@@ -39,7 +40,8 @@ export function prepareParallelRun(plan: Plan, opts: ParallelRunOptions): Parall
   kernel.coordinator.attach(shared);
   const emitter = opts.emitter;
   const windowUs = windowOf(plan);
-  const sampler = new Sampler(shared, p, emitter, opts.keepSamples !== false);
+  const sampling = samplingOf(plan, opts, true);
+  const sampler = new Sampler(plan, shared, p, emitter, opts.keepSamples !== false, sampling);
   return {
     stop: () => kernel.stop(),
     async run(): Promise<RunOutcome> {
@@ -55,6 +57,7 @@ export function prepareParallelRun(plan: Plan, opts: ParallelRunOptions): Parall
         traced: tracedFunctions(plan, opts.traceFilter),
         onTrace: emitter ? (r) => emitter.emit("transition", r) : undefined,
         onSample: (timeUs, gauges) => sampler.take(timeUs, gauges),
+        functionTable: sampling.functionTable,
         onProgress: progressCallback(emitter),
         workerMemoryMb: opts.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB,
       });
