@@ -120,7 +120,7 @@ function runHandle(req: SimulateRequest, opts: RunOptions): { stop(): void; run(
     });
   }
   const local = prepareRun(req.plan, opts);
-  return { stop: () => local.kernel.stop(), run: async () => local.run() };
+  return { stop: () => local.stop(), run: async () => local.run() };
 }
 
 /** `--trace-filter`: a picomatch glob on function names ("*", "api-*", "{a,b}-?"). */

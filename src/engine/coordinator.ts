@@ -4,33 +4,47 @@ import type { MessageBuffer } from "./message-buffer.js";
 
 /** What a model runs in the coordinator: the owner of state many actors share. */
 export interface CoordinatorHandler {
-  /** A message an actor sent at `ctx.nowUs`. */
-  onMessage(kind: number, entity: number, a: number, b: number): void;
+  /** A message an actor sent at `ctx.nowUs`; `seq` goes back on the answer to a request. */
+  onMessage(kind: number, entity: number, a: number, b: number, seq: number): void;
   /** One of the coordinator's own timers. */
   onTimer(kind: number, target: number, a: number, b: number): void;
+  /**
+   * An epoch [startUs, endUs) begins: write what each partition may decide
+   * on its own until it ends (`width` values per partition, partition p at
+   * p * width). Absent, nothing is granted.
+   */
+  beginEpoch?(startUs: number, endUs: number, grants: Float64Array, width: number): void;
 }
 
 /**
- * The coordinator takes every decision on shared state. Within a window it
- * sees all messages of all partitions merged in (time, entity) order, with its
- * own timers first at equal times, so its decisions are those of a single
+ * The coordinator takes every decision on shared state. It sees all
+ * messages of all partitions merged in (time, entity) order, with its own
+ * timers first at equal times, so its decisions are those of a single
  * sequential simulation whatever the number of partitions.
  */
 export class Coordinator {
   readonly timers = new EventQueue();
   nowUs = 0;
   eventsProcessed = 0;
-  /** Deliveries may not land before this time: the end of the window being decided. */
-  earliestDeliveryUs = 0;
+  /** Each partition's horizon: a delivery may not land before it (the partition has run that far). */
+  horizons: Float64Array;
   private handler: CoordinatorHandler | null = null;
 
   constructor(
     private readonly inboxes: readonly MessageBuffer[],
     private readonly partitionOfEntity: Int32Array,
-  ) {}
+  ) {
+    this.horizons = new Float64Array(inboxes.length);
+  }
 
   attach(handler: CoordinatorHandler): void {
     this.handler = handler;
+  }
+
+  /** Asks the handler for the partitions' grants of a new epoch (zeros when it grants nothing). */
+  beginEpoch(startUs: number, endUs: number, grants: Float64Array, width: number): void {
+    grants.fill(0);
+    if (width > 0) this.handler?.beginEpoch?.(startUs, endUs, grants, width);
   }
 
   /** Schedules one of the coordinator's own timers. */
@@ -41,21 +55,23 @@ export class Coordinator {
   }
 
   /**
-   * Sends a consequence to an actor. It may not arrive before the end of the
-   * current window: that is the lookahead that lets partitions run the
-   * window in parallel without ever seeing a message from their past.
+   * Sends a consequence to an actor, in the place its request reserved
+   * (`seq`). It may not arrive before the actor's partition horizon: that
+   * is the lookahead that lets partitions run in parallel without ever
+   * seeing a message from their past.
    */
-  deliver(atUs: number, kind: number, entity: number, a: number, b: number): void {
-    if (atUs < this.earliestDeliveryUs) {
+  deliver(atUs: number, kind: number, entity: number, a: number, b: number, seq: number): void {
+    const p = this.partitionOfEntity[entity];
+    if (atUs < this.horizons[p]) {
       throw new InvariantError(
-        `coordinator delivery at ${atUs}us breaks the lookahead (window ends at ${this.earliestDeliveryUs}us)`,
+        `coordinator delivery at ${atUs}us breaks the lookahead (partition ${p} has run to ${this.horizons[p]}us)`,
       );
     }
-    this.inboxes[this.partitionOfEntity[entity]].push(atUs, entity, kind, a, b);
+    this.inboxes[p].push(atUs, entity, kind, a, b, seq);
   }
 
-  /** Processes the merged messages of a window (sorted by `order`) and the timers before `endUs`. */
-  process(merged: MessageBuffer, order: Int32Array, count: number, endUs: number): void {
+  /** Processes the first `count` merged messages (in `order`) and every timer before `untilUs`. */
+  process(merged: MessageBuffer, order: Int32Array, count: number, untilUs: number): void {
     const h = this.handler;
     if (h === null) throw new InvariantError("coordinator has no handler");
     const q = this.timers;
@@ -70,10 +86,10 @@ export class Coordinator {
         n++;
       }
       this.nowUs = t;
-      h.onMessage(merged.kind[i], merged.entity[i], merged.a[i], merged.b[i]);
+      h.onMessage(merged.kind[i], merged.entity[i], merged.a[i], merged.b[i], merged.seq[i]);
       n++;
     }
-    while (q.length > 0 && q.peekTimeUs() < endUs) {
+    while (q.length > 0 && q.peekTimeUs() < untilUs) {
       q.pop();
       this.nowUs = q.timeUs;
       h.onTimer(q.kind, q.target, q.a, q.b);

@@ -4,7 +4,10 @@
  * have grown to the run's high-water mark.
  *
  * Order is (timeUs, seq): seq is a monotonic counter, so events at the same
- * instant pop in the order they were pushed and a run is reproducible.
+ * instant pop in the order they were pushed and a run is reproducible. A
+ * seq can also be reserved now and used by a later push (an answer that
+ * comes back later takes its place in the order at the moment it was asked
+ * for, however the answer travels).
  * An event carries a kind, a target entity and two numeric arguments; the
  * heap moves only (time, seq, slot) and leaves the payload in its slot.
  */
@@ -47,13 +50,24 @@ export class EventQueue {
   }
 
   push(timeUs: number, kind: number, target: number, a: number, b: number): number {
+    const seq = this.nextSeq++;
+    this.pushAt(timeUs, seq, kind, target, a, b);
+    return seq;
+  }
+
+  /** Takes the next seq without pushing: a later pushAt with it sorts as if pushed now. */
+  reserveSeq(): number {
+    return this.nextSeq++;
+  }
+
+  /** Pushes with a seq from reserveSeq(). */
+  pushAt(timeUs: number, seq: number, kind: number, target: number, a: number, b: number): void {
     if (this.length === this.heapTimeUs.length) this.grow();
     const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount] : this.nextSlot++;
     this.slotKind[slot] = kind;
     this.slotTarget[slot] = target;
     this.slotA[slot] = a;
     this.slotB[slot] = b;
-    const seq = this.nextSeq++;
 
     // Sift up: move parents down until the new key fits.
     let i = this.length++;
@@ -72,7 +86,6 @@ export class EventQueue {
     ht[i] = timeUs;
     hs[i] = seq;
     hl[i] = slot;
-    return seq;
   }
 
   /** Time of the earliest event, or +Infinity when empty. */

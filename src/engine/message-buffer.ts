@@ -9,6 +9,8 @@ export class MessageBuffer {
   kind: Int32Array;
   a: Float64Array;
   b: Float64Array;
+  /** The sender's queue seq reserved for the answer (requests), carried back on the delivery; else 0. */
+  seq: Float64Array;
   length = 0;
 
   constructor(capacity = 256) {
@@ -17,9 +19,10 @@ export class MessageBuffer {
     this.kind = new Int32Array(capacity);
     this.a = new Float64Array(capacity);
     this.b = new Float64Array(capacity);
+    this.seq = new Float64Array(capacity);
   }
 
-  push(timeUs: number, entity: number, kind: number, a: number, b: number): void {
+  push(timeUs: number, entity: number, kind: number, a: number, b: number, seq: number): void {
     if (this.length === this.timeUs.length) this.grow();
     const i = this.length++;
     this.timeUs[i] = timeUs;
@@ -27,13 +30,32 @@ export class MessageBuffer {
     this.kind[i] = kind;
     this.a[i] = a;
     this.b[i] = b;
+    this.seq[i] = seq;
   }
 
   /** Appends every message of `other`. */
   append(other: MessageBuffer): void {
     for (let i = 0; i < other.length; i++) {
-      this.push(other.timeUs[i], other.entity[i], other.kind[i], other.a[i], other.b[i]);
+      this.push(other.timeUs[i], other.entity[i], other.kind[i], other.a[i], other.b[i], other.seq[i]);
     }
+  }
+
+  /** Keeps only the messages at or after `fromUs`, in their order. */
+  retainFrom(fromUs: number): void {
+    let n = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (this.timeUs[i] < fromUs) continue;
+      if (n !== i) {
+        this.timeUs[n] = this.timeUs[i];
+        this.entity[n] = this.entity[i];
+        this.kind[n] = this.kind[i];
+        this.a[n] = this.a[i];
+        this.b[n] = this.b[i];
+        this.seq[n] = this.seq[i];
+      }
+      n++;
+    }
+    this.length = n;
   }
 
   clear(): void {
@@ -57,5 +79,8 @@ export class MessageBuffer {
     const b = new Float64Array(n);
     b.set(this.b);
     this.b = b;
+    const seq = new Float64Array(n);
+    seq.set(this.seq);
+    this.seq = seq;
   }
 }

@@ -49,7 +49,7 @@ import {
   WaiterOutcome,
 } from "./observations.js";
 import type { Plan, PlanConfigChange, PlanFault, PlanStep, PlanTemplate } from "./plan.js";
-import { Ev, Msg, packInvocation } from "./protocol.js";
+import { Ev, Grant, Msg, packInvocation } from "./protocol.js";
 import { TokenBuckets } from "./token-buckets.js";
 import { judge, Verdict, waiterAfter } from "./waiters.js";
 
@@ -140,6 +140,8 @@ export class FleetPartition implements PartitionHandler {
   private readonly clientRng: RandomStreams;
   private readonly tasks = new ClientTasks();
   private readonly templateOf: Int32Array;
+  /** 1 where the function draws on the account's unreserved pool (no reserved concurrency). */
+  private readonly unreserved: Uint8Array;
   private readonly traced: Uint8Array | null;
 
   /** Per invoke stream: each local function's peak arrival rate (per µs), 0 when not a target. */
@@ -198,6 +200,7 @@ export class FleetPartition implements PartitionHandler {
     this.versions = new Int32Array(n);
     this.latestVersionActive = new Uint8Array(n);
     this.templateOf = new Int32Array(n);
+    this.unreserved = new Uint8Array(n);
     this.scaling = new TokenBuckets(n);
     this.traced = traced === null ? null : new Uint8Array(n);
 
@@ -222,6 +225,7 @@ export class FleetPartition implements PartitionHandler {
       const t = plan.functions.template[g];
       this.templateOf[f] = t;
       const tpl = plan.templates[t];
+      this.unreserved[f] = tpl.reservedConcurrency < 0 ? 1 : 0;
       this.resetConfig(f, tpl);
       this.scaling.set(f, (d.scalingEnvironments * 1e6) / d.scalingWindowUs, d.scalingEnvironments);
       if (traced !== null && this.traced !== null) this.traced[f] = traced[g];
@@ -417,8 +421,18 @@ export class FleetPartition implements PartitionHandler {
     const rule = this.lookup(f, Trigger.Invoke);
     if (rule === null) throw new Error(`no rule for Invoke in phase ${before}`);
     if (rule.effect === "runInvocation") {
-      this.lastInvokeUs[f] = this.p.nowUs;
-      this.p.send(Msg.InvocationAcquire, this.globalId[f], this.p.nowUs, ctx);
+      const now = this.p.nowUs;
+      this.lastInvokeUs[f] = now;
+      const grant = this.p.grant;
+      if (this.unreserved[f] === 1 && grant[Grant.Concurrency] >= 1 && grant[Grant.InvokeTokens] >= 1) {
+        // Within this partition's share of the pool: admitted here, booked by the coordinator (grants.ts).
+        grant[Grant.Concurrency]--;
+        grant[Grant.InvokeTokens]--;
+        this.p.notify(Msg.InvocationGranted, this.globalId[f], now, ctx);
+        this.p.answerLocally(this.plan.defaults.invokeLatencyUs, Ev.InvocationAdmitted, this.globalId[f], now, ctx);
+      } else {
+        this.p.request(Msg.InvocationAcquire, this.globalId[f], now, ctx);
+      }
       return;
     }
     this.apply(f, rule, Trigger.Invoke, ReasonCode.None, NO_CONFIG);
@@ -433,7 +447,7 @@ export class FleetPartition implements PartitionHandler {
     const now = this.p.nowUs;
     if (this.phase[f] === Phase.Absent) {
       // R18: deleted between admission and start.
-      this.p.send(Msg.InvocationRelease, this.globalId[f], 0, 0);
+      this.releaseConcurrency(f);
       if (this.isTraced(f)) {
         const message = Messages.notFound(functionArn(this.nameOf(f)));
         this.trace(f, Trigger.Invoke, ApiError.ResourceNotFoundException, Phase.Absent, message, "", 0);
@@ -452,7 +466,7 @@ export class FleetPartition implements PartitionHandler {
       // No warm environment: everything idle longer than the keep-alive is gone (LIFO: the top is newest).
       if (idle !== null) idle.length = 0;
       if (!this.scaling.take(f, now)) {
-        this.p.send(Msg.InvocationRelease, this.globalId[f], 0, 0);
+        this.releaseConcurrency(f);
         this.obs.throttles[ThrottleCause.ScalingRate]++;
         this.obs.throttlesByTemplate[this.templateOf[f] * THROTTLE_CAUSE_COUNT + ThrottleCause.ScalingRate]++;
         if (this.isTraced(f)) this.traceThrottle(f, ThrottleCause.ScalingRate);
@@ -500,7 +514,7 @@ export class FleetPartition implements PartitionHandler {
       if (idle === null) idle = this.idleEnvironments[f] = [];
       idle.push(this.p.nowUs);
     }
-    this.p.send(Msg.InvocationRelease, this.globalId[f], 0, 0);
+    this.releaseConcurrency(f);
     const byRev = this.obs.invocationsByRevision;
     byRev.set(rev, (byRev.get(rev) ?? 0) + 1);
     this.obs.recordForTemplate(LATENCY, this.templateOf[f], this.p.nowUs - arrivalUs);
@@ -509,6 +523,12 @@ export class FleetPartition implements PartitionHandler {
       this.trace(f, Trigger.Invoke, outcome, ph, "", "", rev); // the revision this invocation ran (R7)
     }
     this.invocationOutcome(f, ctx, outcome);
+  }
+
+  /** An admitted invocation ended or never started: its concurrency goes back (and to this partition's grant). */
+  private releaseConcurrency(f: number): void {
+    this.p.notify(Msg.InvocationRelease, this.globalId[f], 0, 0);
+    if (this.unreserved[f] === 1) this.p.grant[Grant.Concurrency]++;
   }
 
   /** Counts an invocation's one outcome and answers the client that made it (traced by the caller). */
@@ -665,7 +685,7 @@ export class FleetPartition implements PartitionHandler {
         this.liveRevision[f] = this.nextRevision[f];
         const target = this.pendingVpcConfig[f];
         const held = this.claimedConfig[f];
-        if (held !== NO_CONFIG && held !== target) this.p.send(Msg.EniRelease, g, held, 0);
+        if (held !== NO_CONFIG && held !== target) this.p.notify(Msg.EniRelease, g, held, 0);
         if (config !== NO_CONFIG) this.claimedConfig[f] = config;
         else if (target === NO_CONFIG) this.claimedConfig[f] = NO_CONFIG;
         this.vpcConfig[f] = target;
@@ -696,7 +716,7 @@ export class FleetPartition implements PartitionHandler {
       case "goInactive": {
         this.stateReason[f] = ReasonCode.Idle;
         const held = this.claimedConfig[f];
-        if (held !== NO_CONFIG) this.p.send(Msg.EniRelease, g, held, 0);
+        if (held !== NO_CONFIG) this.p.notify(Msg.EniRelease, g, held, 0);
         this.claimedConfig[f] = NO_CONFIG;
         const idle = this.idleEnvironments[f];
         if (idle !== null) idle.length = 0;
@@ -724,7 +744,7 @@ export class FleetPartition implements PartitionHandler {
         this.obs.deleted++;
         this.epoch[f]++;
         const held = this.claimedConfig[f];
-        if (held !== NO_CONFIG) this.p.send(Msg.EniRelease, g, held, 0);
+        if (held !== NO_CONFIG) this.p.notify(Msg.EniRelease, g, held, 0);
         this.claimedConfig[f] = NO_CONFIG;
         this.liveRevision[f] = 0; // in-flight invocations finish, but their environments are not kept
         const idle = this.idleEnvironments[f];
@@ -758,7 +778,7 @@ export class FleetPartition implements PartitionHandler {
       return;
     }
     if (config !== NO_CONFIG) {
-      this.p.send(Msg.EniClaim, this.globalId[f], config, epoch);
+      this.p.request(Msg.EniClaim, this.globalId[f], config, epoch);
       return;
     }
     this.p.after(sampleUs(localDuration, rng, f), Ev.LocalProvisionDone, f, epoch, ReasonCode.None);
@@ -769,7 +789,7 @@ export class FleetPartition implements PartitionHandler {
     if (epoch !== this.epoch[f]) {
       // Stale: the function moved on (deleted, cancelled). Give back ENIs granted meanwhile.
       if (code === ReasonCode.None && config !== NO_CONFIG)
-        this.p.send(Msg.EniRelease, this.globalId[f], config, 0);
+        this.p.notify(Msg.EniRelease, this.globalId[f], config, 0);
       return;
     }
     const ph = this.phase[f];
@@ -780,7 +800,7 @@ export class FleetPartition implements PartitionHandler {
     else if (ph === Phase.PendingRestoring) trigger = ok ? Trigger.RestoreSucceeded : Trigger.RestoreFailed;
     else if (isInProgress(ph as PhaseCode)) trigger = ok ? Trigger.UpdateSucceeded : Trigger.UpdateFailed;
     else {
-      if (ok && config !== NO_CONFIG) this.p.send(Msg.EniRelease, this.globalId[f], config, 0);
+      if (ok && config !== NO_CONFIG) this.p.notify(Msg.EniRelease, this.globalId[f], config, 0);
       return;
     }
     const rule = this.lookup(f, trigger);
@@ -870,12 +890,12 @@ export class FleetPartition implements PartitionHandler {
     const t = this.tasks;
     const f = t.fn[slot];
     if (t.polls[slot] >= 0) {
-      this.p.send(Msg.ApiRequest, this.globalId[f], t.waiter[slot]!.operation, slot);
+      this.p.request(Msg.ApiRequest, this.globalId[f], t.waiter[slot]!.operation, slot);
       return;
     }
     const op = t.op[slot] as OperationCode;
     if (op === Operation.Invoke) this.invoke(f, slot + 1, t.client[slot]);
-    else this.p.send(Msg.ApiRequest, this.globalId[f], op, slot);
+    else this.p.request(Msg.ApiRequest, this.globalId[f], op, slot);
   }
 
   /** The answer to a task's call (or poll). Retries as the SDK's retry policy says, then moves on. */

@@ -36,19 +36,36 @@ export const Ev = {
   EniResult: 24,
 } as const;
 
-/** Messages from partitions to the coordinator. */
+/**
+ * Messages from partitions to the coordinator. Requests (ApiRequest,
+ * InvocationAcquire, EniClaim) are answered; the others are notices.
+ */
 export const Msg = {
-  /** a: operation, b: task slot. */
+  /** Request. a: operation, b: task slot. */
   ApiRequest: 1,
-  /** a: arrival time, b: context. */
+  /** Request. a: arrival time, b: context. */
   InvocationAcquire: 2,
-  /** An admitted invocation ended (or never started): free its concurrency. */
+  /** Notice. An admitted invocation ended (or never started): free its concurrency. */
   InvocationRelease: 3,
-  /** Claim the ENIs of a VPC configuration. a: vpc config, b: epoch. */
+  /** Request. Claim the ENIs of a VPC configuration. a: vpc config, b: epoch. */
   EniClaim: 4,
-  /** Drop the claim on a VPC configuration's ENIs. a: vpc config. */
+  /** Notice. Drop the claim on a VPC configuration's ENIs. a: vpc config. */
   EniRelease: 5,
+  /**
+   * Notice. The partition admitted an invocation of the unreserved pool
+   * under its grant; the coordinator books it in global order and checks
+   * that it would have admitted it too. a: arrival time, b: context.
+   */
+  InvocationGranted: 6,
 } as const;
+
+/**
+ * What the coordinator grants each partition per epoch (model/grants.ts):
+ * net admissions from the unreserved pool and takes from the account's
+ * invocation request-rate bucket that the partition may decide alone.
+ */
+export const Grant = { Concurrency: 0, InvokeTokens: 1 } as const;
+export const GRANT_WIDTH = 2;
 
 /** Coordinator timers. */
 export const Timer = {

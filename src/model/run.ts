@@ -3,8 +3,10 @@
  * and the coordinator into the kernel, runs it, and gathers what happened.
  */
 import { EventEmitter } from "eventemitter3";
+import { GrantConflict } from "../engine/grant-conflict.js";
 import { Kernel, type KernelStats, type Progress } from "../engine/kernel.js";
 import { STATE_NAMES } from "./aws-names.js";
+import { EpochTraces } from "./epoch-traces.js";
 import { FleetPartition, type TraceRecord, type Tracer } from "./fleet-partition.js";
 import { FunctionLabeller, type FunctionSample } from "./function-labels.js";
 import { newFunctionTable } from "./function-table.js";
@@ -19,6 +21,7 @@ import {
 } from "./partition-result.js";
 import { placeFunctions } from "./placement.js";
 import type { Plan } from "./plan.js";
+import { GRANT_WIDTH } from "./protocol.js";
 import {
   type PartitionSums,
   type SampleCounters,
@@ -59,7 +62,8 @@ export interface Sample {
 
 /** What the outside world can listen to; nothing is emitted per simulation event. */
 export interface RunEvents {
-  started: (info: { plan: Plan; partitions: number; windowUs: number }) => void;
+  /** windowUs: the lookahead; epochUs: how far apart synchronisations can be (trace records arrive up to that much out of order). */
+  started: (info: { plan: Plan; partitions: number; windowUs: number; epochUs: number }) => void;
   progress: (p: { simTimeUs: number; untilUs: number; events: number }) => void;
   sample: (s: Sample) => void;
   transition: (r: TraceRecord) => void;
@@ -80,6 +84,16 @@ export interface RunOptions {
    */
   functionLabels?: number;
   emitter?: EventEmitter<RunEvents>;
+  /**
+   * Partitions admit invocations under epoch grants (default true; see
+   * model/grants.ts). Off, every admission goes to the coordinator: slower,
+   * same result.
+   */
+  grants?: boolean;
+  /** Epoch length in µs (default DEFAULT_EPOCH_US); never shorter than the lookahead. */
+  epochUs?: number;
+  /** Told when a run is repeated without grants after a GrantConflict. */
+  onGrantConflict?: (e: GrantConflict) => void;
 }
 
 export interface RunOutcome {
@@ -113,7 +127,8 @@ export interface RunOutcome {
 }
 
 export interface RunHandle {
-  kernel: Kernel;
+  /** Asks the run to end after the current epoch. */
+  stop(): void;
   run(): RunOutcome;
 }
 
@@ -122,65 +137,131 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
   const p = opts.partitions;
   const placement = placeFunctions(plan, p);
   const emitter = opts.emitter;
-  const kernel = new Kernel(p, placement.partitionOf);
   const traced = tracedFunctions(plan, opts.traceFilter);
-  const tracer: Tracer | null = traced !== null && emitter ? (r) => emitter.emit("transition", r) : null;
+  const traces = traced !== null && emitter ? new EpochTraces((r) => emitter.emit("transition", r)) : null;
+  const tracer: Tracer | null = traces !== null ? traces.add : null;
   const sampling = samplingOf(plan, opts, false);
-  const fleets = kernel.partitions.map(
-    (part, i) =>
-      new FleetPartition(
-        part,
-        plan,
-        placement.members[i],
-        placement.localOf,
-        tracer,
-        traced,
-        sampling.functionTable,
-      ),
-  );
-  kernel.partitions.forEach((part, i) => {
-    part.attach(fleets[i]);
-  });
-  const shared = new SharedState(kernel.coordinator, plan);
-  kernel.coordinator.attach(shared);
   const windowUs = windowOf(plan);
-  const sampler = new Sampler(plan, shared, p, emitter, opts.keepSamples !== false, sampling);
+  const epochUs = epochOf(plan, opts);
   const stride = gaugeCount(plan);
   const gauges = new Float64Array(stride * p);
+  let sampler: Sampler | null = null;
+  let kernel: Kernel | null = null;
+  let stopRequested = false;
+
+  const attempt = (grants: boolean) => {
+    const k = new Kernel(p, placement.partitionOf, GRANT_WIDTH);
+    kernel = k;
+    if (stopRequested) k.stop();
+    const fleets = k.partitions.map(
+      (part, i) =>
+        new FleetPartition(
+          part,
+          plan,
+          placement.members[i],
+          placement.localOf,
+          tracer,
+          traced,
+          sampling.functionTable,
+        ),
+    );
+    k.partitions.forEach((part, i) => {
+      part.attach(fleets[i]);
+    });
+    const shared = new SharedState(k.coordinator, plan, grants);
+    k.coordinator.attach(shared);
+    sampler ??= new Sampler(plan, shared, p, emitter, opts.keepSamples !== false, sampling);
+    sampler.rebind(shared);
+    const s = sampler;
+    shared.start();
+    for (const f of fleets) f.start();
+    const stats = k.run({
+      windowUs,
+      epochUs,
+      untilUs: plan.untilUs,
+      sampleIntervalUs: opts.sampleIntervalUs ?? 0,
+      onSample: (timeUs) => {
+        if (timeUs <= s.lastSampleUs) return; // taken by an attempt before a GrantConflict
+        fleets.forEach((f, i) => writeGauges(f, gauges, i * stride));
+        s.take(timeUs, gauges);
+      },
+      onEpochEnd: traces?.commit,
+      onProgress: progressCallback(emitter),
+    });
+    return { stats, results: fleets.map(partitionResultOf), shared, stopped: k.stopped };
+  };
 
   return {
-    kernel,
+    stop() {
+      stopRequested = true;
+      kernel?.stop();
+    },
     run(): RunOutcome {
-      emitter?.emit("started", { plan, partitions: p, windowUs });
-      shared.start();
-      for (const f of fleets) f.start();
+      emitter?.emit("started", { plan, partitions: p, windowUs, epochUs });
       const t0 = performance.now();
-      const stats = kernel.run({
-        windowUs,
-        untilUs: plan.untilUs,
-        sampleIntervalUs: opts.sampleIntervalUs ?? 0,
-        onSample: (timeUs) => {
-          fleets.forEach((f, i) => writeGauges(f, gauges, i * stride));
-          sampler.take(timeUs, gauges);
-        },
-        onProgress: progressCallback(emitter),
+      const r = withGrantFallback(opts, attempt, () => {
+        traces?.restart();
+        sampling.functionTable?.fill(0);
       });
+      traces?.flush();
       const wallMs = performance.now() - t0;
       const outcome = assembleOutcome(plan, {
         partitions: p,
         windowUs,
-        stats,
+        stats: r.stats,
         wallMs,
-        results: fleets.map(partitionResultOf),
-        shared,
-        samples: sampler.samples,
-        partial: kernel.stopped,
+        results: r.results,
+        shared: r.shared,
+        samples: sampler?.samples ?? [],
+        partial: r.stopped,
       });
-      sampler.finish(outcome);
+      sampler?.finish(outcome);
       emitter?.emit("finished", outcome);
       return outcome;
     },
   };
+}
+
+/**
+ * Runs `attempt` with grants (unless the options turn them off); if a
+ * granted decision does not hold in global order (GrantConflict), prepares
+ * with `reset` and runs again from the start without grants, which is exact.
+ */
+export function withGrantFallback<T>(opts: RunOptions, attempt: (grants: boolean) => T, reset: () => void): T {
+  if (opts.grants === false) return attempt(false);
+  try {
+    return attempt(true);
+  } catch (e) {
+    if (!(e instanceof GrantConflict)) throw e;
+    reset();
+    opts.onGrantConflict?.(e);
+    return attempt(false);
+  }
+}
+
+/** The same for an attempt that runs asynchronously (worker threads). */
+export async function withGrantFallbackAsync<T>(
+  opts: RunOptions,
+  attempt: (grants: boolean) => Promise<T>,
+  reset: () => void,
+): Promise<T> {
+  if (opts.grants === false) return attempt(false);
+  try {
+    return await attempt(true);
+  } catch (e) {
+    if (!(e instanceof GrantConflict)) throw e;
+    reset();
+    opts.onGrantConflict?.(e);
+    return attempt(false);
+  }
+}
+
+/** One second by default: long enough that synchronisations are rare, short enough that grants stay generous. */
+export const DEFAULT_EPOCH_US = 1_000_000;
+
+/** The epoch: how far partitions run between synchronisations when nothing needs the coordinator. */
+export function epochOf(plan: Plan, opts: RunOptions): number {
+  return Math.max(windowOf(plan), opts.epochUs ?? DEFAULT_EPOCH_US);
 }
 
 /** Runs a plan to its end, every partition in this thread. */
@@ -234,21 +315,33 @@ export function samplingOf(plan: Plan, opts: RunOptions, shared: boolean): Sampl
 export class Sampler {
   readonly samples: Sample[] = [];
   private lastTimeUs = -1;
+  private shared: SharedState;
   private readonly templates: number;
   private readonly stride: number;
   private readonly labeller: FunctionLabeller | null;
 
   constructor(
     plan: Plan,
-    private readonly shared: SharedState,
+    shared: SharedState,
     private readonly partitions: number,
     private readonly emitter: EventEmitter<RunEvents> | undefined,
     private readonly keep = true,
     private readonly setup: SamplingSetup = { functionLabels: 0, functionTable: null },
   ) {
+    this.shared = shared;
     this.templates = plan.templates.length;
     this.stride = gaugeCount(plan);
     this.labeller = setup.functionLabels > 0 ? new FunctionLabeller(plan, setup.functionLabels) : null;
+  }
+
+  /** Time of the last sample taken, or -1. */
+  get lastSampleUs(): number {
+    return this.lastTimeUs;
+  }
+
+  /** Reads the coordinator's state from `shared` from now on (a run repeated after a GrantConflict). */
+  rebind(shared: SharedState): void {
+    this.shared = shared;
   }
 
   /** A sample from every partition's gauges (gaugeCount(plan) values each, by partition). */

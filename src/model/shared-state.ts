@@ -5,11 +5,14 @@
  * timestamp order over all partitions.
  */
 import type { Coordinator, CoordinatorHandler } from "../engine/coordinator.js";
+import { GrantConflict } from "../engine/grant-conflict.js";
+import { InvariantError } from "../engine/invariant-error.js";
 import { RandomStreams } from "../engine/random-streams.js";
 import { Operation, ReasonCode, reasonCodeOf, ThrottleCause } from "./aws-names.js";
 import { sampleUs } from "./distributions.js";
+import { epochGrant } from "./grants.js";
 import type { Plan } from "./plan.js";
-import { Ev, Msg, Timer } from "./protocol.js";
+import { Ev, Grant, Msg, Timer } from "./protocol.js";
 import { TokenBuckets } from "./token-buckets.js";
 
 const CONFIG_SHIFT = 1_048_576;
@@ -61,9 +64,14 @@ export class SharedState implements CoordinatorHandler {
   /** Broken invariants seen while running (must stay empty). */
   readonly violations: string[] = [];
 
+  /**
+   * @param grants whether partitions may admit invocations on their own
+   *   under an epoch grant (model/grants.ts); off, every admission is asked for.
+   */
   constructor(
     private readonly c: Coordinator,
     private readonly plan: Plan,
+    private readonly grants = true,
   ) {
     const n = plan.functions.names.length;
     const a = plan.account;
@@ -143,23 +151,38 @@ export class SharedState implements CoordinatorHandler {
     });
   }
 
-  onMessage(kind: number, entity: number, a: number, b: number): void {
+  onMessage(kind: number, entity: number, a: number, b: number, seq: number): void {
     switch (kind) {
       case Msg.InvocationAcquire:
-        this.acquire(entity, a, b);
+        this.acquire(entity, a, b, seq);
+        return;
+      case Msg.InvocationGranted:
+        this.granted(entity);
         return;
       case Msg.InvocationRelease:
         this.release(entity);
         return;
       case Msg.ApiRequest:
-        this.apiRequest(entity, a, b);
+        this.apiRequest(entity, a, b, seq);
         return;
       case Msg.EniClaim:
-        this.claim(entity, a, b);
+        this.claim(entity, a, b, seq);
         return;
       case Msg.EniRelease:
         this.unclaim(a);
         return;
+    }
+  }
+
+  /** Each partition's share of the unreserved pool and of the invocation request-rate bucket for an epoch. */
+  beginEpoch(startUs: number, _endUs: number, grants: Float64Array, width: number): void {
+    if (!this.grants) return;
+    const partitions = grants.length / width;
+    const free = this.unreservedPool - this.unreservedInFlight;
+    const g = epochGrant(free, this.buckets.level(Bucket.AccountInvoke, startUs), partitions);
+    for (let p = 0; p < partitions; p++) {
+      grants[p * width + Grant.Concurrency] = g.concurrency;
+      grants[p * width + Grant.InvokeTokens] = g.invokeTokens;
     }
   }
 
@@ -225,32 +248,48 @@ export class SharedState implements CoordinatorHandler {
 
   // ---- Concurrency (D1) -------------------------------------------------------------------------
 
-  private acquire(g: number, arrivalUs: number, ctx: number): void {
+  /** An Invoke request the function's partition asks about: admitted or throttled, answered after the frontend latency. */
+  private acquire(g: number, arrivalUs: number, ctx: number, seq: number): void {
+    const atUs = this.c.nowUs + this.plan.defaults.invokeLatencyUs;
+    const cause = this.admit(g);
+    if (cause >= 0) this.c.deliver(atUs, Ev.InvocationThrottled, g, arrivalUs, ctx * 8 + cause, seq);
+    else this.c.deliver(atUs, Ev.InvocationAdmitted, g, arrivalUs, ctx, seq);
+  }
+
+  /** An admission a partition took under its grant: it must be the one taken here, in global order. */
+  private granted(g: number): void {
+    if (this.reserved[g] >= 0)
+      throw new InvariantError(`function ${this.plan.functions.names[g]} has reserved concurrency but was granted`);
+    const cause = this.admit(g);
+    if (cause >= 0) {
+      throw new GrantConflict(
+        this.c.nowUs,
+        `function ${this.plan.functions.names[g]} was admitted under a grant, but in global order it is throttled (cause ${cause})`,
+      );
+    }
+  }
+
+  /** Admits one invocation of function g now, or returns the ThrottleCause that refuses it (-1: admitted). */
+  private admit(g: number): number {
     const now = this.c.nowUs;
-    const atUs = now + this.plan.defaults.invokeLatencyUs;
     const r = this.reserved[g];
-    let cause = -1;
     if (r >= 0) {
-      if (this.reservedInFlight[g] >= r) cause = ThrottleCause.ReservedConcurrency;
-      else if (!this.buckets.take(this.reservedBucket[g], now)) cause = ThrottleCause.ReservedRequestRate;
-      else this.reservedInFlight[g]++;
-    } else if (this.unreservedInFlight >= this.unreservedPool) cause = ThrottleCause.AccountConcurrency;
-    else if (!this.buckets.take(Bucket.AccountInvoke, now)) cause = ThrottleCause.AccountRequestRate;
-    else {
+      if (this.reservedInFlight[g] >= r) return ThrottleCause.ReservedConcurrency;
+      if (!this.buckets.take(this.reservedBucket[g], now)) return ThrottleCause.ReservedRequestRate;
+      this.reservedInFlight[g]++;
+    } else {
+      if (this.unreservedInFlight >= this.unreservedPool) return ThrottleCause.AccountConcurrency;
+      if (!this.buckets.take(Bucket.AccountInvoke, now)) return ThrottleCause.AccountRequestRate;
       this.unreservedInFlight++;
       if (this.unreservedInFlight > this.peakUnreservedInFlight)
         this.peakUnreservedInFlight = this.unreservedInFlight;
-    }
-    if (cause >= 0) {
-      this.c.deliver(atUs, Ev.InvocationThrottled, g, arrivalUs, ctx * 8 + cause);
-      return;
     }
     this.totalInFlight++;
     if (this.totalInFlight > this.peakTotalInFlight) this.peakTotalInFlight = this.totalInFlight;
     if (this.totalInFlight > this.plan.account.concurrencyLimit) {
       this.violations.push(`concurrency ${this.totalInFlight} above the account limit at ${now}us`);
     }
-    this.c.deliver(atUs, Ev.InvocationAdmitted, g, arrivalUs, ctx);
+    return -1;
   }
 
   private release(g: number): void {
@@ -264,16 +303,16 @@ export class SharedState implements CoordinatorHandler {
 
   // ---- Control-plane rate limits (R15) --------------------------------------------------------------
 
-  private apiRequest(g: number, op: number, slot: number): void {
+  private apiRequest(g: number, op: number, slot: number, seq: number): void {
     const bucket = op === Operation.GetFunction ? Bucket.GetFunction : Bucket.ControlPlane;
     const atUs = this.c.nowUs + this.plan.defaults.apiLatencyUs;
     const ok = this.buckets.take(bucket, this.c.nowUs);
-    this.c.deliver(atUs, ok ? Ev.ApiApply : Ev.ApiThrottled, g, op, slot);
+    this.c.deliver(atUs, ok ? Ev.ApiApply : Ev.ApiThrottled, g, op, slot, seq);
   }
 
   // ---- ENIs and subnets (R2, R3, R11, R19) --------------------------------------------------------------
 
-  private claim(g: number, config: number, epoch: number): void {
+  private claim(g: number, config: number, epoch: number, seq: number): void {
     const plan = this.plan;
     const now = this.c.nowUs;
     const keys = plan.vpcConfigs[config].eniKeys;
@@ -301,7 +340,14 @@ export class SharedState implements CoordinatorHandler {
     if (failAtUs !== Number.POSITIVE_INFINITY) {
       // The claim fails as a whole; ENIs it started creating stay and are reclaimed unused.
       for (const key of keys) this.scheduleDeletionIfUnclaimed(key);
-      this.c.deliver(Math.max(earliest, failAtUs), Ev.EniResult, g, epoch * CONFIG_SHIFT + config, failCode);
+      this.c.deliver(
+        Math.max(earliest, failAtUs),
+        Ev.EniResult,
+        g,
+        epoch * CONFIG_SHIFT + config,
+        failCode,
+        seq,
+      );
       return;
     }
     for (const key of keys) {
@@ -314,6 +360,7 @@ export class SharedState implements CoordinatorHandler {
       g,
       epoch * CONFIG_SHIFT + config,
       ReasonCode.None,
+      seq,
     );
   }
 

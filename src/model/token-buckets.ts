@@ -24,6 +24,12 @@ export class TokenBuckets {
     this.lastUs[i] = nowUs;
   }
 
+  /** Tokens in bucket `i` at `nowUs`, without taking any. */
+  level(i: number, nowUs: number): number {
+    const t = this.tokens[i] + (nowUs - this.lastUs[i]) * this.ratePerUs[i];
+    return t > this.burst[i] ? this.burst[i] : t;
+  }
+
   /** Takes one token at `nowUs`; false when the bucket is empty. */
   take(i: number, nowUs: number): boolean {
     let t = this.tokens[i] + (nowUs - this.lastUs[i]) * this.ratePerUs[i];

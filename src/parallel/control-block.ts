@@ -12,19 +12,30 @@ export const Ctl = {
   Done: 1,
   /** What the step is: Command.*. */
   Command: 2,
+  /** 1 when the RunRound step starts a new epoch, else 0. */
+  NewEpoch: 3,
   /** Hosts that failed (their error follows on their port). */
   Failed: 4,
   /** First per-host status cell: 0 ok, 1 failed, 2 outbox replaced (new buffer on the port). */
   HostStatus: 8,
 } as const;
 
-/** RunWindow: run to F64.EndUs. WriteGauges: write the partitions' gauges (a sample point). Finish: hand back results. */
-export const Command = { RunWindow: 1, Finish: 2, WriteGauges: 3 } as const;
+/**
+ * RunRound: run every partition to its horizon in the epoch ending at
+ * F64.EndUs (first, at a new epoch, reset the horizons; otherwise move them
+ * on past F64.DecidedUs). WriteGauges: write the partitions' gauges (a
+ * sample point). Finish: hand back results.
+ */
+export const Command = { RunRound: 1, Finish: 2, WriteGauges: 3 } as const;
 
 /** Float64 cells. */
 export const F64 = {
-  /** End of the window to run (exclusive). */
+  /** End of the epoch (exclusive). */
   EndUs: 0,
+  /** Every request sent before this time has been decided (rounds after an epoch's first). */
+  DecidedUs: 1,
+  /** The lookahead, µs. */
+  LookaheadUs: 2,
   /** Per host h: base + h * stride + {0: next event time, 1: events processed, 2: simulated time reached, 3: pending events}. */
   HostBase: 8,
   HostStride: 4,

@@ -1,18 +1,20 @@
 /**
- * The window protocol of src/engine/kernel.ts with the partitions hosted in
- * a piscina pool. The coordinator and the window grid stay on this thread;
- * each worker runs one long-lived task hosting a fixed set of partitions.
- * Per window: the coordinator's deliveries go into each host's shared inbox,
- * one Atomics.notify starts every host, hosts write their outboxes to shared
- * memory and count down; this thread merges and decides. Same grid, same
- * merge order, same decisions: results are identical to the one-thread run.
+ * The epoch and round protocol of src/engine/kernel.ts with the partitions
+ * hosted in a piscina pool. The coordinator and the epoch grid stay on this
+ * thread; each worker runs one long-lived task hosting a fixed set of
+ * partitions. Per round: the coordinator's deliveries go into each host's
+ * shared inbox, one Atomics.notify starts every host, hosts run their
+ * partitions to their horizons, write their outboxes and horizons to shared
+ * memory and count down; this thread merges and decides. Grants live in
+ * shared memory too. Same epochs, same rounds, same decisions: results are
+ * identical to the one-thread run.
  */
 import { availableParallelism } from "node:os";
 import { MessageChannel, type MessagePort, receiveMessageOnPort } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { Coordinator } from "../engine/coordinator.js";
 import { MessageBuffer } from "../engine/message-buffer.js";
-import { WindowDecision } from "../engine/window-decision.js";
+import { RoundDecision } from "../engine/round-decision.js";
 import { WindowGrid } from "../engine/window-grid.js";
 import type { Progress } from "../engine/kernel.js";
 import type { TraceRecord } from "../model/fleet-partition.js";
@@ -26,7 +28,9 @@ import { grownCapacity, SharedMessages } from "./shared-messages.js";
 export interface ParallelRunOptions {
   plan: Plan;
   workers: number;
+  /** The lookahead. */
   windowUs: number;
+  epochUs: number;
   untilUs: number;
   sampleIntervalUs: number;
   /** Traced functions (1 = traced), or null. */
@@ -34,6 +38,8 @@ export interface ParallelRunOptions {
   onTrace?: (r: TraceRecord) => void;
   /** Called at each sample point with every partition's gauges (gaugeCount(plan) each, by partition). */
   onSample?: (timeUs: number, gauges: Float64Array) => void;
+  /** Called when an epoch is complete: everything before `endUs` has run and been decided. */
+  onEpochEnd?: (endUs: number) => void;
   /** The function table in shared memory (model/function-table.ts) the partitions write to, or null. */
   functionTable: Float64Array | null;
   onProgress?: (p: Progress) => void;
@@ -93,6 +99,7 @@ export class ParallelKernel {
   constructor(
     readonly partitions: number,
     private readonly partitionOfEntity: Int32Array,
+    readonly grantWidth = 0,
   ) {
     this.inboxes = Array.from({ length: partitions }, () => new MessageBuffer(256));
     this.coordinator = new Coordinator(this.inboxes, partitionOfEntity);
@@ -113,6 +120,12 @@ export class ParallelKernel {
     const f64 = new Float64Array(control.f64);
     const gaugesSab = new SharedArrayBuffer(8 * gaugeCount(opts.plan) * this.partitions);
     const gauges = new Float64Array(gaugesSab);
+    // Horizons (one per partition), then grants (grantWidth per partition).
+    const cellsSab = new SharedArrayBuffer(8 * this.partitions * (1 + this.grantWidth));
+    const cells = new Float64Array(cellsSab);
+    const horizons = cells.subarray(0, this.partitions);
+    const grants = cells.subarray(this.partitions);
+    this.coordinator.horizons = horizons;
     const inboxes = hosted.map(() => new SharedMessages(INITIAL_CAPACITY));
     const outboxes = hosted.map(() => new SharedMessages(INITIAL_CAPACITY));
     const ports: MessagePort[] = [];
@@ -144,6 +157,8 @@ export class ParallelKernel {
         control,
         inbox: inboxes[h].sab,
         outbox: outboxes[h].sab,
+        partitionCells: cellsSab,
+        grantWidth: this.grantWidth,
         gauges: gaugesSab,
         functionTable: (opts.functionTable?.buffer as SharedArrayBuffer | undefined) ?? null,
         port: channel.port2,
@@ -168,10 +183,12 @@ export class ParallelKernel {
       );
     });
 
-    const grid = new WindowGrid(opts.windowUs, opts.untilUs, opts.sampleIntervalUs);
-    const decision = new WindowDecision(this.coordinator);
+    const grid = new WindowGrid(opts.epochUs, opts.untilUs, opts.sampleIntervalUs);
+    const decision = new RoundDecision(this.coordinator);
     const staging = new MessageBuffer(1024);
+    f64[F64.LookaheadUs] = opts.windowUs;
     let windows = 0;
+    let epochs = 0;
     let messages = 0;
     let pendingSum = 0;
     let lastProgressEvents = 0;
@@ -221,45 +238,44 @@ export class ParallelKernel {
           await sample(t, fresh);
         if (grid.finished) break;
         const endUs = grid.windowEndUs();
-
-        // Deliveries to each host's partitions, in partition order.
-        for (let h = 0; h < hostCount; h++) {
-          staging.clear();
-          for (const p of hosted[h]) {
-            staging.append(this.inboxes[p]);
-            this.inboxes[p].clear();
-          }
-          if (!inboxes[h].write(staging)) {
-            inboxes[h] = new SharedMessages(grownCapacity(staging.length, inboxes[h].capacity));
-            inboxes[h].write(staging);
-            ports[h].postMessage({ type: "inbox", sab: inboxes[h].sab } satisfies HostPortMessage);
-            Atomics.store(ctl, Ctl.HostStatus + h, HostStatus.InboxReplaced);
-          }
-        }
+        this.coordinator.beginEpoch(grid.startUs, endUs, grants, this.grantWidth);
         f64[F64.EndUs] = endUs;
-        startStep(Command.RunWindow);
-        await waitForHosts();
-        for (let h = 0; h < hostCount; h++) drainPort(h);
-        if (failure !== null || Atomics.load(ctl, Ctl.Failed) > 0) throw failure ?? unknownFailure();
-
+        Atomics.store(ctl, Ctl.NewEpoch, 1);
         let nextUs = Number.POSITIVE_INFINITY;
-        for (let h = 0; h < hostCount; h++) {
-          if (Atomics.load(ctl, Ctl.HostStatus + h) === HostStatus.OutboxReplaced) {
-            Atomics.store(ctl, Ctl.HostStatus + h, HostStatus.Ok);
+        for (;;) {
+          this.writeInboxes(hosted, inboxes, staging, ports, ctl);
+          startStep(Command.RunRound);
+          await waitForHosts();
+          for (let h = 0; h < hostCount; h++) drainPort(h);
+          if (failure !== null || Atomics.load(ctl, Ctl.Failed) > 0) throw failure ?? unknownFailure();
+          let safeUs = endUs;
+          for (let h = 0; h < hostCount; h++) {
+            if (Atomics.load(ctl, Ctl.HostStatus + h) === HostStatus.OutboxReplaced) {
+              Atomics.store(ctl, Ctl.HostStatus + h, HostStatus.Ok);
+            }
+            outboxes[h].readInto(decision.merged);
+            const reached = f64[F64.HostBase + h * F64.HostStride + 2];
+            if (reached < safeUs) safeUs = reached;
           }
-          outboxes[h].readInto(decision.merged);
+          messages += decision.decide(safeUs);
+          windows++;
+          if (safeUs >= endUs) break;
+          f64[F64.DecidedUs] = safeUs;
+          Atomics.store(ctl, Ctl.NewEpoch, 0);
+        }
+        epochs++;
+        opts.onEpochEnd?.(endUs);
+        for (let h = 0; h < hostCount; h++) {
           const base = F64.HostBase + h * F64.HostStride;
           if (f64[base] < nextUs) nextUs = f64[base];
           pendingSum += f64[base + 3];
         }
-        messages += decision.decide(endUs);
-        windows++;
         for (const inbox of this.inboxes) {
           for (let i = 0; i < inbox.length; i++) if (inbox.timeUs[i] < nextUs) nextUs = inbox.timeUs[i];
         }
         if (opts.onProgress !== undefined) {
           const total = this.totalEvents(f64, hostCount);
-          if (total - lastProgressEvents >= 200_000 || windows % 4096 === 0) {
+          if (total - lastProgressEvents >= 200_000 || epochs % 4096 === 0) {
             lastProgressEvents = total;
             opts.onProgress({ simTimeUs: endUs, untilUs: opts.untilUs, events: total });
           }
@@ -286,7 +302,7 @@ export class ParallelKernel {
           events: this.totalEvents(f64, hostCount),
           windows,
           messages,
-          meanPendingEvents: windows > 0 ? pendingSum / windows : 0,
+          meanPendingEvents: epochs > 0 ? pendingSum / epochs : 0,
         },
         results,
       };
@@ -298,6 +314,29 @@ export class ParallelKernel {
 
     function unknownFailure(): PartitionHostError {
       return new PartitionHostError(-1, f64[F64.EndUs], "a partition host failed without saying why");
+    }
+  }
+
+  /** The coordinator's deliveries to each host's partitions, in partition order, into its shared inbox. */
+  private writeInboxes(
+    hosted: number[][],
+    inboxes: SharedMessages[],
+    staging: MessageBuffer,
+    ports: MessagePort[],
+    ctl: Int32Array,
+  ): void {
+    for (let h = 0; h < hosted.length; h++) {
+      staging.clear();
+      for (const p of hosted[h]) {
+        staging.append(this.inboxes[p]);
+        this.inboxes[p].clear();
+      }
+      if (!inboxes[h].write(staging)) {
+        inboxes[h] = new SharedMessages(grownCapacity(staging.length, inboxes[h].capacity));
+        inboxes[h].write(staging);
+        ports[h].postMessage({ type: "inbox", sab: inboxes[h].sab } satisfies HostPortMessage);
+        Atomics.store(ctl, Ctl.HostStatus + h, HostStatus.InboxReplaced);
+      }
     }
   }
 

@@ -30,6 +30,13 @@ export interface HostInit {
   control: ControlBuffers;
   inbox: SharedArrayBuffer;
   outbox: SharedArrayBuffer;
+  /**
+   * Per partition: its horizon (cells 0..P-1, written by the host after each
+   * round) and its grant (grantWidth cells each from P, written by the
+   * coordinator's thread at each epoch start, spent by the partition).
+   */
+  partitionCells: SharedArrayBuffer;
+  grantWidth: number;
   /** Per-partition gauge block (gaugeCount(plan) values each), written at sample points. */
   gauges: SharedArrayBuffer;
   /** The function table (model/function-table.ts) the partitions write their functions' rows into, or null. */
@@ -61,6 +68,8 @@ export default function hostPartitions(init: HostInit): HostResult {
   const gauges = new Float64Array(init.gauges);
   const stride = gaugeCount(plan);
   const functionTable = init.functionTable === null ? null : new Float64Array(init.functionTable);
+  const cells = new Float64Array(init.partitionCells);
+  const width = init.grantWidth;
   const placement = placeFunctions(plan, init.partitions);
   const fault = parseInjectedFault(process.env.FLEET_SIM_INJECT_FAULT);
 
@@ -71,6 +80,8 @@ export default function hostPartitions(init: HostInit): HostResult {
   const slotOf = new Int32Array(init.partitions).fill(-1);
   for (const index of init.hosted) {
     const p = new Partition(index);
+    const grantAt = init.partitions + index * width;
+    p.grant = cells.subarray(grantAt, grantAt + width);
     const fleet = new FleetPartition(
       p,
       plan,
@@ -111,6 +122,13 @@ export default function hostPartitions(init: HostInit): HostResult {
         Atomics.notify(ctl, Ctl.Done);
         continue;
       }
+      if (Atomics.load(ctl, Ctl.NewEpoch) === 1) {
+        const lookaheadUs = f64[F64.LookaheadUs];
+        for (const p of parts) p.beginEpoch(endUs, lookaheadUs);
+      } else {
+        const decidedUs = f64[F64.DecidedUs];
+        for (const p of parts) p.decidedBefore(decidedUs);
+      }
       if (Atomics.load(ctl, Ctl.HostStatus + host) === HostStatus.InboxReplaced) {
         inbox = new SharedMessages(takeBuffer(port, "inbox"));
         Atomics.store(ctl, Ctl.HostStatus + host, HostStatus.Ok);
@@ -119,8 +137,9 @@ export default function hostPartitions(init: HostInit): HostResult {
       inbox.readInto(incoming);
       for (let i = 0; i < incoming.length; i++) {
         const part = parts[slotOf[placement.partitionOf[incoming.entity[i]]]];
-        part.queue.push(
+        part.queue.pushAt(
           incoming.timeUs[i],
+          incoming.seq[i],
           incoming.kind[i],
           incoming.entity[i],
           incoming.a[i],
@@ -134,10 +153,11 @@ export default function hostPartitions(init: HostInit): HostResult {
       for (let k = 0; k < parts.length; k++) {
         const p = parts[k];
         running = p.index;
-        if (fault !== null) injectFault(fault, p, endUs);
-        p.runUntil(endUs);
+        if (fault !== null) injectFault(fault, p);
+        p.runToHorizon();
         outgoing.append(p.outbox);
         p.outbox.clear();
+        cells[p.index] = p.horizonUs;
         const t = p.queue.peekTimeUs();
         if (t < next) next = t;
         events += p.eventsProcessed;
@@ -155,7 +175,7 @@ export default function hostPartitions(init: HostInit): HostResult {
       }
       f64[base] = next;
       f64[base + 1] = events;
-      f64[base + 2] = endUs;
+      f64[base + 2] = minHorizon(parts);
       f64[base + 3] = pending;
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
@@ -180,6 +200,12 @@ export default function hostPartitions(init: HostInit): HostResult {
   };
 }
 
+function minHorizon(parts: Partition[]): number {
+  let h = Number.POSITIVE_INFINITY;
+  for (const p of parts) if (p.horizonUs < h) h = p.horizonUs;
+  return h;
+}
+
 export const HostStatus = { Ok: 0, Failed: 1, OutboxReplaced: 2, InboxReplaced: 3 } as const;
 
 function takeBuffer(port: MessagePort, type: "inbox" | "outbox"): SharedArrayBuffer {
@@ -192,8 +218,8 @@ function takeBuffer(port: MessagePort, type: "inbox" | "outbox"): SharedArrayBuf
 }
 
 /** Test aid: makes one partition throw, exit its thread or run out of memory at a simulated time. */
-function injectFault(fault: InjectedFault, p: Partition, endUs: number): void {
-  if (fault.partition !== p.index || endUs <= fault.atUs) return;
+function injectFault(fault: InjectedFault, p: Partition): void {
+  if (fault.partition !== p.index || p.horizonUs <= fault.atUs) return;
   p.nowUs = Math.max(p.nowUs, fault.atUs); // the fault happens at its time, not at the partition's last event
   if (fault.kind === "throw") throw new Error(`injected fault in partition ${p.index}`);
   if (fault.kind === "exit") process.exit(3);

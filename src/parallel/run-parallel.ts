@@ -4,8 +4,11 @@
  */
 import type { Plan } from "../model/plan.js";
 import { placeFunctions } from "../model/placement.js";
+import { EpochTraces } from "../model/epoch-traces.js";
+import { GRANT_WIDTH } from "../model/protocol.js";
 import {
   assembleOutcome,
+  epochOf,
   progressCallback,
   type RunOptions,
   type RunOutcome,
@@ -13,6 +16,7 @@ import {
   samplingOf,
   tracedFunctions,
   windowOf,
+  withGrantFallbackAsync,
 } from "../model/run.js";
 import { SharedState } from "../model/shared-state.js";
 import { ParallelKernel } from "./parallel-kernel.js";
@@ -35,44 +39,71 @@ export const DEFAULT_WORKER_MEMORY_MB = 4096;
 export function prepareParallelRun(plan: Plan, opts: ParallelRunOptions): ParallelRunHandle {
   const p = opts.partitions;
   const placement = placeFunctions(plan, p);
-  const kernel = new ParallelKernel(p, placement.partitionOf);
-  const shared = new SharedState(kernel.coordinator, plan);
-  kernel.coordinator.attach(shared);
   const emitter = opts.emitter;
   const windowUs = windowOf(plan);
+  const epochUs = epochOf(plan, opts);
   const sampling = samplingOf(plan, opts, true);
-  const sampler = new Sampler(plan, shared, p, emitter, opts.keepSamples !== false, sampling);
+  const traced = tracedFunctions(plan, opts.traceFilter);
+  const traces = traced !== null && emitter ? new EpochTraces((r) => emitter.emit("transition", r)) : null;
+  let sampler: Sampler | null = null;
+  let kernel: ParallelKernel | null = null;
+  let stopRequested = false;
+
+  const attempt = async (grants: boolean) => {
+    const k = new ParallelKernel(p, placement.partitionOf, GRANT_WIDTH);
+    kernel = k;
+    if (stopRequested) k.stop();
+    const shared = new SharedState(k.coordinator, plan, grants);
+    k.coordinator.attach(shared);
+    sampler ??= new Sampler(plan, shared, p, emitter, opts.keepSamples !== false, sampling);
+    sampler.rebind(shared);
+    const s = sampler;
+    shared.start();
+    const { stats, results } = await k.run({
+      plan,
+      workers: opts.workers,
+      windowUs,
+      epochUs,
+      untilUs: plan.untilUs,
+      sampleIntervalUs: opts.sampleIntervalUs ?? 0,
+      traced,
+      onTrace: traces?.add,
+      onSample: (timeUs, gauges) => {
+        if (timeUs > s.lastSampleUs) s.take(timeUs, gauges); // else taken before a GrantConflict
+      },
+      onEpochEnd: traces?.commit,
+      functionTable: sampling.functionTable,
+      onProgress: progressCallback(emitter),
+      workerMemoryMb: opts.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB,
+    });
+    return { stats, results, shared, stopped: k.stopped };
+  };
+
   return {
-    stop: () => kernel.stop(),
+    stop: () => {
+      stopRequested = true;
+      kernel?.stop();
+    },
     async run(): Promise<RunOutcome> {
-      emitter?.emit("started", { plan, partitions: p, windowUs });
-      shared.start();
+      emitter?.emit("started", { plan, partitions: p, windowUs, epochUs });
       const t0 = performance.now();
-      const { stats, results } = await kernel.run({
-        plan,
-        workers: opts.workers,
-        windowUs,
-        untilUs: plan.untilUs,
-        sampleIntervalUs: opts.sampleIntervalUs ?? 0,
-        traced: tracedFunctions(plan, opts.traceFilter),
-        onTrace: emitter ? (r) => emitter.emit("transition", r) : undefined,
-        onSample: (timeUs, gauges) => sampler.take(timeUs, gauges),
-        functionTable: sampling.functionTable,
-        onProgress: progressCallback(emitter),
-        workerMemoryMb: opts.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB,
+      const r = await withGrantFallbackAsync(opts, attempt, () => {
+        traces?.restart();
+        sampling.functionTable?.fill(0);
       });
+      traces?.flush();
       const wallMs = performance.now() - t0;
       const outcome = assembleOutcome(plan, {
         partitions: p,
         windowUs,
-        stats,
+        stats: r.stats,
         wallMs,
-        results,
-        shared,
-        samples: sampler.samples,
-        partial: kernel.stopped,
+        results: r.results,
+        shared: r.shared,
+        samples: sampler?.samples ?? [],
+        partial: r.stopped,
       });
-      sampler.finish(outcome);
+      sampler?.finish(outcome);
       emitter?.emit("finished", outcome);
       return outcome;
     },

@@ -2,12 +2,12 @@
  * A message list in shared memory, so a window's messages cross between the
  * coordinator's thread and a partition host's thread without being copied
  * into an object per message. Layout: an Int32 header [length], then the
- * columns of MessageBuffer (time, entity, kind, a, b).
+ * columns of MessageBuffer (time, a, b, seq, entity, kind).
  */
 import { MessageBuffer } from "../engine/message-buffer.js";
 
 const HEADER_BYTES = 8;
-const BYTES_PER_MESSAGE = 8 + 4 + 4 + 8 + 8;
+const BYTES_PER_MESSAGE = 8 + 4 + 4 + 8 + 8 + 8;
 
 export class SharedMessages {
   readonly sab: SharedArrayBuffer;
@@ -16,6 +16,7 @@ export class SharedMessages {
   private readonly timeUs: Float64Array;
   private readonly a: Float64Array;
   private readonly b: Float64Array;
+  private readonly seq: Float64Array;
   private readonly entity: Int32Array;
   private readonly kind: Int32Array;
 
@@ -36,6 +37,8 @@ export class SharedMessages {
     off += 8 * c;
     this.b = new Float64Array(this.sab, off, c);
     off += 8 * c;
+    this.seq = new Float64Array(this.sab, off, c);
+    off += 8 * c;
     this.entity = new Int32Array(this.sab, off, c);
     off += 4 * c;
     this.kind = new Int32Array(this.sab, off, c);
@@ -54,6 +57,7 @@ export class SharedMessages {
     this.kind.set(from.kind.subarray(0, n));
     this.a.set(from.a.subarray(0, n));
     this.b.set(from.b.subarray(0, n));
+    this.seq.set(from.seq.subarray(0, n));
     this.header[0] = n;
     return true;
   }
@@ -61,7 +65,8 @@ export class SharedMessages {
   /** Appends every message to `into`. */
   readInto(into: MessageBuffer): void {
     const n = this.header[0];
-    for (let i = 0; i < n; i++) into.push(this.timeUs[i], this.entity[i], this.kind[i], this.a[i], this.b[i]);
+    for (let i = 0; i < n; i++)
+      into.push(this.timeUs[i], this.entity[i], this.kind[i], this.a[i], this.b[i], this.seq[i]);
   }
 
   clear(): void {

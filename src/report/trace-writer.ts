@@ -57,16 +57,16 @@ const CHUNK_CHARS = 64 * 1024;
 const HOLD_RECORDS = 4096;
 
 /**
- * Partitions run a window's events one partition after the other, so their
- * records arrive up to one window out of time order. The writer holds them
+ * Partitions run an epoch's events one partition after the other, so their
+ * records arrive up to one epoch out of time order. The writer holds them
  * back and writes them sorted by (time, function), keeping each function's
  * own order: the file is in time order, the same for any partition count.
  */
 export class TraceWriter {
   private held: TraceRecord[] = [];
-  /** Latest simulated time seen; records a window older than it can no longer be overtaken. */
+  /** Latest simulated time seen; records an epoch older than it can no longer be overtaken. */
   private latestUs = Number.NEGATIVE_INFINITY;
-  private windowUs = Number.POSITIVE_INFINITY;
+  private epochUs = Number.POSITIVE_INFINITY;
   private releaseAt = HOLD_RECORDS;
   private chunk: string[] = [];
   private chunkChars = 0;
@@ -87,8 +87,8 @@ export class TraceWriter {
 
   /** Subscribes to the emitter's "started" and "transition" events; returns the unsubscribe function. */
   attach(emitter: EventEmitter<RunEvents>): () => void {
-    const onStarted = (info: { windowUs: number }) => {
-      this.windowUs = info.windowUs;
+    const onStarted = (info: { epochUs: number }) => {
+      this.epochUs = info.epochUs;
     };
     const onTransition = (r: TraceRecord) => this.write(r);
     emitter.on("started", onStarted);
@@ -104,7 +104,7 @@ export class TraceWriter {
     this.held.push(r);
     if (r.timeUs > this.latestUs) this.latestUs = r.timeUs;
     if (this.held.length >= this.releaseAt) {
-      this.release(this.latestUs - this.windowUs);
+      this.release(this.latestUs - this.epochUs);
       // Whatever must still wait is waited for with room to grow, so sorting stays linear overall.
       this.releaseAt = Math.max(HOLD_RECORDS, 2 * this.held.length);
     }

@@ -15,7 +15,7 @@ function pingModel(partitions: number, entities: number, lookaheadUs: number) {
     p.attach({
       onEvent(kind, target, a) {
         if (kind === 1) {
-          p.send(1, target, a, 0);
+          p.request(1, target, a, 0);
           if (a < 5) p.after(700 + target * 13, 1, target, a + 1, 0);
         } else if (kind === 2) {
           log.push(`${p.nowUs}:${target}:${a}`);
@@ -24,9 +24,9 @@ function pingModel(partitions: number, entities: number, lookaheadUs: number) {
     });
   }
   k.coordinator.attach({
-    onMessage(_kind, entity, _a) {
+    onMessage(_kind, entity, _a, _b, seq) {
       order++;
-      k.coordinator.deliver(k.coordinator.nowUs + lookaheadUs, 2, entity, order, 0);
+      k.coordinator.deliver(k.coordinator.nowUs + lookaheadUs, 2, entity, order, 0, seq);
     },
     onTimer() {},
   });
