@@ -423,11 +423,8 @@ export class FleetPartition implements PartitionHandler {
     if (rule.effect === "runInvocation") {
       const now = this.p.nowUs;
       this.lastInvokeUs[f] = now;
-      const grant = this.p.grant;
-      if (this.unreserved[f] === 1 && grant[Grant.Concurrency] >= 1 && grant[Grant.InvokeTokens] >= 1) {
+      if (this.unreserved[f] === 1 && this.takeGranted(now)) {
         // Within this partition's share of the pool: admitted here, booked by the coordinator (grants.ts).
-        grant[Grant.Concurrency]--;
-        grant[Grant.InvokeTokens]--;
         this.p.notify(Msg.InvocationGranted, this.globalId[f], now, ctx);
         this.p.answerLocally(this.plan.defaults.invokeLatencyUs, Ev.InvocationAdmitted, this.globalId[f], now, ctx);
       } else {
@@ -523,6 +520,22 @@ export class FleetPartition implements PartitionHandler {
       this.trace(f, Trigger.Invoke, outcome, ph, "", "", rev); // the revision this invocation ran (R7)
     }
     this.invocationOutcome(f, ctx, outcome);
+  }
+
+  /** Takes one admission from this partition's epoch grant (grants.ts): a unit of concurrency and a token of its sub-bucket. */
+  private takeGranted(nowUs: number): boolean {
+    const g = this.p.grant;
+    if (!(g[Grant.Concurrency] >= 1)) return false;
+    let tokens = g[Grant.Tokens] + (nowUs - g[Grant.TokensAtUs]) * g[Grant.RatePerUs];
+    if (tokens > g[Grant.Burst]) tokens = g[Grant.Burst];
+    g[Grant.TokensAtUs] = nowUs;
+    if (tokens < 1) {
+      g[Grant.Tokens] = tokens;
+      return false;
+    }
+    g[Grant.Tokens] = tokens - 1;
+    g[Grant.Concurrency]--;
+    return true;
   }
 
   /** An admitted invocation ended or never started: its concurrency goes back (and to this partition's grant). */

@@ -61,11 +61,12 @@ export const Msg = {
 
 /**
  * What the coordinator grants each partition per epoch (model/grants.ts):
- * net admissions from the unreserved pool and takes from the account's
- * invocation request-rate bucket that the partition may decide alone.
+ * net admissions from the unreserved pool, and a sub-bucket of the account's
+ * invocation request-rate bucket (tokens at TokensAtUs, refilled at
+ * RatePerUs up to Burst), that the partition may spend alone.
  */
-export const Grant = { Concurrency: 0, InvokeTokens: 1 } as const;
-export const GRANT_WIDTH = 2;
+export const Grant = { Concurrency: 0, Tokens: 1, TokensAtUs: 2, RatePerUs: 3, Burst: 4 } as const;
+export const GRANT_WIDTH = 5;
 
 /** Coordinator timers. */
 export const Timer = {

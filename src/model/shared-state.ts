@@ -179,10 +179,16 @@ export class SharedState implements CoordinatorHandler {
     if (!this.grants) return;
     const partitions = grants.length / width;
     const free = this.unreservedPool - this.unreservedInFlight;
-    const g = epochGrant(free, this.buckets.level(Bucket.AccountInvoke, startUs), partitions);
+    const shape = this.buckets.shape(Bucket.AccountInvoke);
+    const tokens = this.buckets.level(Bucket.AccountInvoke, startUs);
+    const g = epochGrant(free, { tokens, ...shape }, partitions);
     for (let p = 0; p < partitions; p++) {
-      grants[p * width + Grant.Concurrency] = g.concurrency;
-      grants[p * width + Grant.InvokeTokens] = g.invokeTokens;
+      const at = p * width;
+      grants[at + Grant.Concurrency] = g.concurrency;
+      grants[at + Grant.Tokens] = g.tokens;
+      grants[at + Grant.TokensAtUs] = startUs;
+      grants[at + Grant.RatePerUs] = g.ratePerSec / 1e6;
+      grants[at + Grant.Burst] = g.burst;
     }
   }
 

@@ -30,6 +30,11 @@ export class TokenBuckets {
     return t > this.burst[i] ? this.burst[i] : t;
   }
 
+  /** Bucket `i`'s burst and refill rate per second. */
+  shape(i: number): { burst: number; ratePerSec: number } {
+    return { burst: this.burst[i], ratePerSec: this.ratePerUs[i] * 1e6 };
+  }
+
   /** Takes one token at `nowUs`; false when the bucket is empty. */
   take(i: number, nowUs: number): boolean {
     let t = this.tokens[i] + (nowUs - this.lastUs[i]) * this.ratePerUs[i];

@@ -21,6 +21,7 @@ import type { TraceRecord } from "../model/fleet-partition.js";
 import { gaugeCount, type PartitionResult } from "../model/partition-result.js";
 import type { Plan } from "../model/plan.js";
 import { formatDurationUs } from "../scenario/units.js";
+import { assignHosts, partitionWeights } from "./host-assignment.js";
 import { Command, Ctl, F64, MAX_HOSTS, newControlBuffers } from "./control-block.js";
 import { type HostInit, type HostPortMessage, type HostResult, HostStatus } from "./partition-host.js";
 import { grownCapacity, SharedMessages } from "./shared-messages.js";
@@ -111,8 +112,7 @@ export class ParallelKernel {
 
   async run(opts: ParallelRunOptions): Promise<{ stats: ParallelStats; results: PartitionResult[] }> {
     const hostCount = Math.min(opts.workers, this.partitions, MAX_HOSTS);
-    const hosted: number[][] = Array.from({ length: hostCount }, () => []);
-    for (let p = 0; p < this.partitions; p++) hosted[p % hostCount].push(p);
+    const hosted = assignHosts(partitionWeights(opts.plan, this.partitionOfEntity, this.partitions), hostCount);
 
     const spinChecks = hostCount + 1 <= availableParallelism() ? SPIN_CHECKS : 0;
     const control = newControlBuffers();
