@@ -12,7 +12,6 @@ import {
   DEFAULT_METRICS_HOST,
   DEFAULT_PARTITIONS,
   DEFAULT_WORKER_MEMORY_MB,
-  DEFAULT_WORKERS,
   DEFAULT_SAMPLE_INTERVAL,
   DEFAULT_TRACE_FILTER,
   runCommand,
@@ -63,7 +62,7 @@ async function main(argv: string[]): Promise<void> {
           .option("workers", {
             alias: "w",
             describe: "Worker threads hosting the partitions (0: all on one thread; docs/parallel.md)",
-            default: DEFAULT_WORKERS,
+            defaultDescription: "available parallelism, at most --partitions",
             requiresArg: true,
           })
           .option("worker-memory", {

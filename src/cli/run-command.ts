@@ -3,6 +3,7 @@
  * worker thread, so Ctrl-C can stop it), then prints the summary and writes
  * the report. Returns the exit code; never throws.
  */
+import { availableParallelism } from "node:os";
 import { accessSync, closeSync, constants, openSync, statSync, writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { Plan } from "../model/plan.js";
@@ -23,12 +24,10 @@ import { type SimulateRequest, type SimulateResult, simulate } from "./simulate.
 
 export const DEFAULT_PARTITIONS = 8;
 export const MAX_PARTITIONS = 1024;
-/**
- * Worker threads by default: none, for now. On a 2-core machine each window's
- * round trip to the workers costs more than the work it spreads
- * (docs/parallel.md, bench/RESULTS.md); `--workers N` opts in.
- */
-export const DEFAULT_WORKERS = 0;
+/** Worker threads by default: one per core the machine offers (never more than the partitions). */
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
 export const MAX_WORKERS = 64;
 export const DEFAULT_WORKER_MEMORY_MB = 4096;
 export const DEFAULT_TRACE_FILTER = "*";
@@ -125,7 +124,7 @@ export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | 
       ? DEFAULT_PARTITIONS
       : integerFlag("--partitions", flags.partitions, 1, MAX_PARTITIONS);
   const workers =
-    flags.workers === undefined ? DEFAULT_WORKERS : integerFlag("--workers", flags.workers, 0, MAX_WORKERS);
+    flags.workers === undefined ? defaultWorkers() : integerFlag("--workers", flags.workers, 0, MAX_WORKERS);
   const workerMemoryMb =
     flags.workerMemory === undefined
       ? DEFAULT_WORKER_MEMORY_MB

@@ -114,7 +114,8 @@ export class Partition {
   /** Moves the coordinator's messages into the event queue, each at the place its request reserved. */
   drainInbox(): void {
     const m = this.inbox;
-    for (let i = 0; i < m.length; i++) this.queue.pushAt(m.timeUs[i], m.seq[i], m.kind[i], m.entity[i], m.a[i], m.b[i]);
+    for (let i = 0; i < m.length; i++)
+      this.queue.pushAt(m.timeUs[i], m.seq[i], m.kind[i], m.entity[i], m.a[i], m.b[i]);
     m.clear();
   }
 

@@ -426,7 +426,13 @@ export class FleetPartition implements PartitionHandler {
       if (this.unreserved[f] === 1 && this.takeGranted(now)) {
         // Within this partition's share of the pool: admitted here, booked by the coordinator (grants.ts).
         this.p.notify(Msg.InvocationGranted, this.globalId[f], now, ctx);
-        this.p.answerLocally(this.plan.defaults.invokeLatencyUs, Ev.InvocationAdmitted, this.globalId[f], now, ctx);
+        this.p.answerLocally(
+          this.plan.defaults.invokeLatencyUs,
+          Ev.InvocationAdmitted,
+          this.globalId[f],
+          now,
+          ctx,
+        );
       } else {
         this.p.request(Msg.InvocationAcquire, this.globalId[f], now, ctx);
       }

@@ -227,7 +227,11 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
  * granted decision does not hold in global order (GrantConflict), prepares
  * with `reset` and runs again from the start without grants, which is exact.
  */
-export function withGrantFallback<T>(opts: RunOptions, attempt: (grants: boolean) => T, reset: () => void): T {
+export function withGrantFallback<T>(
+  opts: RunOptions,
+  attempt: (grants: boolean) => T,
+  reset: () => void,
+): T {
   if (opts.grants === false) return attempt(false);
   try {
     return attempt(true);
@@ -256,8 +260,8 @@ export async function withGrantFallbackAsync<T>(
   }
 }
 
-/** One second by default: long enough that synchronisations are rare, short enough that grants stay generous. */
-export const DEFAULT_EPOCH_US = 1_000_000;
+/** Two seconds by default: synchronisations are rare, and grants (grants.ts) rarely run out within one. */
+export const DEFAULT_EPOCH_US = 2_000_000;
 
 /** The epoch: how far partitions run between synchronisations when nothing needs the coordinator. */
 export function epochOf(plan: Plan, opts: RunOptions): number {

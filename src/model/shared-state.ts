@@ -265,7 +265,9 @@ export class SharedState implements CoordinatorHandler {
   /** An admission a partition took under its grant: it must be the one taken here, in global order. */
   private granted(g: number): void {
     if (this.reserved[g] >= 0)
-      throw new InvariantError(`function ${this.plan.functions.names[g]} has reserved concurrency but was granted`);
+      throw new InvariantError(
+        `function ${this.plan.functions.names[g]} has reserved concurrency but was granted`,
+      );
     const cause = this.admit(g);
     if (cause >= 0) {
       throw new GrantConflict(

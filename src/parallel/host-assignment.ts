@@ -14,7 +14,8 @@ export function partitionWeights(plan: Plan, partitionOf: Int32Array, partitions
   const w = new Float64Array(partitions);
   for (let g = 0; g < partitionOf.length; g++) w[partitionOf[g]] += 1;
   for (const st of plan.invokeStreams) {
-    const invocations = meanRatePerSec(st.rate.points, st.startUs, st.endUs) * ((st.endUs - st.startUs) / 1e6);
+    const invocations =
+      meanRatePerSec(st.rate.points, st.startUs, st.endUs) * ((st.endUs - st.startUs) / 1e6);
     const weights = popularityWeights(st.targets.length, st.popularity);
     for (let k = 0; k < st.targets.length; k++) w[partitionOf[st.targets[k]]] += invocations * weights[k];
   }
@@ -37,7 +38,11 @@ export function assignHosts(weights: Float64Array, hosts: number): number[][] {
 }
 
 /** Mean of a piecewise-linear rate over [fromUs, toUs): trapezoids between the breakpoints inside the span. */
-function meanRatePerSec(points: { atUs: number; ratePerSec: number }[], fromUs: number, toUs: number): number {
+function meanRatePerSec(
+  points: { atUs: number; ratePerSec: number }[],
+  fromUs: number,
+  toUs: number,
+): number {
   if (points.length === 0 || toUs <= fromUs) return 0;
   const cuts = [fromUs, ...points.map((p) => p.atUs).filter((t) => t > fromUs && t < toUs), toUs];
   let area = 0;

@@ -112,7 +112,10 @@ export class ParallelKernel {
 
   async run(opts: ParallelRunOptions): Promise<{ stats: ParallelStats; results: PartitionResult[] }> {
     const hostCount = Math.min(opts.workers, this.partitions, MAX_HOSTS);
-    const hosted = assignHosts(partitionWeights(opts.plan, this.partitionOfEntity, this.partitions), hostCount);
+    const hosted = assignHosts(
+      partitionWeights(opts.plan, this.partitionOfEntity, this.partitions),
+      hostCount,
+    );
 
     const spinChecks = hostCount + 1 <= availableParallelism() ? SPIN_CHECKS : 0;
     const control = newControlBuffers();
