@@ -290,7 +290,7 @@ describe("renderSummary", () => {
     expect(text).toMatch(
       /^ {4}subnet-a \.+: capacity=40 peak used=1 \(2\.50%\) ENIs created=1 failed=0 deleted=0 \(vpc-a\)$/m,
     );
-    expect(text).toMatch(/^ {4}events \.+: \d+ in \d+ windows, \d+ messages$/m);
+    expect(text).toMatch(/^ {4}events \.+: \d+ in \d+ rounds, \d+ messages$/m);
     expect(text).toMatch(/^ {4}wall time \.+: \d+(ms|\.\d\ds), \S+ events\/s$/m);
     expect(text).toMatch(/^ {4}✓ every invocation request has exactly one outcome$/m);
   });

@@ -145,7 +145,7 @@ export function renderSummary(report: Report, opts: SummaryOptions): string {
   const r = report.run;
   section("RUN");
   line("simulated", simulatedSpan(report));
-  line("events", `${r.events} in ${r.windows} windows, ${r.messages} messages`);
+  line("events", `${r.events} in ${r.windows} rounds, ${r.messages} messages`);
   line("wall time", `${formatWallMs(r.wallMs)}, ${formatCount(r.eventsPerSec)} events/s`);
 
   // Invariants
