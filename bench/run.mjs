@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { runPlan } from "../dist/model/run.js";
 import { runPlanParallel } from "../dist/parallel/run-parallel.js";
 import { loadScenarioFile } from "../dist/scenario/load.js";
-import { bareHeapLoop, bareHeapLoopThreads } from "./bare-heap.mjs";
+import { bareHeapLoopThreads } from "./bare-heap.mjs";
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const args = process.argv.slice(2);
@@ -46,6 +46,7 @@ for (const c of cases) {
     const rates = [];
     const walls = [];
     const refs = [];
+    const timings = [];
     let last;
     for (let r = 0; r < c.runs; r++) {
       last =
@@ -54,12 +55,12 @@ for (const c of cases) {
           : await runPlanParallel(plan, { partitions: 8, workers });
       rates.push(last.kernel.events / (last.wallMs / 1000));
       walls.push(last.wallMs / 1000);
-      // The reference with as many threads as the run used for partitions, at once.
+      if (last.kernel.timing) timings.push({ wallS: last.wallMs / 1000, ...last.kernel.timing });
+      // The reference, in as many fresh threads as the run used for partitions, at once (a fresh
+      // thread for one too: the run's own heap and its garbage collection would slow the loop).
       const pending = Math.max(1, Math.round(last.kernel.meanPendingEvents));
       const events = Math.min(last.kernel.events, 20_000_000);
-      refs.push(
-        workers <= 1 ? bareHeapLoop(pending, events) : await bareHeapLoopThreads(workers, pending, events),
-      );
+      refs.push(await bareHeapLoopThreads(Math.max(1, workers), pending, events));
     }
     const row = {
       name: c.name,
@@ -71,6 +72,8 @@ for (const c of cases) {
       wallS: median(walls),
       rate: median(rates),
       ref: median(refs),
+      // The timing of the run whose wall time is the median.
+      timing: timings.length > 0 ? timings.find((t) => t.wallS === median(walls)) : null,
       runs: c.runs,
     };
     rows.push(row);
@@ -106,7 +109,7 @@ const lines = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${cpu}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
   "",
   `Command: \`npm run bench\` (\`node bench/run.mjs --runs ${runs}\`); 8 logical partitions; figures are medians of the runs shown.`,
-  "The reference is a bare typed-array binary-heap loop (pop one, push one) holding the run's mean number of pending events, measured in the same process.",
+  "The reference is a bare typed-array binary-heap loop (pop one, push one) holding the run's mean number of pending events, run in the same process, in as many fresh worker threads at once as the run used for partitions (one for workers 0 and 1).",
   "Events count every event a partition runs and every message or timer the coordinator handles (an invocation is about five).",
   "Workers 0 is one thread; workers N hosts the partitions in N piscina worker threads with the coordinator on the main thread.",
   `Runs per case: ${runs}${quick ? "" : `, the simulated day ${dayRuns}`}.`,
@@ -121,7 +124,19 @@ const lines = [
     return `| ${r.name} | ${r.workers} | ${r.runs} | ${r.functions} | ${r.events} | ${r.windows} | ${r.wallS.toFixed(1)} | ${fmt(r.rate)} | ${(b.wallS / r.wallS).toFixed(2)}x | ${vsOne} | ${fmt(r.ref)} | ${(r.ref / refOne).toFixed(2)}x | ${(r.ref / r.rate).toFixed(1)}x |`;
   }),
   "",
-  "Rounds: synchronisations between the partitions and the coordinator (docs/parallel.md). The bare heap with N threads runs N copies of the loop at once and sums their rates: what this machine's cores give work that shares nothing, the bound on any speed-up from threads here.",
+  "Rounds: synchronisations between the partitions and the coordinator (docs/parallel.md). The bare heap with N threads runs N copies of the loop at once and sums their rates: what this machine's cores give work that shares nothing.",
+  "",
+  "Where the wall time of the worker runs went (the median run): the busiest worker's work summed over rounds (the critical path), the coordinator's deciding, during which no worker works, and the rest (starting the pool and the workers' partitions, waking threads between rounds, copying messages).",
+  "",
+  "| case | workers | wall s | busiest worker's work s | all workers' work s | coordinator deciding s | rest s |",
+  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ...rows
+    .filter((r) => r.timing)
+    .map((r) => {
+      const t = r.timing;
+      const rest = t.wallS - t.criticalWorkMs / 1000 - t.decideMs / 1000;
+      return `| ${r.name} | ${r.workers} | ${t.wallS.toFixed(1)} | ${(t.criticalWorkMs / 1000).toFixed(1)} | ${(t.hostWorkMs / 1000).toFixed(1)} | ${(t.decideMs / 1000).toFixed(1)} | ${rest.toFixed(1)} |`;
+    }),
   "",
   ...(memory !== null
     ? [

@@ -36,9 +36,12 @@ export const F64 = {
   DecidedUs: 1,
   /** The lookahead, µs. */
   LookaheadUs: 2,
-  /** Per host h: base + h * stride + {0: next event time, 1: events processed, 2: simulated time reached, 3: pending events}. */
+  /**
+   * Per host h: base + h * stride + {0: next event time, 1: events processed, 2: least horizon
+   * (simulated time reached), 3: pending events, 4: wall-clock ms of its last round's work}.
+   */
   HostBase: 8,
-  HostStride: 4,
+  HostStride: 5,
 } as const;
 
 export const MAX_HOSTS = 64;

@@ -54,6 +54,12 @@ export interface ParallelStats {
   windows: number;
   messages: number;
   meanPendingEvents: number;
+  /**
+   * Where the wall time went (for the bench; wall clock, never part of a result): the busiest
+   * host's work summed over rounds, the coordinator's deciding (no host works meanwhile), and
+   * all hosts' work.
+   */
+  timing: { criticalWorkMs: number; decideMs: number; hostWorkMs: number };
 }
 
 /** A failure in a partition host: which partition, at what simulated time, and why. */
@@ -192,6 +198,7 @@ export class ParallelKernel {
     f64[F64.LookaheadUs] = opts.windowUs;
     let windows = 0;
     let epochs = 0;
+    const timing = { criticalWorkMs: 0, decideMs: 0, hostWorkMs: 0 };
     let messages = 0;
     let pendingSum = 0;
     let lastProgressEvents = 0;
@@ -252,7 +259,11 @@ export class ParallelKernel {
           for (let h = 0; h < hostCount; h++) drainPort(h);
           if (failure !== null || Atomics.load(ctl, Ctl.Failed) > 0) throw failure ?? unknownFailure();
           let safeUs = endUs;
+          let busiestMs = 0;
           for (let h = 0; h < hostCount; h++) {
+            const workMs = f64[F64.HostBase + h * F64.HostStride + 4];
+            timing.hostWorkMs += workMs;
+            if (workMs > busiestMs) busiestMs = workMs;
             if (Atomics.load(ctl, Ctl.HostStatus + h) === HostStatus.OutboxReplaced) {
               Atomics.store(ctl, Ctl.HostStatus + h, HostStatus.Ok);
             }
@@ -260,7 +271,10 @@ export class ParallelKernel {
             const reached = f64[F64.HostBase + h * F64.HostStride + 2];
             if (reached < safeUs) safeUs = reached;
           }
+          timing.criticalWorkMs += busiestMs;
+          const decideStartMs = performance.now();
           messages += decision.decide(safeUs);
+          timing.decideMs += performance.now() - decideStartMs;
           windows++;
           if (safeUs >= endUs) break;
           f64[F64.DecidedUs] = safeUs;
@@ -306,6 +320,7 @@ export class ParallelKernel {
           windows,
           messages,
           meanPendingEvents: epochs > 0 ? pendingSum / epochs : 0,
+          timing,
         },
         results,
       };

@@ -114,6 +114,7 @@ export default function hostPartitions(init: HostInit): HostResult {
     const command = Atomics.load(ctl, Ctl.Command);
     if (command === Command.Finish) break;
     const endUs = f64[F64.EndUs];
+    const roundStartMs = performance.now();
     try {
       if (command === Command.WriteGauges) {
         // A sample point: the partitions are between windows, so their state is the sample's.
@@ -177,6 +178,7 @@ export default function hostPartitions(init: HostInit): HostResult {
       f64[base + 1] = events;
       f64[base + 2] = minHorizon(parts);
       f64[base + 3] = pending;
+      f64[base + 4] = performance.now() - roundStartMs; // for the bench: the round's critical path
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       const failed = running >= 0 ? parts[slotOf[running]] : null;
