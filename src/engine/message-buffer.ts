@@ -33,6 +33,11 @@ export class MessageBuffer {
     this.seq[i] = seq;
   }
 
+  /** Makes room for `extra` more messages. */
+  reserve(extra: number): void {
+    while (this.length + extra > this.timeUs.length) this.grow();
+  }
+
   /** Appends every message of `other`. */
   append(other: MessageBuffer): void {
     for (let i = 0; i < other.length; i++) {

@@ -1,7 +1,7 @@
 import type { Coordinator } from "./coordinator.js";
 import { MessageBuffer } from "./message-buffer.js";
 
-/** Above this many sorted runs a comparison sort beats the merge's linear scan of run heads. */
+/** Above this many sorted runs the buffer is sorted instead (the runs are then short). */
 const MAX_MERGED_RUNS = 32;
 
 /**
@@ -11,16 +11,17 @@ const MAX_MERGED_RUNS = 32;
  * safe time. Later messages wait for a later round, in their order.
  *
  * Each partition's outbox is already in time order, so the merged buffer
- * is a few sorted runs: they are merged (a scan of the run heads per
- * message) instead of sorted, which keeps the coordinator's share of a
- * round, the part no thread can share, small.
+ * is a few sorted runs: they are merged pairwise instead of sorted, which
+ * keeps the coordinator's share of a round, the part no thread can share,
+ * small.
  */
 export class RoundDecision {
   /** Append the round's outboxes here (each partition's in its send order), then call decide. */
   readonly merged = new MessageBuffer(1024);
   private order = new Int32Array(1024);
-  private readonly runHead = new Int32Array(MAX_MERGED_RUNS);
-  private readonly runEnd = new Int32Array(MAX_MERGED_RUNS);
+  private scratch = new Int32Array(1024);
+  private readonly runHead = new Int32Array(MAX_MERGED_RUNS + 1);
+  private readonly runEnd = new Int32Array(MAX_MERGED_RUNS + 1);
 
   constructor(private readonly coordinator: Coordinator) {}
 
@@ -32,16 +33,27 @@ export class RoundDecision {
   decide(untilUs: number): number {
     const merged = this.merged;
     const n = merged.length;
-    if (this.order.length < n) this.order = new Int32Array(Math.max(n, this.order.length * 2));
-    const count = this.mergeRuns(untilUs) ?? this.sortAll(untilUs);
-    this.coordinator.process(merged, this.order, count, untilUs);
+    if (this.order.length < n) {
+      this.order = new Int32Array(Math.max(n, this.order.length * 2));
+      this.scratch = new Int32Array(this.order.length);
+    }
+    if (!this.mergeRuns()) this.sortAll();
+    const t = merged.timeUs;
+    const order = this.order;
+    let count = 0;
+    while (count < n && t[order[count]] < untilUs) count++;
+    this.coordinator.process(merged, order, count, untilUs);
     if (count === n) merged.clear();
     else merged.retainFrom(untilUs);
     return count;
   }
 
-  /** Orders the messages before `untilUs` by merging the buffer's sorted runs; null when there are too many runs. */
-  private mergeRuns(untilUs: number): number | null {
+  /**
+   * Orders the buffer by merging its sorted runs pairwise (each message is
+   * moved once per level, log2(runs) times); false when there are too many
+   * runs for that to pay.
+   */
+  private mergeRuns(): boolean {
     const m = this.merged;
     const n = m.length;
     const t = m.timeUs;
@@ -53,37 +65,59 @@ export class RoundDecision {
       head[runs++] = 0;
       for (let i = 1; i < n; i++) {
         if (t[i] < t[i - 1] || (t[i] === t[i - 1] && e[i] < e[i - 1])) {
-          if (runs === MAX_MERGED_RUNS) return null;
+          if (runs === MAX_MERGED_RUNS) return false;
           end[runs - 1] = i;
           head[runs++] = i;
         }
       }
       end[runs - 1] = n;
     }
-    const order = this.order;
-    let count = 0;
-    for (;;) {
-      // The earliest head by (time, entity, index); indices never tie.
-      let best = -1;
-      let bt = untilUs;
-      let be = 0;
-      for (let r = 0; r < runs; r++) {
-        const i = head[r];
-        if (i === end[r]) continue;
-        const ti = t[i];
-        if (ti < bt || (ti === bt && best >= 0 && (e[i] < be || (e[i] === be && i < head[best])))) {
-          best = r;
-          bt = ti;
-          be = e[i];
+    let src = this.order;
+    let dst = this.scratch;
+    for (let i = 0; i < n; i++) src[i] = i;
+    while (runs > 1) {
+      let w = 0;
+      for (let r = 0; r < runs; r += 2) {
+        if (r + 1 === runs) {
+          dst.set(src.subarray(head[r], end[r]), head[r]);
+          head[w] = head[r];
+          end[w++] = end[r];
+          continue;
         }
+        // Runs r and r + 1 are adjacent in src: merge them into the same place in dst.
+        let i = head[r];
+        let j = head[r + 1];
+        const iEnd = end[r];
+        const jEnd = end[r + 1];
+        let k = i;
+        while (i < iEnd && j < jEnd) {
+          const x = src[i];
+          const y = src[j];
+          if (t[y] < t[x] || (t[y] === t[x] && (e[y] < e[x] || (e[y] === e[x] && y < x)))) {
+            dst[k++] = y;
+            j++;
+          } else {
+            dst[k++] = x;
+            i++;
+          }
+        }
+        while (i < iEnd) dst[k++] = src[i++];
+        while (j < jEnd) dst[k++] = src[j++];
+        head[w] = head[r];
+        end[w++] = jEnd;
       }
-      if (best < 0) return count;
-      order[count++] = head[best]++;
+      runs = w;
+      const swap = src;
+      src = dst;
+      dst = swap;
     }
+    this.order = src;
+    this.scratch = dst;
+    return true;
   }
 
-  /** Orders the messages before `untilUs` with a comparison sort of the whole buffer. */
-  private sortAll(untilUs: number): number {
+  /** Orders the buffer with a comparison sort. */
+  private sortAll(): void {
     const m = this.merged;
     const n = m.length;
     const order = this.order;
@@ -91,8 +125,5 @@ export class RoundDecision {
     const t = m.timeUs;
     const e = m.entity;
     order.subarray(0, n).sort((x, y) => t[x] - t[y] || e[x] - e[y] || x - y);
-    let count = 0;
-    while (count < n && t[order[count]] < untilUs) count++;
-    return count;
   }
 }

@@ -260,8 +260,8 @@ export async function withGrantFallbackAsync<T>(
   }
 }
 
-/** Two seconds by default: synchronisations are rare, and grants (grants.ts) rarely run out within one. */
-export const DEFAULT_EPOCH_US = 2_000_000;
+/** Ten seconds by default: synchronisations are rare, and grants (grants.ts) rarely run out within one. */
+export const DEFAULT_EPOCH_US = 10_000_000;
 
 /** The epoch: how far partitions run between synchronisations when nothing needs the coordinator. */
 export function epochOf(plan: Plan, opts: RunOptions): number {

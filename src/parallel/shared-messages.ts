@@ -65,8 +65,15 @@ export class SharedMessages {
   /** Appends every message to `into`. */
   readInto(into: MessageBuffer): void {
     const n = this.header[0];
-    for (let i = 0; i < n; i++)
-      into.push(this.timeUs[i], this.entity[i], this.kind[i], this.a[i], this.b[i], this.seq[i]);
+    into.reserve(n);
+    const at = into.length;
+    into.timeUs.set(this.timeUs.subarray(0, n), at);
+    into.entity.set(this.entity.subarray(0, n), at);
+    into.kind.set(this.kind.subarray(0, n), at);
+    into.a.set(this.a.subarray(0, n), at);
+    into.b.set(this.b.subarray(0, n), at);
+    into.seq.set(this.seq.subarray(0, n), at);
+    into.length = at + n;
   }
 
   clear(): void {
