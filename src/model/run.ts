@@ -3,6 +3,7 @@
  * and the coordinator into the kernel, runs it, and gathers what happened.
  */
 import { EventEmitter } from "eventemitter3";
+import type { Coordinator } from "../engine/coordinator.js";
 import { GrantConflict } from "../engine/grant-conflict.js";
 import { Kernel, type KernelStats, type Progress } from "../engine/kernel.js";
 import { STATE_NAMES } from "./aws-names.js";
@@ -168,12 +169,10 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
     k.partitions.forEach((part, i) => {
       part.attach(fleets[i]);
     });
-    const shared = new SharedState(k.coordinator, plan, grants);
-    k.coordinator.attach(shared);
-    sampler ??= new Sampler(plan, shared, p, emitter, opts.keepSamples !== false, sampling);
-    sampler.rebind(shared);
-    const s = sampler;
-    shared.start();
+    const { shared, sampler: s } = startCoordinator(k.coordinator, plan, grants, sampler, (sh) => {
+      return new Sampler(plan, sh, p, emitter, opts.keepSamples !== false, sampling);
+    });
+    sampler = s;
     for (const f of fleets) f.start();
     const stats = k.run({
       windowUs,
@@ -220,6 +219,25 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
       return outcome;
     },
   };
+}
+
+/**
+ * The coordinator's state for one attempt of a run, attached and started,
+ * and the run's one sampler (made on the first attempt) reading it.
+ */
+export function startCoordinator(
+  c: Coordinator,
+  plan: Plan,
+  grants: boolean,
+  sampler: Sampler | null,
+  newSampler: (shared: SharedState) => Sampler,
+): { shared: SharedState; sampler: Sampler } {
+  const shared = new SharedState(c, plan, grants);
+  c.attach(shared);
+  const s = sampler ?? newSampler(shared);
+  s.rebind(shared);
+  shared.start();
+  return { shared, sampler: s };
 }
 
 /**

@@ -14,11 +14,11 @@ import {
   type RunOutcome,
   Sampler,
   samplingOf,
+  startCoordinator,
   tracedFunctions,
   windowOf,
   withGrantFallbackAsync,
 } from "../model/run.js";
-import { SharedState } from "../model/shared-state.js";
 import { ParallelKernel } from "./parallel-kernel.js";
 
 export interface ParallelRunOptions extends RunOptions {
@@ -53,12 +53,10 @@ export function prepareParallelRun(plan: Plan, opts: ParallelRunOptions): Parall
     const k = new ParallelKernel(p, placement.partitionOf, GRANT_WIDTH);
     kernel = k;
     if (stopRequested) k.stop();
-    const shared = new SharedState(k.coordinator, plan, grants);
-    k.coordinator.attach(shared);
-    sampler ??= new Sampler(plan, shared, p, emitter, opts.keepSamples !== false, sampling);
-    sampler.rebind(shared);
-    const s = sampler;
-    shared.start();
+    const { shared, sampler: s } = startCoordinator(k.coordinator, plan, grants, sampler, (sh) => {
+      return new Sampler(plan, sh, p, emitter, opts.keepSamples !== false, sampling);
+    });
+    sampler = s;
     const { stats, results } = await k.run({
       plan,
       workers: opts.workers,
