@@ -1,12 +1,12 @@
 /**
  * The shared control block of a parallel run: how the coordinator's thread
- * tells partition hosts to run a window and how they answer. Int32 cells for
+ * tells partition hosts to run a round and how they answer. Int32 cells for
  * Atomics (wait/notify), Float64 cells for times and counts.
  */
 
 /** Int32 cells. */
 export const Ctl = {
-  /** Incremented by the coordinator's thread to start a step (a window or the finish). */
+  /** Incremented by the coordinator's thread to start a step (a round, a sample, the finish). */
   Seq: 0,
   /** Hosts done with the current step. */
   Done: 1,

@@ -80,7 +80,7 @@ export class PartitionHostError extends Error {
 
 const INITIAL_CAPACITY = 16_384;
 /**
- * Busy-waiting between windows saves the futex wake-up (tens of µs here) but
+ * Busy-waiting between rounds saves the futex wake-up (tens of µs here) but
  * only pays when every thread has a core: with more runnable threads than
  * cores, spinners steal the core of the thread they wait for.
  */
@@ -209,7 +209,7 @@ export class ParallelKernel {
       Atomics.add(ctl, Ctl.Seq, 1);
       Atomics.notify(ctl, Ctl.Seq);
     };
-    // Block on the Done cell (no event-loop turn per window); every so often,
+    // Block on the Done cell (no event-loop turn per round); every so often,
     // yield to the event loop so a dead worker's rejected task is noticed.
     const waitForHosts = async () => {
       for (let i = 0; i < spinChecks; i++) if (Atomics.load(ctl, Ctl.Done) >= hostCount) return;

@@ -1,7 +1,7 @@
 /**
  * A piscina task that hosts some of a run's logical partitions for the whole
  * run (one long-lived task per worker thread, so a partition never moves).
- * It runs windows when the coordinator's thread says so, through a shared
+ * It runs rounds when the coordinator's thread says so, through a shared
  * control block, and hands back its partitions' results at the end.
  */
 import { type MessagePort, receiveMessageOnPort } from "node:worker_threads";
@@ -45,7 +45,7 @@ export interface HostInit {
   port: MessagePort;
   /** Traced functions (1 = traced), or null. */
   traced: Uint8Array | null;
-  /** Busy-wait checks before sleeping between windows (0 when threads outnumber cores). */
+  /** Busy-wait checks before sleeping between rounds (0 when threads outnumber cores). */
   spinChecks: number;
 }
 
@@ -107,7 +107,7 @@ export default function hostPartitions(init: HostInit): HostResult {
   let seen = 0;
 
   for (;;) {
-    // Spin briefly (the coordinator's half of a window is short), then sleep until the next step.
+    // Spin briefly (the coordinator's half of a round is short), then sleep until the next step.
     for (let i = 0; i < init.spinChecks && Atomics.load(ctl, Ctl.Seq) === seen; i++);
     while (Atomics.load(ctl, Ctl.Seq) === seen) Atomics.wait(ctl, Ctl.Seq, seen, 1000);
     seen = Atomics.load(ctl, Ctl.Seq);
@@ -117,7 +117,7 @@ export default function hostPartitions(init: HostInit): HostResult {
     const roundStartMs = performance.now();
     try {
       if (command === Command.WriteGauges) {
-        // A sample point: the partitions are between windows, so their state is the sample's.
+        // A sample point: the partitions are between epochs, so their state is the sample's.
         for (let k = 0; k < fleets.length; k++) writeGauges(fleets[k], gauges, parts[k].index * stride);
         Atomics.add(ctl, Ctl.Done, 1);
         Atomics.notify(ctl, Ctl.Done);
