@@ -50,7 +50,7 @@ import {
 } from "./observations.js";
 import type { Plan, PlanConfigChange, PlanFault, PlanStep, PlanTemplate } from "./plan.js";
 import { Ev, Grant, Msg, packInvocation } from "./protocol.js";
-import { TokenBuckets } from "./token-buckets.js";
+import { refilledTokens, TokenBuckets } from "./token-buckets.js";
 import { judge, Verdict, waiterAfter } from "./waiters.js";
 
 /** A record for the trace of a watched function. */
@@ -532,8 +532,13 @@ export class FleetPartition implements PartitionHandler {
   private takeGranted(nowUs: number): boolean {
     const g = this.p.grant;
     if (!(g[Grant.Concurrency] >= 1)) return false;
-    let tokens = g[Grant.Tokens] + (nowUs - g[Grant.TokensAtUs]) * g[Grant.RatePerUs];
-    if (tokens > g[Grant.Burst]) tokens = g[Grant.Burst];
+    const tokens = refilledTokens(
+      g[Grant.Tokens],
+      g[Grant.TokensAtUs],
+      nowUs,
+      g[Grant.RatePerUs],
+      g[Grant.Burst],
+    );
     g[Grant.TokensAtUs] = nowUs;
     if (tokens < 1) {
       g[Grant.Tokens] = tokens;

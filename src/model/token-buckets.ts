@@ -3,6 +3,18 @@
  * holds at most `burst` tokens and gains `ratePerSec` per second; a request
  * takes one token or is refused.
  */
+/** A bucket's level at `nowUs`: what it held at `lastUs` plus the refill since, at most `burst`. */
+export function refilledTokens(
+  tokens: number,
+  lastUs: number,
+  nowUs: number,
+  ratePerUs: number,
+  burst: number,
+): number {
+  const t = tokens + (nowUs - lastUs) * ratePerUs;
+  return t > burst ? burst : t;
+}
+
 export class TokenBuckets {
   private readonly tokens: Float64Array;
   private readonly lastUs: Float64Array;
@@ -26,8 +38,7 @@ export class TokenBuckets {
 
   /** Tokens in bucket `i` at `nowUs`, without taking any. */
   level(i: number, nowUs: number): number {
-    const t = this.tokens[i] + (nowUs - this.lastUs[i]) * this.ratePerUs[i];
-    return t > this.burst[i] ? this.burst[i] : t;
+    return refilledTokens(this.tokens[i], this.lastUs[i], nowUs, this.ratePerUs[i], this.burst[i]);
   }
 
   /** Bucket `i`'s burst and refill rate per second. */
@@ -37,9 +48,7 @@ export class TokenBuckets {
 
   /** Takes one token at `nowUs`; false when the bucket is empty. */
   take(i: number, nowUs: number): boolean {
-    let t = this.tokens[i] + (nowUs - this.lastUs[i]) * this.ratePerUs[i];
-    const b = this.burst[i];
-    if (t > b) t = b;
+    const t = refilledTokens(this.tokens[i], this.lastUs[i], nowUs, this.ratePerUs[i], this.burst[i]);
     this.lastUs[i] = nowUs;
     if (t >= 1) {
       this.tokens[i] = t - 1;

@@ -31,6 +31,7 @@ export interface ParallelRunOptions {
   workers: number;
   /** The lookahead. */
   windowUs: number;
+  /** Epoch length: how far partitions run between synchronisations when they send no request. */
   epochUs: number;
   untilUs: number;
   sampleIntervalUs: number;
