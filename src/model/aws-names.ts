@@ -110,6 +110,24 @@ export const ApiError = {
   FunctionError: 5,
   /** Not an AWS error: the invocation ran past the function's timeout ("Task timed out"). */
   Timeout: 6,
+  /** The caller may not invoke the function (IAM or the function's resource-based policy). */
+  AccessDeniedException: 7,
+  /** The function's KMS key is disabled or Lambda's grant on it was revoked. */
+  KMSDisabledException: 8,
+  /** The mount request to the function's EFS file system was rejected. */
+  EFSMountFailureException: 9,
+  /** No NFS connection to the function's EFS file system. */
+  EFSMountConnectivityException: 10,
+  /** Connected to the file system, but the mount timed out. */
+  EFSMountTimeoutException: 11,
+  /** The instance was stopped because an IO process took too long. */
+  EFSIOException: 12,
+  /** A parameter of the request is invalid. */
+  InvalidParameterValueException: 13,
+  /** Lambda detected a recursive loop and stopped the invocation. */
+  RecursiveInvocationException: 14,
+  /** The service failed (a system error: async invocations retry it). */
+  ServiceException: 15,
 } as const;
 export type ApiErrorCode = (typeof ApiError)[keyof typeof ApiError];
 export const API_ERROR_NAMES = [
@@ -120,6 +138,15 @@ export const API_ERROR_NAMES = [
   "TooManyRequestsException",
   "FunctionError",
   "Timeout",
+  "AccessDeniedException",
+  "KMSDisabledException",
+  "EFSMountFailureException",
+  "EFSMountConnectivityException",
+  "EFSMountTimeoutException",
+  "EFSIOException",
+  "InvalidParameterValueException",
+  "RecursiveInvocationException",
+  "ServiceException",
 ] as const;
 
 /** HTTP status of each error, as the Lambda API returns it. */
@@ -131,6 +158,15 @@ export const API_ERROR_HTTP_STATUS: Readonly<Record<number, number>> = {
   [ApiError.TooManyRequestsException]: 429,
   [ApiError.FunctionError]: 200,
   [ApiError.Timeout]: 200,
+  [ApiError.AccessDeniedException]: 403,
+  [ApiError.KMSDisabledException]: 502,
+  [ApiError.EFSMountFailureException]: 403,
+  [ApiError.EFSMountConnectivityException]: 408,
+  [ApiError.EFSMountTimeoutException]: 408,
+  [ApiError.EFSIOException]: 410,
+  [ApiError.InvalidParameterValueException]: 400,
+  [ApiError.RecursiveInvocationException]: 400,
+  [ApiError.ServiceException]: 500,
 };
 
 /** TooManyRequestsException Reason values, the Lambda API's ThrottleReason enum. */
@@ -187,5 +223,21 @@ export const Messages = {
   notReady:
     "The function is inactive and its VPC connection is no longer available. Wait for the VPC connection to reestablish and try again.",
   rateExceeded: "Rate exceeded",
+  /** Seed troubleshooting, "IAM: lambda:InvokeFunction not authorized". */
+  accessDenied: (callerArn: string, functionName: string) =>
+    `User: ${callerArn} is not authorized to perform: lambda:InvokeFunction on resource: ${functionName}`,
+  /** Seed troubleshooting, KMSDisabledException. */
+  kmsDisabled:
+    "Lambda was unable to decrypt the environment variables because the KMS key used is disabled. Please check the function's KMS key settings.",
+  /** Seed troubleshooting, the EFS errors; accessPointArn as arn:aws:elasticfilesystem:...:access-point/fsap-... */
+  efsMountFailure: (accessPointArn: string) =>
+    `The function could not mount the EFS file system with access point ${accessPointArn}.`,
+  efsMountConnectivity: (accessPointArn: string) =>
+    `The function couldn't connect to the Amazon EFS file system with access point ${accessPointArn}. Check your network configuration and try again.`,
+  efsMountTimeout: (accessPointArn: string) =>
+    `The function could not mount the EFS file system with access point {${accessPointArn}} due to mount time out.`,
+  efsIo: "This function instance was stopped because Lambda detected an IO process that was taking too long.",
+  recursiveLoop:
+    "Lambda has detected your function being invoked in a recursive loop with other Amazon Web Services resources and stopped your function's invocation.",
   concurrencyExceeded: "Rate Exceeded.",
 } as const;

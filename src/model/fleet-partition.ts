@@ -49,7 +49,7 @@ import {
   WaiterOutcome,
 } from "./observations.js";
 import type { Plan, PlanConfigChange, PlanFault, PlanStep, PlanTemplate } from "./plan.js";
-import { Ev, Grant, Msg, packInvocation } from "./protocol.js";
+import { Ev, Grant, Msg, OUTCOME_SPAN, packInvocation } from "./protocol.js";
 import { refilledTokens, TokenBuckets } from "./token-buckets.js";
 import { judge, Verdict, waiterAfter } from "./waiters.js";
 
@@ -498,8 +498,8 @@ export class FleetPartition implements PartitionHandler {
   private endInvocation(f: number, arrivalUs: number, packed: number): void {
     const cold = packed % 2;
     let x = (packed - cold) / 2;
-    const outcome = x % 8;
-    x = (x - outcome) / 8;
+    const outcome = x % OUTCOME_SPAN;
+    x = (x - outcome) / OUTCOME_SPAN;
     const rev = x % 65_536;
     x = (x - rev) / 65_536;
     const incarnation = x % 256;

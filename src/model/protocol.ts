@@ -4,7 +4,12 @@
  * and run as partition events too. Numeric, so nothing is allocated per event.
  */
 
-/** Partition-local events. */
+/**
+ * Partition-local events. Number ranges by concern: 1-19 the core, 20-29
+ * deliveries from the coordinator, 30-39 asynchronous invocation (V6, V7),
+ * 40-49 invocation faults (V8-V10), 50-59 versions, aliases and provisioned
+ * concurrency (V1-V4).
+ */
 export const Ev = {
   /** A workload step reaches this function. a: step index. */
   StepTarget: 1,
@@ -39,6 +44,8 @@ export const Ev = {
 /**
  * Messages from partitions to the coordinator. Requests (ApiRequest,
  * InvocationAcquire, EniClaim) are answered; the others are notices.
+ * Ranges: 1-9 the core, 10-19 invocation faults (EFS), 20-29 concurrency
+ * configuration (V2, V4).
  */
 export const Msg = {
   /** Request. a: operation, b: task slot. */
@@ -68,7 +75,7 @@ export const Msg = {
 export const Grant = { Concurrency: 0, Tokens: 1, TokensAtUs: 2, RatePerUs: 3, Burst: 4 } as const;
 export const GRANT_WIDTH = 5;
 
-/** Coordinator timers. */
+/** Coordinator timers. Ranges: 1-9 the core, 10-19 invocation faults (EFS), 20-29 concurrency configuration. */
 export const Timer = {
   /** target: ENI key; a: generation. The ENI failed to create: remove it and free its IP. */
   EniFailed: 1,
@@ -85,7 +92,7 @@ export const Timer = {
  * traffic, task slot + 1), the function's incarnation (mod 256; it changes at
  * each CreateFunction, so an environment of a deleted function is never
  * reused by one re-created under its name), the revision the invocation ran,
- * its outcome and whether it started cold. Exact in a double for ctx < 2^25.
+ * its outcome and whether it started cold. Exact in a double for ctx < 2^24.
  */
 export function packInvocation(
   ctx: number,
@@ -94,5 +101,8 @@ export function packInvocation(
   outcome: number,
   cold: number,
 ): number {
-  return (((ctx * 256 + incarnation) * 65_536 + revision) * 8 + outcome) * 2 + cold;
+  return (((ctx * 256 + incarnation) * 65_536 + revision) * OUTCOME_SPAN + outcome) * 2 + cold;
 }
+
+/** Outcome codes (ApiError) an InvocationEnd can carry are below this. */
+export const OUTCOME_SPAN = 16;
