@@ -137,6 +137,7 @@ describe("buildReport", () => {
       "scalingRate",
       "accountRequestRate",
       "reservedRequestRate",
+      "provisionedRequestRate",
     ]);
   });
 

@@ -403,6 +403,16 @@ export const FAMILIES: readonly MetricFamily[] = [
     series: one,
     histograms: (s) => [s.histograms[Hist.InitDuration]],
   },
+  {
+    name: "fleetsim_provisioned_first_invoke_latency_seconds",
+    type: "histogram",
+    help: "Extra latency of the first invocation on a provisioned environment (JIT runtimes' lazy loading; more at low memory).",
+    labels: [],
+    unit: "seconds",
+    boundsS: boundsS(Hist.FirstInvokeLatency),
+    series: one,
+    histograms: (s) => [s.histograms[Hist.FirstInvokeLatency]],
+  },
   // ---- Concurrency ----------------------------------------------------------------------------------
   {
     name: "fleetsim_concurrency_in_use",

@@ -85,6 +85,12 @@ export const Operation = {
   UpdateFunctionConfiguration: 5,
   PublishVersion: 6,
   DeleteFunction: 7,
+  PutFunctionConcurrency: 8,
+  DeleteFunctionConcurrency: 9,
+  CreateAlias: 10,
+  UpdateAlias: 11,
+  PutProvisionedConcurrencyConfig: 12,
+  DeleteProvisionedConcurrencyConfig: 13,
 } as const;
 export type OperationCode = (typeof Operation)[keyof typeof Operation];
 export const OPERATION_NAMES = [
@@ -96,6 +102,12 @@ export const OPERATION_NAMES = [
   "UpdateFunctionConfiguration",
   "PublishVersion",
   "DeleteFunction",
+  "PutFunctionConcurrency",
+  "DeleteFunctionConcurrency",
+  "CreateAlias",
+  "UpdateAlias",
+  "PutProvisionedConcurrencyConfig",
+  "DeleteProvisionedConcurrencyConfig",
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
@@ -191,6 +203,8 @@ export const ThrottleCause = {
   ScalingRate: 2,
   AccountRequestRate: 3,
   ReservedRequestRate: 4,
+  /** V5: beyond 10 requests/s per provisioned environment, with no on-demand concurrency to spill over to. */
+  ProvisionedRequestRate: 5,
 } as const;
 export type ThrottleCauseCode = (typeof ThrottleCause)[keyof typeof ThrottleCause];
 export const THROTTLE_CAUSE_NAMES = [
@@ -199,6 +213,7 @@ export const THROTTLE_CAUSE_NAMES = [
   "scalingRate",
   "accountRequestRate",
   "reservedRequestRate",
+  "provisionedRequestRate",
 ] as const;
 export const THROTTLE_CAUSE_REASON: readonly ThrottleReasonName[] = [
   "ConcurrentInvocationLimitExceeded",
@@ -206,11 +221,21 @@ export const THROTTLE_CAUSE_REASON: readonly ThrottleReasonName[] = [
   "ConcurrentInvocationLimitExceeded",
   "FunctionInvocationRateLimitExceeded",
   "ReservedFunctionInvocationRateLimitExceeded",
+  "FunctionInvocationRateLimitExceeded",
 ];
 
 export function functionArn(name: string, accountId = "123456789012", region = "us-east-1"): string {
   return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
 }
+
+/** A qualified function ARN: name:version or name:alias. */
+export function qualifiedArn(name: string, qualifier: string): string {
+  return `${functionArn(name)}:${qualifier}`;
+}
+
+/** ProvisionedConcurrencyConfig Status values. */
+export const PROVISIONED_STATUS_NAMES = ["IN_PROGRESS", "READY", "FAILED"] as const;
+export const ProvisionedStatus = { InProgress: 0, Ready: 1, Failed: 2 } as const;
 
 /** Error messages, in the words of the seeds and the Lambda API. */
 export const Messages = {
@@ -223,6 +248,21 @@ export const Messages = {
   notReady:
     "The function is inactive and its VPC connection is no longer available. Wait for the VPC connection to reestablish and try again.",
   rateExceeded: "Rate exceeded",
+  /** V2: provisioned concurrency on $LATEST. */
+  provisionedOnLatest: "Provisioned Concurrency Configs cannot be applied to unpublished function versions.",
+  /** V2: more provisioned than the function's reserved concurrency. */
+  provisionedAboveReserved: (reserved: number) =>
+    `Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function (${reserved}).`,
+  /** V2, V4: a change that would leave the account's unreserved concurrency below its minimum. */
+  unreservedBelowMinimum: (minimum: number) =>
+    `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${minimum}].`,
+  /** V1: the alias named in CreateAlias exists already. */
+  aliasExists: (arn: string) => `Alias already exists: ${arn}`,
+  /** V1: no such version or alias. */
+  qualifierNotFound: (arn: string) => `Function not found: ${arn}`,
+  /** V2: DeleteProvisionedConcurrencyConfig without a config. */
+  provisionedConfigNotFound: (arn: string) =>
+    `No Provisioned Concurrency Config found for this function: ${arn}`,
   /** Seed troubleshooting, "IAM: lambda:InvokeFunction not authorized". */
   accessDenied: (callerArn: string, functionName: string) =>
     `User: ${callerArn} is not authorized to perform: lambda:InvokeFunction on resource: ${functionName}`,

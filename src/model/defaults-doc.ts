@@ -37,7 +37,7 @@ export function describeDistribution(d: Distribution): string {
 
 function describeValue(key: keyof ModelDefaults, v: unknown): string {
   if (typeof v === "number") return key.endsWith("Us") ? us(v) : String(v);
-  if (key === "initDurationByRuntime") {
+  if (key.endsWith("ByRuntime")) {
     return Object.entries(v as Record<string, Distribution>)
       .map(([rt, d]) => `${rt}: ${describeDistribution(d)}`)
       .join("; ");

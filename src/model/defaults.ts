@@ -42,6 +42,15 @@ export interface ModelDefaults {
   requestsPerSecPerConcurrency: number;
   /** Init duration by runtime family when the template gives none (D2). */
   initDurationByRuntime: Record<string, Distribution>;
+  /** After the last deploy call, how long its effects count as "during the deploy" in the report (V11). */
+  deploySettleUs: number;
+  /** Provisioned environments a function initialises per minute (V2). */
+  provisionedAllocationPerMinute: number;
+  /**
+   * Extra latency of the first invocation on a provisioned environment, by
+   * runtime family, at 512 MB; scaled by 512 / memory within 0.25-4x (V2).
+   */
+  firstInvokeLatencyByRuntime: Record<string, Distribution>;
 }
 
 const lognormal = (medianUs: number, p99Us: number): Distribution => ({ kind: "lognormal", medianUs, p99Us });
@@ -72,6 +81,17 @@ export const MODEL_DEFAULTS: ModelDefaults = {
     provided: lognormal(150 * MS, 500 * MS),
     ruby: lognormal(350 * MS, 1 * S),
   },
+  deploySettleUs: 1 * MIN,
+  provisionedAllocationPerMinute: 6000,
+  firstInvokeLatencyByRuntime: {
+    nodejs: lognormal(3 * MS, 10 * MS),
+    python: lognormal(2 * MS, 6 * MS),
+    java: lognormal(30 * MS, 80 * MS),
+    dotnet: lognormal(40 * MS, 100 * MS),
+    go: lognormal(500, 2 * MS),
+    provided: lognormal(500, 2 * MS),
+    ruby: lognormal(3 * MS, 10 * MS),
+  },
 };
 
 /** Where each default comes from; the README's model-defaults table is generated from this. */
@@ -94,4 +114,10 @@ export const DEFAULT_SOURCES: Record<keyof ModelDefaults, string> = {
   requestsPerSecPerConcurrency: "AWS: each execution environment serves up to 10 requests per second",
   initDurationByRuntime:
     "published cold-start measurements per runtime (medians of a few hundred ms; JVM/.NET longer)",
+  deploySettleUs:
+    "report choice: long enough for new environments to initialise (init durations are seconds) and traffic to settle",
+  provisionedAllocationPerMinute:
+    "model choice: the on-demand scaling rate (1,000 environments per 10 s); AWS documents no separate figure",
+  firstInvokeLatencyByRuntime:
+    'seed troubleshooting: ".NET and other JIT runtimes" add "typically tens of milliseconds" on the first invocation, "more apparent on 128-MiB functions"',
 };

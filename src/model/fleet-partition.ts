@@ -16,6 +16,8 @@ import {
   Messages,
   Operation,
   type OperationCode,
+  ProvisionedStatus,
+  qualifiedArn,
   REASON_CODE_NAMES,
   ReasonCode,
   type ReasonCodeValue,
@@ -25,6 +27,7 @@ import {
   ThrottleCause,
 } from "./aws-names.js";
 import { ClientTasks } from "./client-tasks.js";
+import { deployWindow } from "./deploy-window.js";
 import { sampleUs } from "./distributions.js";
 import { isInProgress, PHASE_STATE, reportedLastUpdateStatus, stateNameOf } from "./function-view.js";
 import {
@@ -45,11 +48,33 @@ import {
   Hist,
   Observations,
   TEMPLATE_HIST_INDEX,
+  SpilloverReason,
   THROTTLE_CAUSE_COUNT,
   WaiterOutcome,
 } from "./observations.js";
-import type { Plan, PlanConfigChange, PlanFault, PlanStep, PlanTemplate } from "./plan.js";
-import { Ev, Grant, Msg, OUTCOME_SPAN, packInvocation } from "./protocol.js";
+import type { Plan, PlanCallParams, PlanConfigChange, PlanFault, PlanStep, PlanTemplate } from "./plan.js";
+import {
+  EnvKind,
+  Ev,
+  Grant,
+  Msg,
+  NO_TASK_SLOT,
+  OUTCOME_SPAN,
+  packConcurrencyConfig,
+  packInvocation,
+} from "./protocol.js";
+import {
+  aliasOf,
+  isAlias,
+  LATEST,
+  qualifierName,
+  qualifierSlot,
+  qualifierSlotCount,
+  routeOf,
+  routeSlot,
+  routeVersion,
+} from "./qualifiers.js";
+import { EnvPool, FunctionVersions, type ProvisionedConfig, type Version } from "./versions.js";
 import { refilledTokens, TokenBuckets } from "./token-buckets.js";
 import { judge, Verdict, waiterAfter } from "./waiters.js";
 
@@ -82,7 +107,9 @@ const PENDING_CREATE = TEMPLATE_HIST_INDEX[Hist.PendingCreate];
 const PENDING_RESTORE = TEMPLATE_HIST_INDEX[Hist.PendingRestore];
 const LATENCY = TEMPLATE_HIST_INDEX[Hist.InvocationLatency];
 
-const CONFIG_SHIFT = 1_048_576; // ENI result packing: a = epoch * CONFIG_SHIFT + vpc config
+const CONFIG_SHIFT = 1_048_576;
+/** A configuration call the coordinator answers later. */
+const ANSWER_LATER = -1; // ENI result packing: a = epoch * CONFIG_SHIFT + vpc config
 const NO_CONFIG = -1;
 
 const BLOCKING_RESTORE_CODES: ReadonlySet<number> = new Set([
@@ -150,6 +177,13 @@ export class FleetPartition implements PartitionHandler {
 
   private readonly calls: { fn: number; index: number }[] = [];
 
+  /** Versions, aliases and concurrency settings (versions.ts), for the functions that use them; else null. */
+  readonly versionsOf: (FunctionVersions | null)[];
+  /** Weighted alias routing draws (V1), only when the scenario has aliases. */
+  private readonly routeRng: RandomStreams | null;
+  /** The run's deploy window (V11), or null. */
+  private readonly deploy: { startUs: number; endUs: number } | null;
+
   // Guard context for lookupRule, set before each lookup (no closure per call).
   private guardFn = 0;
   private readonly guardHolds = (g: Guard): boolean => {
@@ -171,7 +205,7 @@ export class FleetPartition implements PartitionHandler {
     private readonly functionTable: Float64Array | null = null,
   ) {
     const n = globalIds.length;
-    this.obs = new Observations(plan.templates.length);
+    this.obs = new Observations(plan.templates.length, qualifierSlotCount(plan.aliases));
     this.stateByTemplate = new Float64Array(plan.templates.length * STATE_COUNT);
     this.globalId = globalIds;
     this.count = n;
@@ -218,6 +252,16 @@ export class FleetPartition implements PartitionHandler {
       plan.seed,
       localNames.map((s) => `cli:${s}`),
     );
+    this.routeRng =
+      plan.aliases.length === 0
+        ? null
+        : new RandomStreams(
+            plan.seed,
+            localNames.map((s) => `route:${s}`),
+          );
+    this.versionsOf = new Array<FunctionVersions | null>(n).fill(null);
+    this.deploy = deployWindow(plan);
+    const versioned = functionsWithVersions(plan);
 
     const d = plan.defaults;
     for (let f = 0; f < n; f++) {
@@ -229,6 +273,8 @@ export class FleetPartition implements PartitionHandler {
       this.resetConfig(f, tpl);
       this.scaling.set(f, (d.scalingEnvironments * 1e6) / d.scalingWindowUs, d.scalingEnvironments);
       if (traced !== null && this.traced !== null) this.traced[f] = traced[g];
+      if (versioned.has(g))
+        this.versionsOf[f] = new FunctionVersions(plan.aliases.length, tpl.reservedConcurrency);
       if (tpl.existing) {
         this.phase[f] = Phase.Active;
         this.liveRevision[f] = 1;
@@ -294,7 +340,7 @@ export class FleetPartition implements PartitionHandler {
 
   onEvent(kind: number, target: number, a: number, b: number): void {
     // Deliveries from the coordinator name functions by global index.
-    if (kind >= Ev.ApiApply) target = this.localOf[target];
+    if (kind >= Ev.ApiApply && kind < 30) target = this.localOf[target];
     switch (kind) {
       case Ev.Arrival:
         this.onArrival(target, a);
@@ -307,10 +353,10 @@ export class FleetPartition implements PartitionHandler {
         return;
       case Ev.InvocationThrottled: {
         const cause = b % 8;
-        this.obs.throttles[cause]++;
-        this.obs.throttlesByTemplate[this.templateOf[target] * THROTTLE_CAUSE_COUNT + cause]++;
-        if (this.isTraced(target)) this.traceThrottle(target, cause);
-        this.invocationOutcome(target, (b - cause) / 8, ApiError.TooManyRequestsException);
+        const vs = this.versionsOf[target];
+        const route = vs === null ? 0 : vs.shiftRoute();
+        this.countThrottle(target, cause);
+        this.invocationOutcome(target, (b - cause) / 8, ApiError.TooManyRequestsException, routeSlot(route));
         return;
       }
       case Ev.StepTarget:
@@ -347,8 +393,17 @@ export class FleetPartition implements PartitionHandler {
       case Ev.LocalProvisionDone:
         this.settle(target, a, b, NO_CONFIG);
         return;
-      case Ev.VersionReady:
+      case Ev.VersionReady: {
         if (this.versions[target] === a) this.latestVersionActive[target] = 1;
+        const version = this.versionsOf[target]?.version(a);
+        if (version) version.active = true;
+        return;
+      }
+      case Ev.ProvisionedEnvReady:
+        this.provisionedEnvReady(target, a);
+        return;
+      case Ev.ConcurrencyConfigResult:
+        this.concurrencyConfigResult(target, a, b);
         return;
       case Ev.IdleCheck:
         this.onIdleCheck(target);
@@ -408,13 +463,13 @@ export class FleetPartition implements PartitionHandler {
   private onArrival(f: number, s: number): void {
     const st = this.plan.invokeStreams[s];
     this.scheduleArrival(f, s, this.p.nowUs, false);
-    this.invoke(f, 0, st.client);
+    this.invoke(f, 0, st.client, st.qualifier ?? LATEST);
   }
 
   // ---- Invocations (D1-D4, R4, R7, R12, R13) -----------------------------------------------------
 
   /** An Invoke request reaches the function. ctx: 0 for stream traffic, task slot + 1 for a client's call. */
-  private invoke(f: number, ctx: number, _client: number): void {
+  private invoke(f: number, ctx: number, _client: number, qualifier: number = LATEST): void {
     this.obs.invocationRequests++;
     this.openInvocations++;
     const before = this.phase[f] as PhaseCode;
@@ -423,6 +478,8 @@ export class FleetPartition implements PartitionHandler {
     if (rule.effect === "runInvocation") {
       const now = this.p.nowUs;
       this.lastInvokeUs[f] = now;
+      const vs = this.versionsOf[f];
+      if (vs !== null && this.routeInvocation(f, vs, ctx, qualifier, now)) return;
       if (this.unreserved[f] === 1 && this.takeGranted(now)) {
         // Within this partition's share of the pool: admitted here, booked by the coordinator (grants.ts).
         this.p.notify(Msg.InvocationGranted, this.globalId[f], now, ctx);
@@ -443,11 +500,125 @@ export class FleetPartition implements PartitionHandler {
       const message = answerMessage(rule.answer, this.nameOf(f), stateNameOf(before));
       this.trace(f, Trigger.Invoke, rule.answer.error, before, message, "", this.liveRevision[f]);
     }
-    this.invocationOutcome(f, ctx, rule.answer.error);
+    this.invocationOutcome(f, ctx, rule.answer.error, qualifierSlot(qualifier));
+  }
+
+  /**
+   * V1, V2: picks the version a request runs and, when that version has
+   * provisioned environments, runs it on one or spills it over. True when
+   * the request is settled here; false when it goes on to ask for on-demand
+   * concurrency like any other (its route is queued for the answer).
+   */
+  private routeInvocation(
+    f: number,
+    vs: FunctionVersions,
+    ctx: number,
+    qualifier: number,
+    now: number,
+  ): boolean {
+    const slot = qualifierSlot(qualifier);
+    const u = isAlias(qualifier) && this.routeRng !== null ? this.routeRng.next(f) : 0;
+    const v = vs.resolve(qualifier, u);
+    if (v < 0) {
+      const arn = qualifiedArn(this.nameOf(f), qualifierName(qualifier, this.plan.aliases));
+      this.settleAtInvoke(f, ctx, slot, ApiError.ResourceNotFoundException, Messages.qualifierNotFound(arn));
+      return true;
+    }
+    const route = routeOf(slot, v);
+    const version = vs.version(v);
+    if (version !== null && !version.active) {
+      this.settleAtInvoke(
+        f,
+        ctx,
+        slot,
+        ApiError.ResourceConflictException,
+        Messages.pendingConflict("Pending"),
+      );
+      return true;
+    }
+    if (version !== null && (version.pool.ready > 0 || version.pool.target > 0)) {
+      const pool = version.pool;
+      if (pool.free > 0 && pool.takeToken(now, this.plan.defaults.requestsPerSecPerConcurrency)) {
+        this.runProvisioned(f, version, route, ctx, now);
+        return true;
+      }
+      // Spillover: every provisioned environment is busy, or their request rate is spent (V2, V5).
+      const rateLimited = pool.free > 0;
+      this.obs.spillovers[rateLimited ? SpilloverReason.RequestRate : SpilloverReason.AllBusy]++;
+      if (rateLimited && vs.reserved >= 0 && vs.reserved <= vs.provisionedTotal()) {
+        // No on-demand concurrency to spill over to: throttled for the provisioned request rate.
+        vs.pushRoute(route);
+        this.p.answerLocally(
+          this.plan.defaults.invokeLatencyUs,
+          Ev.InvocationThrottled,
+          this.globalId[f],
+          now,
+          ctx * 8 + ThrottleCause.ProvisionedRequestRate,
+        );
+        return true;
+      }
+      this.obs.spilloverInvocations++;
+    }
+    vs.pushRoute(route);
+    return false;
+  }
+
+  /** A request refused before it runs, for its qualifier (V1). */
+  private settleAtInvoke(f: number, ctx: number, slot: number, error: number, message: string): void {
+    if (this.isTraced(f)) {
+      const ph = this.phase[f] as PhaseCode;
+      this.trace(f, Trigger.Invoke, error, ph, message, "", this.liveRevision[f]);
+    }
+    this.invocationOutcome(f, ctx, error, slot);
+  }
+
+  /**
+   * Runs a request on a free provisioned environment of `version` (V2). Its
+   * concurrency was set aside when the environments were allocated, so the
+   * coordinator is not asked. The first request an environment serves pays
+   * the runtime's lazy loading (the seed's latency variability).
+   */
+  private runProvisioned(f: number, version: Version, route: number, ctx: number, now: number): void {
+    const pool = version.pool;
+    let firstUs = 0;
+    if (pool.free - pool.fresh <= 0) {
+      pool.fresh--;
+      firstUs = this.firstInvokeUs(f, version);
+      this.obs.record(Hist.FirstInvokeLatency, firstUs);
+    }
+    pool.busy++;
+    this.busyEnvironments[f]++;
+    this.obs.provisionedInvocations++;
+    this.obs.warmStarts++;
+    this.obs.startsByTemplate[this.templateOf[f] * 2 + 1]++;
+    if (this.deploy !== null) this.countDeployStart(now, 0);
+    const tpl = this.plan.templates[this.templateOf[f]];
+    const rng = this.serviceRng;
+    let runUs = sampleUs(tpl.duration, rng, f);
+    let outcome: number = rng.next(f) < tpl.errorRate ? ApiError.FunctionError : ApiError.None;
+    if (runUs > version.timeoutUs) {
+      runUs = version.timeoutUs;
+      outcome = ApiError.Timeout;
+    }
+    const packed = packInvocation(ctx, this.incarnation[f], route, outcome, 0, EnvKind.Provisioned);
+    this.p.at(now + this.plan.defaults.invokeLatencyUs + firstUs + runUs, Ev.InvocationEnd, f, now, packed);
+  }
+
+  /** The first-invocation latency of a provisioned environment: by runtime at 512 MB, scaled by 512 / memory (0.25-4x). */
+  private firstInvokeUs(f: number, version: Version): number {
+    const tpl = this.plan.templates[this.templateOf[f]];
+    const d = this.plan.defaults.firstInvokeLatencyByRuntime[runtimeFamilyOf(tpl.runtime)];
+    if (d === undefined) return 0;
+    const scale = Math.min(4, Math.max(0.25, 512 / version.memoryMb));
+    return Math.round(sampleUs(d, this.serviceRng, f) * scale);
   }
 
   private startInvocation(f: number, arrivalUs: number, ctx: number): void {
     const now = this.p.nowUs;
+    const vs = this.versionsOf[f];
+    const route = vs === null ? 0 : vs.shiftRoute();
+    const slot = routeSlot(route);
+    const version = vs === null ? null : vs.version(routeVersion(route));
     if (this.phase[f] === Phase.Absent) {
       // R18: deleted between admission and start.
       this.releaseConcurrency(f);
@@ -455,14 +626,14 @@ export class FleetPartition implements PartitionHandler {
         const message = Messages.notFound(functionArn(this.nameOf(f)));
         this.trace(f, Trigger.Invoke, ApiError.ResourceNotFoundException, Phase.Absent, message, "", 0);
       }
-      this.invocationOutcome(f, ctx, ApiError.ResourceNotFoundException);
+      this.invocationOutcome(f, ctx, ApiError.ResourceNotFoundException, slot);
       return;
     }
     const tpl = this.plan.templates[this.templateOf[f]];
     const rng = this.serviceRng;
     let cold = 0;
     let initUs = 0;
-    const idle = this.idleEnvironments[f];
+    const idle = version === null ? this.idleEnvironments[f] : version.pool.idle;
     if (idle !== null && idle.length > 0 && now - idle[idle.length - 1] <= this.plan.defaults.keepAliveUs) {
       idle.pop();
     } else {
@@ -473,7 +644,7 @@ export class FleetPartition implements PartitionHandler {
         this.obs.throttles[ThrottleCause.ScalingRate]++;
         this.obs.throttlesByTemplate[this.templateOf[f] * THROTTLE_CAUSE_COUNT + ThrottleCause.ScalingRate]++;
         if (this.isTraced(f)) this.traceThrottle(f, ThrottleCause.ScalingRate);
-        this.invocationOutcome(f, ctx, ApiError.TooManyRequestsException);
+        this.invocationOutcome(f, ctx, ApiError.TooManyRequestsException, slot);
         return;
       }
       cold = 1;
@@ -482,16 +653,19 @@ export class FleetPartition implements PartitionHandler {
     }
     let runUs = sampleUs(tpl.duration, rng, f);
     let outcome: number = rng.next(f) < tpl.errorRate ? ApiError.FunctionError : ApiError.None;
-    if (runUs > this.timeoutUs[f]) {
-      runUs = this.timeoutUs[f];
+    const timeoutUs = version === null ? this.timeoutUs[f] : version.timeoutUs;
+    if (runUs > timeoutUs) {
+      runUs = timeoutUs;
       outcome = ApiError.Timeout;
     }
     if (cold) this.obs.coldStarts++;
     else this.obs.warmStarts++;
+    if (this.deploy !== null) this.countDeployStart(now, cold);
     this.obs.startsByTemplate[this.templateOf[f] * 2 + 1 - cold]++;
     this.busyEnvironments[f]++;
-    const rev = this.liveRevision[f];
-    const packed = packInvocation(ctx, this.incarnation[f], rev, outcome, cold);
+    const rev = version === null ? this.liveRevision[f] : route;
+    const kind = version === null ? EnvKind.Latest : EnvKind.Version;
+    const packed = packInvocation(ctx, this.incarnation[f], rev, outcome, cold, kind);
     this.p.at(now + initUs + runUs, Ev.InvocationEnd, f, arrivalUs, packed);
   }
 
@@ -502,30 +676,42 @@ export class FleetPartition implements PartitionHandler {
     x = (x - outcome) / OUTCOME_SPAN;
     const rev = x % 65_536;
     x = (x - rev) / 65_536;
-    const incarnation = x % 256;
-    const ctx = (x - incarnation) / 256;
+    const tag = x % 256;
+    const ctx = (x - tag) / 256;
+    const kind = tag % 4;
+    const sameIncarnation = (tag - kind) / 4 === this.incarnation[f] % 64 && this.phase[f] !== Phase.Absent;
     this.busyEnvironments[f]--;
     if (this.busyEnvironments[f] === 0 && this.phase[f] === Phase.Active) this.armIdleCheck(f);
-    // The environment stays warm only if it still runs the live revision (R8 retires old ones)
-    // of the same function, not one deleted and re-created meanwhile (R18).
-    if (
-      rev === this.liveRevision[f] &&
-      incarnation === this.incarnation[f] &&
-      this.phase[f] !== Phase.Absent
-    ) {
-      let idle = this.idleEnvironments[f];
-      if (idle === null) idle = this.idleEnvironments[f] = [];
-      idle.push(this.p.nowUs);
+    let ranRevision = rev;
+    let slot = 0;
+    if (kind === EnvKind.Latest) {
+      // The environment stays warm only if it still runs the live revision (R8 retires old ones)
+      // of the same function, not one deleted and re-created meanwhile (R18).
+      if (rev === this.liveRevision[f] && sameIncarnation) {
+        let idle = this.idleEnvironments[f];
+        if (idle === null) idle = this.idleEnvironments[f] = [];
+        idle.push(this.p.nowUs);
+      }
+      this.releaseConcurrency(f);
+    } else {
+      slot = routeSlot(rev);
+      const version = sameIncarnation ? this.versionsOf[f]!.version(routeVersion(rev)) : null;
+      if (version !== null) ranRevision = version.revision;
+      if (kind === EnvKind.Provisioned) {
+        if (version !== null) this.provisionedEnvFreed(f, version.pool);
+      } else {
+        if (version !== null) version.pool.idle.push(this.p.nowUs);
+        this.releaseConcurrency(f);
+      }
     }
-    this.releaseConcurrency(f);
     const byRev = this.obs.invocationsByRevision;
-    byRev.set(rev, (byRev.get(rev) ?? 0) + 1);
+    byRev.set(ranRevision, (byRev.get(ranRevision) ?? 0) + 1);
     this.obs.recordForTemplate(LATENCY, this.templateOf[f], this.p.nowUs - arrivalUs);
     if (this.isTraced(f)) {
       const ph = this.phase[f] as PhaseCode;
-      this.trace(f, Trigger.Invoke, outcome, ph, "", "", rev); // the revision this invocation ran (R7)
+      this.trace(f, Trigger.Invoke, outcome, ph, "", "", ranRevision); // the revision this invocation ran (R7)
     }
-    this.invocationOutcome(f, ctx, outcome);
+    this.invocationOutcome(f, ctx, outcome, slot);
   }
 
   /** Takes one admission from this partition's epoch grant (grants.ts): a unit of concurrency and a token of its sub-bucket. */
@@ -556,8 +742,9 @@ export class FleetPartition implements PartitionHandler {
   }
 
   /** Counts an invocation's one outcome and answers the client that made it (traced by the caller). */
-  private invocationOutcome(f: number, ctx: number, error: number): void {
+  private invocationOutcome(f: number, ctx: number, error: number, qualifierSlot = 0): void {
     this.obs.api[Operation.Invoke * ERROR_COUNT + error]++;
+    this.obs.invocationsByQualifier[qualifierSlot * ERROR_COUNT + error]++;
     this.obs.invocationsByTemplate[this.templateOf[f] * ERROR_COUNT + error]++;
     if (this.functionTable !== null) this.functionTable[this.globalId[f] * FUNCTION_COLUMNS + error]++;
     this.obs.invocationOutcomes++;
@@ -573,8 +760,226 @@ export class FleetPartition implements PartitionHandler {
       this.onPoll(f, op, slot);
       return;
     }
+    const rule = this.lookup(f, op as TriggerCode);
+    if (rule !== null && (rule.effect === "configureAlias" || rule.effect === "configureConcurrency")) {
+      const params = tasks.call[slot] >= 0 ? this.plan.calls[tasks.call[slot]].params : undefined;
+      const error =
+        rule.effect === "configureAlias"
+          ? this.configureAlias(f, op, params ?? {})
+          : this.configureConcurrency(f, op, params ?? {}, slot);
+      if (error === ANSWER_LATER) return; // the coordinator answers (concurrencyConfigResult)
+      this.obs.api[op * ERROR_COUNT + error]++;
+      this.taskAnswer(slot, error);
+      return;
+    }
     const error = this.applyOperation(f, op, this.configOfTask(slot));
     this.taskAnswer(slot, error);
+  }
+
+  // ---- Versions, aliases and concurrency settings (V1-V4) -------------------------------------------
+
+  /** CreateAlias / UpdateAlias (V1); updating the weights re-splits provisioned concurrency (V3). */
+  private configureAlias(f: number, op: OperationCode, params: PlanCallParams): number {
+    const vs = this.versionsOf[f]!;
+    const a = params.alias!;
+    const exists = vs.aliasVersion[a] >= 0;
+    const arn = qualifiedArn(this.nameOf(f), this.plan.aliases[a]);
+    if (op === Operation.CreateAlias && exists)
+      return this.refuse(f, op, ApiError.ResourceConflictException, Messages.aliasExists(arn));
+    if (op === Operation.UpdateAlias && !exists)
+      return this.refuse(f, op, ApiError.ResourceNotFoundException, Messages.qualifierNotFound(arn));
+    const main = params.functionVersion ?? vs.aliasVersion[a];
+    const routing = params.routing === undefined ? null : params.routing;
+    for (const v of [main, routing?.version ?? 0]) {
+      if (v !== LATEST && vs.version(v) === null) {
+        const varn = qualifiedArn(this.nameOf(f), String(v));
+        return this.refuse(f, op, ApiError.ResourceNotFoundException, Messages.qualifierNotFound(varn));
+      }
+    }
+    vs.aliasVersion[a] = main;
+    if (params.routing !== undefined || params.functionVersion !== undefined) {
+      vs.aliasRoutedVersion[a] = routing?.version ?? 0;
+      vs.aliasRoutedWeight[a] = routing?.weight ?? 0;
+    }
+    this.obs.aliasUpdates++;
+    this.reconcileProvisioned(f, vs);
+    this.traceConfiguration(f, op, ApiError.None, "");
+    return ApiError.None;
+  }
+
+  /**
+   * Put/DeleteFunctionConcurrency (V4) and Put/DeleteProvisionedConcurrencyConfig
+   * (V2): checked here against the function, then against the account's
+   * pool by the coordinator, which answers.
+   */
+  private configureConcurrency(f: number, op: OperationCode, params: PlanCallParams, slot: number): number {
+    const vs = this.versionsOf[f]!;
+    if (vs.pendingSlot >= 0) {
+      const message = Messages.updateInProgress(functionArn(this.nameOf(f)));
+      return this.refuse(f, op, ApiError.ResourceConflictException, message);
+    }
+    let reserved = vs.reserved;
+    let config: ProvisionedConfig | null = null;
+    let deleteQualifier: number | null = null;
+    let provisioned = vs.provisionedTotal();
+    if (op === Operation.PutFunctionConcurrency) reserved = params.reservedConcurrentExecutions!;
+    else if (op === Operation.DeleteFunctionConcurrency) reserved = -1;
+    else {
+      const q = params.qualifier!;
+      const arn = qualifiedArn(this.nameOf(f), qualifierName(q, this.plan.aliases));
+      if (q === LATEST)
+        return this.refuse(f, op, ApiError.InvalidParameterValueException, Messages.provisionedOnLatest);
+      const known = isAlias(q) ? vs.aliasVersion[aliasOf(q)] >= 0 : vs.version(q) !== null;
+      if (!known)
+        return this.refuse(f, op, ApiError.ResourceNotFoundException, Messages.qualifierNotFound(arn));
+      const current = vs.config(q);
+      if (op === Operation.DeleteProvisionedConcurrencyConfig) {
+        if (current === null)
+          return this.refuse(
+            f,
+            op,
+            ApiError.ResourceNotFoundException,
+            Messages.provisionedConfigNotFound(arn),
+          );
+        deleteQualifier = q;
+        provisioned -= current.requested;
+      } else {
+        const requested = params.provisionedConcurrentExecutions!;
+        config = { qualifier: q, requested, status: ProvisionedStatus.InProgress };
+        provisioned += requested - (current?.requested ?? 0);
+      }
+    }
+    if (reserved >= 0 && provisioned > reserved) {
+      const message = Messages.provisionedAboveReserved(reserved);
+      return this.refuse(f, op, ApiError.InvalidParameterValueException, message);
+    }
+    vs.pendingSlot = slot;
+    vs.pendingOperation = op;
+    vs.pendingChange = { reserved, config, deleteQualifier };
+    this.p.request(
+      Msg.ConcurrencyConfig,
+      this.globalId[f],
+      reserved,
+      packConcurrencyConfig(provisioned, slot),
+    );
+    return ANSWER_LATER;
+  }
+
+  /** The coordinator accepted the change (or refused it with `error`): apply it and answer the caller. */
+  private concurrencyConfigResult(f: number, error: number, slot: number): void {
+    const vs = this.versionsOf[f]!;
+    const change = vs.pendingChange;
+    const op = vs.pendingOperation as OperationCode;
+    vs.pendingSlot = -1;
+    vs.pendingChange = null;
+    if (slot === NO_TASK_SLOT || change === null) return; // a deleted function's settings, dropped
+    if (error === ApiError.None) {
+      vs.reserved = change.reserved;
+      this.unreserved[f] = change.reserved < 0 ? 1 : 0;
+      if (change.deleteQualifier !== null) {
+        const i = vs.configs.findIndex((c) => c.qualifier === change.deleteQualifier);
+        vs.configs.splice(i, 1);
+      }
+      if (change.config !== null) {
+        const current = vs.config(change.config.qualifier);
+        if (current !== null) Object.assign(current, change.config);
+        else vs.configs.push(change.config);
+      }
+      this.reconcileProvisioned(f, vs);
+      this.traceConfiguration(f, op, ApiError.None, "");
+    } else {
+      const message =
+        error === ApiError.InvalidParameterValueException
+          ? Messages.unreservedBelowMinimum(this.plan.account.unreservedMinimum)
+          : "";
+      this.traceConfiguration(f, op, error, message);
+    }
+    this.obs.api[op * ERROR_COUNT + error]++;
+    this.taskAnswer(slot, error);
+  }
+
+  /** A configuration call refused by the function's own checks. */
+  private refuse(f: number, op: OperationCode, error: number, message: string): number {
+    this.traceConfiguration(f, op, error, message);
+    return error;
+  }
+
+  private traceConfiguration(f: number, op: OperationCode, error: number, message: string): void {
+    if (!this.isTraced(f)) return;
+    const ph = this.phase[f] as PhaseCode;
+    this.trace(f, op, error, ph, message, "", this.liveRevision[f]);
+  }
+
+  /**
+   * Brings each version's provisioned environments to its target (V2, V3):
+   * idle surplus environments go at once, busy ones when they finish; missing
+   * ones start initialising, one every 1/rate, each taking an init duration.
+   */
+  private reconcileProvisioned(f: number, vs: FunctionVersions): void {
+    vs.retarget();
+    const now = this.p.nowUs;
+    const tpl = this.plan.templates[this.templateOf[f]];
+    const gapUs = 60e6 / this.plan.defaults.provisionedAllocationPerMinute;
+    for (let i = 0; i < vs.versions.length; i++) {
+      const pool = vs.versions[i].pool;
+      let surplus = pool.ready + pool.starting - pool.target;
+      // Environments still initialising are dropped when they finish (provisionedEnvReady).
+      const idleSurplus = Math.min(surplus, pool.free);
+      if (idleSurplus > 0) {
+        const freshGone = Math.min(pool.fresh, idleSurplus);
+        pool.fresh -= freshGone;
+        pool.ready -= idleSurplus;
+        this.obs.provisionedReleased += idleSurplus;
+        surplus -= idleSurplus;
+      }
+      for (let k = surplus; k < 0; k++) {
+        const startUs = Math.max(now, vs.allocationNextUs);
+        vs.allocationNextUs = startUs + gapUs;
+        pool.starting++;
+        const readyUs = startUs + sampleUs(tpl.initDuration, this.serviceRng, f);
+        this.p.at(Math.round(readyUs), Ev.ProvisionedEnvReady, f, i + 1, 0);
+      }
+    }
+    vs.refreshStatus();
+  }
+
+  private provisionedEnvReady(f: number, v: number): void {
+    const vs = this.versionsOf[f];
+    const pool = vs?.version(v)?.pool;
+    if (vs === null || pool === undefined || pool.starting === 0) return; // the function was deleted meanwhile
+    pool.starting--;
+    if (pool.ready + pool.starting < pool.target) {
+      // Still wanted (the target may have fallen meanwhile: then it is not kept).
+    }
+    if (pool.ready < pool.target) {
+      pool.ready++;
+      pool.fresh++;
+      this.obs.provisionedInitialized++;
+    }
+    vs.refreshStatus();
+  }
+
+  /** A provisioned environment finished a request: it stays, unless the target fell below the ready count. */
+  private provisionedEnvFreed(f: number, pool: EnvPool): void {
+    pool.busy--;
+    if (pool.ready > pool.target) {
+      pool.ready--;
+      this.obs.provisionedReleased++;
+      this.versionsOf[f]!.refreshStatus();
+    }
+  }
+
+  private countDeployStart(now: number, cold: number): void {
+    const w = this.deploy!;
+    const phase = now < w.startUs ? 0 : now < w.endUs ? 1 : 2;
+    this.obs.startsByDeployPhase[phase * 2 + 1 - cold]++;
+  }
+
+  /** Counts a throttled invocation by its cause and traces it. */
+  private countThrottle(f: number, cause: number): void {
+    this.obs.throttles[cause]++;
+    this.obs.throttlesByTemplate[this.templateOf[f] * THROTTLE_CAUSE_COUNT + cause]++;
+    if (this.isTraced(f)) this.traceThrottle(f, cause);
   }
 
   /** Applies a control-plane operation that reached the function; returns the caller's answer. */
@@ -733,6 +1138,7 @@ export class FleetPartition implements PartitionHandler {
       case "publishVersion": {
         this.obs.versionsPublished++;
         const v = ++this.versions[f];
+        this.versionsOf[f]?.publish(this.liveRevision[f], this.memoryMb[f], this.timeoutUs[f]);
         this.latestVersionActive[f] = 0;
         this.p.after(sampleUs(d.publishDuration, this.serviceRng, f), Ev.VersionReady, f, v, 0);
         return;
@@ -773,6 +1179,7 @@ export class FleetPartition implements PartitionHandler {
         this.liveRevision[f] = 0; // in-flight invocations finish, but their environments are not kept
         const idle = this.idleEnvironments[f];
         if (idle !== null) idle.length = 0;
+        this.dropVersions(f);
         const s = PHASE_STATE[this.phase[f]];
         if (s >= 0)
           this.lusCount[
@@ -785,6 +1192,26 @@ export class FleetPartition implements PartitionHandler {
         return;
       }
     }
+  }
+
+  /** DeleteFunction takes the versions, aliases and concurrency settings with it (V1, V2, V4). */
+  private dropVersions(f: number): void {
+    const vs = this.versionsOf[f];
+    if (vs === null) return;
+    const template = this.plan.templates[this.templateOf[f]];
+    if (vs.reserved !== template.reservedConcurrency || vs.provisionedTotal() > 0) {
+      // Back to the template's setting, so that a re-created function starts as the scenario says.
+      this.p.request(
+        Msg.ConcurrencyConfig,
+        this.globalId[f],
+        template.reservedConcurrency,
+        packConcurrencyConfig(0, NO_TASK_SLOT),
+      );
+      vs.pendingSlot = NO_TASK_SLOT;
+    }
+    const fresh = new FunctionVersions(this.plan.aliases.length, template.reservedConcurrency);
+    fresh.pendingSlot = vs.pendingSlot;
+    this.versionsOf[f] = fresh;
   }
 
   /**
@@ -851,6 +1278,7 @@ export class FleetPartition implements PartitionHandler {
       return;
     }
     if (this.busyEnvironments[f] > 0) return;
+    if ((this.versionsOf[f]?.provisionedTotal() ?? 0) > 0) return; // provisioned environments are in use
     const rule = this.lookup(f, Trigger.IdleTimeout);
     if (rule !== null) this.apply(f, rule, Trigger.IdleTimeout, ReasonCode.Idle, NO_CONFIG);
   }
@@ -918,8 +1346,10 @@ export class FleetPartition implements PartitionHandler {
       return;
     }
     const op = t.op[slot] as OperationCode;
-    if (op === Operation.Invoke) this.invoke(f, slot + 1, t.client[slot]);
-    else this.p.request(Msg.ApiRequest, this.globalId[f], op, slot);
+    if (op === Operation.Invoke) {
+      const call = t.call[slot] >= 0 ? this.plan.calls[t.call[slot]] : null;
+      this.invoke(f, slot + 1, t.client[slot], call?.params?.qualifier ?? LATEST);
+    } else this.p.request(Msg.ApiRequest, this.globalId[f], op, slot);
   }
 
   /** The answer to a task's call (or poll). Retries as the SDK's retry policy says, then moves on. */
@@ -1107,6 +1537,33 @@ function containsSorted(a: Int32Array, x: number): boolean {
   }
   return false;
 }
+
+/**
+ * Functions that need versions.ts state: those the scenario publishes,
+ * aliases, qualifies or configures concurrency of (by global index).
+ */
+function functionsWithVersions(plan: Plan): Set<number> {
+  const out = new Set<number>();
+  const versionOps: ReadonlySet<string> = new Set([
+    "PublishVersion",
+    "CreateAlias",
+    "UpdateAlias",
+    "PutFunctionConcurrency",
+    "DeleteFunctionConcurrency",
+    "PutProvisionedConcurrencyConfig",
+    "DeleteProvisionedConcurrencyConfig",
+  ]);
+  for (const c of plan.calls)
+    if (versionOps.has(c.operation) || (c.params?.qualifier ?? LATEST) !== LATEST) out.add(c.function);
+  for (const st of plan.steps)
+    if (st.operation === "PublishVersion" || (st.then as string[]).includes("PublishVersion"))
+      for (const g of st.targets) out.add(g);
+  for (const st of plan.invokeStreams)
+    if ((st.qualifier ?? LATEST) !== LATEST) for (const g of st.targets) out.add(g);
+  return out;
+}
+
+const runtimeFamilyOf = (runtime: string): string => /^[a-z]*/.exec(runtime)![0];
 
 /** When a step reaches its k-th target: `ratePerSec` targets a second from `atUs`, or all at once. */
 function stepTimeUs(step: PlanStep, k: number): number {

@@ -12,6 +12,7 @@ import {
   type ApiErrorCode,
   functionArn,
   Messages,
+  Operation,
   OPERATION_NAMES,
   type OperationName,
   type StateName,
@@ -54,23 +55,16 @@ export const SERVICE_EVENT_NAMES = [
 ] as const;
 export type ServiceEventName = (typeof SERVICE_EVENT_NAMES)[number];
 
-/** Operations are 0..7 (aws-names Operation); service events follow them. */
+/** Operations are 0..13 (aws-names Operation); service events follow them. */
 export const Trigger = {
-  CreateFunction: 0,
-  Invoke: 1,
-  GetFunction: 2,
-  GetFunctionConfiguration: 3,
-  UpdateFunctionCode: 4,
-  UpdateFunctionConfiguration: 5,
-  PublishVersion: 6,
-  DeleteFunction: 7,
-  ProvisioningSucceeded: 8,
-  ProvisioningFailed: 9,
-  UpdateSucceeded: 10,
-  UpdateFailed: 11,
-  IdleTimeout: 12,
-  RestoreSucceeded: 13,
-  RestoreFailed: 14,
+  ...Operation,
+  ProvisioningSucceeded: 14,
+  ProvisioningFailed: 15,
+  UpdateSucceeded: 16,
+  UpdateFailed: 17,
+  IdleTimeout: 18,
+  RestoreSucceeded: 19,
+  RestoreFailed: 20,
 } as const;
 export type TriggerCode = (typeof Trigger)[keyof typeof Trigger];
 export const TRIGGER_NAMES = [...OPERATION_NAMES, ...SERVICE_EVENT_NAMES] as const;
@@ -97,6 +91,10 @@ export type Effect =
   | "publishVersion"
   | "runInvocation"
   | "goInactive"
+  /** V1: CreateAlias / UpdateAlias (versions/aliases module checks the parameters). */
+  | "configureAlias"
+  /** V2, V4: reserved or provisioned concurrency (the coordinator checks the account's pool). */
+  | "configureConcurrency"
   | "startRestore"
   | "completeRestore"
   | "failRestore"
@@ -164,7 +162,7 @@ function rows(): Rule[] {
 
   // R16: names with no function; CreateFunction on a taken name.
   add(["R1"], P.Absent, T.CreateFunction, OK, P.PendingCreating, "startCreate");
-  for (let op = T.Invoke; op <= T.DeleteFunction; op++)
+  for (let op = T.Invoke; op < OPERATION_NAMES.length; op++)
     add(["R16"], P.Absent, op as TriggerCode, NOT_FOUND, P.Absent, "none");
   for (const ph of EXISTING) add(["R16"], ph, T.CreateFunction, EXISTS, ph, "none");
 
@@ -172,6 +170,18 @@ function rows(): Rule[] {
   for (const ph of EXISTING) {
     for (const op of READS) add(["R4"], ph, op, OK, ph, "none");
     add(["R18"], ph, T.DeleteFunction, OK, P.Absent, "delete");
+  }
+
+  // Aliases and concurrency settings are function configuration outside the
+  // State lifecycle: accepted in every State (V1, V2, V4); their parameters
+  // are checked by the effect.
+  for (const ph of EXISTING) {
+    add(["V1"], ph, T.CreateAlias, OK, ph, "configureAlias");
+    add(["V1", "V3"], ph, T.UpdateAlias, OK, ph, "configureAlias");
+    add(["V4"], ph, T.PutFunctionConcurrency, OK, ph, "configureConcurrency");
+    add(["V4"], ph, T.DeleteFunctionConcurrency, OK, ph, "configureConcurrency");
+    add(["V2"], ph, T.PutProvisionedConcurrencyConfig, OK, ph, "configureConcurrency");
+    add(["V2"], ph, T.DeleteProvisionedConcurrencyConfig, OK, ph, "configureConcurrency");
   }
 
   // Pending, whether creating or restoring (R2-R5, R12, R13).

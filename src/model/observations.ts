@@ -10,6 +10,8 @@ export const Hist = {
   CreateToActiveClient: 3,
   InvocationLatency: 4,
   InitDuration: 5,
+  /** V2: extra latency of a provisioned environment's first invocation. */
+  FirstInvokeLatency: 6,
 } as const;
 export const HIST_NAMES = [
   "pendingCreate",
@@ -18,6 +20,7 @@ export const HIST_NAMES = [
   "createToActiveClient",
   "invocationLatency",
   "initDuration",
+  "firstInvokeLatency",
 ] as const;
 export type HistName = (typeof HIST_NAMES)[number];
 
@@ -39,6 +42,10 @@ export const TEMPLATE_HIST_INDEX: readonly number[] = HIST_NAMES.map((_, h) =>
 
 /** Start types, by index in Observations.startsByTemplate. */
 export const START_TYPE_NAMES = ["cold", "warm"] as const;
+
+/** Why a request to a version with provisioned concurrency ran on demand (V2, V5). */
+export const SpilloverReason = { AllBusy: 0, RequestRate: 1 } as const;
+export const SPILLOVER_REASON_NAMES = ["allBusy", "requestRate"] as const;
 
 /** Waiter outcomes (R14). */
 export const WaiterOutcome = { Started: 0, Succeeded: 1, Failed: 2, TimedOut: 3 } as const;
@@ -86,12 +93,31 @@ export class Observations {
   created = 0;
   deleted = 0;
   versionsPublished = 0;
+  /** Invocation outcomes by (qualifier slot, ApiError code): index slot * ERROR_COUNT + code (qualifiers.ts). */
+  readonly invocationsByQualifier: Float64Array;
+  /** V2: requests run on provisioned environments (ProvisionedConcurrencyInvocations). */
+  provisionedInvocations = 0;
+  /** V2: requests to a version with provisioned concurrency run on demand (ProvisionedConcurrencySpilloverInvocations). */
+  spilloverInvocations = 0;
+  /** Requests that found no provisioned environment they could use, by SpilloverReason (some were then throttled). */
+  readonly spillovers = new Float64Array(SPILLOVER_REASON_NAMES.length);
+  /** Provisioned environments initialised and released (V2, V3). */
+  provisionedInitialized = 0;
+  provisionedReleased = 0;
+  /** CreateAlias / UpdateAlias calls that took effect (V1). */
+  aliasUpdates = 0;
+  /** Starts by (deploy phase, start type): index phase * 2 + (0 cold, 1 warm); deploy-window.ts. */
+  readonly startsByDeployPhase = new Float64Array(6);
   /** Invocations by the revision they ran: revision 1 is the code at creation. */
   readonly invocationsByRevision = new Map<number, number>();
   readonly histograms: hdr.Histogram[] = HIST_NAMES.map(() => newHistogram());
 
-  /** `templates`: the plan's number of function templates. */
-  constructor(readonly templates: number) {
+  /** `templates`: the plan's number of function templates; `qualifierSlots`: qualifiers.ts qualifierSlotCount. */
+  constructor(
+    readonly templates: number,
+    qualifierSlots = 2,
+  ) {
+    this.invocationsByQualifier = new Float64Array(qualifierSlots * ERROR_COUNT);
     this.invocationsByTemplate = new Float64Array(templates * ERROR_COUNT);
     this.startsByTemplate = new Float64Array(templates * START_TYPE_NAMES.length);
     this.throttlesByTemplate = new Float64Array(templates * THROTTLE_CAUSE_COUNT);
@@ -125,6 +151,14 @@ export class Observations {
     addInto(this.apiThrottles, o.apiThrottles);
     addInto(this.waiters, o.waiters);
     addInto(this.transitions, o.transitions);
+    addInto(this.invocationsByQualifier, o.invocationsByQualifier);
+    addInto(this.spillovers, o.spillovers);
+    addInto(this.startsByDeployPhase, o.startsByDeployPhase);
+    this.provisionedInvocations += o.provisionedInvocations;
+    this.spilloverInvocations += o.spilloverInvocations;
+    this.provisionedInitialized += o.provisionedInitialized;
+    this.provisionedReleased += o.provisionedReleased;
+    this.aliasUpdates += o.aliasUpdates;
     this.coldStarts += o.coldStarts;
     this.warmStarts += o.warmStarts;
     this.invocationRequests += o.invocationRequests;

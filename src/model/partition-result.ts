@@ -5,7 +5,7 @@
  */
 import * as hdr from "hdr-histogram-js";
 import type { FleetPartition } from "./fleet-partition.js";
-import { Observations } from "./observations.js";
+import { ERROR_COUNT, Observations } from "./observations.js";
 import type { Plan } from "./plan.js";
 import { partitionSampleValues, sampleBlockOffset, writePartitionSample } from "./sampling.js";
 
@@ -45,6 +45,9 @@ const ARRAY_FIELDS = [
   "invocationsByTemplate",
   "startsByTemplate",
   "throttlesByTemplate",
+  "invocationsByQualifier",
+  "spillovers",
+  "startsByDeployPhase",
 ] as const;
 const SCALAR_FIELDS = [
   "coldStarts",
@@ -56,6 +59,11 @@ const SCALAR_FIELDS = [
   "created",
   "deleted",
   "versionsPublished",
+  "provisionedInvocations",
+  "spilloverInvocations",
+  "provisionedInitialized",
+  "provisionedReleased",
+  "aliasUpdates",
 ] as const;
 
 export function serializeObservations(o: Observations): SerializedObservations {
@@ -84,7 +92,7 @@ function serializeHistogram(h: hdr.Histogram): SerializedHistogram {
 type Extremes = hdr.Histogram & { minNonZeroValue: number; maxValue: number };
 
 export function deserializeObservations(s: SerializedObservations, templates: number): Observations {
-  const o = new Observations(templates);
+  const o = new Observations(templates, s.arrays.invocationsByQualifier.length / ERROR_COUNT);
   for (const f of ARRAY_FIELDS) o[f].set(s.arrays[f]);
   for (const f of SCALAR_FIELDS) o[f] = s.scalars[f];
   for (const [rev, n] of s.invocationsByRevision) o.invocationsByRevision.set(rev, n);

@@ -156,6 +156,8 @@ export interface PlanInvokeStream {
   process: "poisson" | "constant";
   popularity: { kind: "uniform" } | { kind: "zipf"; exponent: number };
   client: number;
+  /** What the requests name (model/qualifiers.ts); absent or 0: unqualified, $LATEST. */
+  qualifier?: number;
 }
 
 export type PlanFault =
@@ -184,6 +186,20 @@ export type PlanFault =
       code: FailureReasonName;
     };
 
+/** Parameters of an explicit call beyond its function, in the Lambda API's own terms (V1, V2, V4). */
+export interface PlanCallParams {
+  /** Invoke and the provisioned-concurrency calls: what they name (model/qualifiers.ts). */
+  qualifier?: number;
+  /** CreateAlias / UpdateAlias: index into Plan.aliases. */
+  alias?: number;
+  /** CreateAlias / UpdateAlias: the version the alias points to (0 = $LATEST). */
+  functionVersion?: number;
+  /** RoutingConfig.AdditionalVersionWeights (one entry, as AWS allows); null removes routing. */
+  routing?: { version: number; weight: number } | null;
+  reservedConcurrentExecutions?: number;
+  provisionedConcurrentExecutions?: number;
+}
+
 /** One explicit API call, replayed exactly. */
 export interface PlanCall {
   atUs: number;
@@ -191,6 +207,7 @@ export interface PlanCall {
   function: number;
   client: number;
   config?: PlanConfigChange;
+  params?: PlanCallParams;
 }
 
 export interface Plan {
@@ -214,4 +231,6 @@ export interface Plan {
   invokeStreams: PlanInvokeStream[];
   faults: PlanFault[];
   calls: PlanCall[];
+  /** Alias names the scenario uses, indexed by PlanCallParams.alias and alias qualifiers. */
+  aliases: string[];
 }

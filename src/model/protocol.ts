@@ -39,6 +39,11 @@ export const Ev = {
   InvocationThrottled: 23,
   /** The function's ENI claim settled. a: epoch, b: reason code (0 = all ENIs ready). */
   EniResult: 24,
+  /** The coordinator's answer to a ConcurrencyConfig request. a: ApiError code, b: task slot (-1: none). */
+  ConcurrencyConfigResult: 25,
+
+  /** A provisioned environment finished initialising (V2). a: version. */
+  ProvisionedEnvReady: 50,
 } as const;
 
 /**
@@ -64,7 +69,18 @@ export const Msg = {
    * that it would have admitted it too. a: arrival time, b: context.
    */
   InvocationGranted: 6,
+  /**
+   * Request (V2, V4). Set the function's reserved concurrency (a, -1 none)
+   * and its provisioned concurrency in all (b div 2^24), for task slot
+   * b mod 2^24 (2^24 - 1: no task). Answered with ConcurrencyConfigResult.
+   */
+  ConcurrencyConfig: 20,
 } as const;
+
+/** Packs ConcurrencyConfig's b. */
+export const NO_TASK_SLOT = 16_777_215;
+export const packConcurrencyConfig = (provisioned: number, slot: number): number =>
+  provisioned * 16_777_216 + (slot < 0 ? NO_TASK_SLOT : slot);
 
 /**
  * What the coordinator grants each partition per epoch (model/grants.ts):
@@ -89,10 +105,12 @@ export const Timer = {
 
 /**
  * What an InvocationEnd event carries in b: the client context (0 for stream
- * traffic, task slot + 1), the function's incarnation (mod 256; it changes at
+ * traffic, task slot + 1), the function's incarnation (mod 64; it changes at
  * each CreateFunction, so an environment of a deleted function is never
- * reused by one re-created under its name), the revision the invocation ran,
- * its outcome and whether it started cold. Exact in a double for ctx < 2^24.
+ * reused by one re-created under its name), the kind of environment
+ * (EnvKind), the revision the invocation ran (for a published version, its
+ * route: qualifiers.ts), its outcome and whether it started cold. Exact in a
+ * double for ctx < 2^24.
  */
 export function packInvocation(
   ctx: number,
@@ -100,9 +118,14 @@ export function packInvocation(
   revision: number,
   outcome: number,
   cold: number,
+  kind: number = EnvKind.Latest,
 ): number {
-  return (((ctx * 256 + incarnation) * 65_536 + revision) * OUTCOME_SPAN + outcome) * 2 + cold;
+  const tag = (incarnation % 64) * 4 + kind;
+  return (((ctx * 256 + tag) * 65_536 + revision) * OUTCOME_SPAN + outcome) * 2 + cold;
 }
+
+/** The environment an invocation runs in: of $LATEST, of a published version on demand, or provisioned (V2). */
+export const EnvKind = { Latest: 0, Version: 1, Provisioned: 2 } as const;
 
 /** Outcome codes (ApiError) an InvocationEnd can carry are below this. */
 export const OUTCOME_SPAN = 16;

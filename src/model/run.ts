@@ -22,6 +22,7 @@ import {
 } from "./partition-result.js";
 import { placeFunctions } from "./placement.js";
 import type { Plan } from "./plan.js";
+import { qualifierSlotCount } from "./qualifiers.js";
 import { GRANT_WIDTH } from "./protocol.js";
 import {
   type PartitionSums,
@@ -446,7 +447,7 @@ export function assembleOutcome(
   },
 ): RunOutcome {
   const templates = plan.templates.length;
-  const obs = new Observations(templates);
+  const obs = new Observations(templates, qualifierSlotCount(plan.aliases));
   for (const res of r.results) obs.merge(deserializeObservations(res.obs, templates));
   obs.foldTemplateHistograms();
   const shared = r.shared;

@@ -43,6 +43,7 @@ export const HIST_BUCKET_BOUNDS_US: readonly (readonly number[])[] = [
   PENDING_BOUNDS_S.map(s), // createToActiveClient
   [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900].map(s), // invocationLatency
   [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10].map(s), // initDuration
+  [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5].map(s), // firstInvokeLatency
 ];
 
 /** Counters of the partitions' Observations, summed; cumulative since the start of the run. */

@@ -8,11 +8,11 @@ import type { Coordinator, CoordinatorHandler } from "../engine/coordinator.js";
 import { GrantConflict } from "../engine/grant-conflict.js";
 import { InvariantError } from "../engine/invariant-error.js";
 import { RandomStreams } from "../engine/random-streams.js";
-import { Operation, ReasonCode, reasonCodeOf, ThrottleCause } from "./aws-names.js";
+import { ApiError, Operation, ReasonCode, reasonCodeOf, ThrottleCause } from "./aws-names.js";
 import { sampleUs } from "./distributions.js";
 import { epochGrant } from "./grants.js";
 import type { Plan } from "./plan.js";
-import { Ev, Grant, Msg, Timer } from "./protocol.js";
+import { Ev, Grant, Msg, NO_TASK_SLOT, Timer } from "./protocol.js";
 import { TokenBuckets } from "./token-buckets.js";
 
 const CONFIG_SHIFT = 1_048_576;
@@ -35,12 +35,16 @@ export interface SubnetUsage {
 
 export class SharedState implements CoordinatorHandler {
   /** Concurrency: unreserved pool and per-function reserved use. */
-  readonly unreservedPool: number;
+  unreservedPool: number;
   unreservedInFlight = 0;
   totalInFlight = 0;
   peakTotalInFlight = 0;
   peakUnreservedInFlight = 0;
   private readonly reserved: Int32Array;
+  /** Provisioned concurrency per function (V2): set aside from its reservation or the pool. */
+  private readonly provisioned: Int32Array;
+  /** On-demand invocations in flight per function, whichever pool they count in. */
+  private readonly inFlight: Int32Array;
   private readonly reservedInFlight: Int32Array;
   private readonly reservedBucket: Int32Array;
   private readonly buckets: TokenBuckets;
@@ -75,6 +79,12 @@ export class SharedState implements CoordinatorHandler {
   ) {
     const n = plan.functions.names.length;
     const a = plan.account;
+    // Concurrency settings that change during the run (V2, V4) move the pool's bounds under the
+    // partitions' grants, so such runs ask for every admission.
+    const dynamic = configuresConcurrency(plan);
+    if (dynamic) this.grants = false;
+    this.provisioned = new Int32Array(n);
+    this.inFlight = new Int32Array(n);
     this.reserved = new Int32Array(n).fill(-1);
     this.reservedInFlight = new Int32Array(n);
     this.reservedBucket = new Int32Array(n).fill(-1);
@@ -87,6 +97,11 @@ export class SharedState implements CoordinatorHandler {
         reservedTotal += r;
         this.reservedBucket[g] = 3 + reservedCount++;
       }
+    }
+    if (dynamic) {
+      // Any function may gain a reservation: one bucket each.
+      for (let g = 0; g < n; g++) this.reservedBucket[g] = 3 + g;
+      reservedCount = n;
     }
     this.unreservedPool = Math.max(a.concurrencyLimit - reservedTotal, 0);
     const perC = plan.defaults.requestsPerSecPerConcurrency;
@@ -170,6 +185,9 @@ export class SharedState implements CoordinatorHandler {
         return;
       case Msg.EniRelease:
         this.unclaim(a);
+        return;
+      case Msg.ConcurrencyConfig:
+        this.concurrencyConfig(entity, a, b, seq);
         return;
     }
   }
@@ -282,7 +300,8 @@ export class SharedState implements CoordinatorHandler {
     const now = this.c.nowUs;
     const r = this.reserved[g];
     if (r >= 0) {
-      if (this.reservedInFlight[g] >= r) return ThrottleCause.ReservedConcurrency;
+      // Provisioned environments hold their part of the reservation (V2).
+      if (this.reservedInFlight[g] >= r - this.provisioned[g]) return ThrottleCause.ReservedConcurrency;
       if (!this.buckets.take(this.reservedBucket[g], now)) return ThrottleCause.ReservedRequestRate;
       this.reservedInFlight[g]++;
     } else {
@@ -293,6 +312,7 @@ export class SharedState implements CoordinatorHandler {
         this.peakUnreservedInFlight = this.unreservedInFlight;
     }
     this.totalInFlight++;
+    this.inFlight[g]++;
     if (this.totalInFlight > this.peakTotalInFlight) this.peakTotalInFlight = this.totalInFlight;
     if (this.totalInFlight > this.plan.account.concurrencyLimit) {
       this.violations.push(`concurrency ${this.totalInFlight} above the account limit at ${now}us`);
@@ -304,9 +324,47 @@ export class SharedState implements CoordinatorHandler {
     if (this.reserved[g] >= 0) this.reservedInFlight[g]--;
     else this.unreservedInFlight--;
     this.totalInFlight--;
+    this.inFlight[g]--;
     if (this.totalInFlight < 0 || this.unreservedInFlight < 0 || this.reservedInFlight[g] < 0) {
       this.violations.push(`concurrency released below zero for function ${this.plan.functions.names[g]}`);
     }
+  }
+
+  // ---- Concurrency settings (V2, V4) ---------------------------------------------------------------
+
+  /**
+   * Sets function g's reserved concurrency (-1: none) and its provisioned
+   * concurrency, unless that would leave the unreserved pool below the
+   * account's minimum. A reservation takes the function's running
+   * invocations into its own pool; they keep running.
+   */
+  private concurrencyConfig(g: number, reserved: number, packed: number, seq: number): void {
+    const slot = packed % 16_777_216;
+    const provisioned = (packed - slot) / 16_777_216;
+    const taken = (r: number, p: number) => (r >= 0 ? r : p);
+    const pool =
+      this.unreservedPool + taken(this.reserved[g], this.provisioned[g]) - taken(reserved, provisioned);
+    const now = this.c.nowUs;
+    const refused =
+      slot !== NO_TASK_SLOT && pool < this.unreservedPool && pool < this.plan.account.unreservedMinimum;
+    if (!refused) {
+      const was = this.reserved[g];
+      if (was < 0 && reserved >= 0) {
+        this.unreservedInFlight -= this.inFlight[g];
+        this.reservedInFlight[g] = this.inFlight[g];
+      } else if (was >= 0 && reserved < 0) {
+        this.unreservedInFlight += this.inFlight[g];
+        this.reservedInFlight[g] = 0;
+      }
+      this.reserved[g] = reserved;
+      this.provisioned[g] = provisioned;
+      this.unreservedPool = pool;
+      const perC = this.plan.defaults.requestsPerSecPerConcurrency;
+      this.buckets.reshape(Bucket.AccountInvoke, perC * pool, perC * pool, now);
+      if (reserved >= 0) this.buckets.reshape(this.reservedBucket[g], perC * reserved, perC * reserved, now);
+    }
+    const error = refused ? ApiError.InvalidParameterValueException : ApiError.None;
+    this.c.deliver(now + this.plan.defaults.apiLatencyUs, Ev.ConcurrencyConfigResult, g, error, slot, seq);
   }
 
   // ---- Control-plane rate limits (R15) --------------------------------------------------------------
@@ -482,4 +540,15 @@ export class SharedState implements CoordinatorHandler {
     this.vpcEnis[this.plan.subnets[subnet].vpc]--;
     if (u.usedIps < 0) this.violations.push(`subnet ${this.plan.subnets[subnet].id}: IPs in use below zero`);
   }
+}
+
+/** Whether the scenario changes reserved or provisioned concurrency while it runs (V2, V4). */
+export function configuresConcurrency(plan: Plan): boolean {
+  return plan.calls.some(
+    (c) =>
+      c.operation === "PutFunctionConcurrency" ||
+      c.operation === "DeleteFunctionConcurrency" ||
+      c.operation === "PutProvisionedConcurrencyConfig" ||
+      c.operation === "DeleteProvisionedConcurrencyConfig",
+  );
 }

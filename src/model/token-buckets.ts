@@ -36,6 +36,15 @@ export class TokenBuckets {
     this.lastUs[i] = nowUs;
   }
 
+  /** Changes bucket `i`'s rate and burst at `nowUs`, keeping its tokens (at most the new burst). */
+  reshape(i: number, ratePerSec: number, burst: number, nowUs: number): void {
+    const t = this.level(i, nowUs);
+    this.ratePerUs[i] = ratePerSec / 1e6;
+    this.burst[i] = burst;
+    this.tokens[i] = t > burst ? burst : t;
+    this.lastUs[i] = nowUs;
+  }
+
   /** Tokens in bucket `i` at `nowUs`, without taking any. */
   level(i: number, nowUs: number): number {
     return refilledTokens(this.tokens[i], this.lastUs[i], nowUs, this.ratePerUs[i], this.burst[i]);

@@ -19,7 +19,15 @@ import {
   type StateName,
   THROTTLE_CAUSE_NAMES,
 } from "../model/aws-names.js";
-import { ERROR_COUNT, HIST_NAMES, type HistName, WAITER_OUTCOME_NAMES } from "../model/observations.js";
+import { DEPLOY_PHASE_NAMES, deployWindow } from "../model/deploy-window.js";
+import {
+  ERROR_COUNT,
+  HIST_NAMES,
+  type HistName,
+  SPILLOVER_REASON_NAMES,
+  WAITER_OUTCOME_NAMES,
+} from "../model/observations.js";
+import { qualifierSlotCount, qualifierSlotName } from "../model/qualifiers.js";
 import type { RunOutcome, Sample } from "../model/run.js";
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -141,6 +149,18 @@ export interface Report {
     coldStartRatio: number;
     byRevision: Record<string, number>;
     throttlesByCause: Record<(typeof THROTTLE_CAUSE_NAMES)[number], number>;
+    /** Outcomes by what the requests named: $LATEST (unqualified), "version" (any version number) or an alias (V1). */
+    byQualifier: Record<string, Record<string, number>>;
+    /** Provisioned concurrency (V2, V3); all zero when the scenario configures none. */
+    provisioned: {
+      invocations: number;
+      spilloverInvocations: number;
+      spillovers: Record<(typeof SPILLOVER_REASON_NAMES)[number], number>;
+      environmentsInitialized: number;
+      environmentsReleased: number;
+    };
+    /** Cold-start ratio before, during and after the deploy window (deploy-window.ts); null without deploys. */
+    coldStartRatioByDeployPhase: Record<(typeof DEPLOY_PHASE_NAMES)[number], number> | null;
     openAtEnd: number;
   };
   clients: {
@@ -233,6 +253,23 @@ export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
           .map(([rev, n]) => [String(rev), n]),
       ),
       throttlesByCause: byName(THROTTLE_CAUSE_NAMES, obs.throttles),
+      byQualifier: byQualifier(plan.aliases, obs.invocationsByQualifier),
+      provisioned: {
+        invocations: obs.provisionedInvocations,
+        spilloverInvocations: obs.spilloverInvocations,
+        spillovers: byName(SPILLOVER_REASON_NAMES, obs.spillovers),
+        environmentsInitialized: obs.provisionedInitialized,
+        environmentsReleased: obs.provisionedReleased,
+      },
+      coldStartRatioByDeployPhase:
+        deployWindow(plan) === null
+          ? null
+          : (Object.fromEntries(
+              DEPLOY_PHASE_NAMES.map((name, i) => {
+                const cold = obs.startsByDeployPhase[i * 2];
+                return [name, ratio(cold, cold + obs.startsByDeployPhase[i * 2 + 1])];
+              }),
+            ) as Record<(typeof DEPLOY_PHASE_NAMES)[number], number>),
       openAtEnd: outcome.openInvocations,
     },
     clients: {
@@ -380,4 +417,21 @@ export function packageVersion(): string {
     cachedVersion = "0.0.0";
   }
   return cachedVersion;
+}
+
+/** Invocation outcomes by qualifier slot (qualifiers.ts), only the slots and codes that occurred. */
+function byQualifier(
+  aliases: readonly string[],
+  counts: Float64Array,
+): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (let slot = 0; slot < qualifierSlotCount(aliases); slot++) {
+    const row: Record<string, number> = {};
+    for (let e = 0; e < ERROR_COUNT; e++) {
+      const n = counts[slot * ERROR_COUNT + e];
+      if (n > 0) row[e === ApiError.None ? "success" : API_ERROR_NAMES[e]] = n;
+    }
+    if (Object.keys(row).length > 0) out[qualifierSlotName(slot, aliases)] = row;
+  }
+  return out;
 }

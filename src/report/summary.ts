@@ -22,6 +22,7 @@ export const HISTOGRAM_LABELS: Readonly<Record<HistName, string>> = {
   createToActiveClient: "create_to_active.client",
   invocationLatency: "invocation.latency",
   initDuration: "init.duration",
+  firstInvokeLatency: "provisioned.first_invoke",
 };
 
 const LABEL_WIDTH = 32;
@@ -99,6 +100,33 @@ export function renderSummary(report: Report, opts: SummaryOptions): string {
   }
   const throttles = Object.entries(inv.throttlesByCause).filter(([, n]) => n > 0);
   if (throttles.length > 0) line("throttles by cause", throttles.map(([k, n]) => `${k}=${n}`).join(" "));
+  const qualifiers = Object.entries(inv.byQualifier);
+  if (qualifiers.some(([q]) => q !== "$LATEST")) {
+    for (const [q, outcomes] of qualifiers) {
+      line(
+        `by qualifier ${q}`,
+        Object.entries(outcomes)
+          .map(([k, n]) => `${k}=${n}`)
+          .join(" "),
+      );
+    }
+  }
+  const pc = inv.provisioned;
+  if (pc.invocations + pc.spilloverInvocations > 0) {
+    line(
+      "provisioned",
+      `${pc.invocations}, spillover ${pc.spilloverInvocations} ${percent(pc.spilloverInvocations, pc.invocations + pc.spilloverInvocations)}`,
+    );
+    line("  environments", `${pc.environmentsInitialized} initialised, ${pc.environmentsReleased} released`);
+  }
+  const byPhase = inv.coldStartRatioByDeployPhase;
+  if (byPhase !== null) {
+    const pct = (r: number) => `${(r * 100).toFixed(2)}%`;
+    line(
+      "cold starts around deploy",
+      `before ${pct(byPhase.before)} during ${pct(byPhase.during)} after ${pct(byPhase.after)}`,
+    );
+  }
 
   // Clients
   const cl = report.clients;

@@ -4,13 +4,21 @@
  * spans sections (references, globs, the timeline) reported at its path.
  */
 import { MODEL_DEFAULTS, type ModelDefaults } from "../model/defaults.js";
-import type { Distribution, Plan, PlanAccount, PlanCall, PlanClient } from "../model/plan.js";
+import type { Distribution, Plan, PlanAccount, PlanCall, PlanCallParams, PlanClient } from "../model/plan.js";
+import { aliasOf, aliasQualifier, LATEST, MAX_ALIASES } from "../model/qualifiers.js";
 import { toDistribution } from "./distribution.js";
 import { compileFaults } from "./faults.js";
 import { Fleet } from "./fleet.js";
 import type { Path, PathIssue } from "./issues.js";
 import { Network } from "./network.js";
-import { type DistributionInput, defaultClientInput, modelFileKey, type ScenarioInput } from "./schema.js";
+import {
+  type DistributionInput,
+  defaultClientInput,
+  type EventInput,
+  modelFileKey,
+  type QualifierInput,
+  type ScenarioInput,
+} from "./schema.js";
 import { unknownName } from "./suggest.js";
 import { parseRatePerSec, toUs } from "./units.js";
 import { checkStart, compileConfigChange, compileWorkload } from "./workload.js";
@@ -33,6 +41,10 @@ export interface Scope {
   /** End of the run: the file's duration unless the caller overrides it. */
   readonly untilUs: number;
   client(name: string, path: Path): number;
+  /** Alias names seen so far (Plan.aliases). */
+  readonly aliases: string[];
+  /** A qualifier as the plan numbers it (model/qualifiers.ts); alias names are added to `aliases`. */
+  qualifier(input: QualifierInput, path: Path): number;
 }
 
 /** The Plan, and the problems found; the Plan is only usable when there are none. */
@@ -49,6 +61,7 @@ export function compileScenario(
   const clients = compileClients(input.clients, issues);
   const clientNames = clients.map((c) => c.name);
   const durationUs = toUs(input.duration);
+  const aliases: string[] = [];
   const scope: Scope = {
     fleet,
     network,
@@ -59,6 +72,19 @@ export function compileScenario(
       const index = clientNames.indexOf(name);
       if (index < 0) issues.push({ path, message: unknownName("client", name, clientNames) });
       return index;
+    },
+    aliases,
+    qualifier(input, path) {
+      if (input === "$LATEST") return LATEST;
+      if (typeof input === "number" || /^\d+$/.test(input)) return Number(input);
+      let a = aliases.indexOf(input);
+      if (a < 0) {
+        a = aliases.length;
+        aliases.push(input);
+        if (aliases.length > MAX_ALIASES)
+          issues.push({ path, message: `more than ${MAX_ALIASES} alias names in one scenario` });
+      }
+      return aliasQualifier(a);
     },
   };
   const { steps, invokeStreams } = compileWorkload(input.workload, scope);
@@ -83,20 +109,22 @@ export function compileScenario(
     invokeStreams,
     faults,
     calls,
+    aliases,
   };
   return { plan, issues };
 }
 
-/** MODEL_DEFAULTS with the file's `model:` overrides; initDurationByRuntime is merged per family. */
+/** MODEL_DEFAULTS with the file's `model:` overrides; the ...ByRuntime tables are merged per family. */
 function modelDefaults(model: ScenarioInput["model"]): ModelDefaults {
   const defaults = structuredClone(MODEL_DEFAULTS);
   const target = defaults as unknown as Record<string, unknown>;
   for (const key of Object.keys(MODEL_DEFAULTS) as (keyof ModelDefaults)[]) {
     const value = model?.[modelFileKey(key)];
     if (value === undefined) continue;
-    if (key === "initDurationByRuntime") {
+    if (key.endsWith("ByRuntime")) {
+      const byRuntime = target[key] as Record<string, Distribution>;
       for (const [family, d] of Object.entries(value as Record<string, DistributionInput | undefined>)) {
-        if (d !== undefined) defaults.initDurationByRuntime[family] = toDistribution(d);
+        if (d !== undefined) byRuntime[family] = toDistribution(d);
       }
     } else if (key.endsWith("Us")) {
       target[key] = toUs(value as string);
@@ -179,6 +207,26 @@ function compileCalls(input: ScenarioInput["events"], scope: Scope): PlanCall[] 
       client: scope.client(e.client, [...path, "client"]),
     };
     if (e.config !== undefined) call.config = compileConfigChange(e.config, [...path, "config"], scope);
+    const params = compileCallParams(e, path, scope);
+    if (params !== null) call.params = params;
     return call;
   });
+}
+
+/** The Lambda API parameters of a call (V1, V2, V4), or null when it has none. */
+function compileCallParams(e: EventInput, path: Path, scope: Scope): PlanCallParams | null {
+  const params: PlanCallParams = {};
+  if (e.qualifier !== undefined) params.qualifier = scope.qualifier(e.qualifier, [...path, "qualifier"]);
+  if (e.alias !== undefined) params.alias = aliasOf(scope.qualifier(e.alias, [...path, "alias"]));
+  if (e.functionVersion !== undefined)
+    params.functionVersion = scope.qualifier(e.functionVersion, [...path, "functionVersion"]);
+  if (e.routingConfig !== undefined) {
+    const entries = Object.entries(e.routingConfig.additionalVersionWeights);
+    params.routing = entries.length === 0 ? null : { version: Number(entries[0][0]), weight: entries[0][1] };
+  }
+  if (e.reservedConcurrentExecutions !== undefined)
+    params.reservedConcurrentExecutions = e.reservedConcurrentExecutions;
+  if (e.provisionedConcurrentExecutions !== undefined)
+    params.provisionedConcurrentExecutions = e.provisionedConcurrentExecutions;
+  return Object.keys(params).length === 0 ? null : params;
 }

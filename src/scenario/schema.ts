@@ -43,9 +43,9 @@ export const modelFileKey = (key: keyof ModelDefaults): string =>
 
 function modelField(key: keyof ModelDefaults): z.ZodType {
   const value = MODEL_DEFAULTS[key];
-  if (key === "initDurationByRuntime") {
+  if (key.endsWith("ByRuntime")) {
     return strict(Object.fromEntries(RUNTIME_FAMILIES.map((f) => [f, distributionSchema.optional()]))).meta({
-      description: `Init duration by runtime family, merged over the defaults. ${DEFAULT_SOURCES[key]}`,
+      description: `By runtime family, merged over the defaults. ${DEFAULT_SOURCES[key]}`,
     });
   }
   let schema: z.ZodType;
@@ -261,6 +261,25 @@ export const defaultClientInput = () => clientSchema.parse({ name: "default" });
 
 const clientRef = z.string().default("default");
 
+// ---- qualifiers (V1)
+
+/** AWS's alias name pattern: not only digits (that would be a version). */
+const ALIAS_NAME = /^(?!\d+$)[A-Za-z0-9_-]{1,128}$/;
+const aliasName = z.string().regex(ALIAS_NAME, {
+  error: (iss) =>
+    `invalid alias name ${describeValue(iss.input)}: expected letters, digits, '-' or '_', not only digits`,
+});
+const versionRef = z
+  .union([z.literal("$LATEST"), z.string().regex(/^[1-9]\d{0,3}$/), integer().min(1).max(4095)], {
+    error: (iss) => `expected a version number (1-4095) or $LATEST, got ${describeValue(iss.input)}`,
+  })
+  .meta({ description: "A version number or $LATEST." });
+export const qualifierSchema = z
+  .union([versionRef, aliasName], {
+    error: (iss) => `expected $LATEST, a version number or an alias name, got ${describeValue(iss.input)}`,
+  })
+  .meta({ description: "$LATEST, a version number or an alias name (AWS's Qualifier)." });
+
 // ---- workload
 
 const arrivalSchema = strict({
@@ -304,6 +323,9 @@ const invokeStepShape = {
   arrival: arrivalSchema,
   popularity: popularitySchema.default("uniform"),
   client: clientRef,
+  qualifier: qualifierSchema.optional().meta({
+    description: "What the requests name: $LATEST (default), a version number or an alias (V1).",
+  }),
 };
 const idleStepShape = { at: durationSchema.optional(), action: z.literal("idle"), for: durationSchema };
 
@@ -418,8 +440,37 @@ const faultSchema = z.discriminatedUnion("kind", [
 ]);
 
 export type FaultInput = z.output<typeof faultSchema>;
+export type EventInput = z.output<typeof eventSchema>;
+export type QualifierInput = z.output<typeof qualifierSchema>;
 
 // ---- explicit calls
+
+/** Parameters of calls beyond the function, by the calls that take them (AWS's parameter names). */
+const CALL_PARAMS = {
+  qualifier: ["Invoke", "PutProvisionedConcurrencyConfig", "DeleteProvisionedConcurrencyConfig"],
+  alias: ["CreateAlias", "UpdateAlias"],
+  functionVersion: ["CreateAlias", "UpdateAlias"],
+  routingConfig: ["CreateAlias", "UpdateAlias"],
+  reservedConcurrentExecutions: ["PutFunctionConcurrency"],
+  provisionedConcurrentExecutions: ["PutProvisionedConcurrencyConfig"],
+} as const;
+/** Parameters a call cannot go without. */
+const REQUIRED_PARAMS: Partial<Record<(typeof OPERATION_NAMES)[number], (keyof typeof CALL_PARAMS)[]>> = {
+  CreateAlias: ["alias", "functionVersion"],
+  UpdateAlias: ["alias"],
+  PutFunctionConcurrency: ["reservedConcurrentExecutions"],
+  PutProvisionedConcurrencyConfig: ["qualifier", "provisionedConcurrentExecutions"],
+  DeleteProvisionedConcurrencyConfig: ["qualifier"],
+};
+
+const routingSchema = strict({
+  additionalVersionWeights: z
+    .record(
+      z.string().regex(/^[1-9]\d{0,3}$/, { error: "expected a version number" }),
+      z.number().min(0).max(1),
+    )
+    .refine((w) => Object.keys(w).length <= 1, { error: "AWS routes to at most one additional version" }),
+}).meta({ description: "AWS's RoutingConfig: the weight (0-1) of traffic sent to one additional version." });
 
 const eventSchema = strict({
   at: durationSchema,
@@ -427,6 +478,12 @@ const eventSchema = strict({
   function: z.string().min(1).meta({ description: "Exact function name." }),
   client: clientRef,
   config: configChangeSchema.optional(),
+  qualifier: qualifierSchema.optional(),
+  alias: aliasName.optional().meta({ description: "CreateAlias / UpdateAlias: the alias (AWS's Name)." }),
+  functionVersion: versionRef.optional(),
+  routingConfig: routingSchema.optional(),
+  reservedConcurrentExecutions: integer().min(0).optional(),
+  provisionedConcurrentExecutions: integer().min(1).optional(),
 }).superRefine((e, ctx) => {
   if (e.config !== undefined && e.call !== "UpdateFunctionConfiguration") {
     ctx.addIssue({
@@ -440,6 +497,23 @@ const eventSchema = strict({
       path: ["config"],
       message: "missing required field 'config': an UpdateFunctionConfiguration says what it changes",
     });
+  }
+  for (const [field, calls] of Object.entries(CALL_PARAMS)) {
+    if (e[field as keyof typeof e] !== undefined && !(calls as readonly string[]).includes(e.call)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [field],
+        message: `${field} is only allowed on ${calls.join(", ")} calls, not on ${e.call}`,
+      });
+    }
+  }
+  for (const field of REQUIRED_PARAMS[e.call] ?? []) {
+    if (e[field] === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: [field],
+        message: `missing required field '${field}' of ${e.call}`,
+      });
   }
 }, ifValid);
 

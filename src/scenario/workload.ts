@@ -3,6 +3,7 @@
  * (`at`). Control steps become Plan.steps, invoke steps Plan.invokeStreams.
  */
 import type { PlanConfigChange, PlanInvokeStream, PlanStep, RateProfile } from "../model/plan.js";
+import { LATEST } from "../model/qualifiers.js";
 import { ACTION_OPERATIONS } from "./actions.js";
 import type { Scope } from "./compile.js";
 import type { Path } from "./issues.js";
@@ -76,6 +77,8 @@ function compileStream(
     popularity:
       step.popularity === "uniform" ? { kind: "uniform" } : { kind: "zipf", exponent: step.popularity.zipf },
     client,
+    qualifier:
+      step.qualifier === undefined ? LATEST : scope.qualifier(step.qualifier, [...path, "qualifier"]),
   };
 }
 

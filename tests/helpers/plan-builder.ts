@@ -8,6 +8,7 @@ import type {
   ControlOperation,
   Distribution,
   Plan,
+  PlanCallParams,
   PlanConfigChange,
   PlanFault,
   PlanInvokeStream,
@@ -72,6 +73,7 @@ export class PlanBuilder {
       invokeStreams: [],
       faults: [],
       calls: [],
+      aliases: [],
     };
   }
 
@@ -177,6 +179,7 @@ export class PlanBuilder {
     fn: string,
     client = "default",
     config?: PlanConfigChange,
+    params?: PlanCallParams,
   ): this {
     this.plan.calls.push({
       atUs: sec(atS),
@@ -184,8 +187,19 @@ export class PlanBuilder {
       function: this.fn(fn),
       client: this.clientIndex(client),
       ...(config ? { config } : {}),
+      ...(params ? { params } : {}),
     });
     return this;
+  }
+
+  /** The index of an alias name, added on first use. */
+  alias(name: string): number {
+    let a = this.plan.aliases.indexOf(name);
+    if (a < 0) {
+      a = this.plan.aliases.length;
+      this.plan.aliases.push(name);
+    }
+    return a;
   }
 
   step(

@@ -6,6 +6,8 @@
  * a Plan through the PlanBuilder.
  */
 import fc from "fast-check";
+import type { PlanCallParams } from "../../src/model/plan.js";
+import { aliasQualifier } from "../../src/model/qualifiers.js";
 import { FAILURE_REASON_NAMES, OPERATION_NAMES } from "../../src/model/aws-names.js";
 import type { ControlOperation, Plan, PlanFault, WaiterName } from "../../src/model/plan.js";
 import { constant, PlanBuilder, sec } from "./plan-builder.js";
@@ -71,6 +73,8 @@ export const randomSpec = fc.record({
       op: fc.integer({ min: 0, max: OPERATION_NAMES.length - 1 }),
       fn: fc.nat(),
       client: fc.nat(),
+      /** Drives the parameters of the alias and concurrency calls and the qualifier of Invoke. */
+      param: fc.integer({ min: 0, max: 5 }),
       target: fc.option(
         fc.record({ subnetMask: fc.integer({ min: 0, max: 6 }), sg: fc.integer({ min: 0, max: 2 }) }),
       ),
@@ -188,7 +192,7 @@ export function buildRandomPlan(spec: RandomSpec, untilS = lastActivityS(spec) +
             memoryMb: 256,
           }
         : undefined;
-    b.call(c.atS, op, fn, clientOf(c.client), config);
+    b.call(c.atS, op, fn, clientOf(c.client), config, callParams(b, op, c.param));
   }
   for (const s of spec.steps) {
     b.step(s.atS, s.op, pick(names, s.fnMask), {
@@ -270,4 +274,25 @@ export function withFinalDeletes(spec: RandomSpec, afterS: number, drainS: numbe
     then: [],
   });
   return plan;
+}
+
+/** Parameters for the calls that need them (V1, V2, V4): valid in form, not always in what they name. */
+function callParams(b: PlanBuilder, op: string, param: number): PlanCallParams | undefined {
+  const live = aliasQualifier(b.alias("live"));
+  switch (op) {
+    case "Invoke":
+      return param % 3 === 0 ? undefined : { qualifier: param % 3 === 1 ? 1 : live };
+    case "CreateAlias":
+      return { alias: b.alias("live"), functionVersion: param % 2 };
+    case "UpdateAlias":
+      return { alias: b.alias("live"), routing: param % 2 === 0 ? null : { version: 2, weight: 0.5 } };
+    case "PutFunctionConcurrency":
+      return { reservedConcurrentExecutions: param };
+    case "PutProvisionedConcurrencyConfig":
+      return { qualifier: param % 2 === 0 ? 1 : live, provisionedConcurrentExecutions: 1 + param };
+    case "DeleteProvisionedConcurrencyConfig":
+      return { qualifier: param % 2 === 0 ? 1 : live };
+    default:
+      return undefined;
+  }
 }

@@ -124,6 +124,7 @@ describe("D1: concurrency and request-rate checks", () => {
       "ConcurrentInvocationLimitExceeded",
       "FunctionInvocationRateLimitExceeded",
       "ReservedFunctionInvocationRateLimitExceeded",
+      "FunctionInvocationRateLimitExceeded",
     ]);
   });
 });

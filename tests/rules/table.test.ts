@@ -30,7 +30,17 @@ const SERVICE_EVENTS = Array.from(
   { length: TRIGGER_COUNT - OPERATIONS.length },
   (_, i) => (OPERATIONS.length + i) as TriggerCode,
 );
-const RULE_IDS = [...Array.from({ length: 19 }, (_, i) => `R${i + 1}`), "D1", "D2", "D3", "D4"];
+const RULE_IDS = [
+  ...Array.from({ length: 19 }, (_, i) => `R${i + 1}`),
+  "D1",
+  "D2",
+  "D3",
+  "D4",
+  "V1",
+  "V2",
+  "V3",
+  "V4",
+];
 
 describe("the lifecycle table", () => {
   it("every (phase, operation) pair has a rule, and its last candidate has no guard", () => {
@@ -46,7 +56,7 @@ describe("the lifecycle table", () => {
       }
     }
     expect(missing).toEqual([]);
-    expect(PHASES.length * OPERATIONS.length).toBe(72);
+    expect(PHASES.length * OPERATIONS.length).toBe(9 * 14);
   });
 
   it("every rule names known rule ids, and the guarded rules are R5 and R13", () => {
@@ -196,8 +206,13 @@ describe("the running model obeys the table in every (phase, operation) cell", (
     .subnet("subnet-a", 10)
     .client("once", null, 1);
   const failing: string[] = [];
+  // Alias and concurrency calls answer from their parameters as well as the
+  // table (tests/rules/versions.test.ts drives them); here only Absent's 404.
+  const configuration = (phase: PhaseCode, op: TriggerCode) =>
+    phase !== Phase.Absent && op >= Trigger.PutFunctionConcurrency;
   for (const phase of PHASES) {
     for (const op of OPERATIONS) {
+      if (configuration(phase, op)) continue;
       const fn = `p${phase}-op${op}`;
       const call = (atS: number, operation: OperationName) => b.call(atS, operation, fn, "once");
       let atS = 10;
