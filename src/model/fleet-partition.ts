@@ -40,6 +40,7 @@ import {
   type TriggerCode,
 } from "./lifecycle-table.js";
 import { FUNCTION_COLUMNS, STATE_COLUMN } from "./function-table.js";
+import { EFS_MOUNT_ERRORS, InvocationFaults } from "./invocation-faults.js";
 import {
   ERROR_COUNT,
   Hist,
@@ -49,7 +50,7 @@ import {
   WaiterOutcome,
 } from "./observations.js";
 import type { Plan, PlanConfigChange, PlanFault, PlanStep, PlanTemplate } from "./plan.js";
-import { Ev, Grant, Msg, OUTCOME_SPAN, packInvocation } from "./protocol.js";
+import { Ev, Grant, IO_SLOWDOWN_SPAN, isDelivery, Msg, OUTCOME_SPAN, packInvocation } from "./protocol.js";
 import { refilledTokens, TokenBuckets } from "./token-buckets.js";
 import { judge, Verdict, waiterAfter } from "./waiters.js";
 
@@ -140,8 +141,15 @@ export class FleetPartition implements PartitionHandler {
   private readonly clientRng: RandomStreams;
   private readonly tasks = new ClientTasks();
   private readonly templateOf: Int32Array;
-  /** 1 where the function draws on the account's unreserved pool (no reserved concurrency). */
+  /**
+   * 1 where the function may be admitted under the partition's grant: it
+   * draws on the account's unreserved pool (no reserved concurrency) and
+   * mounts no file system (EFS admissions always ask: the coordinator tells
+   * them their IO slowdown, V10).
+   */
   private readonly unreserved: Uint8Array;
+  /** Permissions, KMS keys and EFS mounts (V8-V10). */
+  private readonly invocationFaults: InvocationFaults;
   private readonly traced: Uint8Array | null;
 
   /** Per invoke stream: each local function's peak arrival rate (per µs), 0 when not a target. */
@@ -171,7 +179,7 @@ export class FleetPartition implements PartitionHandler {
     private readonly functionTable: Float64Array | null = null,
   ) {
     const n = globalIds.length;
-    this.obs = new Observations(plan.templates.length);
+    this.obs = new Observations(plan.templates.length, plan.fileSystems.length, plan.callers.length);
     this.stateByTemplate = new Float64Array(plan.templates.length * STATE_COUNT);
     this.globalId = globalIds;
     this.count = n;
@@ -203,6 +211,7 @@ export class FleetPartition implements PartitionHandler {
     this.unreserved = new Uint8Array(n);
     this.scaling = new TokenBuckets(n);
     this.traced = traced === null ? null : new Uint8Array(n);
+    this.invocationFaults = new InvocationFaults(plan, globalIds);
 
     const names = plan.functions.names;
     const localNames = Array.from(globalIds, (g) => names[g]);
@@ -225,7 +234,7 @@ export class FleetPartition implements PartitionHandler {
       const t = plan.functions.template[g];
       this.templateOf[f] = t;
       const tpl = plan.templates[t];
-      this.unreserved[f] = tpl.reservedConcurrency < 0 ? 1 : 0;
+      this.unreserved[f] = tpl.reservedConcurrency < 0 && tpl.fileSystem < 0 ? 1 : 0;
       this.resetConfig(f, tpl);
       this.scaling.set(f, (d.scalingEnvironments * 1e6) / d.scalingWindowUs, d.scalingEnvironments);
       if (traced !== null && this.traced !== null) this.traced[f] = traced[g];
@@ -285,6 +294,22 @@ export class FleetPartition implements PartitionHandler {
       }
     }
     for (let f = 0; f < this.count; f++) if (this.phase[f] === Phase.Active) this.armIdleCheck(f);
+    this.scheduleGrantRevocations();
+  }
+
+  /** V9: each kmsGrantRevoked fault reaches every function it may concern, as that function's own event. */
+  private scheduleGrantRevocations(): void {
+    const plan = this.plan;
+    const keysChange = InvocationFaults.keysChange(plan);
+    plan.faults.forEach((fault, i) => {
+      if (fault.kind !== "kmsGrantRevoked") return;
+      for (let f = 0; f < this.count; f++) {
+        const g = this.globalId[f];
+        if (fault.targets !== null && !containsSorted(fault.targets, g)) continue;
+        if (!keysChange && plan.templates[this.templateOf[f]].kmsKey < 0) continue;
+        this.p.at(fault.fromUs, Ev.KmsGrantRevoked, f, i, 0);
+      }
+    });
   }
 
   private owns(g: number): boolean {
@@ -294,14 +319,25 @@ export class FleetPartition implements PartitionHandler {
 
   onEvent(kind: number, target: number, a: number, b: number): void {
     // Deliveries from the coordinator name functions by global index.
-    if (kind >= Ev.ApiApply) target = this.localOf[target];
+    if (isDelivery(kind)) target = this.localOf[target];
     switch (kind) {
       case Ev.Arrival:
         this.onArrival(target, a);
         return;
       case Ev.InvocationAdmitted:
-        this.startInvocation(target, a, b);
+        this.startInvocation(target, a, b, 1);
         return;
+      case Ev.InvocationAdmittedEfs: {
+        const slowMilli = b % IO_SLOWDOWN_SPAN;
+        this.startInvocation(target, a, (b - slowMilli) / IO_SLOWDOWN_SPAN, slowMilli / 1000);
+        return;
+      }
+      case Ev.KmsGrantRevoked: {
+        const fault = this.plan.faults[a];
+        if (fault.kind === "kmsGrantRevoked" && this.phase[target] !== Phase.Absent)
+          this.invocationFaults.revokeGrant(target, fault);
+        return;
+      }
       case Ev.InvocationEnd:
         this.endInvocation(target, a, b);
         return;
@@ -408,20 +444,40 @@ export class FleetPartition implements PartitionHandler {
   private onArrival(f: number, s: number): void {
     const st = this.plan.invokeStreams[s];
     this.scheduleArrival(f, s, this.p.nowUs, false);
-    this.invoke(f, 0, st.client);
+    this.invoke(f, 0, st.client, st.caller ?? -1);
   }
 
   // ---- Invocations (D1-D4, R4, R7, R12, R13) -----------------------------------------------------
 
-  /** An Invoke request reaches the function. ctx: 0 for stream traffic, task slot + 1 for a client's call. */
-  private invoke(f: number, ctx: number, _client: number): void {
+  /**
+   * An Invoke request reaches the function. ctx: 0 for stream traffic, task
+   * slot + 1 for a client's call; caller: a Plan.callers index, -1 for the
+   * account's administrator.
+   */
+  private invoke(f: number, ctx: number, _client: number, caller: number): void {
     this.obs.invocationRequests++;
     this.openInvocations++;
     const before = this.phase[f] as PhaseCode;
+    if (caller >= 0) {
+      this.obs.invocationsByCaller[caller]++;
+      // V8: authorisation comes before the State rules and takes no concurrency.
+      if (this.invocationFaults.isDenied(caller, f)) {
+        this.obs.deniedByCaller[caller]++;
+        this.invocationFault(f, ctx, ApiError.AccessDeniedException, before, caller);
+        return;
+      }
+    }
     const rule = this.lookup(f, Trigger.Invoke);
     if (rule === null) throw new Error(`no rule for Invoke in phase ${before}`);
     if (rule.effect === "runInvocation") {
       const now = this.p.nowUs;
+      if (this.invocationFaults.kmsBlocked(f, now)) {
+        // V9: the environment cannot be decrypted: no invocation, no concurrency, no warm environment kept.
+        const idle = this.idleEnvironments[f];
+        if (idle !== null) idle.length = 0;
+        this.invocationFault(f, ctx, ApiError.KMSDisabledException, before);
+        return;
+      }
       this.lastInvokeUs[f] = now;
       if (this.unreserved[f] === 1 && this.takeGranted(now)) {
         // Within this partition's share of the pool: admitted here, booked by the coordinator (grants.ts).
@@ -446,7 +502,41 @@ export class FleetPartition implements PartitionHandler {
     this.invocationOutcome(f, ctx, rule.answer.error);
   }
 
-  private startInvocation(f: number, arrivalUs: number, ctx: number): void {
+  /** Answers an invocation with one of the troubleshooting seed's errors (V8-V10), traced with its message. */
+  private invocationFault(f: number, ctx: number, error: number, before: PhaseCode, caller = -1): void {
+    if (this.isTraced(f)) {
+      const message = this.faultMessage(f, error, caller);
+      this.trace(f, Trigger.Invoke, error, before, message, "", this.liveRevision[f]);
+    }
+    this.invocationOutcome(f, ctx, error);
+  }
+
+  /** The message of a V8-V10 error, in the seed's words (traced functions only). */
+  private faultMessage(f: number, error: number, caller = -1): string {
+    const fs = this.invocationFaults.fileSystem[f];
+    const ap = fs >= 0 ? this.plan.fileSystems[fs].accessPointArn : "";
+    switch (error) {
+      case ApiError.AccessDeniedException:
+        return Messages.accessDenied(this.plan.callers[caller]?.arn ?? "", this.nameOf(f));
+      case ApiError.KMSDisabledException:
+        return Messages.kmsDisabled;
+      case ApiError.EFSMountFailureException:
+        return Messages.efsMountFailure(ap);
+      case ApiError.EFSMountConnectivityException:
+        return Messages.efsMountConnectivity(ap);
+      case ApiError.EFSMountTimeoutException:
+        return Messages.efsMountTimeout(ap);
+      case ApiError.EFSIOException:
+        return Messages.efsIo;
+    }
+    return "";
+  }
+
+  /**
+   * An admitted invocation starts. slowdown: how much its file system's
+   * shared throughput stretches its IO (V10; 1 without EFS).
+   */
+  private startInvocation(f: number, arrivalUs: number, ctx: number, slowdown: number): void {
     const now = this.p.nowUs;
     if (this.phase[f] === Phase.Absent) {
       // R18: deleted between admission and start.
@@ -476,6 +566,11 @@ export class FleetPartition implements PartitionHandler {
         this.invocationOutcome(f, ctx, ApiError.TooManyRequestsException);
         return;
       }
+      const mount = this.invocationFaults.mountFault(f, now, rng);
+      if (mount >= 0) {
+        this.mountFailed(f, arrivalUs, ctx, mount);
+        return;
+      }
       cold = 1;
       initUs = sampleUs(tpl.initDuration, rng, f);
       this.obs.record(Hist.InitDuration, initUs);
@@ -485,6 +580,14 @@ export class FleetPartition implements PartitionHandler {
     if (runUs > this.timeoutUs[f]) {
       runUs = this.timeoutUs[f];
       outcome = ApiError.Timeout;
+    } else if (slowdown > 1) {
+      // V10: IO slowed by the file system's shared throughput; past the timeout Lambda stops the instance.
+      runUs = Math.round(runUs * slowdown);
+      if (runUs > this.timeoutUs[f]) {
+        runUs = this.timeoutUs[f];
+        outcome = ApiError.EFSIOException;
+        this.obs.efsIoStopped[this.invocationFaults.fileSystem[f]]++;
+      }
     }
     if (cold) this.obs.coldStarts++;
     else this.obs.warmStarts++;
@@ -493,6 +596,24 @@ export class FleetPartition implements PartitionHandler {
     const rev = this.liveRevision[f];
     const packed = packInvocation(ctx, this.incarnation[f], rev, outcome, cold);
     this.p.at(now + initUs + runUs, Ev.InvocationEnd, f, arrivalUs, packed);
+  }
+
+  /**
+   * V10: a cold start's mount failed. A rejected mount or one that cannot
+   * connect fails at once; a mount that times out holds the new environment
+   * for the mount timeout first. Either way the environment is not kept.
+   */
+  private mountFailed(f: number, arrivalUs: number, ctx: number, kind: number): void {
+    const error = EFS_MOUNT_ERRORS[kind];
+    this.obs.efsMountFailures[this.invocationFaults.fileSystem[f] * EFS_MOUNT_ERRORS.length + kind]++;
+    if (error === ApiError.EFSMountTimeoutException) {
+      this.busyEnvironments[f]++;
+      const packed = packInvocation(ctx, this.incarnation[f], this.liveRevision[f], error, 1);
+      this.p.after(this.plan.defaults.efsMountTimeoutUs, Ev.InvocationEnd, f, arrivalUs, packed);
+      return;
+    }
+    this.releaseConcurrency(f);
+    this.invocationFault(f, ctx, error, this.phase[f] as PhaseCode);
   }
 
   private endInvocation(f: number, arrivalUs: number, packed: number): void {
@@ -508,10 +629,12 @@ export class FleetPartition implements PartitionHandler {
     if (this.busyEnvironments[f] === 0 && this.phase[f] === Phase.Active) this.armIdleCheck(f);
     // The environment stays warm only if it still runs the live revision (R8 retires old ones)
     // of the same function, not one deleted and re-created meanwhile (R18).
+    // An environment stopped by Lambda (EFS mount timeout, EFSIOException) is not kept either.
     if (
       rev === this.liveRevision[f] &&
       incarnation === this.incarnation[f] &&
-      this.phase[f] !== Phase.Absent
+      this.phase[f] !== Phase.Absent &&
+      outcome <= ApiError.Timeout
     ) {
       let idle = this.idleEnvironments[f];
       if (idle === null) idle = this.idleEnvironments[f] = [];
@@ -523,7 +646,8 @@ export class FleetPartition implements PartitionHandler {
     this.obs.recordForTemplate(LATENCY, this.templateOf[f], this.p.nowUs - arrivalUs);
     if (this.isTraced(f)) {
       const ph = this.phase[f] as PhaseCode;
-      this.trace(f, Trigger.Invoke, outcome, ph, "", "", rev); // the revision this invocation ran (R7)
+      const message = outcome > ApiError.Timeout ? this.faultMessage(f, outcome) : "";
+      this.trace(f, Trigger.Invoke, outcome, ph, message, "", rev); // the revision this invocation ran (R7)
     }
     this.invocationOutcome(f, ctx, outcome);
   }
@@ -593,6 +717,7 @@ export class FleetPartition implements PartitionHandler {
     this.pendingVpcConfig[f] = change?.vpcConfig !== undefined ? change.vpcConfig : this.vpcConfig[f];
     this.pendingMemoryMb[f] = change?.memoryMb ?? this.memoryMb[f];
     this.pendingTimeoutUs[f] = change?.timeoutUs ?? this.timeoutUs[f];
+    this.invocationFaults.stage(f, change);
   }
 
   private lookup(f: number, trigger: TriggerCode): Rule | null {
@@ -655,6 +780,7 @@ export class FleetPartition implements PartitionHandler {
         this.incarnation[f]++;
         const tpl = this.plan.templates[this.templateOf[f]];
         this.resetConfig(f, tpl);
+        this.invocationFaults.reset(f, tpl);
         this.epoch[f]++;
         this.pendingSinceUs[f] = now;
         this.stateReason[f] = ReasonCode.Creating;
@@ -715,6 +841,7 @@ export class FleetPartition implements PartitionHandler {
         this.vpcConfig[f] = target;
         this.memoryMb[f] = this.pendingMemoryMb[f];
         this.timeoutUs[f] = this.pendingTimeoutUs[f];
+        this.invocationFaults.complete(f);
         this.lusReason[f] = ReasonCode.None;
         this.stateReason[f] = ReasonCode.None;
         this.setSettledLus(f, LastUpdateStatus.Successful);
@@ -918,8 +1045,11 @@ export class FleetPartition implements PartitionHandler {
       return;
     }
     const op = t.op[slot] as OperationCode;
-    if (op === Operation.Invoke) this.invoke(f, slot + 1, t.client[slot]);
-    else this.p.request(Msg.ApiRequest, this.globalId[f], op, slot);
+    if (op === Operation.Invoke) {
+      const caller = (t.step[slot] >= 0 ? this.plan.steps[t.step[slot]] : this.plan.calls[t.call[slot]])
+        .caller;
+      this.invoke(f, slot + 1, t.client[slot], caller ?? -1);
+    } else this.p.request(Msg.ApiRequest, this.globalId[f], op, slot);
   }
 
   /** The answer to a task's call (or poll). Retries as the SDK's retry policy says, then moves on. */

@@ -45,6 +45,10 @@ const ARRAY_FIELDS = [
   "invocationsByTemplate",
   "startsByTemplate",
   "throttlesByTemplate",
+  "efsMountFailures",
+  "efsIoStopped",
+  "invocationsByCaller",
+  "deniedByCaller",
 ] as const;
 const SCALAR_FIELDS = [
   "coldStarts",
@@ -84,7 +88,7 @@ function serializeHistogram(h: hdr.Histogram): SerializedHistogram {
 type Extremes = hdr.Histogram & { minNonZeroValue: number; maxValue: number };
 
 export function deserializeObservations(s: SerializedObservations, templates: number): Observations {
-  const o = new Observations(templates);
+  const o = new Observations(templates, s.arrays.efsIoStopped.length, s.arrays.invocationsByCaller.length);
   for (const f of ARRAY_FIELDS) o[f].set(s.arrays[f]);
   for (const f of SCALAR_FIELDS) o[f] = s.scalars[f];
   for (const [rev, n] of s.invocationsByRevision) o.invocationsByRevision.set(rev, n);

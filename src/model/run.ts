@@ -446,7 +446,7 @@ export function assembleOutcome(
   },
 ): RunOutcome {
   const templates = plan.templates.length;
-  const obs = new Observations(templates);
+  const obs = new Observations(templates, plan.fileSystems.length, plan.callers.length);
   for (const res of r.results) obs.merge(deserializeObservations(res.obs, templates));
   obs.foldTemplateHistograms();
   const shared = r.shared;

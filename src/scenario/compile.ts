@@ -6,9 +6,11 @@
 import { MODEL_DEFAULTS, type ModelDefaults } from "../model/defaults.js";
 import type { Distribution, Plan, PlanAccount, PlanCall, PlanClient } from "../model/plan.js";
 import { toDistribution } from "./distribution.js";
+import { Callers } from "./callers.js";
 import { compileFaults } from "./faults.js";
 import { Fleet } from "./fleet.js";
 import type { Path, PathIssue } from "./issues.js";
+import { KmsKeys } from "./kms-keys.js";
 import { Network } from "./network.js";
 import { type DistributionInput, defaultClientInput, modelFileKey, type ScenarioInput } from "./schema.js";
 import { unknownName } from "./suggest.js";
@@ -27,6 +29,8 @@ export interface CompileOptions {
 export interface Scope {
   readonly fleet: Fleet;
   readonly network: Network;
+  readonly callers: Callers;
+  readonly kmsKeys: KmsKeys;
   readonly issues: PathIssue[];
   /** The file's duration: nothing may start after it. */
   readonly durationUs: number;
@@ -44,7 +48,9 @@ export function compileScenario(
   const defaults = modelDefaults(input.model);
   const account = compileAccount(input.account);
   const network = new Network(input.network, issues);
-  const fleet = new Fleet(input.functions, defaults, network, issues);
+  const kmsKeys = new KmsKeys(input, issues);
+  const fleet = new Fleet(input.functions, defaults, network, issues, kmsKeys);
+  const callers = new Callers(input.callers, fleet, issues);
   checkReservedConcurrency(input, account, issues);
   const clients = compileClients(input.clients, issues);
   const clientNames = clients.map((c) => c.name);
@@ -52,6 +58,8 @@ export function compileScenario(
   const scope: Scope = {
     fleet,
     network,
+    callers,
+    kmsKeys,
     issues,
     durationUs,
     untilUs: options.untilUs ?? durationUs,
@@ -83,6 +91,9 @@ export function compileScenario(
     invokeStreams,
     faults,
     calls,
+    callers: callers.callers,
+    kmsKeys: kmsKeys.names,
+    fileSystems: network.fileSystems,
   };
   return { plan, issues };
 }
@@ -178,6 +189,8 @@ function compileCalls(input: ScenarioInput["events"], scope: Scope): PlanCall[] 
       function: f,
       client: scope.client(e.client, [...path, "client"]),
     };
+    const caller = scope.callers.ref(e.caller, [...path, "caller"]);
+    if (caller >= 0) call.caller = caller;
     if (e.config !== undefined) call.config = compileConfigChange(e.config, [...path, "config"], scope);
     return call;
   });

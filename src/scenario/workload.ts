@@ -51,6 +51,8 @@ export function compileWorkload(
       client,
       then: step.then.map((action) => ACTION_OPERATIONS[action]),
     };
+    const caller = scope.callers.ref(step.caller, [...path, "caller"]);
+    if (caller >= 0) compiled.caller = caller;
     if (step.config !== undefined)
       compiled.config = compileConfigChange(step.config, [...path, "config"], scope);
     steps.push(compiled);
@@ -66,8 +68,10 @@ function compileStream(
 ): PlanInvokeStream | null {
   const targets = scope.fleet.select(step.functions, [...path, "functions"]);
   const client = scope.client(step.client, [...path, "client"]);
+  const caller = scope.callers.ref(step.caller, [...path, "caller"]);
   if (targets === null) return null;
   return {
+    ...(caller >= 0 ? { caller } : {}),
     startUs,
     endUs: startUs + toUs(step.for),
     targets,
@@ -98,6 +102,9 @@ export function compileConfigChange(config: ConfigChangeInput, path: Path, scope
   else if (config.vpc !== undefined) change.vpcConfig = scope.network.vpcConfig(config.vpc, [...path, "vpc"]);
   if (config.memory !== undefined) change.memoryMb = config.memory;
   if (config.timeout !== undefined) change.timeoutUs = toUs(config.timeout);
+  if (config.kmsKey === null) change.kmsKey = -1;
+  else if (config.kmsKey !== undefined)
+    change.kmsKey = scope.kmsKeys.index(config.kmsKey, [...path, "kmsKey"]);
   return change;
 }
 

@@ -1,0 +1,212 @@
+/**
+ * The troubleshooting seed's invocation errors (V8-V10): permissions, KMS
+ * keys and EFS file systems, each with AWS's code, HTTP status and message.
+ */
+import { describe, expect, it } from "vitest";
+import { API_ERROR_HTTP_STATUS, ApiError, Messages } from "../../src/model/aws-names.js";
+import type { PlanFault } from "../../src/model/plan.js";
+import { runPlan } from "../../src/model/run.js";
+import { constant, PlanBuilder, sec } from "../helpers/plan-builder.js";
+import { apiCount, expectInvariantsHold, recordsOf, runTraced } from "../helpers/run-traced.js";
+
+const OTHER_ACCOUNT = "210987654321";
+
+/** Invoke outcomes of `fn`'s calls in time order: "OK" or the error code. */
+const outcomes = (trace: ReturnType<typeof runTraced>["trace"], fn: string) =>
+  recordsOf(trace, fn, "Invoke").map((r) => r.outcome);
+
+function permissionsPlan() {
+  return new PlanBuilder(60)
+    .template("mine", { existing: true })
+    .template("shared", { existing: true, policy: [`arn:aws:iam::123456789012:user/auditor`, OTHER_ACCOUNT] })
+    .template("public", { existing: true, policy: ["*"] })
+    .client("once", null, 1);
+}
+
+describe("V8: permissions", () => {
+  it("V8: a same-account caller whose identity policy allows the function invokes it", () => {
+    const b = permissionsPlan();
+    b.caller("developer", { allow: ["mine"] });
+    b.call(1, "Invoke", "mine", "once", undefined, "developer");
+    const { out, trace } = runTraced(b.build());
+    expect(outcomes(trace, "mine")).toEqual(["OK"]);
+    expect(apiCount(out, "Invoke", "AccessDeniedException")).toBe(0);
+  });
+
+  it("V8: a same-account caller named by the function's resource policy invokes it without an identity policy", () => {
+    const b = permissionsPlan();
+    b.caller("auditor");
+    b.call(1, "Invoke", "shared", "once", undefined, "auditor");
+    b.call(2, "Invoke", "public", "once", undefined, "auditor");
+    const { trace } = runTraced(b.build());
+    expect(outcomes(trace, "shared")).toEqual(["OK"]);
+    expect(outcomes(trace, "public")).toEqual(["OK"]);
+  });
+
+  it("V8: a caller without permission gets AccessDeniedException (403) with the seed's message", () => {
+    const b = permissionsPlan();
+    b.caller("developer", { allow: ["public"] });
+    b.call(1, "Invoke", "mine", "once", undefined, "developer");
+    const { out, trace } = runTraced(b.build());
+    const [r] = recordsOf(trace, "mine", "Invoke");
+    expect(r.outcome).toBe("AccessDeniedException");
+    expect(r.message).toBe(
+      "User: arn:aws:iam::123456789012:user/developer is not authorized to perform: lambda:InvokeFunction on resource: mine",
+    );
+    expect(API_ERROR_HTTP_STATUS[ApiError.AccessDeniedException]).toBe(403);
+    expect(apiCount(out, "Invoke", "AccessDeniedException")).toBe(1);
+    expect(out.obs.deniedByCaller[0]).toBe(1);
+  });
+
+  it("V8: a cross-account caller needs both its own permission and the function's policy", () => {
+    const b = permissionsPlan();
+    b.caller("partner", { account: OTHER_ACCOUNT, allow: "*" });
+    b.caller("stranger", { account: OTHER_ACCOUNT });
+    b.call(1, "Invoke", "shared", "once", undefined, "partner"); // both allow
+    b.call(2, "Invoke", "mine", "once", undefined, "partner"); // identity only
+    b.call(3, "Invoke", "shared", "once", undefined, "stranger"); // resource policy only
+    const { trace } = runTraced(b.build());
+    expect(outcomes(trace, "shared")).toEqual(["OK", "AccessDeniedException"]);
+    expect(outcomes(trace, "mine")).toEqual(["AccessDeniedException"]);
+    expect(recordsOf(trace, "shared", "Invoke")[1].message).toBe(
+      Messages.accessDenied(`arn:aws:iam::${OTHER_ACCOUNT}:user/stranger`, "shared"),
+    );
+  });
+
+  it("V8: authorisation comes before the State rules: a denied caller of a Pending function gets 403, not 409", () => {
+    const b = new PlanBuilder(60).template("fn").client("once", null, 1);
+    b.caller("developer");
+    b.caller("admin", { allow: "*" });
+    b.call(0, "CreateFunction", "fn", "once");
+    b.call(0.06, "Invoke", "fn", "once", undefined, "developer");
+    b.call(0.06, "Invoke", "fn", "once", undefined, "admin");
+    const { trace } = runTraced(b.build());
+    const records = recordsOf(trace, "fn", "Invoke");
+    expect(records.map((r) => [r.outcome, r.stateBefore])).toEqual([
+      ["AccessDeniedException", "Pending"],
+      ["ResourceConflictException", "Pending"],
+    ]);
+  });
+
+  it("V8: a denied invocation takes no concurrency and starts no environment", () => {
+    const b = new PlanBuilder(60)
+      .account({ concurrencyLimit: 10 })
+      .template("fn", { existing: true, duration: constant(10), timeoutS: 20 })
+      .client("once", null, 1);
+    b.caller("developer");
+    for (let i = 0; i < 50; i++) b.call(1, "Invoke", "fn", "once", undefined, "developer");
+    const { out } = runTraced(b.build());
+    expect(apiCount(out, "Invoke", "AccessDeniedException")).toBe(50);
+    expect(out.shared.peakConcurrency).toBe(0);
+    expect(out.obs.coldStarts + out.obs.warmStarts).toBe(0);
+    expectInvariantsHold(out);
+  });
+});
+
+function kmsPlan(faults: PlanFault[], keyChanges: { atS: number; key: number }[] = []) {
+  const b = new PlanBuilder(300)
+    .template("fn", { existing: true, kmsKey: "app-key" })
+    .client("once", null, 1);
+  b.kmsKey("spare-key");
+  for (const f of faults) b.fault(f);
+  for (const c of keyChanges) b.call(c.atS, "UpdateFunctionConfiguration", "fn", "once", { kmsKey: c.key });
+  for (let t = 5; t < 300; t += 10) b.call(t, "Invoke", "fn", "once");
+  return b;
+}
+
+/** Invoke outcomes in time order, with their times in seconds. */
+const timeline = (trace: ReturnType<typeof runTraced>["trace"]) =>
+  recordsOf(trace, "fn", "Invoke").map((r) => [Math.round(r.timeUs / 1e5) / 10, r.outcome] as const);
+
+describe("V9: KMS keys", () => {
+  it("V9: a disabled key makes invocations fail with KMSDisabledException (502) and the seed's message", () => {
+    const b = kmsPlan([{ kind: "kmsKeyDisabled", key: 0, fromUs: sec(50), untilUs: sec(100) }]);
+    const { out, trace } = runTraced(b.build());
+    const failed = recordsOf(trace, "fn", "Invoke").filter((r) => r.outcome === "KMSDisabledException");
+    expect(failed.length).toBe(5); // 55, 65, 75, 85, 95
+    expect(failed[0].message).toBe(
+      "Lambda was unable to decrypt the environment variables because the KMS key used is disabled. Please check the function's KMS key settings.",
+    );
+    expect(API_ERROR_HTTP_STATUS[ApiError.KMSDisabledException]).toBe(502);
+    expect(out.shared.peakConcurrency).toBe(1); // the failed ones took none
+    expectInvariantsHold(out);
+  });
+
+  it("V9: re-enabling the key heals the function; the first invocation after starts cold", () => {
+    const b = kmsPlan([{ kind: "kmsKeyDisabled", key: 0, fromUs: sec(50), untilUs: sec(100) }]);
+    const { out, trace } = runTraced(b.build());
+    const t = timeline(trace).filter(([, o]) => o !== "OK" || true);
+    expect(t.find(([at]) => at > 100)?.[1]).toBe("OK");
+    expect(t.filter(([at, o]) => at < 50 && o !== "OK")).toEqual([]);
+    // Cold at 5 s and again after the key came back (the environment was not kept).
+    expect(out.obs.coldStarts).toBe(2);
+  });
+
+  it("V9: a revoked grant fails invocations until a configuration update reassigns the key", () => {
+    const b = kmsPlan(
+      [{ kind: "kmsGrantRevoked", key: 0, fromUs: sec(50), untilUs: sec(300), targets: null }],
+      [
+        { atS: 120, key: 1 }, // a different key: works again
+        { atS: 180, key: 0 }, // the custom key reassigned: a new grant
+      ],
+    );
+    const { trace } = runTraced(b.build());
+    const t = timeline(trace);
+    const outcomeAt = (s: number) => t.find(([at]) => at >= s)?.[1];
+    expect(outcomeAt(45)).toBe("OK");
+    expect(outcomeAt(55)).toBe("KMSDisabledException");
+    expect(outcomeAt(115)).toBe("KMSDisabledException"); // no healing on its own
+    expect(outcomeAt(135)).toBe("OK");
+    expect(outcomeAt(195)).toBe("OK");
+    expect(t.filter(([at, o]) => at > 130 && o !== "OK")).toEqual([]);
+  });
+
+  it("V9: a revoked grant does not heal when the key is 're-enabled' or the same key set again", () => {
+    const b = kmsPlan(
+      [{ kind: "kmsGrantRevoked", key: 0, fromUs: sec(50), untilUs: sec(300), targets: null }],
+      [{ atS: 120, key: 0 }],
+    );
+    const { trace } = runTraced(b.build());
+    expect(
+      timeline(trace)
+        .filter(([at]) => at > 130)
+        .every(([, o]) => o === "KMSDisabledException"),
+    ).toBe(true);
+  });
+
+  it("V9: functions on the AWS managed key never fail", () => {
+    const b = new PlanBuilder(120).template("fn", { existing: true }).client("once", null, 1);
+    b.kmsKey("app-key");
+    b.fault({ kind: "kmsKeyDisabled", key: 0, fromUs: 0, untilUs: sec(120) });
+    b.fault({ kind: "kmsGrantRevoked", key: -1, fromUs: 0, untilUs: sec(120), targets: null });
+    for (let t = 5; t < 100; t += 10) b.call(t, "Invoke", "fn", "once");
+    const { out } = runTraced(b.build());
+    expect(apiCount(out, "Invoke", "OK")).toBe(10);
+  });
+
+  it("V9: the same outcome on 1, 3 and 8 partitions, with grants on and off", () => {
+    const plan = new PlanBuilder(300)
+      .template("keyed", { count: 20, existing: true, kmsKey: "app-key" })
+      .template("plain", { count: 20, existing: true })
+      .build();
+    const names = plan.functions.names;
+    plan.invokeStreams.push({
+      startUs: 0,
+      endUs: sec(300),
+      targets: Int32Array.from(names.map((_, i) => i)),
+      rate: { points: [{ atUs: 0, ratePerSec: 50 }] },
+      process: "poisson",
+      popularity: { kind: "uniform" },
+      client: 0,
+    });
+    plan.faults.push({ kind: "kmsKeyDisabled", key: 0, fromUs: sec(60), untilUs: sec(120) });
+    plan.faults.push({ kind: "kmsGrantRevoked", key: 0, fromUs: sec(200), untilUs: sec(300), targets: null });
+    const key = (p: number, grants = true) =>
+      JSON.stringify(Array.from(runPlan(plan, { partitions: p, grants }).obs.api));
+    const reference = key(1);
+    expect(JSON.parse(reference)[1 * 16 + ApiError.KMSDisabledException]).toBeGreaterThan(100);
+    expect(key(3)).toBe(reference);
+    expect(key(8)).toBe(reference);
+    expect(key(8, false)).toBe(reference);
+  });
+});
