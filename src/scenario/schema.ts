@@ -166,11 +166,9 @@ const vpcSchema = strict({
   }
 }, ifValid);
 
-const accountId = z
-  .string()
-  .regex(/^\d{12}$/, {
-    error: (iss) => `invalid account id ${describeValue(iss.input)}: expected 12 digits`,
-  });
+const accountId = z.string().regex(/^\d{12}$/, {
+  error: (iss) => `invalid account id ${describeValue(iss.input)}: expected 12 digits`,
+});
 
 const fileSystemSchema = strict({
   id: z
@@ -300,13 +298,9 @@ const templateSchema = strict({
     )
     .default([])
     .meta({ description: "Resource-based policy: principals allowed lambda:InvokeFunction (V8)." }),
-  kmsKey: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({
-      description: "Customer managed KMS key of the environment variables; default the AWS managed key (V9).",
-    }),
+  kmsKey: z.string().min(1).optional().meta({
+    description: "Customer managed KMS key of the environment variables; default the AWS managed key (V9).",
+  }),
   fileSystem: z
     .string()
     .min(1)

@@ -210,3 +210,170 @@ describe("V9: KMS keys", () => {
     expect(key(8, false)).toBe(reference);
   });
 });
+
+const ACCESS_POINT = "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0";
+
+/** A VPC function mounting file system "fs" (baseline 10 MiB/s, burst 100 MiB/s, `creditsMiB`). */
+function efsPlan(untilS: number, creditsMiB = 1e6, io = 5) {
+  return new PlanBuilder(untilS)
+    .vpc("vpc-a")
+    .subnet("subnet-a", 100)
+    .fileSystem("fs", 10, 100, creditsMiB)
+    .template("fn", {
+      existing: true,
+      vpc: { subnets: ["subnet-a"], securityGroups: ["sg-1"] },
+      fileSystem: "fs",
+      ioThroughputMiBps: io,
+      initDuration: constant(0.2),
+      duration: constant(1),
+      timeoutS: 3,
+    })
+    .client("once", null, 1);
+}
+
+const MOUNT_CASES = [
+  ["efsMountFailure", "EFSMountFailureException", 403, Messages.efsMountFailure(ACCESS_POINT)],
+  ["efsMountConnectivity", "EFSMountConnectivityException", 408, Messages.efsMountConnectivity(ACCESS_POINT)],
+  ["efsMountTimeout", "EFSMountTimeoutException", 408, Messages.efsMountTimeout(ACCESS_POINT)],
+] as const;
+
+describe("V10: EFS file systems", () => {
+  it.each(MOUNT_CASES)(
+    "V10: %s fails cold starts only, with %s (HTTP %i) and the seed's message",
+    (kind, code, status, message) => {
+      const b = efsPlan(120);
+      b.fault({ kind, fromUs: sec(10), untilUs: sec(60), probability: 1, fileSystem: -1, targets: null });
+      b.call(1, "Invoke", "fn", "once"); // cold, before the fault: mounted
+      b.call(20, "Invoke", "fn", "once"); // warm: already mounted, keeps working
+      b.call(30, "Invoke", "fn", "once");
+      b.call(30, "Invoke", "fn", "once"); // needs a second environment: a cold start that fails
+      b.call(70, "Invoke", "fn", "once"); // fault over
+      b.call(70, "Invoke", "fn", "once");
+      const { out, trace } = runTraced(b.build());
+      const records = recordsOf(trace, "fn", "Invoke");
+      expect(records.map((r) => r.outcome).sort()).toEqual([code, "OK", "OK", "OK", "OK", "OK"].sort());
+      const failed = records.find((r) => r.outcome === code)!;
+      expect(failed.message).toBe(message);
+      expect(API_ERROR_HTTP_STATUS[ApiError[code]]).toBe(status);
+      expect(out.obs.efsMountFailures[MOUNT_CASES.findIndex((c) => c[0] === kind)]).toBe(1);
+      // The failed start's environment was not kept: at 70 s one is warm, the other starts cold.
+      expect(out.obs.coldStarts).toBe(2);
+      const took = failed.timeUs - sec(30);
+      if (kind === "efsMountTimeout")
+        expect(took).toBe(sec(10) + 20_000); // the mount timeout, after the frontend
+      else expect(took).toBe(20_000);
+      expectInvariantsHold(out);
+    },
+  );
+
+  it("V10: a mount fault can be limited to one file system", () => {
+    const b = efsPlan(60).fileSystem("other", 10, 100, 1000);
+    b.fault({
+      kind: "efsMountFailure",
+      fromUs: 0,
+      untilUs: sec(60),
+      probability: 1,
+      fileSystem: 1,
+      targets: null,
+    });
+    b.call(1, "Invoke", "fn", "once");
+    const { out } = runTraced(b.build());
+    expect(apiCount(out, "Invoke", "OK")).toBe(1);
+  });
+
+  it("V10: burst credits drain under high concurrency, then invocations whose IO takes too long get EFSIOException (410)", () => {
+    // 40 invocations/s of 1 s at 5 MiB/s each: 200 MiB/s wanted, 100 served while 400 MiB of credits last.
+    const b = efsPlan(200, 400);
+    const plan = b.build();
+    plan.invokeStreams.push({
+      startUs: sec(1),
+      endUs: sec(60),
+      targets: Int32Array.of(0),
+      rate: { points: [{ atUs: sec(1), ratePerSec: 40 }] },
+      process: "constant",
+      popularity: { kind: "uniform" },
+      client: 0,
+    });
+    const { out, trace } = runTraced(plan);
+    const records = recordsOf(trace, "fn", "Invoke");
+    const firstIo = records.find((r) => r.outcome === "EFSIOException")!;
+    expect(firstIo.message).toBe(Messages.efsIo);
+    expect(API_ERROR_HTTP_STATUS[ApiError.EFSIOException]).toBe(410);
+    // While credits last, invocations are slowed (2x) but finish.
+    const early = records.filter((r) => r.timeUs < sec(4));
+    expect(early.length).toBeGreaterThan(30);
+    expect(early.every((r) => r.outcome === "OK")).toBe(true);
+    expect(out.obs.histograms[4].maxValue).toBeGreaterThan(sec(1.9)); // invocation latency stretched
+    expect(apiCount(out, "Invoke", "EFSIOException")).toBeGreaterThan(1000);
+    expect(out.obs.efsIoStopped[0]).toBe(apiCount(out, "Invoke", "EFSIOException"));
+    expect(out.efs?.fileSystems[0].minCreditsMiB).toBe(0);
+    expectInvariantsHold(out);
+  });
+
+  it("V10: when the load drops below the baseline, invocations succeed again and credits refill", () => {
+    const plan = efsPlan(300, 400).build();
+    const stream = (fromS: number, toS: number, ratePerSec: number) =>
+      plan.invokeStreams.push({
+        startUs: sec(fromS),
+        endUs: sec(toS),
+        targets: Int32Array.of(0),
+        rate: { points: [{ atUs: sec(fromS), ratePerSec }] },
+        process: "constant",
+        popularity: { kind: "uniform" },
+        client: 0,
+      });
+    stream(1, 30, 40);
+    stream(60, 200, 1); // 5 MiB/s: under the 10 MiB/s baseline
+    const { out, trace } = runTraced(plan);
+    const late = recordsOf(trace, "fn", "Invoke").filter((r) => r.timeUs > sec(60));
+    expect(late.length).toBeGreaterThan(100);
+    expect(late.every((r) => r.outcome === "OK")).toBe(true);
+    const fs = out.efs!.fileSystems[0];
+    expect(fs.minCreditsMiB).toBe(0);
+    expect(fs.creditsAtEndMiB).toBeGreaterThan(0);
+  });
+
+  it("V10: EFS functions never use the partition's grant, and the outcome is the same on 1, 3 and 8 partitions", () => {
+    const b = new PlanBuilder(120)
+      .vpc("vpc-a")
+      .subnet("subnet-a", 100)
+      .fileSystem("fs", 20, 100, 300)
+      .template("efs", {
+        count: 10,
+        existing: true,
+        vpc: { subnets: ["subnet-a"], securityGroups: ["sg-1"] },
+        fileSystem: "fs",
+        ioThroughputMiBps: 4,
+        duration: constant(0.5),
+        timeoutS: 2,
+      })
+      .template("plain", { count: 10, existing: true });
+    const plan = b.build();
+    plan.invokeStreams.push({
+      startUs: 0,
+      endUs: sec(100),
+      targets: Int32Array.from(plan.functions.names.map((_, i) => i)),
+      rate: { points: [{ atUs: 0, ratePerSec: 120 }] },
+      process: "poisson",
+      popularity: { kind: "uniform" },
+      client: 0,
+    });
+    plan.faults.push({
+      kind: "efsMountConnectivity",
+      fromUs: sec(30),
+      untilUs: sec(40),
+      probability: 0.5,
+      fileSystem: -1,
+      targets: null,
+    });
+    const run = (p: number, grants = true) =>
+      runPlan(plan, { partitions: p, grants, sampleIntervalUs: sec(10) });
+    const key = (o: ReturnType<typeof run>) =>
+      JSON.stringify([Array.from(o.obs.api), o.efs, o.samples.map((s) => s.shared.efsCreditsMiB)]);
+    const reference = run(1);
+    expect(reference.obs.api[1 * 16 + ApiError.EFSIOException]).toBeGreaterThan(0);
+    expect(key(run(3))).toBe(key(reference));
+    expect(key(run(8))).toBe(key(reference));
+    expect(key(run(8, false))).toBe(key(reference));
+  });
+});
