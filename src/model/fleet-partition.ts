@@ -586,7 +586,6 @@ export class FleetPartition implements PartitionHandler {
       if (runUs > this.timeoutUs[f]) {
         runUs = this.timeoutUs[f];
         outcome = ApiError.EFSIOException;
-        this.obs.efsIoStopped[this.invocationFaults.fileSystem[f]]++;
       }
     }
     if (cold) this.obs.coldStarts++;
@@ -641,6 +640,7 @@ export class FleetPartition implements PartitionHandler {
       idle.push(this.p.nowUs);
     }
     this.releaseConcurrency(f);
+    if (outcome === ApiError.EFSIOException) this.obs.efsIoStopped[this.invocationFaults.fileSystem[f]]++;
     const byRev = this.obs.invocationsByRevision;
     byRev.set(rev, (byRev.get(rev) ?? 0) + 1);
     this.obs.recordForTemplate(LATENCY, this.templateOf[f], this.p.nowUs - arrivalUs);
