@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { API_ERROR_HTTP_STATUS, ApiError, Messages } from "../../src/model/aws-names.js";
 import type { PlanFault } from "../../src/model/plan.js";
 import { runPlan } from "../../src/model/run.js";
+import { buildReport, stripWallClock } from "../../src/report/json-report.js";
+import { loadScenarioFile } from "../../src/scenario/load.js";
 import { constant, PlanBuilder, sec } from "../helpers/plan-builder.js";
 import { apiCount, expectInvariantsHold, recordsOf, runTraced } from "../helpers/run-traced.js";
 
@@ -375,5 +377,72 @@ describe("V10: EFS file systems", () => {
     expect(key(run(3))).toBe(key(reference));
     expect(key(run(8))).toBe(key(reference));
     expect(key(run(8, false))).toBe(key(reference));
+  });
+});
+
+describe("V8-V10: the shipped scenarios", () => {
+  /** The report without what may depend on the partition count (docs/report-schema.md). */
+  const canonicalReport = (file: string, partitions: number, grants = true) => {
+    const plan = loadScenarioFile(file);
+    const outcome = runPlan(plan, { partitions, grants, sampleIntervalUs: sec(30) });
+    const r = stripWallClock(buildReport(outcome, { file, seed: plan.seed, partitions: 0 }));
+    const { events: _e, windows: _w, messages: _m, ...run } = r.run;
+    return JSON.stringify({ ...r, run });
+  };
+
+  it.each(["kms-disabled", "efs-faults", "cross-account-invoke"])(
+    "V8-V10: %s gives the same report on 1, 3 and 8 partitions, grants on and off",
+    (name) => {
+      const file = `scenarios/${name}.yaml`;
+      const reference = canonicalReport(file, 1);
+      expect(canonicalReport(file, 3)).toBe(reference);
+      expect(canonicalReport(file, 8)).toBe(reference);
+      expect(canonicalReport(file, 8, false)).toBe(reference);
+    },
+    120_000,
+  );
+
+  it("V9: kms-disabled shows both failures and both cures", () => {
+    const plan = loadScenarioFile("scenarios/kms-disabled.yaml");
+    const out = runPlan(plan, { partitions: 4, sampleIntervalUs: sec(60) });
+    const kmsByMinute = out.samples.map((s, i) => {
+      const at = 16 + ApiError.KMSDisabledException;
+      return s.counters.api[at] - (i > 0 ? out.samples[i - 1].counters.api[at] : 0);
+    });
+    // Minutes 4-6: the disabled key; 10-12 and part of 13: the revoked grant; none after the cure.
+    expect(kmsByMinute.slice(1, 4)).toEqual([0, 0, 0]);
+    expect(kmsByMinute.slice(4, 7).every((n) => n > 500)).toBe(true);
+    expect(kmsByMinute.slice(7, 10)).toEqual([0, 0, 0]);
+    expect(kmsByMinute.slice(10, 13).every((n) => n > 300)).toBe(true);
+    expect(kmsByMinute.slice(14).every((n) => n === 0)).toBe(true);
+  });
+
+  it("V10: efs-faults shows every EFS error, and recovery at the end", () => {
+    const plan = loadScenarioFile("scenarios/efs-faults.yaml");
+    const report = buildReport(runPlan(plan, { partitions: 4 }), { file: null, seed: 1, partitions: 4 });
+    const o = report.invocations.outcomes;
+    expect(o.EFSMountTimeoutException).toBeGreaterThan(0);
+    expect(o.EFSMountConnectivityException).toBeGreaterThan(0);
+    expect(o.EFSIOException).toBeGreaterThan(1000);
+    const fs = report.fileSystems![0];
+    expect(fs.accessPointArn).toBe(
+      "arn:aws:elasticfilesystem:us-east-2:123456789012:access-point/fsap-015c0a1b72b405fd1",
+    );
+    expect(fs.minCreditsMiB).toBe(0);
+    expect(fs.creditsAtEndMiB).toBeGreaterThan(1000);
+    expect(fs.ioStopped).toBe(o.EFSIOException);
+  });
+
+  it("V8: cross-account-invoke denies exactly the calls AWS's rule denies", () => {
+    const plan = loadScenarioFile("scenarios/cross-account-invoke.yaml");
+    const report = buildReport(runPlan(plan, { partitions: 4 }), { file: null, seed: 1, partitions: 4 });
+    const [developer, partner, auditor] = report.callers!;
+    expect(auditor.denied).toBe(auditor.invocations); // no identity policy: nothing cross-account
+    expect(partner.denied).toBeGreaterThan(0); // internal-* has no resource policy
+    expect(partner.denied).toBeLessThan(partner.invocations);
+    expect(developer.denied).toBeGreaterThan(0); // internal-* not in its identity policy
+    expect(report.api.Invoke.errors.AccessDeniedException).toBe(
+      developer.denied + partner.denied + auditor.denied,
+    );
   });
 });
