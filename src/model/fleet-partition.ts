@@ -513,7 +513,7 @@ export class FleetPartition implements PartitionHandler {
 
   /** The message of a V8-V10 error, in the seed's words (traced functions only). */
   private faultMessage(f: number, error: number, caller = -1): string {
-    const fs = this.invocationFaults.fileSystem[f];
+    const fs = this.invocationFaults.fileSystemOf(f);
     const ap = fs >= 0 ? this.plan.fileSystems[fs].accessPointArn : "";
     switch (error) {
       case ApiError.AccessDeniedException:
@@ -604,7 +604,7 @@ export class FleetPartition implements PartitionHandler {
    */
   private mountFailed(f: number, arrivalUs: number, ctx: number, kind: number): void {
     const error = EFS_MOUNT_ERRORS[kind];
-    this.obs.efsMountFailures[this.invocationFaults.fileSystem[f] * EFS_MOUNT_ERRORS.length + kind]++;
+    this.obs.efsMountFailures[this.invocationFaults.fileSystemOf(f) * EFS_MOUNT_ERRORS.length + kind]++;
     if (error === ApiError.EFSMountTimeoutException) {
       this.busyEnvironments[f]++;
       const packed = packInvocation(ctx, this.incarnation[f], this.liveRevision[f], error, 1);
@@ -640,7 +640,7 @@ export class FleetPartition implements PartitionHandler {
       idle.push(this.p.nowUs);
     }
     this.releaseConcurrency(f);
-    if (outcome === ApiError.EFSIOException) this.obs.efsIoStopped[this.invocationFaults.fileSystem[f]]++;
+    if (outcome === ApiError.EFSIOException) this.obs.efsIoStopped[this.invocationFaults.fileSystemOf(f)]++;
     const byRev = this.obs.invocationsByRevision;
     byRev.set(rev, (byRev.get(rev) ?? 0) + 1);
     this.obs.recordForTemplate(LATENCY, this.templateOf[f], this.p.nowUs - arrivalUs);

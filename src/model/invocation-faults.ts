@@ -48,13 +48,16 @@ export function mayInvoke(caller: PlanCaller, g: number, policy: PlanResourcePol
 export class InvocationFaults {
   /** 1 where caller c may not invoke local function f: index c * n + f; empty without callers. */
   private readonly denied: Uint8Array;
+  /** Whether the plan names KMS keys / file systems; without, the arrays below are empty. */
+  private readonly usesKms: boolean;
+  private readonly usesEfs: boolean;
   /** KMS key of each local function's environment, or -1 for the AWS managed key. */
   readonly kmsKey: Int32Array;
   private readonly pendingKmsKey: Int32Array;
   /** 1 while Lambda's grant on the function's key is revoked. */
   readonly grantRevoked: Uint8Array;
-  /** File system each local function mounts, or -1. */
-  readonly fileSystem: Int32Array;
+  /** File system each local function mounts, or -1 (see fileSystemOf). */
+  private readonly fileSystem: Int32Array;
   private readonly keyDisabled: KeyDisabled[];
   private readonly mountFaults: MountFault[];
 
@@ -71,14 +74,17 @@ export class InvocationFaults {
       for (let c = 0; c < callers.length; c++)
         this.denied[c * n + f] = mayInvoke(callers[c], g, policy) ? 0 : 1;
     }
-    this.kmsKey = new Int32Array(n);
-    this.pendingKmsKey = new Int32Array(n);
-    this.grantRevoked = new Uint8Array(n);
-    this.fileSystem = new Int32Array(n);
+    this.usesKms = plan.kmsKeys.length > 0;
+    this.usesEfs = plan.fileSystems.length > 0;
+    const kms = this.usesKms ? n : 0;
+    this.kmsKey = new Int32Array(kms);
+    this.pendingKmsKey = new Int32Array(kms);
+    this.grantRevoked = new Uint8Array(kms);
+    this.fileSystem = new Int32Array(this.usesEfs ? n : 0);
     for (let f = 0; f < n; f++) {
       const tpl = plan.templates[plan.functions.template[globalId[f]]];
       this.reset(f, tpl);
-      this.fileSystem[f] = tpl.fileSystem;
+      if (this.usesEfs) this.fileSystem[f] = tpl.fileSystem;
     }
     this.keyDisabled = plan.faults.filter((x): x is KeyDisabled => x.kind === "kmsKeyDisabled");
     this.mountFaults = plan.faults.filter((x): x is MountFault =>
@@ -93,6 +99,7 @@ export class InvocationFaults {
 
   /** V9: the function's key is disabled now, or Lambda's grant on it was revoked. */
   kmsBlocked(f: number, nowUs: number): boolean {
+    if (!this.usesKms) return false;
     const key = this.kmsKey[f];
     if (key < 0) return false;
     if (this.grantRevoked[f] === 1) return true;
@@ -103,6 +110,7 @@ export class InvocationFaults {
 
   /** A new function (CreateFunction): the template's key, with a fresh grant. */
   reset(f: number, tpl: PlanTemplate): void {
+    if (!this.usesKms) return;
     this.kmsKey[f] = tpl.kmsKey;
     this.pendingKmsKey[f] = tpl.kmsKey;
     this.grantRevoked[f] = 0;
@@ -110,19 +118,20 @@ export class InvocationFaults {
 
   /** An UpdateFunctionConfiguration starts: the key it will set. */
   stage(f: number, change: PlanConfigChange | undefined): void {
+    if (!this.usesKms) return;
     this.pendingKmsKey[f] = change?.kmsKey ?? this.kmsKey[f];
   }
 
   /** The update completed: assigning a different key makes Lambda create a grant on it (the seed's cure). */
   complete(f: number): void {
-    if (this.pendingKmsKey[f] === this.kmsKey[f]) return;
+    if (!this.usesKms || this.pendingKmsKey[f] === this.kmsKey[f]) return;
     this.kmsKey[f] = this.pendingKmsKey[f];
     this.grantRevoked[f] = 0;
   }
 
   /** A kmsGrantRevoked fault reaches f: revoked if f uses a customer key (the fault's key, when it names one). */
   revokeGrant(f: number, fault: Extract<PlanFault, { kind: "kmsGrantRevoked" }>): boolean {
-    const key = this.kmsKey[f];
+    const key = this.usesKms ? this.kmsKey[f] : -1;
     if (key < 0 || (fault.key >= 0 && fault.key !== key)) return false;
     this.grantRevoked[f] = 1;
     return true;
@@ -134,6 +143,7 @@ export class InvocationFaults {
    * system draw (from their own service stream).
    */
   mountFault(f: number, nowUs: number, rng: RandomStreams): number {
+    if (!this.usesEfs) return -1;
     const fs = this.fileSystem[f];
     if (fs < 0) return -1;
     for (const m of this.mountFaults) {
@@ -143,6 +153,11 @@ export class InvocationFaults {
       if (m.probability >= 1 || rng.next(f) < m.probability) return EFS_MOUNT_FAULT_KINDS.indexOf(m.kind);
     }
     return -1;
+  }
+
+  /** The file system local function f mounts, or -1. */
+  fileSystemOf(f: number): number {
+    return this.usesEfs ? this.fileSystem[f] : -1;
   }
 
   /** Whether any function's key can be changed by a configuration update (so any may come to use a key). */
