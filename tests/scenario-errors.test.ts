@@ -388,6 +388,24 @@ describe("bad input for invocation faults (V8-V10)", () => {
     ]);
   });
 
+  it("detaching a function that mounts a file system from its VPC", () => {
+    const lines = [...BASE];
+    lines.splice(12, 0, "  fileSystems:", "    - { id: data, baselineThroughput: 5, burstCredits: 100 }");
+    const text = yaml(
+      ...lines,
+      "    vpc: { subnets: [subnet-a], securityGroups: [sg-1] }",
+      "    fileSystem: data",
+      "workload:",
+      "  - { action: updateConfiguration, functions: api-*, config: { vpc: null } }",
+      "events:",
+      "  - { at: 1m, call: UpdateFunctionConfiguration, function: api-1, config: { vpc: null } }",
+    );
+    expect(problems(text)).toEqual([
+      "21:69: workload[0].config.vpc: function 'api-0' mounts a file system, so it cannot be detached from its VPC",
+      "23:82: events[0].config.vpc: function 'api-1' mounts a file system, so it cannot be detached from its VPC",
+    ]);
+  });
+
   it("bad file system fields: access point, throughputs, an unknown file system in a mount fault", () => {
     const lines = [...BASE];
     lines.splice(

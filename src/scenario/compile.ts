@@ -15,7 +15,7 @@ import { Network } from "./network.js";
 import { type DistributionInput, defaultClientInput, modelFileKey, type ScenarioInput } from "./schema.js";
 import { unknownName } from "./suggest.js";
 import { parseRatePerSec, toUs } from "./units.js";
-import { checkStart, compileConfigChange, compileWorkload } from "./workload.js";
+import { checkKeepsVpc, checkStart, compileConfigChange, compileWorkload } from "./workload.js";
 
 export interface CompileOptions {
   file: string | null;
@@ -192,6 +192,7 @@ function compileCalls(input: ScenarioInput["events"], scope: Scope): PlanCall[] 
     const caller = scope.callers.ref(e.caller, [...path, "caller"]);
     if (caller >= 0) call.caller = caller;
     if (e.config !== undefined) call.config = compileConfigChange(e.config, [...path, "config"], scope);
+    if (e.config?.vpc === null && f >= 0) checkKeepsVpc([f], [...path, "config", "vpc"], scope);
     return call;
   });
 }

@@ -55,6 +55,7 @@ export function compileWorkload(
     if (caller >= 0) compiled.caller = caller;
     if (step.config !== undefined)
       compiled.config = compileConfigChange(step.config, [...path, "config"], scope);
+    if (step.config?.vpc === null) checkKeepsVpc(targets, [...path, "config", "vpc"], scope);
     steps.push(compiled);
   });
   return { steps, invokeStreams };
@@ -115,5 +116,20 @@ export function checkStart(startUs: number, path: Path, what: string, scope: Sco
       path,
       message: `${what} starts at ${formatDurationUs(startUs)}, after the scenario's duration ${formatDurationUs(scope.durationUs)}`,
     });
+  }
+}
+
+/** Lambda keeps a function that mounts a file system in its VPC: detaching it is refused. */
+export function checkKeepsVpc(targets: ArrayLike<number>, path: Path, scope: Scope): void {
+  const fleet = scope.fleet;
+  for (let k = 0; k < targets.length; k++) {
+    const g = targets[k];
+    if (fleet.templates[fleet.templateOf[g]].fileSystem >= 0) {
+      scope.issues.push({
+        path,
+        message: `function '${fleet.names[g]}' mounts a file system, so it cannot be detached from its VPC`,
+      });
+      return;
+    }
   }
 }
