@@ -6,7 +6,10 @@ import { describe, expect, it } from "vitest";
 import { API_ERROR_HTTP_STATUS, ApiError, Messages } from "../../src/model/aws-names.js";
 import type { PlanFault } from "../../src/model/plan.js";
 import { runPlan } from "../../src/model/run.js";
+import { metricsContext } from "../../src/metrics/context.js";
+import { family } from "../../src/metrics/families.js";
 import { buildReport, stripWallClock } from "../../src/report/json-report.js";
+import { renderSummary } from "../../src/report/summary.js";
 import { loadScenarioFile } from "../../src/scenario/load.js";
 import { constant, PlanBuilder, sec } from "../helpers/plan-builder.js";
 import { apiCount, expectInvariantsHold, recordsOf, runTraced } from "../helpers/run-traced.js";
@@ -137,7 +140,7 @@ describe("V9: KMS keys", () => {
   it("V9: re-enabling the key heals the function; the first invocation after starts cold", () => {
     const b = kmsPlan([{ kind: "kmsKeyDisabled", key: 0, fromUs: sec(50), untilUs: sec(100) }]);
     const { out, trace } = runTraced(b.build());
-    const t = timeline(trace).filter(([, o]) => o !== "OK" || true);
+    const t = timeline(trace);
     expect(t.find(([at]) => at > 100)?.[1]).toBe("OK");
     expect(t.filter(([at, o]) => at < 50 && o !== "OK")).toEqual([]);
     // Cold at 5 s and again after the key came back (the environment was not kept).
@@ -444,5 +447,89 @@ describe("V8-V10: the shipped scenarios", () => {
     expect(report.api.Invoke.errors.AccessDeniedException).toBe(
       developer.denied + partner.denied + auditor.denied,
     );
+  });
+});
+
+describe("V11: reporting the V8-V10 errors", () => {
+  const plan = () => {
+    const b = efsPlan(200, 400);
+    b.template("keyed", { existing: true, kmsKey: "k" }).caller("developer");
+    b.fault({ kind: "kmsKeyDisabled", key: 0, fromUs: 0, untilUs: sec(200) });
+    b.call(1, "Invoke", "keyed", "once");
+    b.call(2, "Invoke", "keyed", "once", undefined, "developer");
+    const p = b.build();
+    p.invokeStreams.push({
+      startUs: sec(1),
+      endUs: sec(60),
+      targets: Int32Array.of(0),
+      rate: { points: [{ atUs: sec(1), ratePerSec: 40 }] },
+      process: "constant",
+      popularity: { kind: "uniform" },
+      client: 0,
+    });
+    return p;
+  };
+
+  it("V11: the report counts each code, per caller and per file system, and samples the credits", () => {
+    const out = runPlan(plan(), { partitions: 2, sampleIntervalUs: sec(20) });
+    const report = buildReport(out, { file: null, seed: 7, partitions: 2 });
+    expect(report.invocations.outcomes.KMSDisabledException).toBe(1);
+    expect(report.invocations.outcomes.AccessDeniedException).toBe(1);
+    expect(report.invocations.outcomes.EFSIOException).toBeGreaterThan(0);
+    expect(report.api.Invoke.errors.EFSIOException).toBe(report.invocations.outcomes.EFSIOException);
+    expect(report.callers).toEqual([
+      {
+        name: "developer",
+        account: "123456789012",
+        arn: "arn:aws:iam::123456789012:user/developer",
+        invocations: 1,
+        denied: 1,
+      },
+    ]);
+    expect(report.fileSystems![0]).toMatchObject({ id: "fs", minCreditsMiB: 0, burstCreditsMiB: 400 });
+    const credits = report.samples!.map((s) => s.efsCreditsMiB![0]);
+    expect(credits[0]).toBe(400);
+    expect(Math.min(...credits)).toBe(0);
+    expect(credits.at(-1)).toBeGreaterThan(0); // refilled after the load stopped
+  });
+
+  it("V11: the summary has a line for callers and one per file system only when the scenario has them", () => {
+    const withFaults = renderSummary(
+      buildReport(runPlan(plan(), { partitions: 2 }), { file: null, seed: 7, partitions: 2 }),
+      { color: false },
+    );
+    expect(withFaults).toMatch(/denied by caller \.+: developer=1\/1/);
+    expect(withFaults).toMatch(
+      /efs fs \.+: credits min=0 end=\d+ of 400 MiB, peak demand [\d.]+ MiB\/s .* EFSIOException=\d+/,
+    );
+    expect(withFaults).toMatch(/KMSDisabledException \.+: 1 /);
+    const plain = renderSummary(
+      buildReport(runPlan(new PlanBuilder(10).template("f", { existing: true }).build(), { partitions: 1 }), {
+        file: null,
+        seed: 7,
+        partitions: 1,
+      }),
+      { color: false },
+    );
+    expect(plain).not.toMatch(/denied by caller|efs /);
+  });
+
+  it("V11: the EFS gauges read each file system's credits, demand, baseline and invocations in flight", () => {
+    const p = plan();
+    const out = runPlan(p, { partitions: 2, sampleIntervalUs: sec(20) });
+    const ctx = metricsContext(p);
+    const gauge = (name: string, s: (typeof out.samples)[number]) => {
+      const f = family(name);
+      if (f.type === "histogram") throw new Error(name);
+      expect(f.series(ctx)).toEqual([["fs"]]);
+      return f.values(s, ctx)[0];
+    };
+    const busy = out.samples[1]; // at 20 s, under load
+    expect(gauge("fleetsim_efs_burst_credit_balance_bytes", out.samples[0])).toBe(400 * 1_048_576);
+    expect(gauge("fleetsim_efs_throughput_demand_bytes_per_second", busy)).toBe(
+      busy.shared.efsInFlight[0] * 5 * 1_048_576,
+    );
+    expect(gauge("fleetsim_efs_invocations_in_flight", busy)).toBeGreaterThan(40);
+    expect(gauge("fleetsim_efs_baseline_throughput_bytes_per_second", busy)).toBe(10 * 1_048_576);
   });
 });
