@@ -18,13 +18,18 @@ import { runPlan, type Sample } from "../src/model/run.js";
 import { parseOpenMetrics } from "./helpers/openmetrics-check.js";
 import { PlanBuilder, sec } from "./helpers/plan-builder.js";
 
-/** Two VPC functions created and invoked, one waited for: every kind of family moves. */
+/** Two VPC functions on a file system, created and invoked, one waited for: every kind of family moves. */
 function smallPlan(): Plan {
   return new PlanBuilder(600)
     .vpc("vpc-a", 10)
     .subnet("subnet-a", 20)
     .subnet("subnet-b", 20)
-    .template("web", { count: 2, vpc: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-1"] } })
+    .fileSystem("data", 10, 100, 1000)
+    .template("web", {
+      count: 2,
+      vpc: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-1"] },
+      fileSystem: "data",
+    })
     .client("pipeline", "FunctionActiveV2")
     .step(0, "CreateFunction", ["web-0", "web-1"], { client: "pipeline", then: ["Invoke"] })
     .stream(["web-0", "web-1"], 5, 120, 400)

@@ -40,7 +40,7 @@ function problems(text: string): string[] {
 }
 
 const ALL_FIELDS =
-  "name, description, seed, duration, model, account, network, functions, clients, workload, faults, events";
+  "name, description, seed, duration, model, account, network, functions, clients, callers, workload, faults, events";
 
 describe("bad scenarios: each problem at its line:column, with what was expected", () => {
   it("unknown top-level field, with a suggestion", () => {
@@ -198,7 +198,7 @@ describe("bad scenarios: each problem at its line:column, with what was expected
         base("faults:", "  - kind: subnetExhausted", "    subnets: [subnet-a]", "    probability: 0.5"),
       ),
     ).toEqual([
-      "19:5: faults[0].probability: field 'probability' is not allowed on a subnetExhausted fault, only on: createHang, eniCreationFailure, provisioningFailure",
+      "19:5: faults[0].probability: field 'probability' is not allowed on a subnetExhausted fault, only on: createHang, eniCreationFailure, provisioningFailure, efsMountFailure, efsMountConnectivity, efsMountTimeout",
     ]);
   });
 
@@ -286,6 +286,150 @@ describe("bad scenarios: each problem at its line:column, with what was expected
 
   it("an empty file", () => {
     expect(problems("")).toEqual(["1:1: : the scenario is empty: it needs at least name and duration"]);
+  });
+});
+
+describe("bad input for invocation faults (V8-V10)", () => {
+  it("unknown caller on a step and on an event", () => {
+    const text = base(
+      "callers:",
+      "  - { name: developer, allow: api-* }",
+      "workload:",
+      "  - action: invoke",
+      "    functions: api-*",
+      "    for: 1m",
+      "    arrival: { rate: 1/s }",
+      "    caller: develper",
+      "events:",
+      "  - { at: 1s, call: Invoke, function: api-0, caller: nobody }",
+    );
+    expect(problems(text)).toEqual([
+      "23:13: workload[0].caller: unknown caller 'develper', expected one of: developer (did you mean 'developer'?)",
+      "25:54: events[0].caller: unknown caller 'nobody', expected one of: developer",
+    ]);
+  });
+
+  it("caller on a call that is not an Invoke", () => {
+    expect(
+      problems(
+        base(
+          "callers: [{ name: developer }]",
+          "events:",
+          "  - { at: 1s, call: DeleteFunction, function: api-0, caller: developer }",
+        ),
+      ),
+    ).toEqual(["18:62: events[0].caller: caller is only allowed on Invoke calls, not on DeleteFunction"]);
+  });
+
+  it("bad account id, bad caller ARN and an allow glob matching nothing", () => {
+    expect(
+      problems(
+        base(
+          "callers:",
+          "  - { name: partner, account: '2109876543' }",
+          "  - { name: other, account: '210987654321', arn: 'arn:aws:iam::123456789012:user/other' }",
+          "  - { name: dev, allow: web-* }",
+        ),
+      ),
+    ).toEqual([
+      '17:31: callers[0].account: invalid account id "2109876543": expected 12 digits',
+      "18:50: callers[1].arn: the ARN's account must be the caller's account 210987654321",
+    ]);
+    expect(problems(base("callers:", "  - { name: dev, allow: web-* }"))).toEqual([
+      "17:25: callers[0].allow: no function matches 'web-*' (functions: api-0 to api-1)",
+    ]);
+  });
+
+  it("bad principal in a resource policy", () => {
+    expect(problems(base("    policy: ['*', 'arn:aws:iam::1234:user/x']"))).toEqual([
+      '16:19: functions[0].policy[1]: invalid principal "arn:aws:iam::1234:user/x": expected "*", a 12-digit account id or an IAM ARN',
+    ]);
+  });
+
+  it("unknown KMS key in a fault and in a configuration change", () => {
+    const text = base(
+      "    kmsKey: app-key",
+      "workload:",
+      "  - action: updateConfiguration",
+      "    functions: api-*",
+      "    config: { kmsKey: null }",
+      "faults:",
+      "  - { kind: kmsKeyDisabled, key: app-kye, from: 1m, until: 2m }",
+      "  - { kind: kmsGrantRevoked, from: 1m }",
+    );
+    expect(problems(text)).toEqual(["23:5: faults[1]: a kmsGrantRevoked fault needs a key or functions"]);
+    expect(problems(text.replace("  - { kind: kmsGrantRevoked, from: 1m }\n", ""))).toEqual([
+      "22:34: faults[0].key: unknown KMS key 'app-kye', expected one of: app-key (did you mean 'app-key'?)",
+    ]);
+  });
+
+  it("a kmsGrantRevoked fault has no until: only a configuration update heals it", () => {
+    expect(
+      problems(base("    kmsKey: k", "faults:", "  - { kind: kmsGrantRevoked, key: k, until: 2m }")),
+    ).toEqual([
+      "18:38: faults[0].until: field 'until' is not allowed on a kmsGrantRevoked fault, only on: createHang, eniCreationFailure, subnetExhausted, rolePermissions, provisioningFailure, kmsKeyDisabled, efsMountFailure, efsMountConnectivity, efsMountTimeout",
+    ]);
+  });
+
+  it("fileSystem without a vpc, and an unknown file system", () => {
+    const text = base(
+      "    fileSystem: shared",
+      "network:",
+      "  fileSystems:",
+      "    - { id: data, baselineThroughput: 5, burstCredits: 100 }",
+    );
+    // network given twice is a YAML error; put the file system into BASE's network instead.
+    expect(problems(text)[0]).toMatch(/duplicate|Map keys must be unique/i);
+    const lines = [...BASE];
+    lines.splice(12, 0, "  fileSystems:", "    - { id: data, baselineThroughput: 5, burstCredits: 100 }");
+    expect(problems(yaml(...lines, "    fileSystem: shared"))).toEqual([
+      "18:17: functions[0].fileSystem: unknown file system 'shared', expected one of: data",
+      "18:17: functions[0].fileSystem: a function that mounts a file system needs a vpc: Lambda reaches EFS through the VPC's mount targets",
+    ]);
+  });
+
+  it("detaching a function that mounts a file system from its VPC", () => {
+    const lines = [...BASE];
+    lines.splice(12, 0, "  fileSystems:", "    - { id: data, baselineThroughput: 5, burstCredits: 100 }");
+    const text = yaml(
+      ...lines,
+      "    vpc: { subnets: [subnet-a], securityGroups: [sg-1] }",
+      "    fileSystem: data",
+      "workload:",
+      "  - { action: updateConfiguration, functions: api-*, config: { vpc: null } }",
+      "events:",
+      "  - { at: 1m, call: UpdateFunctionConfiguration, function: api-1, config: { vpc: null } }",
+    );
+    expect(problems(text)).toEqual([
+      "21:69: workload[0].config.vpc: function 'api-0' mounts a file system, so it cannot be detached from its VPC",
+      "23:82: events[0].config.vpc: function 'api-1' mounts a file system, so it cannot be detached from its VPC",
+    ]);
+  });
+
+  it("bad file system fields: access point, throughputs, an unknown file system in a mount fault", () => {
+    const lines = [...BASE];
+    lines.splice(
+      12,
+      0,
+      "  fileSystems:",
+      "    - { id: data, accessPoint: fsap-xyz, baselineThroughput: 50, burstThroughput: 10, burstCredits: -1 }",
+    );
+    expect(
+      problems(yaml(...lines, "faults:", "  - { kind: efsMountTimeout, fileSystem: dta, from: 1m }")),
+    ).toEqual([
+      '14:32: network.fileSystems[0].accessPoint: invalid access point "fsap-xyz": expected fsap- and 17 hex digits',
+      "14:101: network.fileSystems[0].burstCredits: must be at least 0, got -1",
+    ]);
+    lines[13] = "    - { id: data, baselineThroughput: 50, burstThroughput: 10, burstCredits: 1 }";
+    expect(
+      problems(yaml(...lines, "faults:", "  - { kind: efsMountTimeout, fileSystem: dta, from: 1m }")),
+    ).toEqual(["14:60: network.fileSystems[0].burstThroughput: must not be below baselineThroughput (50)"]);
+    lines[13] = "    - { id: data, baselineThroughput: 5, burstCredits: 1 }";
+    expect(
+      problems(yaml(...lines, "faults:", "  - { kind: efsMountTimeout, fileSystem: dta, from: 1m }")),
+    ).toEqual([
+      "19:42: faults[0].fileSystem: unknown file system 'dta', expected one of: data (did you mean 'data'?)",
+    ]);
   });
 });
 

@@ -51,8 +51,8 @@ describe("docs/scenario-reference.md", () => {
     const rows = new Map([...doc.matchAll(/^\| `(\w+)` \| (.*) \|$/gm)].map((m) => [m[1], m[2]]));
     for (const [key, value] of Object.entries(MODEL_DEFAULTS) as [keyof typeof MODEL_DEFAULTS, unknown][]) {
       const shown =
-        key === "initDurationByRuntime"
-          ? Object.entries(MODEL_DEFAULTS.initDurationByRuntime)
+        key === "initDurationByRuntime" || key === "firstInvokeLatencyByRuntime"
+          ? Object.entries(MODEL_DEFAULTS[key])
               .map(([family, d]) => `${family} ${formatDistribution(d)}`)
               .join("; ")
           : key.endsWith("Us")

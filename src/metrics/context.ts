@@ -16,6 +16,8 @@ export interface MetricsContext {
   concurrencyLimit: number;
   subnets: { id: string; vpc: string; capacityIps: number }[];
   vpcs: { id: string; eniQuota: number; enisUsedByOthers: number }[];
+  /** EFS file systems (V10): the `file_system` label's values and their baselines. */
+  fileSystems: { id: string; baselineMiBps: number }[];
   /** Function template names, by template index: the `template` label's values. */
   templates: string[];
   /** --metrics-function-labels: how many of the busiest functions get a `function` label (0: none). */
@@ -40,6 +42,7 @@ export function metricsContext(
       capacityIps: s.capacityIps,
     })),
     vpcs: plan.vpcs.map((v) => ({ id: v.id, eniQuota: v.eniQuota, enisUsedByOthers: v.enisUsedByOthers })),
+    fileSystems: plan.fileSystems.map((f) => ({ id: f.id, baselineMiBps: f.baselineMiBps })),
     templates: plan.templates.map((t) => t.name),
     functionLabels,
   };

@@ -99,6 +99,9 @@ const API_OUTCOMES: readonly { outcome: string; errorCode: string; codes: readon
   })),
 ];
 
+const MIB = 1_048_576;
+const fileSystemSeries = (ctx: MetricsContext): string[][] => ctx.fileSystems.map((f) => [f.id]);
+
 const CONTROL_PLANE_OPERATIONS = OPERATION_NAMES.filter((op) => op !== "Invoke");
 
 /** Invocation outcomes (as in the JSON report) and the API error each is counted under. */
@@ -110,6 +113,12 @@ const INVOCATION_OUTCOME_CODES: Record<(typeof INVOCATION_OUTCOMES)[number], num
   ResourceConflictException: ApiError.ResourceConflictException,
   ResourceNotReadyException: ApiError.ResourceNotReadyException,
   ResourceNotFoundException: ApiError.ResourceNotFoundException,
+  AccessDeniedException: ApiError.AccessDeniedException,
+  KMSDisabledException: ApiError.KMSDisabledException,
+  EFSMountFailureException: ApiError.EFSMountFailureException,
+  EFSMountConnectivityException: ApiError.EFSMountConnectivityException,
+  EFSMountTimeoutException: ApiError.EFSMountTimeoutException,
+  EFSIOException: ApiError.EFSIOException,
 };
 
 /** Each of `first`'s label-value lists crossed with each template: the series order of templated families. */
@@ -554,6 +563,39 @@ export const FAMILIES: readonly MetricFamily[] = [
     labels: ["vpc"],
     series: vpcSeries,
     values: (_s, ctx) => ctx.vpcs.map((v) => v.enisUsedByOthers),
+  },
+  // ---- EFS file systems (V10) -----------------------------------------------------------------------
+  {
+    name: "fleetsim_efs_burst_credit_balance_bytes",
+    type: "gauge",
+    help: "Burst credit balance of an EFS file system (out of credits it serves only its baseline throughput).",
+    labels: ["file_system"],
+    series: fileSystemSeries,
+    values: (s) => s.shared.efsCreditsMiB.map((c) => c * MIB),
+  },
+  {
+    name: "fleetsim_efs_throughput_demand_bytes_per_second",
+    type: "gauge",
+    help: "IO throughput the running invocations of the functions mounting an EFS file system ask of it.",
+    labels: ["file_system"],
+    series: fileSystemSeries,
+    values: (s) => s.shared.efsDemandMiBps.map((d) => d * MIB),
+  },
+  {
+    name: "fleetsim_efs_baseline_throughput_bytes_per_second",
+    type: "gauge",
+    help: "Baseline throughput of an EFS file system: what it serves once its burst credits are spent.",
+    labels: ["file_system"],
+    series: fileSystemSeries,
+    values: (_s, ctx) => ctx.fileSystems.map((f) => f.baselineMiBps * MIB),
+  },
+  {
+    name: "fleetsim_efs_invocations_in_flight",
+    type: "gauge",
+    help: "Invocations running on functions that mount an EFS file system, across all partitions.",
+    labels: ["file_system"],
+    series: fileSystemSeries,
+    values: (s) => [...s.shared.efsInFlight],
   },
 ];
 

@@ -40,6 +40,8 @@ export interface ModelDefaults {
   scalingWindowUs: number;
   /** Requests per second per unit of concurrency (D1). */
   requestsPerSecPerConcurrency: number;
+  /** A mount of an EFS file system that times out fails after this (V10). */
+  efsMountTimeoutUs: number;
   /** Init duration by runtime family when the template gives none (D2). */
   initDurationByRuntime: Record<string, Distribution>;
   /** After the last deploy call, how long its effects count as "during the deploy" in the report (V11). */
@@ -72,6 +74,7 @@ export const MODEL_DEFAULTS: ModelDefaults = {
   scalingEnvironments: 1000,
   scalingWindowUs: 10 * S,
   requestsPerSecPerConcurrency: 10,
+  efsMountTimeoutUs: 10 * S,
   initDurationByRuntime: {
     nodejs: lognormal(250 * MS, 800 * MS),
     python: lognormal(300 * MS, 900 * MS),
@@ -112,6 +115,7 @@ export const DEFAULT_SOURCES: Record<keyof ModelDefaults, string> = {
   scalingEnvironments: "AWS scaling docs: 1,000 execution environments every 10 seconds per function",
   scalingWindowUs: "AWS scaling docs: 1,000 execution environments every 10 seconds per function",
   requestsPerSecPerConcurrency: "AWS: each execution environment serves up to 10 requests per second",
+  efsMountTimeoutUs: "AWS: the mount happens in the Init phase, which Lambda limits to 10 seconds",
   initDurationByRuntime:
     "published cold-start measurements per runtime (medians of a few hundred ms; JVM/.NET longer)",
   deploySettleUs:

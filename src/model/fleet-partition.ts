@@ -43,6 +43,7 @@ import {
   type TriggerCode,
 } from "./lifecycle-table.js";
 import { FUNCTION_COLUMNS, STATE_COLUMN } from "./function-table.js";
+import { EFS_MOUNT_ERRORS, InvocationFaults } from "./invocation-faults.js";
 import {
   ERROR_COUNT,
   Hist,
@@ -57,6 +58,8 @@ import {
   EnvKind,
   Ev,
   Grant,
+  IO_SLOWDOWN_SPAN,
+  isDelivery,
   Msg,
   NO_TASK_SLOT,
   OUTCOME_SPAN,
@@ -167,8 +170,15 @@ export class FleetPartition implements PartitionHandler {
   private readonly clientRng: RandomStreams;
   private readonly tasks = new ClientTasks();
   private readonly templateOf: Int32Array;
-  /** 1 where the function draws on the account's unreserved pool (no reserved concurrency). */
+  /**
+   * 1 where the function may be admitted under the partition's grant: it
+   * draws on the account's unreserved pool (no reserved concurrency) and
+   * mounts no file system (EFS admissions always ask: the coordinator tells
+   * them their IO slowdown, V10).
+   */
   private readonly unreserved: Uint8Array;
+  /** Permissions, KMS keys and EFS mounts (V8-V10). */
+  private readonly invocationFaults: InvocationFaults;
   private readonly traced: Uint8Array | null;
 
   /** Per invoke stream: each local function's peak arrival rate (per µs), 0 when not a target. */
@@ -205,7 +215,12 @@ export class FleetPartition implements PartitionHandler {
     private readonly functionTable: Float64Array | null = null,
   ) {
     const n = globalIds.length;
-    this.obs = new Observations(plan.templates.length, qualifierSlotCount(plan.aliases));
+    this.obs = new Observations(
+      plan.templates.length,
+      plan.fileSystems.length,
+      plan.callers.length,
+      qualifierSlotCount(plan.aliases),
+    );
     this.stateByTemplate = new Float64Array(plan.templates.length * STATE_COUNT);
     this.globalId = globalIds;
     this.count = n;
@@ -237,6 +252,7 @@ export class FleetPartition implements PartitionHandler {
     this.unreserved = new Uint8Array(n);
     this.scaling = new TokenBuckets(n);
     this.traced = traced === null ? null : new Uint8Array(n);
+    this.invocationFaults = new InvocationFaults(plan, globalIds);
 
     const names = plan.functions.names;
     const localNames = Array.from(globalIds, (g) => names[g]);
@@ -269,7 +285,7 @@ export class FleetPartition implements PartitionHandler {
       const t = plan.functions.template[g];
       this.templateOf[f] = t;
       const tpl = plan.templates[t];
-      this.unreserved[f] = tpl.reservedConcurrency < 0 ? 1 : 0;
+      this.unreserved[f] = tpl.reservedConcurrency < 0 && tpl.fileSystem < 0 ? 1 : 0;
       this.resetConfig(f, tpl);
       this.scaling.set(f, (d.scalingEnvironments * 1e6) / d.scalingWindowUs, d.scalingEnvironments);
       if (traced !== null && this.traced !== null) this.traced[f] = traced[g];
@@ -331,6 +347,22 @@ export class FleetPartition implements PartitionHandler {
       }
     }
     for (let f = 0; f < this.count; f++) if (this.phase[f] === Phase.Active) this.armIdleCheck(f);
+    this.scheduleGrantRevocations();
+  }
+
+  /** V9: each kmsGrantRevoked fault reaches every function it may concern, as that function's own event. */
+  private scheduleGrantRevocations(): void {
+    const plan = this.plan;
+    const keysChange = InvocationFaults.keysChange(plan);
+    plan.faults.forEach((fault, i) => {
+      if (fault.kind !== "kmsGrantRevoked") return;
+      for (let f = 0; f < this.count; f++) {
+        const g = this.globalId[f];
+        if (fault.targets !== null && !containsSorted(fault.targets, g)) continue;
+        if (!keysChange && plan.templates[this.templateOf[f]].kmsKey < 0) continue;
+        this.p.at(fault.fromUs, Ev.KmsGrantRevoked, f, i, 0);
+      }
+    });
   }
 
   private owns(g: number): boolean {
@@ -340,14 +372,25 @@ export class FleetPartition implements PartitionHandler {
 
   onEvent(kind: number, target: number, a: number, b: number): void {
     // Deliveries from the coordinator name functions by global index.
-    if (kind >= Ev.ApiApply && kind < 30) target = this.localOf[target];
+    if (isDelivery(kind)) target = this.localOf[target];
     switch (kind) {
       case Ev.Arrival:
         this.onArrival(target, a);
         return;
       case Ev.InvocationAdmitted:
-        this.startInvocation(target, a, b);
+        this.startInvocation(target, a, b, 1);
         return;
+      case Ev.InvocationAdmittedEfs: {
+        const slowMilli = b % IO_SLOWDOWN_SPAN;
+        this.startInvocation(target, a, (b - slowMilli) / IO_SLOWDOWN_SPAN, slowMilli / 1000);
+        return;
+      }
+      case Ev.KmsGrantRevoked: {
+        const fault = this.plan.faults[a];
+        if (fault.kind === "kmsGrantRevoked" && this.phase[target] !== Phase.Absent)
+          this.invocationFaults.revokeGrant(target, fault);
+        return;
+      }
       case Ev.InvocationEnd:
         this.endInvocation(target, a, b);
         return;
@@ -463,20 +506,47 @@ export class FleetPartition implements PartitionHandler {
   private onArrival(f: number, s: number): void {
     const st = this.plan.invokeStreams[s];
     this.scheduleArrival(f, s, this.p.nowUs, false);
-    this.invoke(f, 0, st.client, st.qualifier ?? LATEST);
+    this.invoke(f, 0, st.client, st.caller ?? -1, st.qualifier ?? LATEST);
   }
 
   // ---- Invocations (D1-D4, R4, R7, R12, R13) -----------------------------------------------------
 
-  /** An Invoke request reaches the function. ctx: 0 for stream traffic, task slot + 1 for a client's call. */
-  private invoke(f: number, ctx: number, _client: number, qualifier: number = LATEST): void {
+  /**
+   * An Invoke request reaches the function. ctx: 0 for stream traffic, task
+   * slot + 1 for a client's call; caller: a Plan.callers index, -1 for the
+   * account's administrator; qualifier: what it names (qualifiers.ts).
+   */
+  private invoke(f: number, ctx: number, _client: number, caller: number, qualifier: number = LATEST): void {
     this.obs.invocationRequests++;
     this.openInvocations++;
     const before = this.phase[f] as PhaseCode;
+    if (caller >= 0) {
+      this.obs.invocationsByCaller[caller]++;
+      // V8: authorisation comes before the State rules and takes no concurrency.
+      if (this.invocationFaults.isDenied(caller, f)) {
+        this.obs.deniedByCaller[caller]++;
+        this.invocationFault(
+          f,
+          ctx,
+          ApiError.AccessDeniedException,
+          before,
+          caller,
+          qualifierSlot(qualifier),
+        );
+        return;
+      }
+    }
     const rule = this.lookup(f, Trigger.Invoke);
     if (rule === null) throw new Error(`no rule for Invoke in phase ${before}`);
     if (rule.effect === "runInvocation") {
       const now = this.p.nowUs;
+      if (this.invocationFaults.kmsBlocked(f, now)) {
+        // V9: the environment cannot be decrypted: no invocation, no concurrency, no warm environment kept.
+        const idle = this.idleEnvironments[f];
+        if (idle !== null) idle.length = 0;
+        this.invocationFault(f, ctx, ApiError.KMSDisabledException, before, -1, qualifierSlot(qualifier));
+        return;
+      }
       this.lastInvokeUs[f] = now;
       const vs = this.versionsOf[f];
       if (vs !== null && this.routeInvocation(f, vs, ctx, qualifier, now)) return;
@@ -613,7 +683,48 @@ export class FleetPartition implements PartitionHandler {
     return Math.round(sampleUs(d, this.serviceRng, f) * scale);
   }
 
-  private startInvocation(f: number, arrivalUs: number, ctx: number): void {
+  /** Answers an invocation with one of the troubleshooting seed's errors (V8-V10), traced with its message. */
+  private invocationFault(
+    f: number,
+    ctx: number,
+    error: number,
+    before: PhaseCode,
+    caller = -1,
+    slot = 0,
+  ): void {
+    if (this.isTraced(f)) {
+      const message = this.faultMessage(f, error, caller);
+      this.trace(f, Trigger.Invoke, error, before, message, "", this.liveRevision[f]);
+    }
+    this.invocationOutcome(f, ctx, error, slot);
+  }
+
+  /** The message of a V8-V10 error, in the seed's words (traced functions only). */
+  private faultMessage(f: number, error: number, caller = -1): string {
+    const fs = this.invocationFaults.fileSystemOf(f);
+    const ap = fs >= 0 ? this.plan.fileSystems[fs].accessPointArn : "";
+    switch (error) {
+      case ApiError.AccessDeniedException:
+        return Messages.accessDenied(this.plan.callers[caller]?.arn ?? "", this.nameOf(f));
+      case ApiError.KMSDisabledException:
+        return Messages.kmsDisabled;
+      case ApiError.EFSMountFailureException:
+        return Messages.efsMountFailure(ap);
+      case ApiError.EFSMountConnectivityException:
+        return Messages.efsMountConnectivity(ap);
+      case ApiError.EFSMountTimeoutException:
+        return Messages.efsMountTimeout(ap);
+      case ApiError.EFSIOException:
+        return Messages.efsIo;
+    }
+    return "";
+  }
+
+  /**
+   * An admitted invocation starts. slowdown: how much its file system's
+   * shared throughput stretches its IO (V10; 1 without EFS).
+   */
+  private startInvocation(f: number, arrivalUs: number, ctx: number, slowdown: number): void {
     const now = this.p.nowUs;
     const vs = this.versionsOf[f];
     const route = vs === null ? 0 : vs.shiftRoute();
@@ -647,6 +758,11 @@ export class FleetPartition implements PartitionHandler {
         this.invocationOutcome(f, ctx, ApiError.TooManyRequestsException, slot);
         return;
       }
+      const mount = this.invocationFaults.mountFault(f, now, rng);
+      if (mount >= 0) {
+        this.mountFailed(f, arrivalUs, ctx, mount, slot);
+        return;
+      }
       cold = 1;
       initUs = sampleUs(tpl.initDuration, rng, f);
       this.obs.record(Hist.InitDuration, initUs);
@@ -657,6 +773,13 @@ export class FleetPartition implements PartitionHandler {
     if (runUs > timeoutUs) {
       runUs = timeoutUs;
       outcome = ApiError.Timeout;
+    } else if (slowdown > 1) {
+      // V10: IO slowed by the file system's shared throughput; past the timeout Lambda stops the instance.
+      runUs = Math.round(runUs * slowdown);
+      if (runUs > this.timeoutUs[f]) {
+        runUs = this.timeoutUs[f];
+        outcome = ApiError.EFSIOException;
+      }
     }
     if (cold) this.obs.coldStarts++;
     else this.obs.warmStarts++;
@@ -667,6 +790,24 @@ export class FleetPartition implements PartitionHandler {
     const kind = version === null ? EnvKind.Latest : EnvKind.Version;
     const packed = packInvocation(ctx, this.incarnation[f], rev, outcome, cold, kind);
     this.p.at(now + initUs + runUs, Ev.InvocationEnd, f, arrivalUs, packed);
+  }
+
+  /**
+   * V10: a cold start's mount failed. A rejected mount or one that cannot
+   * connect fails at once; a mount that times out holds the new environment
+   * for the mount timeout first. Either way the environment is not kept.
+   */
+  private mountFailed(f: number, arrivalUs: number, ctx: number, kind: number, slot: number): void {
+    const error = EFS_MOUNT_ERRORS[kind];
+    this.obs.efsMountFailures[this.invocationFaults.fileSystemOf(f) * EFS_MOUNT_ERRORS.length + kind]++;
+    if (error === ApiError.EFSMountTimeoutException) {
+      this.busyEnvironments[f]++;
+      const packed = packInvocation(ctx, this.incarnation[f], this.liveRevision[f], error, 1);
+      this.p.after(this.plan.defaults.efsMountTimeoutUs, Ev.InvocationEnd, f, arrivalUs, packed);
+      return;
+    }
+    this.releaseConcurrency(f);
+    this.invocationFault(f, ctx, error, this.phase[f] as PhaseCode, -1, slot);
   }
 
   private endInvocation(f: number, arrivalUs: number, packed: number): void {
@@ -684,10 +825,12 @@ export class FleetPartition implements PartitionHandler {
     if (this.busyEnvironments[f] === 0 && this.phase[f] === Phase.Active) this.armIdleCheck(f);
     let ranRevision = rev;
     let slot = 0;
+    // An environment stopped by Lambda (EFS mount timeout, EFSIOException) is not kept.
+    const keep = sameIncarnation && outcome <= ApiError.Timeout;
     if (kind === EnvKind.Latest) {
       // The environment stays warm only if it still runs the live revision (R8 retires old ones)
       // of the same function, not one deleted and re-created meanwhile (R18).
-      if (rev === this.liveRevision[f] && sameIncarnation) {
+      if (rev === this.liveRevision[f] && keep) {
         let idle = this.idleEnvironments[f];
         if (idle === null) idle = this.idleEnvironments[f] = [];
         idle.push(this.p.nowUs);
@@ -700,16 +843,18 @@ export class FleetPartition implements PartitionHandler {
       if (kind === EnvKind.Provisioned) {
         if (version !== null) this.provisionedEnvFreed(f, version.pool);
       } else {
-        if (version !== null) version.pool.idle.push(this.p.nowUs);
+        if (version !== null && keep) version.pool.idle.push(this.p.nowUs);
         this.releaseConcurrency(f);
       }
     }
+    if (outcome === ApiError.EFSIOException) this.obs.efsIoStopped[this.invocationFaults.fileSystemOf(f)]++;
     const byRev = this.obs.invocationsByRevision;
     byRev.set(ranRevision, (byRev.get(ranRevision) ?? 0) + 1);
     this.obs.recordForTemplate(LATENCY, this.templateOf[f], this.p.nowUs - arrivalUs);
     if (this.isTraced(f)) {
       const ph = this.phase[f] as PhaseCode;
-      this.trace(f, Trigger.Invoke, outcome, ph, "", "", ranRevision); // the revision this invocation ran (R7)
+      const message = outcome > ApiError.Timeout ? this.faultMessage(f, outcome) : "";
+      this.trace(f, Trigger.Invoke, outcome, ph, message, "", ranRevision); // the revision this invocation ran (R7)
     }
     this.invocationOutcome(f, ctx, outcome, slot);
   }
@@ -998,6 +1143,7 @@ export class FleetPartition implements PartitionHandler {
     this.pendingVpcConfig[f] = change?.vpcConfig !== undefined ? change.vpcConfig : this.vpcConfig[f];
     this.pendingMemoryMb[f] = change?.memoryMb ?? this.memoryMb[f];
     this.pendingTimeoutUs[f] = change?.timeoutUs ?? this.timeoutUs[f];
+    this.invocationFaults.stage(f, change);
   }
 
   private lookup(f: number, trigger: TriggerCode): Rule | null {
@@ -1060,6 +1206,7 @@ export class FleetPartition implements PartitionHandler {
         this.incarnation[f]++;
         const tpl = this.plan.templates[this.templateOf[f]];
         this.resetConfig(f, tpl);
+        this.invocationFaults.reset(f, tpl);
         this.epoch[f]++;
         this.pendingSinceUs[f] = now;
         this.stateReason[f] = ReasonCode.Creating;
@@ -1120,6 +1267,7 @@ export class FleetPartition implements PartitionHandler {
         this.vpcConfig[f] = target;
         this.memoryMb[f] = this.pendingMemoryMb[f];
         this.timeoutUs[f] = this.pendingTimeoutUs[f];
+        this.invocationFaults.complete(f);
         this.lusReason[f] = ReasonCode.None;
         this.stateReason[f] = ReasonCode.None;
         this.setSettledLus(f, LastUpdateStatus.Successful);
@@ -1348,7 +1496,8 @@ export class FleetPartition implements PartitionHandler {
     const op = t.op[slot] as OperationCode;
     if (op === Operation.Invoke) {
       const call = t.call[slot] >= 0 ? this.plan.calls[t.call[slot]] : null;
-      this.invoke(f, slot + 1, t.client[slot], call?.params?.qualifier ?? LATEST);
+      const caller = (t.step[slot] >= 0 ? this.plan.steps[t.step[slot]] : call!).caller;
+      this.invoke(f, slot + 1, t.client[slot], caller ?? -1, call?.params?.qualifier ?? LATEST);
     } else this.p.request(Msg.ApiRequest, this.globalId[f], op, slot);
   }
 

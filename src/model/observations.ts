@@ -1,6 +1,7 @@
 import * as hdr from "hdr-histogram-js";
 import { API_ERROR_NAMES, OPERATION_NAMES, THROTTLE_CAUSE_NAMES } from "./aws-names.js";
 import { PHASE_COUNT } from "./lifecycle-table.js";
+import { EFS_MOUNT_FAULT_KINDS } from "./plan.js";
 
 /** Duration distributions the run records, all in microseconds. */
 export const Hist = {
@@ -111,13 +112,30 @@ export class Observations {
   /** Invocations by the revision they ran: revision 1 is the code at creation. */
   readonly invocationsByRevision = new Map<number, number>();
   readonly histograms: hdr.Histogram[] = HIST_NAMES.map(() => newHistogram());
+  /** Cold starts that failed to mount their file system, by (file system, EFS_MOUNT_FAULT_KINDS index) (V10). */
+  readonly efsMountFailures: Float64Array;
+  /** Invocations stopped with EFSIOException, by file system (V10). */
+  readonly efsIoStopped: Float64Array;
+  /** Invoke requests by caller, and those denied (AccessDeniedException), by Plan.callers index (V8). */
+  readonly invocationsByCaller: Float64Array;
+  readonly deniedByCaller: Float64Array;
 
-  /** `templates`: the plan's number of function templates; `qualifierSlots`: qualifiers.ts qualifierSlotCount. */
+  /**
+   * `templates`, `fileSystems`, `callers`: the plan's numbers of function
+   * templates, file systems and callers; `qualifierSlots`: qualifiers.ts
+   * qualifierSlotCount.
+   */
   constructor(
     readonly templates: number,
+    fileSystems = 0,
+    callers = 0,
     qualifierSlots = 2,
   ) {
     this.invocationsByQualifier = new Float64Array(qualifierSlots * ERROR_COUNT);
+    this.efsMountFailures = new Float64Array(fileSystems * EFS_MOUNT_FAULT_KINDS.length);
+    this.efsIoStopped = new Float64Array(fileSystems);
+    this.invocationsByCaller = new Float64Array(callers);
+    this.deniedByCaller = new Float64Array(callers);
     this.invocationsByTemplate = new Float64Array(templates * ERROR_COUNT);
     this.startsByTemplate = new Float64Array(templates * START_TYPE_NAMES.length);
     this.throttlesByTemplate = new Float64Array(templates * THROTTLE_CAUSE_COUNT);
@@ -159,6 +177,10 @@ export class Observations {
     this.provisionedInitialized += o.provisionedInitialized;
     this.provisionedReleased += o.provisionedReleased;
     this.aliasUpdates += o.aliasUpdates;
+    addInto(this.efsMountFailures, o.efsMountFailures);
+    addInto(this.efsIoStopped, o.efsIoStopped);
+    addInto(this.invocationsByCaller, o.invocationsByCaller);
+    addInto(this.deniedByCaller, o.deniedByCaller);
     this.coldStarts += o.coldStarts;
     this.warmStarts += o.warmStarts;
     this.invocationRequests += o.invocationRequests;

@@ -48,6 +48,10 @@ const ARRAY_FIELDS = [
   "invocationsByQualifier",
   "spillovers",
   "startsByDeployPhase",
+  "efsMountFailures",
+  "efsIoStopped",
+  "invocationsByCaller",
+  "deniedByCaller",
 ] as const;
 const SCALAR_FIELDS = [
   "coldStarts",
@@ -92,7 +96,12 @@ function serializeHistogram(h: hdr.Histogram): SerializedHistogram {
 type Extremes = hdr.Histogram & { minNonZeroValue: number; maxValue: number };
 
 export function deserializeObservations(s: SerializedObservations, templates: number): Observations {
-  const o = new Observations(templates, s.arrays.invocationsByQualifier.length / ERROR_COUNT);
+  const o = new Observations(
+    templates,
+    s.arrays.efsIoStopped.length,
+    s.arrays.invocationsByCaller.length,
+    s.arrays.invocationsByQualifier.length / ERROR_COUNT,
+  );
   for (const f of ARRAY_FIELDS) o[f].set(s.arrays[f]);
   for (const f of SCALAR_FIELDS) o[f] = s.scalars[f];
   for (const [rev, n] of s.invocationsByRevision) o.invocationsByRevision.set(rev, n);

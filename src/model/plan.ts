@@ -88,6 +88,45 @@ export interface PlanTemplate {
   timeoutUs: number;
   /** Functions of this template exist (Active) when the run starts. */
   existing: boolean;
+  /** Resource-based policy: who may invoke the functions besides the account's own identities (V8). */
+  policy: PlanResourcePolicy;
+  /** Index into Plan.kmsKeys of the key encrypting the environment, or -1 for the AWS managed key (V9). */
+  kmsKey: number;
+  /** Index into Plan.fileSystems of the EFS file system the functions mount, or -1 (V10). */
+  fileSystem: number;
+  /** IO throughput one running invocation asks of its file system, MiB/s (V10). */
+  ioThroughputMiBps: number;
+}
+
+/** Principals a function's resource-based policy lets invoke it (lambda:InvokeFunction). */
+export interface PlanResourcePolicy {
+  /** "*": anyone. */
+  anyone: boolean;
+  /** Account ids (12 digits) whose identities may invoke. */
+  accounts: string[];
+  /** Caller ARNs that may invoke. */
+  arns: string[];
+}
+
+/** An identity that invokes functions (V8): a user or role, in this account or another. */
+export interface PlanCaller {
+  name: string;
+  /** 12-digit account id. */
+  account: string;
+  arn: string;
+  /** Its identity-based policy allows lambda:InvokeFunction on these functions (ascending), or on all when null. */
+  allow: Int32Array | null;
+}
+
+/** An EFS file system (V10): its access point and its bursting throughput. */
+export interface PlanFileSystem {
+  id: string;
+  /** arn:aws:elasticfilesystem:<region>:<account>:access-point/<fsap-...> */
+  accessPointArn: string;
+  baselineMiBps: number;
+  burstMiBps: number;
+  /** Burst credit balance at the start, which is also its maximum (MiB). */
+  burstCreditsMiB: number;
 }
 
 export interface PlanFunctions {
@@ -123,6 +162,8 @@ export interface PlanConfigChange {
   vpcConfig?: number;
   memoryMb?: number;
   timeoutUs?: number;
+  /** New KMS key index, -1 for the AWS managed key, undefined to keep (V9). */
+  kmsKey?: number;
 }
 
 export type ControlOperation = Exclude<OperationName, "Invoke" | "GetFunction" | "GetFunctionConfiguration">;
@@ -137,6 +178,8 @@ export interface PlanStep {
   ratePerSec: number;
   client: number;
   config?: PlanConfigChange;
+  /** Index into Plan.callers of who invokes (its Invoke calls), or -1: the account's administrator (V8). */
+  caller?: number;
   /** Further calls the same client makes on each target after this one (and its waiter) succeed. */
   then: ControlOperation[] | ("Invoke" | ControlOperation)[];
 }
@@ -158,6 +201,8 @@ export interface PlanInvokeStream {
   client: number;
   /** What the requests name (model/qualifiers.ts); absent or 0: unqualified, $LATEST. */
   qualifier?: number;
+  /** Index into Plan.callers, or -1: the account's administrator (V8). */
+  caller?: number;
 }
 
 export type PlanFault =
@@ -184,6 +229,23 @@ export type PlanFault =
       probability: number;
       targets: Int32Array | null;
       code: FailureReasonName;
+    }
+  /** The KMS key is disabled in the window; re-enabled at untilUs (V9). */
+  | { kind: "kmsKeyDisabled"; fromUs: number; untilUs: number; key: number }
+  /**
+   * Lambda's grant on the key is revoked at fromUs, for the functions then
+   * using `key` (or, with key -1, the targets' current keys); it stays
+   * revoked until a configuration update changes the function's key (V9).
+   */
+  | { kind: "kmsGrantRevoked"; fromUs: number; untilUs: number; key: number; targets: Int32Array | null }
+  /** Cold starts of functions mounting the file system (all, when -1) fail to mount (V10). */
+  | {
+      kind: EfsMountFaultKind;
+      fromUs: number;
+      untilUs: number;
+      probability: number;
+      fileSystem: number;
+      targets: Int32Array | null;
     };
 
 /** Parameters of an explicit call beyond its function, in the Lambda API's own terms (V1, V2, V4). */
@@ -199,6 +261,8 @@ export interface PlanCallParams {
   reservedConcurrentExecutions?: number;
   provisionedConcurrentExecutions?: number;
 }
+export const EFS_MOUNT_FAULT_KINDS = ["efsMountFailure", "efsMountConnectivity", "efsMountTimeout"] as const;
+export type EfsMountFaultKind = (typeof EFS_MOUNT_FAULT_KINDS)[number];
 
 /** One explicit API call, replayed exactly. */
 export interface PlanCall {
@@ -206,6 +270,8 @@ export interface PlanCall {
   operation: OperationName;
   function: number;
   client: number;
+  /** Index into Plan.callers, or -1 (V8). */
+  caller?: number;
   config?: PlanConfigChange;
   params?: PlanCallParams;
 }
@@ -233,4 +299,9 @@ export interface Plan {
   calls: PlanCall[];
   /** Alias names the scenario uses, indexed by PlanCallParams.alias and alias qualifiers. */
   aliases: string[];
+  /** Identities that invoke functions (V8); empty: every call is the account's administrator's. */
+  callers: PlanCaller[];
+  /** Customer managed KMS keys, by name (V9). */
+  kmsKeys: string[];
+  fileSystems: PlanFileSystem[];
 }

@@ -44,7 +44,30 @@ export const Ev = {
 
   /** A provisioned environment finished initialising (V2). a: version. */
   ProvisionedEnvReady: 50,
+
+  // Invocation faults (V8-V10).
+  /**
+   * Delivery: an invocation of a function that mounts an EFS file system was
+   * admitted. a: arrival time, b: context * IO_SLOWDOWN_SPAN + IO slowdown in
+   * thousandths (see packEfsAdmission).
+   */
+  InvocationAdmittedEfs: 40,
+  /** Lambda's grant on the function's KMS key is revoked (V9). a: fault index. */
+  KmsGrantRevoked: 41,
 } as const;
+
+/** Events that come from the coordinator, which names functions by global index. */
+export function isDelivery(kind: number): boolean {
+  return (kind >= Ev.ApiApply && kind <= Ev.ConcurrencyConfigResult) || kind === Ev.InvocationAdmittedEfs;
+}
+
+/** IO slowdowns travel in thousandths, below this (a slowdown of up to about 1,048x). */
+export const IO_SLOWDOWN_SPAN = 1_048_576;
+
+/** An EFS admission's b: the client context and the IO slowdown factor (>= 1). Exact for ctx < 2^32. */
+export function packEfsAdmission(ctx: number, slowdown: number): number {
+  return ctx * IO_SLOWDOWN_SPAN + Math.min(Math.round(slowdown * 1000), IO_SLOWDOWN_SPAN - 1);
+}
 
 /**
  * Messages from partitions to the coordinator. Requests (ApiRequest,

@@ -122,10 +122,21 @@ export interface RunOutcome {
     vpcEnis: number[];
     vpcPeakEnis: number[];
   };
+  /** EFS file systems' throughput and credits, by Plan.fileSystems index (V10). */
+  efs: { fileSystems: EfsOutcome[] };
   samples: Sample[];
   invariants: InvariantResult[];
   /** True when the run was stopped before its end. */
   partial: boolean;
+}
+
+export interface EfsOutcome {
+  creditsAtEndMiB: number;
+  minCreditsMiB: number;
+  peakDemandMiBps: number;
+  /** Admissions whose IO was slowed because demand exceeded what the file system served. */
+  slowedAdmissions: number;
+  inFlightAtEnd: number;
 }
 
 export interface RunHandle {
@@ -447,7 +458,12 @@ export function assembleOutcome(
   },
 ): RunOutcome {
   const templates = plan.templates.length;
-  const obs = new Observations(templates, qualifierSlotCount(plan.aliases));
+  const obs = new Observations(
+    templates,
+    plan.fileSystems.length,
+    plan.callers.length,
+    qualifierSlotCount(plan.aliases),
+  );
   for (const res of r.results) obs.merge(deserializeObservations(res.obs, templates));
   obs.foldTemplateHistograms();
   const shared = r.shared;
@@ -471,6 +487,15 @@ export function assembleOutcome(
       subnets: shared.subnets.map((u) => ({ ...u })),
       vpcEnis: Array.from(shared.vpcEnis),
       vpcPeakEnis: Array.from(shared.vpcPeakEnis),
+    },
+    efs: {
+      fileSystems: plan.fileSystems.map((_, fs) => ({
+        creditsAtEndMiB: shared.efs.creditsAt(fs, r.stats.endUs),
+        minCreditsMiB: Math.min(shared.efs.minCreditsMiB[fs], shared.efs.creditsAt(fs, r.stats.endUs)),
+        peakDemandMiBps: shared.efs.peakDemandMiBps[fs],
+        slowedAdmissions: shared.efs.slowedAdmissions[fs],
+        inFlightAtEnd: shared.efs.inFlight[fs],
+      })),
     },
     samples: r.samples,
     invariants: [],

@@ -99,6 +99,10 @@ export interface SampleShared {
   /** Per VPC: our ENIs counted against its quota, now and at peak. */
   vpcEnis: number[];
   vpcPeakEnis: number[];
+  /** Per EFS file system (V10): burst credit balance (MiB), IO demand (MiB/s) and invocations in flight. */
+  efsCreditsMiB: number[];
+  efsDemandMiBps: number[];
+  efsInFlight: number[];
 }
 
 /** What the partitions contribute to a sample, summed over partitions. */
@@ -263,6 +267,9 @@ export function sampleShared(shared: SharedState, timeUs: number): SampleShared 
     enisByState: shared.enisByState(timeUs),
     vpcEnis: Array.from(shared.vpcEnis),
     vpcPeakEnis: Array.from(shared.vpcPeakEnis),
+    efsCreditsMiB: Array.from(shared.efs.inFlight, (_, fs) => shared.efs.creditsAt(fs, timeUs)),
+    efsDemandMiBps: Array.from(shared.efs.demandMiBps),
+    efsInFlight: Array.from(shared.efs.inFlight),
   };
 }
 

@@ -10,9 +10,10 @@ import { InvariantError } from "../engine/invariant-error.js";
 import { RandomStreams } from "../engine/random-streams.js";
 import { ApiError, Operation, ReasonCode, reasonCodeOf, ThrottleCause } from "./aws-names.js";
 import { sampleUs } from "./distributions.js";
+import { EfsThroughput } from "./efs-throughput.js";
 import { epochGrant } from "./grants.js";
 import type { Plan } from "./plan.js";
-import { Ev, Grant, Msg, NO_TASK_SLOT, Timer } from "./protocol.js";
+import { Ev, Grant, Msg, NO_TASK_SLOT, packEfsAdmission, Timer } from "./protocol.js";
 import { TokenBuckets } from "./token-buckets.js";
 
 const CONFIG_SHIFT = 1_048_576;
@@ -64,6 +65,9 @@ export class SharedState implements CoordinatorHandler {
   readonly vpcEnis: Int32Array;
   readonly vpcPeakEnis: Int32Array;
   private readonly exhaustedIps: Int32Array;
+
+  /** EFS file systems' demand and burst credits (V10). */
+  readonly efs: EfsThroughput;
 
   /** Broken invariants seen while running (must stay empty). */
   readonly violations: string[] = [];
@@ -137,6 +141,7 @@ export class SharedState implements CoordinatorHandler {
     this.exhaustedIps = new Int32Array(plan.subnets.length);
     this.vpcEnis = new Int32Array(plan.vpcs.length);
     this.vpcPeakEnis = new Int32Array(plan.vpcs.length);
+    this.efs = new EfsThroughput(plan);
   }
 
   /** Functions that exist at the start hold their ENIs already; faults get their timers. */
@@ -277,7 +282,11 @@ export class SharedState implements CoordinatorHandler {
     const atUs = this.c.nowUs + this.plan.defaults.invokeLatencyUs;
     const cause = this.admit(g);
     if (cause >= 0) this.c.deliver(atUs, Ev.InvocationThrottled, g, arrivalUs, ctx * 8 + cause, seq);
-    else this.c.deliver(atUs, Ev.InvocationAdmitted, g, arrivalUs, ctx, seq);
+    else if (this.efs.fileSystemOf(g) >= 0) {
+      // The invocation's IO shares its file system with every other in flight (V10).
+      const slowdown = this.efs.admit(g, this.c.nowUs);
+      this.c.deliver(atUs, Ev.InvocationAdmittedEfs, g, arrivalUs, packEfsAdmission(ctx, slowdown), seq);
+    } else this.c.deliver(atUs, Ev.InvocationAdmitted, g, arrivalUs, ctx, seq);
   }
 
   /** An admission a partition took under its grant: it must be the one taken here, in global order. */
@@ -285,6 +294,10 @@ export class SharedState implements CoordinatorHandler {
     if (this.reserved[g] >= 0)
       throw new InvariantError(
         `function ${this.plan.functions.names[g]} has reserved concurrency but was granted`,
+      );
+    if (this.efs.fileSystemOf(g) >= 0)
+      throw new InvariantError(
+        `function ${this.plan.functions.names[g]} mounts a file system but was granted`,
       );
     const cause = this.admit(g);
     if (cause >= 0) {
@@ -321,6 +334,7 @@ export class SharedState implements CoordinatorHandler {
   }
 
   private release(g: number): void {
+    if (this.efs.fileSystemOf(g) >= 0) this.efs.release(g, this.c.nowUs);
     if (this.reserved[g] >= 0) this.reservedInFlight[g]--;
     else this.unreservedInFlight--;
     this.totalInFlight--;

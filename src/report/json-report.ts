@@ -39,6 +39,13 @@ export const API_ERROR_CODES = [
   "ResourceNotReadyException",
   "ResourceNotFoundException",
   "TooManyRequestsException",
+  // The troubleshooting seed's invocation errors (V8-V10).
+  "AccessDeniedException",
+  "KMSDisabledException",
+  "EFSMountFailureException",
+  "EFSMountConnectivityException",
+  "EFSMountTimeoutException",
+  "EFSIOException",
 ] as const;
 export type ApiErrorCodeName = (typeof API_ERROR_CODES)[number];
 
@@ -50,6 +57,12 @@ export const INVOCATION_OUTCOMES = [
   "ResourceConflictException",
   "ResourceNotReadyException",
   "ResourceNotFoundException",
+  "AccessDeniedException",
+  "KMSDisabledException",
+  "EFSMountFailureException",
+  "EFSMountConnectivityException",
+  "EFSMountTimeoutException",
+  "EFSIOException",
 ] as const;
 export type InvocationOutcomeName = (typeof INVOCATION_OUTCOMES)[number];
 
@@ -109,7 +122,44 @@ export interface SampleReport {
   byLastUpdateStatus: Record<LastUpdateStatusName, number>;
   concurrency: number;
   subnetUsedIps: number[];
+  /** Burst credit balance of each file system (MiB), when the scenario has file systems (V10). */
+  efsCreditsMiB?: number[];
 }
+
+/** A caller identity and what its Invoke calls met (V8). */
+export interface CallerReport {
+  name: string;
+  account: string;
+  arn: string;
+  invocations: number;
+  /** Answered AccessDeniedException. */
+  denied: number;
+}
+
+/** An EFS file system: its throughput, burst credits and the errors its functions met (V10). */
+export interface FileSystemReport {
+  id: string;
+  accessPointArn: string;
+  baselineMiBps: number;
+  burstMiBps: number;
+  burstCreditsMiB: number;
+  creditsAtEndMiB: number;
+  minCreditsMiB: number;
+  peakDemandMiBps: number;
+  /** Admissions whose IO was slowed (demand above what the file system served). */
+  slowedAdmissions: number;
+  /** Cold starts whose mount failed, by error code. */
+  mountFailures: Record<EfsMountErrorName, number>;
+  /** Invocations stopped with EFSIOException. */
+  ioStopped: number;
+}
+
+export const EFS_MOUNT_ERROR_NAMES = [
+  "EFSMountFailureException",
+  "EFSMountConnectivityException",
+  "EFSMountTimeoutException",
+] as const;
+export type EfsMountErrorName = (typeof EFS_MOUNT_ERROR_NAMES)[number];
 
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
@@ -179,6 +229,10 @@ export interface Report {
   };
   subnets: SubnetReport[];
   vpcs: VpcReport[];
+  /** Present when the scenario has callers (V8). */
+  callers?: CallerReport[];
+  /** Present when the scenario has EFS file systems (V10). */
+  fileSystems?: FileSystemReport[];
   invariants: { name: string; ok: boolean; detail: string }[];
   samples?: SampleReport[];
 }
@@ -243,6 +297,12 @@ export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
         ResourceConflictException: invoke(ApiError.ResourceConflictException),
         ResourceNotReadyException: invoke(ApiError.ResourceNotReadyException),
         ResourceNotFoundException: invoke(ApiError.ResourceNotFoundException),
+        AccessDeniedException: invoke(ApiError.AccessDeniedException),
+        KMSDisabledException: invoke(ApiError.KMSDisabledException),
+        EFSMountFailureException: invoke(ApiError.EFSMountFailureException),
+        EFSMountConnectivityException: invoke(ApiError.EFSMountConnectivityException),
+        EFSMountTimeoutException: invoke(ApiError.EFSMountTimeoutException),
+        EFSIOException: invoke(ApiError.EFSIOException),
       },
       coldStarts: obs.coldStarts,
       warmStarts: obs.warmStarts,
@@ -314,8 +374,39 @@ export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
     })),
     invariants: outcome.invariants.map((r) => ({ name: r.name, ok: r.ok, detail: r.detail })),
   };
+  if (plan.callers.length > 0) {
+    report.callers = plan.callers.map((c, i) => ({
+      name: c.name,
+      account: c.account,
+      arn: c.arn,
+      invocations: obs.invocationsByCaller[i],
+      denied: obs.deniedByCaller[i],
+    }));
+  }
+  if (plan.fileSystems.length > 0) report.fileSystems = fileSystemsReport(outcome);
   if (outcome.samples.length > 0) report.samples = outcome.samples.map(sampleReport);
   return report;
+}
+
+function fileSystemsReport(outcome: RunOutcome): FileSystemReport[] {
+  const { plan, obs } = outcome;
+  const k = EFS_MOUNT_ERROR_NAMES.length;
+  return plan.fileSystems.map((f, i) => {
+    const e = outcome.efs.fileSystems[i];
+    return {
+      id: f.id,
+      accessPointArn: f.accessPointArn,
+      baselineMiBps: f.baselineMiBps,
+      burstMiBps: f.burstMiBps,
+      burstCreditsMiB: f.burstCreditsMiB,
+      creditsAtEndMiB: round6(e.creditsAtEndMiB),
+      minCreditsMiB: round6(e.minCreditsMiB),
+      peakDemandMiBps: round6(e.peakDemandMiBps),
+      slowedAdmissions: e.slowedAdmissions,
+      mountFailures: byName(EFS_MOUNT_ERROR_NAMES, obs.efsMountFailures.subarray(i * k, (i + 1) * k)),
+      ioStopped: obs.efsIoStopped[i],
+    };
+  });
 }
 
 /** A copy of the report without its wall-clock fields: equal for equal (scenario, seed). */
@@ -389,6 +480,7 @@ function sampleReport(s: Sample): SampleReport {
     byLastUpdateStatus: byName(LAST_UPDATE_STATUS_NAMES, s.lastUpdateStatus),
     concurrency: s.concurrency,
     subnetUsedIps: [...s.subnetUsedIps],
+    ...(s.shared.efsCreditsMiB.length > 0 ? { efsCreditsMiB: s.shared.efsCreditsMiB.map(round6) } : {}),
   };
 }
 

@@ -127,6 +127,18 @@ export function renderSummary(report: Report, opts: SummaryOptions): string {
       `before ${pct(byPhase.before)} during ${pct(byPhase.during)} after ${pct(byPhase.after)}`,
     );
   }
+  if (report.callers !== undefined) {
+    line("denied by caller", report.callers.map((x) => `${x.name}=${x.denied}/${x.invocations}`).join(" "));
+  }
+  for (const fs of report.fileSystems ?? []) {
+    const mounts = Object.entries(fs.mountFailures).filter(([, n]) => n > 0);
+    const failed =
+      mounts.length === 0 ? "" : ` mounts failed ${mounts.map(([k, n]) => `${k}=${n}`).join(" ")}`;
+    const credits = `credits min=${fs.minCreditsMiB.toFixed(0)} end=${fs.creditsAtEndMiB.toFixed(0)} of ${fs.burstCreditsMiB} MiB`;
+    const demand = `peak demand ${fs.peakDemandMiBps.toFixed(1)} MiB/s (baseline ${fs.baselineMiBps}, burst ${fs.burstMiBps})`;
+    const io = fs.ioStopped > 0 ? c.warn(` EFSIOException=${fs.ioStopped}`) : "";
+    line(`efs ${fs.id}`, `${credits}, ${demand}${io}${failed === "" ? "" : c.warn(failed)}`);
+  }
 
   // Clients
   const cl = report.clients;

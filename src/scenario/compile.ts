@@ -7,9 +7,11 @@ import { MODEL_DEFAULTS, type ModelDefaults } from "../model/defaults.js";
 import type { Distribution, Plan, PlanAccount, PlanCall, PlanCallParams, PlanClient } from "../model/plan.js";
 import { aliasOf, aliasQualifier, LATEST, MAX_ALIASES } from "../model/qualifiers.js";
 import { toDistribution } from "./distribution.js";
+import { Callers } from "./callers.js";
 import { compileFaults } from "./faults.js";
 import { Fleet } from "./fleet.js";
 import type { Path, PathIssue } from "./issues.js";
+import { KmsKeys } from "./kms-keys.js";
 import { Network } from "./network.js";
 import {
   type DistributionInput,
@@ -21,7 +23,7 @@ import {
 } from "./schema.js";
 import { unknownName } from "./suggest.js";
 import { parseRatePerSec, toUs } from "./units.js";
-import { checkStart, compileConfigChange, compileWorkload } from "./workload.js";
+import { checkKeepsVpc, checkStart, compileConfigChange, compileWorkload } from "./workload.js";
 
 export interface CompileOptions {
   file: string | null;
@@ -35,6 +37,8 @@ export interface CompileOptions {
 export interface Scope {
   readonly fleet: Fleet;
   readonly network: Network;
+  readonly callers: Callers;
+  readonly kmsKeys: KmsKeys;
   readonly issues: PathIssue[];
   /** The file's duration: nothing may start after it. */
   readonly durationUs: number;
@@ -56,7 +60,9 @@ export function compileScenario(
   const defaults = modelDefaults(input.model);
   const account = compileAccount(input.account);
   const network = new Network(input.network, issues);
-  const fleet = new Fleet(input.functions, defaults, network, issues);
+  const kmsKeys = new KmsKeys(input, issues);
+  const fleet = new Fleet(input.functions, defaults, network, issues, kmsKeys);
+  const callers = new Callers(input.callers, fleet, issues);
   checkReservedConcurrency(input, account, issues);
   const clients = compileClients(input.clients, issues);
   const clientNames = clients.map((c) => c.name);
@@ -65,6 +71,8 @@ export function compileScenario(
   const scope: Scope = {
     fleet,
     network,
+    callers,
+    kmsKeys,
     issues,
     durationUs,
     untilUs: options.untilUs ?? durationUs,
@@ -110,6 +118,9 @@ export function compileScenario(
     faults,
     calls,
     aliases,
+    callers: callers.callers,
+    kmsKeys: kmsKeys.names,
+    fileSystems: network.fileSystems,
   };
   return { plan, issues };
 }
@@ -206,9 +217,12 @@ function compileCalls(input: ScenarioInput["events"], scope: Scope): PlanCall[] 
       function: f,
       client: scope.client(e.client, [...path, "client"]),
     };
+    const caller = scope.callers.ref(e.caller, [...path, "caller"]);
+    if (caller >= 0) call.caller = caller;
     if (e.config !== undefined) call.config = compileConfigChange(e.config, [...path, "config"], scope);
     const params = compileCallParams(e, path, scope);
     if (params !== null) call.params = params;
+    if (e.config?.vpc === null && f >= 0) checkKeepsVpc([f], [...path, "config", "vpc"], scope);
     return call;
   });
 }

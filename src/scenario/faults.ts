@@ -10,7 +10,8 @@ export function compileFaults(input: FaultInput[], scope: Scope): PlanFault[] {
   input.forEach((f, i) => {
     const path = ["faults", i];
     const fromUs = toUs(f.from);
-    const untilUs = f.until === undefined ? scope.untilUs : toUs(f.until);
+    const until = "until" in f ? f.until : undefined;
+    const untilUs = until === undefined ? scope.untilUs : toUs(until);
     checkStart(fromUs, [...path, "from"], "fault", scope);
     const before = scope.issues.length;
     const targets = (selector: SelectorInput | undefined) =>
@@ -46,6 +47,31 @@ export function compileFaults(input: FaultInput[], scope: Scope): PlanFault[] {
           probability: f.probability,
           targets: targets(f.functions),
           code: f.code,
+        };
+        break;
+      case "kmsKeyDisabled":
+        fault = { kind: f.kind, fromUs, untilUs, key: scope.kmsKeys.index(f.key, [...path, "key"]) };
+        break;
+      case "kmsGrantRevoked":
+        fault = {
+          kind: f.kind,
+          fromUs,
+          untilUs,
+          key: f.key === undefined ? -1 : scope.kmsKeys.index(f.key, [...path, "key"]),
+          targets: targets(f.functions),
+        };
+        break;
+      case "efsMountFailure":
+      case "efsMountConnectivity":
+      case "efsMountTimeout":
+        fault = {
+          kind: f.kind,
+          fromUs,
+          untilUs,
+          probability: f.probability,
+          fileSystem:
+            f.fileSystem === undefined ? -1 : scope.network.fileSystem(f.fileSystem, [...path, "fileSystem"]),
+          targets: targets(f.functions),
         };
         break;
     }

@@ -7,6 +7,7 @@ import type { ModelDefaults } from "../model/defaults.js";
 import type { PlanTemplate } from "../model/plan.js";
 import { toDistribution } from "./distribution.js";
 import type { Path, PathIssue } from "./issues.js";
+import type { KmsKeys } from "./kms-keys.js";
 import type { Network } from "./network.js";
 import { runtimeFamily, type SelectorInput, type TemplateInput } from "./schema.js";
 import { unknownName } from "./suggest.js";
@@ -38,6 +39,7 @@ export class Fleet {
     defaults: ModelDefaults,
     network: Network,
     private readonly issues: PathIssue[],
+    kmsKeys: KmsKeys,
   ) {
     inputs.forEach((t, ti) => {
       const path = ["functions", ti];
@@ -59,6 +61,14 @@ export class Fleet {
         errorRate: t.errorRate,
         timeoutUs: toUs(t.timeout),
         existing: t.existing,
+        policy: {
+          anyone: t.policy.includes("*"),
+          accounts: t.policy.filter((p) => /^\d{12}$/.test(p)),
+          arns: t.policy.filter((p) => p.startsWith("arn:")),
+        },
+        kmsKey: t.kmsKey === undefined ? -1 : kmsKeys.index(t.kmsKey, [...path, "kmsKey"]),
+        fileSystem: this.fileSystemOf(t, network, path),
+        ioThroughputMiBps: t.ioThroughput,
       });
       this.expand(t, path);
     });
@@ -66,6 +76,19 @@ export class Fleet {
     inputs.forEach((_, ti) => {
       this.templateOf.fill(ti, this.firstOf[ti], this.firstOf[ti] + this.countOf[ti]);
     });
+  }
+
+  /** Lambda mounts a file system through the function's VPC: no vpc, no file system. */
+  private fileSystemOf(t: TemplateInput, network: Network, path: Path): number {
+    if (t.fileSystem === undefined) return -1;
+    const fs = network.fileSystem(t.fileSystem, [...path, "fileSystem"]);
+    if (t.vpc === undefined) {
+      this.report(
+        [...path, "fileSystem"],
+        "a function that mounts a file system needs a vpc: Lambda reaches EFS through the VPC's mount targets",
+      );
+    }
+    return fs;
   }
 
   /** Index of a function by its exact name, or -1. */

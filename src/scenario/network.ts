@@ -4,7 +4,8 @@
  * each (subnet, security-group set) once as an ENI key: the unit of
  * Hyperplane ENI sharing.
  */
-import type { PlanEniKey, PlanSubnet, PlanVpc, PlanVpcConfig } from "../model/plan.js";
+import { createHash } from "node:crypto";
+import type { PlanEniKey, PlanFileSystem, PlanSubnet, PlanVpc, PlanVpcConfig } from "../model/plan.js";
 import type { Path, PathIssue } from "./issues.js";
 import { capacityOfCidr, parseCidr, type ScenarioInput, type VpcRefInput } from "./schema.js";
 import { expectedOneOf, unknownName } from "./suggest.js";
@@ -14,6 +15,7 @@ export class Network {
   readonly subnets: PlanSubnet[] = [];
   readonly vpcConfigs: PlanVpcConfig[] = [];
   readonly eniKeys: PlanEniKey[] = [];
+  readonly fileSystems: PlanFileSystem[] = [];
   private readonly subnetIndex = new Map<string, number>();
   private readonly securityGroups: string[][] = [];
   private readonly configIndex = new Map<string, number>();
@@ -63,6 +65,33 @@ export class Network {
         });
       });
     });
+    input.fileSystems.forEach((fs, i) => {
+      if (this.fileSystems.some((other) => other.id === fs.id))
+        this.report(["network", "fileSystems", i, "id"], `file system '${fs.id}' is declared twice`);
+      const accessPoint = fs.accessPoint ?? derivedAccessPoint(fs.id);
+      this.fileSystems.push({
+        id: fs.id,
+        accessPointArn: `arn:aws:elasticfilesystem:${fs.region}:${fs.account}:access-point/${accessPoint}`,
+        baselineMiBps: fs.baselineThroughput,
+        burstMiBps: fs.burstThroughput ?? Math.max(100, fs.baselineThroughput),
+        burstCreditsMiB: fs.burstCredits,
+      });
+    });
+  }
+
+  /** Index of a file system by id, or -1 (and an issue at `path`). */
+  fileSystem(id: string, path: Path): number {
+    const index = this.fileSystems.findIndex((f) => f.id === id);
+    if (index < 0)
+      this.report(
+        path,
+        unknownName(
+          "file system",
+          id,
+          this.fileSystems.map((f) => f.id),
+        ),
+      );
+    return index;
   }
 
   /** Index of a subnet by id, or -1 (and an issue at `path`). */
@@ -139,4 +168,9 @@ export class Network {
   private report(path: Path, message: string): void {
     this.issues.push({ path, message });
   }
+}
+
+/** A stable access point id for a file system that names none: fsap- and 17 hex digits of its id's hash. */
+function derivedAccessPoint(id: string): string {
+  return `fsap-${createHash("sha256").update(id).digest("hex").slice(0, 17)}`;
 }

@@ -8,6 +8,8 @@
 import { z } from "zod";
 import { FAILURE_REASON_NAMES, OPERATION_NAMES } from "../model/aws-names.js";
 import { DEFAULT_SOURCES, MODEL_DEFAULTS, type ModelDefaults } from "../model/defaults.js";
+import { SCENARIO_ACCOUNT } from "../model/invocation-faults.js";
+import { EFS_MOUNT_FAULT_KINDS, type EfsMountFaultKind } from "../model/plan.js";
 import { CONTROL_ACTIONS, THEN_ACTIONS, WAITER_NAMES } from "./actions.js";
 import { formatDistribution } from "./distribution.js";
 import { describeValue } from "./issues.js";
@@ -164,7 +166,51 @@ const vpcSchema = strict({
   }
 }, ifValid);
 
-const networkSchema = strict({ vpcs: z.array(vpcSchema).default([]) });
+const accountId = z.string().regex(/^\d{12}$/, {
+  error: (iss) => `invalid account id ${describeValue(iss.input)}: expected 12 digits`,
+});
+
+const fileSystemSchema = strict({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, { error: "expected letters, digits, '-' or '_'" })
+    .meta({ description: "File system name, referred to by functions' fileSystem." }),
+  accessPoint: z
+    .string()
+    .regex(/^fsap-[0-9a-f]{17}$/, {
+      error: (iss) => `invalid access point ${describeValue(iss.input)}: expected fsap- and 17 hex digits`,
+    })
+    .optional()
+    .meta({ description: "Access point id; default fsap- and 17 hex digits derived from the id." }),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: (iss) => `invalid region ${describeValue(iss.input)}` })
+    .default("us-east-1"),
+  account: accountId.default(SCENARIO_ACCOUNT),
+  baselineThroughput: z.number().positive().meta({ description: "Baseline throughput, MiB/s." }),
+  burstThroughput: z.number().positive().optional().meta({
+    description: "Throughput while burst credits last, MiB/s; default the larger of 100 and the baseline.",
+  }),
+  burstCredits: z
+    .number()
+    .min(0)
+    .meta({ description: "Burst credit balance at the start, which is also its maximum, MiB." }),
+}).superRefine((f, ctx) => {
+  if (f.burstThroughput !== undefined && f.burstThroughput < f.baselineThroughput) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["burstThroughput"],
+      message: `must not be below baselineThroughput (${f.baselineThroughput})`,
+    });
+  }
+}, ifValid);
+
+export type FileSystemInput = z.output<typeof fileSystemSchema>;
+
+const networkSchema = strict({
+  vpcs: z.array(vpcSchema).default([]),
+  fileSystems: z.array(fileSystemSchema).default([]).meta({ description: "EFS file systems (V10)." }),
+});
 
 // ---- functions
 
@@ -183,10 +229,16 @@ const configChangeSchema = strict({
   vpc: vpcRefSchema.nullable().optional().meta({ description: "New VPC configuration; null detaches." }),
   memory: memorySchema.optional(),
   timeout: timeoutSchema.optional(),
+  kmsKey: z
+    .string()
+    .min(1)
+    .nullable()
+    .optional()
+    .meta({ description: "New KMS key for the environment; null: the AWS managed key." }),
 })
   .superRefine((c, ctx) => {
-    if (c.vpc === undefined && c.memory === undefined && c.timeout === undefined) {
-      ctx.addIssue({ code: "custom", message: "config needs at least one of: vpc, memory, timeout" });
+    if (c.vpc === undefined && c.memory === undefined && c.timeout === undefined && c.kmsKey === undefined) {
+      ctx.addIssue({ code: "custom", message: "config needs at least one of: vpc, memory, timeout, kmsKey" });
     }
   }, ifValid)
   .meta({ id: "configChange", description: "What an UpdateFunctionConfiguration changes." });
@@ -237,9 +289,66 @@ const templateSchema = strict({
     .boolean()
     .default(false)
     .meta({ description: "The functions exist, Active, when the run starts." }),
+  policy: z
+    .array(
+      z.string().regex(/^(\*|\d{12}|arn:aws:(iam|sts)::\d{12}:\S+)$/, {
+        error: (iss) =>
+          `invalid principal ${describeValue(iss.input)}: expected "*", a 12-digit account id or an IAM ARN`,
+      }),
+    )
+    .default([])
+    .meta({ description: "Resource-based policy: principals allowed lambda:InvokeFunction (V8)." }),
+  kmsKey: z.string().min(1).optional().meta({
+    description: "Customer managed KMS key of the environment variables; default the AWS managed key (V9).",
+  }),
+  fileSystem: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "Id of the EFS file system the functions mount; needs a vpc (V10)." }),
+  ioThroughput: z
+    .number()
+    .positive()
+    .default(1)
+    .meta({ description: "File system throughput one running invocation uses, MiB/s (V10)." }),
 });
 
 export type TemplateInput = z.output<typeof templateSchema>;
+
+// ---- callers (V8)
+
+const callerSchema = strict({
+  name: z.string().regex(/^[A-Za-z0-9_+=,.@-]+$/, { error: "expected an IAM user name" }),
+  account: accountId.default(SCENARIO_ACCOUNT),
+  arn: z
+    .string()
+    .regex(/^arn:aws:(iam|sts)::\d{12}:\S+$/, { error: (iss) => `invalid ARN ${describeValue(iss.input)}` })
+    .optional()
+    .meta({ description: "Default arn:aws:iam::<account>:user/<name>." }),
+  allow: selectorSchema
+    .optional()
+    .meta({ description: "Identity-based policy: functions it may invoke; default none." }),
+}).superRefine((c, ctx) => {
+  if (
+    c.arn !== undefined &&
+    !c.arn.startsWith(`arn:aws:iam::${c.account}:`) &&
+    !c.arn.startsWith(`arn:aws:sts::${c.account}:`)
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["arn"],
+      message: `the ARN's account must be the caller's account ${c.account}`,
+    });
+  }
+}, ifValid);
+
+export type CallerInput = z.output<typeof callerSchema>;
+
+const callerRef = z
+  .string()
+  .min(1)
+  .optional()
+  .meta({ description: "Who invokes (a name under callers); default the account's administrator (V8)." });
 
 // ---- clients
 
@@ -314,6 +423,7 @@ const controlStepShape = {
   client: clientRef,
   then: z.array(z.enum(THEN_ACTIONS)).default([]),
   config: configChangeSchema.optional(),
+  caller: callerRef,
 };
 const invokeStepShape = {
   at: durationSchema.optional(),
@@ -326,6 +436,7 @@ const invokeStepShape = {
   qualifier: qualifierSchema.optional().meta({
     description: "What the requests name: $LATEST (default), a version number or an alias (V1).",
   }),
+  caller: callerRef,
 };
 const idleStepShape = { at: durationSchema.optional(), action: z.literal("idle"), for: durationSchema };
 
@@ -406,6 +517,42 @@ const faultShapes = {
     functions: selectorSchema.optional(),
     code: failureCode,
   },
+  kmsKeyDisabled: {
+    kind: z.literal("kmsKeyDisabled"),
+    ...faultWindow,
+    key: z.string().min(1).meta({ description: "The KMS key; until: when it is re-enabled." }),
+  },
+  kmsGrantRevoked: {
+    kind: z.literal("kmsGrantRevoked"),
+    from: faultWindow.from,
+    key: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "Revoke the grants of the functions using this key." }),
+    functions: selectorSchema.optional(),
+  },
+  ...(Object.fromEntries(
+    EFS_MOUNT_FAULT_KINDS.map((kind) => [
+      kind,
+      {
+        kind: z.literal(kind),
+        ...faultWindow,
+        probability,
+        fileSystem: z.string().min(1).optional().meta({ description: "Default: every file system." }),
+        functions: selectorSchema.optional(),
+      },
+    ]),
+  ) as Record<EfsMountFaultKind, EfsMountShape>),
+};
+
+type EfsMountShape = {
+  kind: z.ZodLiteral<EfsMountFaultKind>;
+  from: typeof faultWindow.from;
+  until: typeof faultWindow.until;
+  probability: typeof probability;
+  fileSystem: z.ZodOptional<z.ZodString>;
+  functions: z.ZodOptional<typeof selectorSchema>;
 };
 
 function misplacedFaultField(field: string, input: unknown): string | undefined {
@@ -437,6 +584,13 @@ const faultSchema = z.discriminatedUnion("kind", [
   fault(faultShapes.subnetExhausted),
   fault(faultShapes.rolePermissions),
   fault(faultShapes.provisioningFailure),
+  fault(faultShapes.kmsKeyDisabled),
+  strict(faultShapes.kmsGrantRevoked, misplacedFaultField).superRefine((f, ctx) => {
+    if (f.key === undefined && f.functions === undefined) {
+      ctx.addIssue({ code: "custom", message: "a kmsGrantRevoked fault needs a key or functions" });
+    }
+  }, ifValid),
+  ...EFS_MOUNT_FAULT_KINDS.map((kind) => fault(faultShapes[kind])),
 ]);
 
 export type FaultInput = z.output<typeof faultSchema>;
@@ -484,7 +638,15 @@ const eventSchema = strict({
   routingConfig: routingSchema.optional(),
   reservedConcurrentExecutions: integer().min(0).optional(),
   provisionedConcurrentExecutions: integer().min(1).optional(),
+  caller: callerRef,
 }).superRefine((e, ctx) => {
+  if (e.caller !== undefined && e.call !== "Invoke") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["caller"],
+      message: `caller is only allowed on Invoke calls, not on ${e.call}`,
+    });
+  }
   if (e.config !== undefined && e.call !== "UpdateFunctionConfiguration") {
     ctx.addIssue({
       code: "custom",
@@ -529,6 +691,7 @@ export const scenarioSchema = strict({
   network: networkSchema.prefault({}),
   functions: z.array(templateSchema).default([]),
   clients: z.array(clientSchema).default([]),
+  callers: z.array(callerSchema).default([]).meta({ description: "Identities that invoke functions (V8)." }),
   workload: z.array(stepSchema).default([]),
   faults: z.array(faultSchema).default([]),
   events: z.array(eventSchema).default([]),

@@ -52,8 +52,11 @@ export function compileWorkload(
       client,
       then: step.then.map((action) => ACTION_OPERATIONS[action]),
     };
+    const caller = scope.callers.ref(step.caller, [...path, "caller"]);
+    if (caller >= 0) compiled.caller = caller;
     if (step.config !== undefined)
       compiled.config = compileConfigChange(step.config, [...path, "config"], scope);
+    if (step.config?.vpc === null) checkKeepsVpc(targets, [...path, "config", "vpc"], scope);
     steps.push(compiled);
   });
   return { steps, invokeStreams };
@@ -67,8 +70,10 @@ function compileStream(
 ): PlanInvokeStream | null {
   const targets = scope.fleet.select(step.functions, [...path, "functions"]);
   const client = scope.client(step.client, [...path, "client"]);
+  const caller = scope.callers.ref(step.caller, [...path, "caller"]);
   if (targets === null) return null;
   return {
+    ...(caller >= 0 ? { caller } : {}),
     startUs,
     endUs: startUs + toUs(step.for),
     targets,
@@ -101,6 +106,9 @@ export function compileConfigChange(config: ConfigChangeInput, path: Path, scope
   else if (config.vpc !== undefined) change.vpcConfig = scope.network.vpcConfig(config.vpc, [...path, "vpc"]);
   if (config.memory !== undefined) change.memoryMb = config.memory;
   if (config.timeout !== undefined) change.timeoutUs = toUs(config.timeout);
+  if (config.kmsKey === null) change.kmsKey = -1;
+  else if (config.kmsKey !== undefined)
+    change.kmsKey = scope.kmsKeys.index(config.kmsKey, [...path, "kmsKey"]);
   return change;
 }
 
@@ -111,5 +119,20 @@ export function checkStart(startUs: number, path: Path, what: string, scope: Sco
       path,
       message: `${what} starts at ${formatDurationUs(startUs)}, after the scenario's duration ${formatDurationUs(scope.durationUs)}`,
     });
+  }
+}
+
+/** Lambda keeps a function that mounts a file system in its VPC: detaching it is refused. */
+export function checkKeepsVpc(targets: ArrayLike<number>, path: Path, scope: Scope): void {
+  const fleet = scope.fleet;
+  for (let k = 0; k < targets.length; k++) {
+    const g = targets[k];
+    if (fleet.templates[fleet.templateOf[g]].fileSystem >= 0) {
+      scope.issues.push({
+        path,
+        message: `function '${fleet.names[g]}' mounts a file system, so it cannot be detached from its VPC`,
+      });
+      return;
+    }
   }
 }

@@ -30,6 +30,13 @@ export interface TemplateInput {
   timeoutS?: number;
   existing?: boolean;
   packageType?: "Zip" | "Image";
+  /** Resource-based policy principals: "*", account ids, caller ARNs (V8). */
+  policy?: string[];
+  /** Customer managed KMS key name (V9); declared on first use. */
+  kmsKey?: string;
+  /** File system id, declared with fileSystem() first (V10). */
+  fileSystem?: string;
+  ioThroughputMiBps?: number;
 }
 
 export class PlanBuilder {
@@ -74,7 +81,56 @@ export class PlanBuilder {
       faults: [],
       calls: [],
       aliases: [],
+      callers: [],
+      kmsKeys: [],
+      fileSystems: [],
     };
+  }
+
+  /** A caller identity (V8); allow: function names its identity policy allows, "*" for all. */
+  caller(name: string, opts: { account?: string; arn?: string; allow?: string[] | "*" } = {}): this {
+    const account = opts.account ?? "123456789012";
+    this.plan.callers.push({
+      name,
+      account,
+      arn: opts.arn ?? `arn:aws:iam::${account}:user/${name}`,
+      allow:
+        opts.allow === "*"
+          ? null
+          : Int32Array.from((opts.allow ?? []).map((f) => this.fn(f)).sort((a, b) => a - b)),
+    });
+    return this;
+  }
+
+  callerIndex(name: string): number {
+    const i = this.plan.callers.findIndex((c) => c.name === name);
+    if (i < 0) throw new Error(`no caller ${name}`);
+    return i;
+  }
+
+  /** The index of a KMS key, declared on first use (V9). */
+  kmsKey(name: string): number {
+    let i = this.plan.kmsKeys.indexOf(name);
+    if (i < 0) i = this.plan.kmsKeys.push(name) - 1;
+    return i;
+  }
+
+  /** An EFS file system (V10): MiB/s and MiB. */
+  fileSystem(id: string, baselineMiBps: number, burstMiBps: number, burstCreditsMiB: number): this {
+    this.plan.fileSystems.push({
+      id,
+      accessPointArn: `arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-0123456789abcdef0`,
+      baselineMiBps,
+      burstMiBps,
+      burstCreditsMiB,
+    });
+    return this;
+  }
+
+  fileSystemIndex(id: string): number {
+    const i = this.plan.fileSystems.findIndex((f) => f.id === id);
+    if (i < 0) throw new Error(`no file system ${id}`);
+    return i;
   }
 
   seed(n: number): this {
@@ -137,6 +193,14 @@ export class PlanBuilder {
       errorRate: t.errorRate ?? 0,
       timeoutUs: sec(t.timeoutS ?? 3),
       existing: t.existing ?? false,
+      policy: {
+        anyone: (t.policy ?? []).includes("*"),
+        accounts: (t.policy ?? []).filter((p) => /^\d{12}$/.test(p)),
+        arns: (t.policy ?? []).filter((p) => p.startsWith("arn:")),
+      },
+      kmsKey: t.kmsKey === undefined ? -1 : this.kmsKey(t.kmsKey),
+      fileSystem: t.fileSystem === undefined ? -1 : this.fileSystemIndex(t.fileSystem),
+      ioThroughputMiBps: t.ioThroughputMiBps ?? 1,
     };
     const ti = this.plan.templates.length;
     this.plan.templates.push(tpl);
@@ -179,6 +243,7 @@ export class PlanBuilder {
     fn: string,
     client = "default",
     config?: PlanConfigChange,
+    caller?: string,
     params?: PlanCallParams,
   ): this {
     this.plan.calls.push({
@@ -188,6 +253,7 @@ export class PlanBuilder {
       client: this.clientIndex(client),
       ...(config ? { config } : {}),
       ...(params ? { params } : {}),
+      ...(caller !== undefined ? { caller: this.callerIndex(caller) } : {}),
     });
     return this;
   }

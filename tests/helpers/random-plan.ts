@@ -192,7 +192,7 @@ export function buildRandomPlan(spec: RandomSpec, untilS = lastActivityS(spec) +
             memoryMb: 256,
           }
         : undefined;
-    b.call(c.atS, op, fn, clientOf(c.client), config, callParams(b, op, c.param));
+    b.call(c.atS, op, fn, clientOf(c.client), config, undefined, callParams(b, op, c.param));
   }
   for (const s of spec.steps) {
     b.step(s.atS, s.op, pick(names, s.fnMask), {
