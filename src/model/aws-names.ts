@@ -212,6 +212,10 @@ export function functionArn(name: string, accountId = "123456789012", region = "
   return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
 }
 
+/** Invoke's InvocationType parameter (Event: asynchronous, answered 202; DryRun is not modelled). */
+export const INVOCATION_TYPE_NAMES = ["RequestResponse", "Event"] as const;
+export type InvocationTypeName = (typeof INVOCATION_TYPE_NAMES)[number];
+
 /** Error messages, in the words of the seeds and the Lambda API. */
 export const Messages = {
   pendingConflict: (stateName: StateName) =>

@@ -40,6 +40,8 @@ export interface ModelDefaults {
   scalingWindowUs: number;
   /** Requests per second per unit of concurrency (D1). */
   requestsPerSecPerConcurrency: number;
+  /** From an event entering a function's async queue (or becoming due for a retry) to Lambda's poller taking it (V6). */
+  asyncPollDelayUs: number;
   /** Init duration by runtime family when the template gives none (D2). */
   initDurationByRuntime: Record<string, Distribution>;
 }
@@ -63,6 +65,7 @@ export const MODEL_DEFAULTS: ModelDefaults = {
   scalingEnvironments: 1000,
   scalingWindowUs: 10 * S,
   requestsPerSecPerConcurrency: 10,
+  asyncPollDelayUs: 50 * MS,
   initDurationByRuntime: {
     nodejs: lognormal(250 * MS, 800 * MS),
     python: lognormal(300 * MS, 900 * MS),
@@ -92,6 +95,8 @@ export const DEFAULT_SOURCES: Record<keyof ModelDefaults, string> = {
   scalingEnvironments: "AWS scaling docs: 1,000 execution environments every 10 seconds per function",
   scalingWindowUs: "AWS scaling docs: 1,000 execution environments every 10 seconds per function",
   requestsPerSecPerConcurrency: "AWS: each execution environment serves up to 10 requests per second",
+  asyncPollDelayUs:
+    "AWS async invocation docs: events are queued and a separate process reads them; the delay is not published, tens of ms assumed",
   initDurationByRuntime:
     "published cold-start measurements per runtime (medians of a few hundred ms; JVM/.NET longer)",
 };

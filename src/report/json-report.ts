@@ -13,13 +13,22 @@ import {
   LAST_UPDATE_STATUS_NAMES,
   type LastUpdateStatusName,
   OPERATION_NAMES,
-  Operation,
   type OperationName,
   STATE_NAMES,
   type StateName,
   THROTTLE_CAUSE_NAMES,
 } from "../model/aws-names.js";
-import { ERROR_COUNT, HIST_NAMES, type HistName, WAITER_OUTCOME_NAMES } from "../model/observations.js";
+import { usesAsync } from "../model/async-events.js";
+import {
+  ASYNC_DISPOSITION_NAMES,
+  ASYNC_FAILURE_NAMES,
+  ASYNC_RETRY_CAUSE_NAMES,
+  AsyncFailure,
+  ERROR_COUNT,
+  HIST_NAMES,
+  type HistName,
+  WAITER_OUTCOME_NAMES,
+} from "../model/observations.js";
 import type { RunOutcome, Sample } from "../model/run.js";
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -101,6 +110,35 @@ export interface SampleReport {
   byLastUpdateStatus: Record<LastUpdateStatusName, number>;
   concurrency: number;
   subnetUsedIps: number[];
+  /** With asynchronous invocation: events waiting in the queues. */
+  asyncQueueDepth?: number;
+  /** With asynchronous invocation: age of the oldest waiting event, in seconds (0 when none). */
+  asyncOldestEventAge?: number;
+}
+
+export type AsyncDispositionName = (typeof ASYNC_DISPOSITION_NAMES)[number];
+export type AsyncFailureName = (typeof ASYNC_FAILURE_NAMES)[number];
+
+/** Asynchronous invocation (V6, V7): what happened to the events. */
+export interface AsyncReport {
+  /** Events accepted into a queue: Invoke calls with InvocationType Event answered 202, and self-triggers. */
+  accepted: number;
+  /** Of those, queued by a self-triggering function's success (V7). */
+  selfTriggered: number;
+  /** Events whose invocation succeeded. */
+  succeeded: number;
+  /** Events never processed, by where they went. */
+  failed: Record<AsyncDispositionName, number>;
+  /** The same by why: past the maximum event age, out of retries after function errors, stopped as a recursive loop, refused by a non-retryable error. */
+  failedByReason: Record<AsyncFailureName, Record<AsyncDispositionName, number>>;
+  /** Attempts after which an event went back to the queue, by cause. */
+  retries: Record<(typeof ASYNC_RETRY_CAUSE_NAMES)[number], number>;
+  /** Chains stopped after 16 invocations (the failedByReason.recursiveLoop events). */
+  recursiveStops: number;
+  queuedAtEnd: number;
+  inFlightAtEnd: number;
+  /** Age of the oldest event waiting at the end, in seconds (0 when none). */
+  oldestEventAgeAtEnd: number;
 }
 
 export interface Report {
@@ -160,6 +198,8 @@ export interface Report {
   subnets: SubnetReport[];
   vpcs: VpcReport[];
   invariants: { name: string; ok: boolean; detail: string }[];
+  /** Present when the scenario invokes asynchronously (or has a self-triggering function). */
+  async?: AsyncReport;
   samples?: SampleReport[];
 }
 
@@ -177,7 +217,12 @@ export interface ReportMeta {
 export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
   const { plan, obs, shared } = outcome;
   const seconds = outcome.wallMs / 1000;
-  const invoke = (code: number) => obs.api[Operation.Invoke * ERROR_COUNT + code];
+  // Invocation outcomes include the async poller's attempts, which are not clients' API requests.
+  const invoke = (code: number) => {
+    let n = 0;
+    for (let t = 0; t < plan.templates.length; t++) n += obs.invocationsByTemplate[t * ERROR_COUNT + code];
+    return n;
+  };
   const existingAtStart = plan.functions.template.reduce(
     (n, t) => n + (plan.templates[t].existing ? 1 : 0),
     0,
@@ -277,8 +322,43 @@ export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
     })),
     invariants: outcome.invariants.map((r) => ({ name: r.name, ok: r.ok, detail: r.detail })),
   };
-  if (outcome.samples.length > 0) report.samples = outcome.samples.map(sampleReport);
+  const withAsync = usesAsync(plan);
+  if (withAsync) report.async = asyncReport(outcome);
+  if (outcome.samples.length > 0) report.samples = outcome.samples.map((s) => sampleReport(s, withAsync));
   return report;
+}
+
+function asyncReport(outcome: RunOutcome): AsyncReport {
+  const obs = outcome.obs;
+  const width = ASYNC_DISPOSITION_NAMES.length;
+  const failedByReason = Object.fromEntries(
+    ASYNC_FAILURE_NAMES.map((reason, r) => [
+      reason,
+      byName(ASYNC_DISPOSITION_NAMES, obs.asyncFailures.subarray(r * width, (r + 1) * width)),
+    ]),
+  ) as AsyncReport["failedByReason"];
+  const failed = byName(
+    ASYNC_DISPOSITION_NAMES,
+    ASYNC_DISPOSITION_NAMES.map((_, d) =>
+      ASYNC_FAILURE_NAMES.reduce((n, _r, r) => n + obs.asyncFailures[r * width + d], 0),
+    ),
+  );
+  const a = outcome.async;
+  return {
+    accepted: obs.asyncAccepted,
+    selfTriggered: obs.asyncSelfTriggered,
+    succeeded: obs.asyncSucceeded,
+    failed,
+    failedByReason,
+    retries: byName(ASYNC_RETRY_CAUSE_NAMES, obs.asyncRetries),
+    recursiveStops: ASYNC_DISPOSITION_NAMES.reduce(
+      (n, _d, d) => n + obs.asyncFailures[AsyncFailure.RecursiveLoop * width + d],
+      0,
+    ),
+    queuedAtEnd: a.queuedAtEnd,
+    inFlightAtEnd: a.inFlightAtEnd,
+    oldestEventAgeAtEnd: a.queuedAtEnd > 0 ? (outcome.kernel.endUs - a.oldestQueuedUs) / 1e6 : 0,
+  };
 }
 
 /** A copy of the report without its wall-clock fields: equal for equal (scenario, seed). */
@@ -344,8 +424,8 @@ function canonicalEncoding(h: hdr.Histogram): string {
   return hdr.encodeIntoCompressedBase64(copy);
 }
 
-function sampleReport(s: Sample): SampleReport {
-  return {
+function sampleReport(s: Sample, withAsync: boolean): SampleReport {
+  const r: SampleReport = {
     t: s.timeUs / 1e6,
     timeUs: s.timeUs,
     byState: byName(STATE_NAMES, s.states),
@@ -353,6 +433,11 @@ function sampleReport(s: Sample): SampleReport {
     concurrency: s.concurrency,
     subnetUsedIps: [...s.subnetUsedIps],
   };
+  if (withAsync) {
+    r.asyncQueueDepth = s.asyncQueueDepth;
+    r.asyncOldestEventAge = s.asyncOldestEventAgeUs / 1e6;
+  }
+  return r;
 }
 
 function byName<K extends string>(names: readonly K[], values: ArrayLike<number>): Record<K, number> {

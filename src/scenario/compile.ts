@@ -179,6 +179,7 @@ function compileCalls(input: ScenarioInput["events"], scope: Scope): PlanCall[] 
       client: scope.client(e.client, [...path, "client"]),
     };
     if (e.config !== undefined) call.config = compileConfigChange(e.config, [...path, "config"], scope);
+    if (e.invocationType === "Event") call.invocationType = "Event";
     return call;
   });
 }

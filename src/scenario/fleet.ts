@@ -4,7 +4,7 @@
  */
 import picomatch from "picomatch";
 import type { ModelDefaults } from "../model/defaults.js";
-import type { PlanTemplate } from "../model/plan.js";
+import { ON_FAILURE_NAMES, type OnFailureCode, type PlanTemplate } from "../model/plan.js";
 import { toDistribution } from "./distribution.js";
 import type { Path, PathIssue } from "./issues.js";
 import type { Network } from "./network.js";
@@ -59,6 +59,18 @@ export class Fleet {
         errorRate: t.errorRate,
         timeoutUs: toUs(t.timeout),
         existing: t.existing,
+        ...(t.async === undefined
+          ? {}
+          : {
+              async: {
+                maximumEventAgeUs: toUs(t.async.maximumEventAge),
+                maximumRetryAttempts: t.async.maximumRetryAttempts,
+                onFailure: ON_FAILURE_NAMES.indexOf(t.async.onFailure) as OnFailureCode,
+              },
+            }),
+        ...(t.recursion === undefined || !t.recursion.selfTrigger
+          ? {}
+          : { recursion: { probability: t.recursion.probability } }),
       });
       this.expand(t, path);
     });

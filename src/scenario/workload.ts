@@ -67,7 +67,7 @@ function compileStream(
   const targets = scope.fleet.select(step.functions, [...path, "functions"]);
   const client = scope.client(step.client, [...path, "client"]);
   if (targets === null) return null;
-  return {
+  const stream: PlanInvokeStream = {
     startUs,
     endUs: startUs + toUs(step.for),
     targets,
@@ -77,6 +77,8 @@ function compileStream(
       step.popularity === "uniform" ? { kind: "uniform" } : { kind: "zipf", exponent: step.popularity.zipf },
     client,
   };
+  if (step.invocationType === "Event") stream.invocationType = "Event";
+  return stream;
 }
 
 /** A constant rate is one point; a ramp is a point at the start and one at the end of each stage. */

@@ -4,15 +4,17 @@
  */
 import type { FailureReasonName, OperationName } from "../../src/model/aws-names.js";
 import { MODEL_DEFAULTS, type ModelDefaults } from "../../src/model/defaults.js";
-import type {
-  ControlOperation,
-  Distribution,
-  Plan,
-  PlanConfigChange,
-  PlanFault,
-  PlanInvokeStream,
-  PlanTemplate,
-  WaiterName,
+import {
+  type ControlOperation,
+  DEFAULT_ASYNC_CONFIG,
+  type Distribution,
+  type Plan,
+  type PlanAsyncConfig,
+  type PlanConfigChange,
+  type PlanFault,
+  type PlanInvokeStream,
+  type PlanTemplate,
+  type WaiterName,
 } from "../../src/model/plan.js";
 
 export const sec = (s: number) => Math.round(s * 1_000_000);
@@ -29,6 +31,10 @@ export interface TemplateInput {
   timeoutS?: number;
   existing?: boolean;
   packageType?: "Zip" | "Image";
+  /** Asynchronous invocation settings over AWS's defaults (V6). */
+  async?: Partial<PlanAsyncConfig>;
+  /** V7: probability that a success triggers the next invocation of the chain. */
+  selfTrigger?: number;
 }
 
 export class PlanBuilder {
@@ -135,6 +141,8 @@ export class PlanBuilder {
       errorRate: t.errorRate ?? 0,
       timeoutUs: sec(t.timeoutS ?? 3),
       existing: t.existing ?? false,
+      ...(t.async ? { async: { ...DEFAULT_ASYNC_CONFIG, ...t.async } } : {}),
+      ...(t.selfTrigger !== undefined ? { recursion: { probability: t.selfTrigger } } : {}),
     };
     const ti = this.plan.templates.length;
     this.plan.templates.push(tpl);
@@ -184,6 +192,18 @@ export class PlanBuilder {
       function: this.fn(fn),
       client: this.clientIndex(client),
       ...(config ? { config } : {}),
+    });
+    return this;
+  }
+
+  /** An Invoke call with InvocationType Event at `atS` seconds (V6). */
+  event(atS: number, fn: string, client = "default"): this {
+    this.plan.calls.push({
+      atUs: sec(atS),
+      operation: "Invoke",
+      function: this.fn(fn),
+      client: this.clientIndex(client),
+      invocationType: "Event",
     });
     return this;
   }
