@@ -9,8 +9,9 @@ import { Messages } from "../../src/model/aws-names.js";
 import { AsyncFailure, AsyncRetryCause, Hist } from "../../src/model/observations.js";
 import { OnFailure } from "../../src/model/plan.js";
 import type { RunOutcome } from "../../src/model/run.js";
-import { runPlan } from "../../src/model/run.js";
-import { buildReport } from "../../src/report/json-report.js";
+import { newRunEmitter, runPlan } from "../../src/model/run.js";
+import { buildReport, stripWallClock } from "../../src/report/json-report.js";
+import { loadScenarioFile } from "../../src/scenario/load.js";
 import { constant, PlanBuilder, sec } from "../helpers/plan-builder.js";
 import { apiCount, expectInvariantsHold, recordsOf, runTraced, seconds } from "../helpers/run-traced.js";
 
@@ -267,4 +268,52 @@ describe("V7: recursive loops", () => {
     );
     expectEventsAccountedFor(out);
   });
+});
+
+describe("V6, V7: the shipped scenarios are deterministic", () => {
+  /** The report (without wall clock) and each function's trace, for one way of running the plan. */
+  function run(file: string, partitions: number, grants: boolean) {
+    const plan = loadScenarioFile(file);
+    const emitter = newRunEmitter();
+    const perFunction = new Map<string, string[]>();
+    emitter.on("transition", (r) => {
+      const list = perFunction.get(r.function) ?? [];
+      perFunction.set(r.function, list);
+      list.push(JSON.stringify(r));
+    });
+    const out = runPlan(plan, {
+      partitions,
+      grants,
+      emitter,
+      traceFilter: (name) => name.startsWith("thumbnailer") || name === "notify",
+      sampleIntervalUs: sec(15),
+    });
+    const report = JSON.stringify(
+      stripWallClock(buildReport(out, { file, seed: plan.seed, partitions: 8 })),
+      (k, v) => (k === "windows" ? undefined : v),
+    );
+    const trace = [...perFunction.keys()].sort().flatMap((fn) => perFunction.get(fn)!);
+    return { out, report, trace };
+  }
+
+  it.each(["scenarios/async-retry-storm.yaml", "scenarios/recursive-loop.yaml"])(
+    "V6: %s gives the same report and traces on 1, 3 and 8 partitions, grants on or off",
+    (file) => {
+      const reference = run(file, 1, true);
+      expect(reference.out.obs.asyncAccepted).toBeGreaterThan(0);
+      expect(reference.trace.length).toBeGreaterThan(100);
+      expectInvariantsHold(reference.out);
+      expectEventsAccountedFor(reference.out);
+      for (const [partitions, grants] of [
+        [3, true],
+        [8, true],
+        [8, false],
+      ] as const) {
+        const other = run(file, partitions, grants);
+        expect(other.report, `${partitions} partitions, grants ${grants}`).toBe(reference.report);
+        expect(other.trace).toEqual(reference.trace);
+      }
+    },
+    120_000,
+  );
 });
