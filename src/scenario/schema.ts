@@ -231,12 +231,10 @@ const recursionSchema = strict({
   description: "Each successful invocation triggers an asynchronous invocation of the same function.",
 });
 
-const invocationTypeSchema = z
-  .enum(INVOCATION_TYPE_NAMES)
-  .meta({
-    description:
-      "Invoke's InvocationType: RequestResponse (synchronous) or Event (asynchronous, answered 202).",
-  });
+const invocationTypeSchema = z.enum(INVOCATION_TYPE_NAMES).meta({
+  description:
+    "Invoke's InvocationType: RequestResponse (synchronous) or Event (asynchronous, answered 202).",
+});
 
 const templateSchema = strict({
   template: z
