@@ -11,6 +11,7 @@ import { OnFailure } from "../../src/model/plan.js";
 import type { RunOutcome } from "../../src/model/run.js";
 import { newRunEmitter, runPlan } from "../../src/model/run.js";
 import { buildReport, stripWallClock } from "../../src/report/json-report.js";
+import { renderSummary } from "../../src/report/summary.js";
 import { loadScenarioFile } from "../../src/scenario/load.js";
 import { constant, PlanBuilder, sec } from "../helpers/plan-builder.js";
 import { apiCount, expectInvariantsHold, recordsOf, runTraced, seconds } from "../helpers/run-traced.js";
@@ -209,6 +210,56 @@ describe("V6: asynchronous invocation", () => {
     expect(failed(out, AsyncFailure.Rejected, OnFailure.Destination)).toBe(1);
     expect(recordsOf(trace, "fn", "Invoke").at(-1)?.outcome).toBe("ResourceNotFoundException");
     expectEventsAccountedFor(out);
+  });
+});
+
+describe("V6: what a user sees", () => {
+  it("V6: a traced function shows each event's lifecycle: accepted (202), each attempt, its retries, its fate", () => {
+    const b = new PlanBuilder(900).template("fn", {
+      existing: true,
+      errorRate: 1,
+      async: { maximumRetryAttempts: 1, onFailure: OnFailure.Destination },
+    });
+    b.event(1, "fn");
+    const { trace } = runTraced(b.build());
+    // Polled 50 ms after the 202; 20 ms to the handler, a 200 ms cold start, 100 ms of work; the retry warm.
+    expect(recordsOf(trace, "fn").map((r) => [seconds(r.timeUs), r.operation, r.outcome, r.reason])).toEqual([
+      [1, "Invoke", "Accepted", "InvocationType=Event"],
+      [1.37, "Invoke", "FunctionError", ""],
+      [1.37, "AsyncEventRetry", "OK", "functionError, in 60s"],
+      [61.49, "Invoke", "FunctionError", ""],
+      [61.49, "AsyncEventFailed", "OK", "retriesExhausted, onFailure=destination"],
+    ]);
+  });
+
+  it("V6: the summary shows the events' fates and retries, and the event age, only when the scenario invokes asynchronously", () => {
+    const b = new PlanBuilder(600).template("fn", {
+      existing: true,
+      reservedConcurrency: 0,
+      async: { maximumEventAgeUs: sec(60), onFailure: OnFailure.DeadLetterQueue },
+    });
+    b.event(1, "fn");
+    const text = renderSummary(
+      buildReport(runPlan(b.build(), { partitions: 1 }), { file: null, seed: 7, partitions: 1 }),
+      {
+        color: false,
+      },
+    );
+    expect(text).toMatch(
+      /async events \.+: accepted=1 succeeded=0 destination=0 dlq=1 dropped=0 queued at end=0\n/,
+    );
+    expect(text).toMatch(
+      /async retries \.+: throttled=\d+ systemError=0 functionError=0; aged out=1 recursive stops=0\n/,
+    );
+    expect(text).toMatch(/async\.event_age \.+: count=\d+/);
+    const plain = new PlanBuilder(60).template("fn", { existing: true }).call(1, "Invoke", "fn");
+    const none = renderSummary(
+      buildReport(runPlan(plain.build(), { partitions: 1 }), { file: null, seed: 7, partitions: 1 }),
+      {
+        color: false,
+      },
+    );
+    expect(none).not.toContain("async");
   });
 });
 
