@@ -257,7 +257,7 @@ export const FAMILIES: readonly MetricFamily[] = [
   {
     name: "fleetsim_api_requests_total",
     type: "counter",
-    help: "Lambda API requests answered, each attempt of a retried call counted, by operation, outcome (success or error) and AWS error code (none on success; an Invoke whose function errored or timed out is a success here).",
+    help: "Lambda API requests answered, each attempt of a retried call counted, by operation, outcome (success or error) and AWS error code (none on success; an Invoke whose function errored or timed out, or an asynchronous one answered 202, is a success here).",
     labels: ["operation", "outcome", "error_code"],
     series: () => OPERATION_NAMES.flatMap((op) => API_OUTCOMES.map((o) => [op, o.outcome, o.errorCode])),
     values: (s) =>
@@ -277,7 +277,7 @@ export const FAMILIES: readonly MetricFamily[] = [
   {
     name: "fleetsim_invocation_requests_total",
     type: "counter",
-    help: "Invocation requests received (stream traffic and clients' Invoke calls).",
+    help: "Invocation requests received (stream traffic, clients' Invoke calls, and the async poller's attempts).",
     labels: [],
     series: one,
     values: (s) => [s.counters.invocationRequests],
