@@ -60,6 +60,8 @@ function canonical(out: RunOutcome): string {
       created: o.created,
       deleted: o.deleted,
       versionsPublished: o.versionsPublished,
+      async: [o.asyncAccepted, o.asyncSelfTriggered, o.asyncSucceeded, ...o.asyncFailures, ...o.asyncRetries],
+      asyncQueues: out.async,
       invocationsByRevision: [...o.invocationsByRevision].sort((a, b) => a[0] - b[0]),
       histograms,
     },

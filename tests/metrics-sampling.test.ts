@@ -10,13 +10,13 @@ import { ENI_SAMPLE_STATES, HIST_BUCKET_BOUNDS_US, readHistogram } from "../src/
 import { runPlan } from "../src/model/run.js";
 import { PlanBuilder, sec } from "./helpers/plan-builder.js";
 
-/** A deterministic spread of values from microseconds to hours. */
+/** A deterministic spread of values from microseconds to hours (past the 6 h of the async event age bounds). */
 function values(n: number, seed: number): number[] {
   let x = seed;
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
-    out.push(Math.floor(Math.exp((x / 2_147_483_648) * Math.log(4e9))));
+    out.push(Math.floor(Math.exp((x / 2_147_483_648) * Math.log(3e10))));
   }
   return out;
 }

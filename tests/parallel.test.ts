@@ -57,6 +57,17 @@ describe("partitions on worker threads", () => {
     expect(remote.samples.length).toBe(Math.floor(plan.untilUs / 15_000_000) + 1);
     expect(remote.samples).toEqual(local.samples);
   });
+
+  it("V6: samples the async queue depth and oldest event age the same on worker threads", async () => {
+    const plan = loadScenarioFile(new URL("async-retry-storm.yaml", scenarioDir).pathname, {
+      untilUs: 1_200_000_000,
+    });
+    const local = runPlan(plan, { partitions: 8, sampleIntervalUs: 60_000_000 });
+    const remote = await runPlanParallel(plan, { partitions: 8, workers: 2, sampleIntervalUs: 60_000_000 });
+    expect(Math.max(...local.samples.map((s) => s.asyncQueueDepth))).toBeGreaterThan(1000);
+    expect(remote.samples).toEqual(local.samples);
+    expect(remote.async).toEqual(local.async);
+  });
 });
 
 describe("faults in partition hosts", () => {

@@ -296,6 +296,7 @@ describe.runIf(bins.run)("Prometheus", () => {
         invocationLatency: "fleetsim_invocation_latency_seconds_count{}",
         initDuration: "fleetsim_init_duration_seconds_count{}",
         firstInvokeLatency: "fleetsim_provisioned_first_invoke_latency_seconds_count{}",
+        asyncEventAge: "fleetsim_async_event_age_seconds_count{}",
       };
       // Summed over templates (the histograms that have a template label).
       for (const h of HIST_NAMES) {

@@ -213,6 +213,20 @@ describe("buildReport", () => {
     expect(validate(SCHEMA, JSON.parse(JSON.stringify(report)))).toEqual([]);
   });
 
+  it("V6: a report with asynchronous invocation, sampled, matches the schema too", () => {
+    const b = new PlanBuilder(600)
+      .template("fn", { existing: true, reservedConcurrency: 1, async: { maximumEventAgeUs: 60_000_000 } })
+      .template("loop", { existing: true, selfTrigger: 1 });
+    b.stream(["fn", "loop"], 5, 1, 120, { invocationType: "Event" });
+    const r = buildReport(runPlan(b.build(), { partitions: 2, sampleIntervalUs: 60_000_000 }), meta(2));
+    expect(r.async?.accepted).toBeGreaterThan(0);
+    expect(r.async?.recursiveStops).toBeGreaterThan(0);
+    expect(r.samples?.[1].asyncQueueDepth).toBeGreaterThan(0);
+    expect(validate(SCHEMA, JSON.parse(JSON.stringify(r)))).toEqual([]);
+    expect(validate(SCHEMA, report)).toEqual([]); // and one without: the section is optional
+    expect(report.async).toBeUndefined();
+  });
+
   it("the schema check catches a missing field, a wrong type and an unknown field", () => {
     const broken = JSON.parse(JSON.stringify(report));
     delete broken.run.events;

@@ -545,3 +545,78 @@ describe("robustness", () => {
     ]);
   });
 });
+
+describe("bad asynchronous invocation settings (V6, V7)", () => {
+  it("V6: maximumEventAge below 60 s or above 6 h is rejected with its range", () => {
+    expect(problems(base("    async: { maximumEventAge: 30s }"))).toEqual([
+      "16:31: functions[0].async.maximumEventAge: must be from 1m to 6h, got 30s",
+    ]);
+    expect(problems(base("    async: { maximumEventAge: 7h }"))).toEqual([
+      "16:31: functions[0].async.maximumEventAge: must be from 1m to 6h, got 7h",
+    ]);
+  });
+
+  it("V6: maximumRetryAttempts 3 and an unknown onFailure are rejected", () => {
+    expect(problems(base("    async: { maximumRetryAttempts: 3, onFailure: sqs }"))).toEqual([
+      "16:36: functions[0].async.maximumRetryAttempts: must be at most 2, got 3",
+      "16:50: functions[0].async.onFailure: invalid value 'sqs', expected one of: none, destination, dlq",
+    ]);
+  });
+
+  it("V6: an invocationType typo, on an invoke step and on an Invoke event", () => {
+    const stream = [
+      "workload:",
+      "  - action: invoke",
+      "    functions: '*'",
+      "    for: 1m",
+      "    arrival: { rate: 1/s }",
+    ];
+    expect(problems(base(...stream, "    invocationType: event"))).toEqual([
+      "21:21: workload[0].invocationType: invalid value 'event', expected one of: RequestResponse, Event (did you mean 'Event'?)",
+    ]);
+    expect(
+      problems(base("events:", "  - { at: 1m, call: Invoke, function: api-0, invocationType: Async }")),
+    ).toEqual([
+      "17:62: events[0].invocationType: invalid value 'Async', expected one of: RequestResponse, Event",
+    ]);
+  });
+
+  it("V6: invocationType only where there is an Invoke", () => {
+    expect(
+      problems(base("events:", "  - { at: 1m, call: GetFunction, function: api-0, invocationType: Event }")),
+    ).toEqual([
+      "17:67: events[0].invocationType: invocationType is only allowed on Invoke calls, not on GetFunction",
+    ]);
+    expect(
+      problems(base("workload:", "  - action: create", "    functions: '*'", "    invocationType: Event")),
+    ).toEqual([
+      "19:5: workload[0].invocationType: field 'invocationType' is not allowed on a create step, only on: invoke",
+    ]);
+  });
+
+  it("V7: recursion.selfTrigger must be a boolean and probability within 0-1", () => {
+    expect(problems(base("    recursion: { selfTrigger: yes, probability: 2 }"))).toEqual([
+      '16:31: functions[0].recursion.selfTrigger: expected true or false, got "yes"',
+      "16:49: functions[0].recursion.probability: must be at most 1, got 2",
+    ]);
+  });
+
+  it("V6: the settings compile to the plan", () => {
+    const plan = loadScenarioText(
+      base(
+        "    async: { maximumEventAge: 90s, maximumRetryAttempts: 0, onFailure: dlq }",
+        "    recursion: { probability: 0.5 }",
+        "events:",
+        "  - { at: 1m, call: Invoke, function: api-0, invocationType: Event }",
+      ),
+      "t.yaml",
+    );
+    expect(plan.templates[0].async).toEqual({
+      maximumEventAgeUs: 90_000_000,
+      maximumRetryAttempts: 0,
+      onFailure: 2,
+    });
+    expect(plan.templates[0].recursion).toEqual({ probability: 0.5 });
+    expect(plan.calls[0].invocationType).toBe("Event");
+  });
+});

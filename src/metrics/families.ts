@@ -22,6 +22,10 @@ import {
   THROTTLE_CAUSE_REASON,
 } from "../model/aws-names.js";
 import {
+  ASYNC_DISPOSITION_NAMES,
+  ASYNC_FAILURE_NAMES,
+  ASYNC_RETRY_CAUSE_NAMES,
+  AsyncFailure,
   ERROR_COUNT,
   Hist,
   START_TYPE_NAMES,
@@ -152,6 +156,18 @@ const STATE_COUNT = STATE_NAMES.length;
 /** The ApiError code of each of INVOCATION_OUTCOMES, in order. */
 const OUTCOME_CODE = INVOCATION_OUTCOMES.map((o) => INVOCATION_OUTCOME_CODES[o]);
 
+/** Fates of asynchronous events: succeeded, or never processed (where to, why). */
+const ASYNC_FATES: readonly { fate: string; reason: string; index: number }[] = [
+  { fate: "succeeded", reason: "none", index: -1 },
+  ...ASYNC_FAILURE_NAMES.flatMap((reason, r) =>
+    ASYNC_DISPOSITION_NAMES.map((fate, d) => ({
+      fate,
+      reason,
+      index: r * ASYNC_DISPOSITION_NAMES.length + d,
+    })),
+  ),
+];
+
 const subnetSeries = (ctx: MetricsContext) => ctx.subnets.map((s) => [s.id, s.vpc]);
 const vpcSeries = (ctx: MetricsContext) => ctx.vpcs.map((v) => [v.id]);
 const ENI_STATES = ENI_SAMPLE_STATES.length;
@@ -250,7 +266,7 @@ export const FAMILIES: readonly MetricFamily[] = [
   {
     name: "fleetsim_api_requests_total",
     type: "counter",
-    help: "Lambda API requests answered, each attempt of a retried call counted, by operation, outcome (success or error) and AWS error code (none on success; an Invoke whose function errored or timed out is a success here).",
+    help: "Lambda API requests answered, each attempt of a retried call counted, by operation, outcome (success or error) and AWS error code (none on success; an Invoke whose function errored or timed out, or an asynchronous one answered 202, is a success here).",
     labels: ["operation", "outcome", "error_code"],
     series: () => OPERATION_NAMES.flatMap((op) => API_OUTCOMES.map((o) => [op, o.outcome, o.errorCode])),
     values: (s) =>
@@ -270,7 +286,7 @@ export const FAMILIES: readonly MetricFamily[] = [
   {
     name: "fleetsim_invocation_requests_total",
     type: "counter",
-    help: "Invocation requests received (stream traffic and clients' Invoke calls).",
+    help: "Invocation requests received (stream traffic, clients' Invoke calls, and the async poller's attempts).",
     labels: [],
     series: one,
     values: (s) => [s.counters.invocationRequests],
@@ -421,6 +437,73 @@ export const FAMILIES: readonly MetricFamily[] = [
     boundsS: boundsS(Hist.FirstInvokeLatency),
     series: one,
     histograms: (s) => [s.histograms[Hist.FirstInvokeLatency]],
+  },
+  // ---- Asynchronous invocation (V6, V7) ----------------------------------------------------------------
+  {
+    name: "fleetsim_async_events_accepted_total",
+    type: "counter",
+    help: "Asynchronous events accepted into a function's queue: Invoke calls with InvocationType Event answered 202, and self-triggered invocations (V7).",
+    labels: [],
+    series: one,
+    values: (s) => [s.counters.asyncAccepted],
+  },
+  {
+    name: "fleetsim_async_event_fates_total",
+    type: "counter",
+    help: "Asynchronous events by fate: succeeded, or never processed and sent to an on-failure destination, the dead-letter queue, or dropped, with the reason (maximumEventAge, retriesExhausted, recursiveLoop, rejected).",
+    labels: ["fate", "reason"],
+    series: () => ASYNC_FATES.map((x) => [x.fate, x.reason]),
+    values: (s) =>
+      ASYNC_FATES.map((x) => (x.index < 0 ? s.counters.asyncSucceeded : s.counters.asyncFailures[x.index])),
+  },
+  {
+    name: "fleetsim_async_retries_total",
+    type: "counter",
+    help: "Asynchronous events sent back to the queue for another attempt, by cause (throttled, systemError, functionError).",
+    labels: ["cause"],
+    series: names(ASYNC_RETRY_CAUSE_NAMES),
+    values: (s) => [...s.counters.asyncRetries],
+  },
+  {
+    name: "fleetsim_recursive_loop_stops_total",
+    type: "counter",
+    help: "Invocation chains Lambda stopped as recursive loops after 16 invocations (RecursiveInvocationException).",
+    labels: [],
+    series: one,
+    values: (s) => [
+      ASYNC_DISPOSITION_NAMES.reduce(
+        (n, _d, d) =>
+          n + s.counters.asyncFailures[AsyncFailure.RecursiveLoop * ASYNC_DISPOSITION_NAMES.length + d],
+        0,
+      ),
+    ],
+  },
+  {
+    name: "fleetsim_async_queue_depth",
+    type: "gauge",
+    help: "Asynchronous events waiting in the functions' queues, for a first attempt or a retry.",
+    labels: [],
+    series: one,
+    values: (s) => [s.asyncQueueDepth],
+  },
+  {
+    name: "fleetsim_async_oldest_event_age_seconds",
+    type: "gauge",
+    help: "Age of the oldest asynchronous event waiting in a queue (0 when none).",
+    labels: [],
+    unit: "seconds",
+    series: one,
+    values: (s) => [s.asyncOldestEventAgeUs / 1e6],
+  },
+  {
+    name: "fleetsim_async_event_age_seconds",
+    type: "histogram",
+    help: "Age of asynchronous events when the poller takes them for an attempt (time since they were queued).",
+    labels: [],
+    unit: "seconds",
+    boundsS: boundsS(Hist.AsyncEventAge),
+    series: one,
+    histograms: (s) => [s.histograms[Hist.AsyncEventAge]],
   },
   // ---- Concurrency ----------------------------------------------------------------------------------
   {

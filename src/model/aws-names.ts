@@ -236,6 +236,9 @@ export function qualifiedArn(name: string, qualifier: string): string {
 /** ProvisionedConcurrencyConfig Status values. */
 export const PROVISIONED_STATUS_NAMES = ["IN_PROGRESS", "READY", "FAILED"] as const;
 export const ProvisionedStatus = { InProgress: 0, Ready: 1, Failed: 2 } as const;
+/** Invoke's InvocationType parameter (Event: asynchronous, answered 202; DryRun is not modelled). */
+export const INVOCATION_TYPE_NAMES = ["RequestResponse", "Event"] as const;
+export type InvocationTypeName = (typeof INVOCATION_TYPE_NAMES)[number];
 
 /** Error messages, in the words of the seeds and the Lambda API. */
 export const Messages = {

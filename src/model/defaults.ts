@@ -42,6 +42,8 @@ export interface ModelDefaults {
   requestsPerSecPerConcurrency: number;
   /** A mount of an EFS file system that times out fails after this (V10). */
   efsMountTimeoutUs: number;
+  /** From an event entering a function's async queue (or becoming due for a retry) to Lambda's poller taking it (V6). */
+  asyncPollDelayUs: number;
   /** Init duration by runtime family when the template gives none (D2). */
   initDurationByRuntime: Record<string, Distribution>;
   /** After the last deploy call, how long its effects count as "during the deploy" in the report (V11). */
@@ -75,6 +77,7 @@ export const MODEL_DEFAULTS: ModelDefaults = {
   scalingWindowUs: 10 * S,
   requestsPerSecPerConcurrency: 10,
   efsMountTimeoutUs: 10 * S,
+  asyncPollDelayUs: 50 * MS,
   initDurationByRuntime: {
     nodejs: lognormal(250 * MS, 800 * MS),
     python: lognormal(300 * MS, 900 * MS),
@@ -116,6 +119,8 @@ export const DEFAULT_SOURCES: Record<keyof ModelDefaults, string> = {
   scalingWindowUs: "AWS scaling docs: 1,000 execution environments every 10 seconds per function",
   requestsPerSecPerConcurrency: "AWS: each execution environment serves up to 10 requests per second",
   efsMountTimeoutUs: "AWS: the mount happens in the Init phase, which Lambda limits to 10 seconds",
+  asyncPollDelayUs:
+    "AWS async invocation docs: events are queued and a separate process reads them; the delay is not published, tens of ms assumed",
   initDurationByRuntime:
     "published cold-start measurements per runtime (medians of a few hundred ms; JVM/.NET longer)",
   deploySettleUs:

@@ -26,6 +26,7 @@ import {
   THROTTLE_CAUSE_REASON,
   ThrottleCause,
 } from "./aws-names.js";
+import { AsyncInvocations, AsyncTrace, usesAsync } from "./async-events.js";
 import { ClientTasks } from "./client-tasks.js";
 import { deployWindow } from "./deploy-window.js";
 import { sampleUs } from "./distributions.js";
@@ -45,6 +46,8 @@ import {
 import { FUNCTION_COLUMNS, STATE_COLUMN } from "./function-table.js";
 import { EFS_MOUNT_ERRORS, InvocationFaults } from "./invocation-faults.js";
 import {
+  ASYNC_FAILURE_NAMES,
+  ASYNC_RETRY_CAUSE_NAMES,
   ERROR_COUNT,
   Hist,
   Observations,
@@ -53,8 +56,17 @@ import {
   THROTTLE_CAUSE_COUNT,
   WaiterOutcome,
 } from "./observations.js";
-import type { Plan, PlanCallParams, PlanConfigChange, PlanFault, PlanStep, PlanTemplate } from "./plan.js";
 import {
+  ON_FAILURE_NAMES,
+  type Plan,
+  type PlanCallParams,
+  type PlanConfigChange,
+  type PlanFault,
+  type PlanStep,
+  type PlanTemplate,
+} from "./plan.js";
+import {
+  ASYNC_CTX_BASE,
   EnvKind,
   Ev,
   Grant,
@@ -186,6 +198,11 @@ export class FleetPartition implements PartitionHandler {
   private readonly streamMaxRate: number[] = [];
 
   private readonly calls: { fn: number; index: number }[] = [];
+  /** 1 for the invoke streams and explicit calls whose InvocationType is Event. */
+  private readonly streamIsEvent: Uint8Array;
+  private readonly callIsEvent: Uint8Array;
+  /** The functions' async queues (V6, V7); null when the plan never invokes asynchronously. */
+  readonly async: AsyncInvocations | null;
 
   /** Versions, aliases and concurrency settings (versions.ts), for the functions that use them; else null. */
   readonly versionsOf: (FunctionVersions | null)[];
@@ -205,7 +222,7 @@ export class FleetPartition implements PartitionHandler {
 
   constructor(
     private readonly p: Partition,
-    private readonly plan: Plan,
+    readonly plan: Plan,
     globalIds: Int32Array,
     /** Local index of every global function (valid for this partition's functions). */
     private readonly localOf: Int32Array,
@@ -278,6 +295,23 @@ export class FleetPartition implements PartitionHandler {
     this.versionsOf = new Array<FunctionVersions | null>(n).fill(null);
     this.deploy = deployWindow(plan);
     const versioned = functionsWithVersions(plan);
+
+    this.streamIsEvent = Uint8Array.from(plan.invokeStreams, (st) => (st.invocationType === "Event" ? 1 : 0));
+    this.callIsEvent = Uint8Array.from(plan.calls, (c) => (c.invocationType === "Event" ? 1 : 0));
+    this.async = usesAsync(plan)
+      ? new AsyncInvocations(
+          p,
+          plan,
+          this.templateOf,
+          this.obs,
+          new RandomStreams(
+            plan.seed,
+            localNames.map((s) => `async:${s}`),
+          ),
+          plan.defaults.asyncPollDelayUs,
+          tracer === null ? null : (f, kind, code, detail) => this.traceAsync(f, kind, code, detail),
+        )
+      : null;
 
     const d = plan.defaults;
     for (let f = 0; f < n; f++) {
@@ -451,6 +485,11 @@ export class FleetPartition implements PartitionHandler {
       case Ev.IdleCheck:
         this.onIdleCheck(target);
         return;
+      case Ev.AsyncDispatch: {
+        const ctx = this.async!.dispatch(a);
+        if (ctx > 0) this.invoke(target, ctx, 0, -1, this.async!.qualifierOf(ctx));
+        return;
+      }
       case Ev.ExplicitCall: {
         const call = this.plan.calls[a];
         const slot = this.tasks.alloc(target, -1, a, Operation[call.operation], call.client, this.p.nowUs);
@@ -506,25 +545,28 @@ export class FleetPartition implements PartitionHandler {
   private onArrival(f: number, s: number): void {
     const st = this.plan.invokeStreams[s];
     this.scheduleArrival(f, s, this.p.nowUs, false);
-    this.invoke(f, 0, st.client, st.caller ?? -1, st.qualifier ?? LATEST);
+    this.invoke(f, 0, this.streamIsEvent[s], st.caller ?? -1, st.qualifier ?? LATEST);
   }
 
   // ---- Invocations (D1-D4, R4, R7, R12, R13) -----------------------------------------------------
 
   /**
    * An Invoke request reaches the function. ctx: 0 for stream traffic, task
-   * slot + 1 for a client's call; caller: a Plan.callers index, -1 for the
-   * account's administrator; qualifier: what it names (qualifiers.ts).
+   * slot + 1 for a client's call, from ASYNC_CTX_BASE the async poller's
+   * attempt. hop: 0 for InvocationType RequestResponse; for Event, the number
+   * in its chain of the invocation the event asks for (V7; 1 from a client).
+   * caller: a Plan.callers index, -1 for the account's administrator;
+   * qualifier: what it names (qualifiers.ts).
    */
-  private invoke(f: number, ctx: number, _client: number, caller: number, qualifier: number = LATEST): void {
-    this.obs.invocationRequests++;
-    this.openInvocations++;
+  private invoke(f: number, ctx: number, hop: number, caller = -1, qualifier: number = LATEST): void {
     const before = this.phase[f] as PhaseCode;
     if (caller >= 0) {
       this.obs.invocationsByCaller[caller]++;
       // V8: authorisation comes before the State rules and takes no concurrency.
       if (this.invocationFaults.isDenied(caller, f)) {
         this.obs.deniedByCaller[caller]++;
+        this.obs.invocationRequests++;
+        this.openInvocations++;
         this.invocationFault(
           f,
           ctx,
@@ -538,6 +580,12 @@ export class FleetPartition implements PartitionHandler {
     }
     const rule = this.lookup(f, Trigger.Invoke);
     if (rule === null) throw new Error(`no rule for Invoke in phase ${before}`);
+    if (rule.effect === "runInvocation" && hop > 0) {
+      this.acceptEvent(f, ctx, hop, qualifier);
+      return;
+    }
+    this.obs.invocationRequests++;
+    this.openInvocations++;
     if (rule.effect === "runInvocation") {
       const now = this.p.nowUs;
       if (this.invocationFaults.kmsBlocked(f, now)) {
@@ -721,6 +769,19 @@ export class FleetPartition implements PartitionHandler {
   }
 
   /**
+   * V6: where the table runs an invocation, an Event invocation is answered
+   * 202 and its event joins the function's queue instead; the caller sees
+   * success (an Invoke answered without error).
+   */
+  private acceptEvent(f: number, ctx: number, hop: number, qualifier: number): void {
+    this.lastInvokeUs[f] = this.p.nowUs;
+    this.async!.accept(f, hop, ctx === 0 && hop > 1, qualifier);
+    if (ctx === 0 && hop > 1) return; // a self-trigger (V7): the service's own call, not a client's API request
+    this.obs.api[Operation.Invoke * ERROR_COUNT + ApiError.None]++;
+    if (ctx > 0) this.taskAnswer(ctx - 1, ApiError.None);
+  }
+
+  /**
    * An admitted invocation starts. slowdown: how much its file system's
    * shared throughput stretches its IO (V10; 1 without EFS).
    */
@@ -886,15 +947,25 @@ export class FleetPartition implements PartitionHandler {
     if (this.unreserved[f] === 1) this.p.grant[Grant.Concurrency]++;
   }
 
-  /** Counts an invocation's one outcome and answers the client that made it (traced by the caller). */
+  /**
+   * Counts an invocation's one outcome and answers whoever made it: a client,
+   * or the async poller (traced by the caller). A poller's attempt is an
+   * invocation but not a client's API request, so it is not in obs.api.
+   */
   private invocationOutcome(f: number, ctx: number, error: number, qualifierSlot = 0): void {
-    this.obs.api[Operation.Invoke * ERROR_COUNT + error]++;
+    const polled = ctx >= ASYNC_CTX_BASE;
+    if (!polled) this.obs.api[Operation.Invoke * ERROR_COUNT + error]++;
     this.obs.invocationsByQualifier[qualifierSlot * ERROR_COUNT + error]++;
     this.obs.invocationsByTemplate[this.templateOf[f] * ERROR_COUNT + error]++;
     if (this.functionTable !== null) this.functionTable[this.globalId[f] * FUNCTION_COLUMNS + error]++;
     this.obs.invocationOutcomes++;
     this.openInvocations--;
-    if (ctx > 0) this.taskAnswer(ctx - 1, error);
+    const q = this.async;
+    // V7: a self-triggering function's success writes to the resource that invokes it again.
+    if (q !== null && error === ApiError.None && q.selfTriggers(f))
+      this.invoke(f, 0, q.hopOf(ctx) + 1, -1, q.qualifierOf(ctx));
+    if (polled) q!.answer(ctx - ASYNC_CTX_BASE, error);
+    else if (ctx > 0) this.taskAnswer(ctx - 1, error);
   }
 
   // ---- Control plane ------------------------------------------------------------------------------
@@ -1497,7 +1568,8 @@ export class FleetPartition implements PartitionHandler {
     if (op === Operation.Invoke) {
       const call = t.call[slot] >= 0 ? this.plan.calls[t.call[slot]] : null;
       const caller = (t.step[slot] >= 0 ? this.plan.steps[t.step[slot]] : call!).caller;
-      this.invoke(f, slot + 1, t.client[slot], caller ?? -1, call?.params?.qualifier ?? LATEST);
+      const hop = t.step[slot] < 0 ? this.callIsEvent[t.call[slot]] : 0;
+      this.invoke(f, slot + 1, hop, caller ?? -1, call?.params?.qualifier ?? LATEST);
     } else this.p.request(Msg.ApiRequest, this.globalId[f], op, slot);
   }
 
@@ -1626,11 +1698,65 @@ export class FleetPartition implements PartitionHandler {
     );
   }
 
+  /** The async lifecycle of a traced function's event (async-events.ts AsyncTracer). */
+  private traceAsync(f: number, kind: number, code: number, detail: number): void {
+    if (!this.isTraced(f)) return;
+    const ph = this.phase[f] as PhaseCode;
+    const rev = this.liveRevision[f];
+    if (kind === AsyncTrace.Accepted) {
+      // HTTP 202: the event is queued; its attempts are traced as Invoke records.
+      this.traceNamed(f, "Invoke", "Accepted", ph, "", "InvocationType=Event", rev);
+    } else if (kind === AsyncTrace.Retry) {
+      this.traceNamed(
+        f,
+        "AsyncEventRetry",
+        "OK",
+        ph,
+        "",
+        `${ASYNC_RETRY_CAUSE_NAMES[code]}, in ${detail / 1e6}s`,
+        rev,
+      );
+    } else if (kind === AsyncTrace.Succeeded) {
+      this.traceNamed(f, "AsyncEventSucceeded", "OK", ph, "", "", rev);
+    } else {
+      const recursive = code === ASYNC_FAILURE_NAMES.indexOf("recursiveLoop");
+      this.traceNamed(
+        f,
+        "AsyncEventFailed",
+        recursive ? API_ERROR_NAMES[ApiError.RecursiveInvocationException] : "OK",
+        ph,
+        recursive ? Messages.recursiveLoop : "",
+        `${ASYNC_FAILURE_NAMES[code]}, onFailure=${ON_FAILURE_NAMES[detail]}`,
+        rev,
+      );
+    }
+  }
+
   /** Off the hot path: called only for traced functions (callers check isTraced). */
   private trace(
     f: number,
     trigger: number,
     error: number,
+    before: PhaseCode,
+    message: string,
+    reason: string,
+    revision: number,
+  ): void {
+    this.traceNamed(
+      f,
+      TRIGGER_LABELS[trigger],
+      error === 0 ? "OK" : ERROR_LABELS[error],
+      before,
+      message,
+      reason,
+      revision,
+    );
+  }
+
+  private traceNamed(
+    f: number,
+    operation: string,
+    outcome: string,
     before: PhaseCode,
     message: string,
     reason: string,
@@ -1642,8 +1768,8 @@ export class FleetPartition implements PartitionHandler {
     this.tracer({
       timeUs: this.p.nowUs,
       function: this.nameOf(f),
-      operation: TRIGGER_LABELS[trigger],
-      outcome: error === 0 ? "OK" : ERROR_LABELS[error],
+      operation,
+      outcome,
       message,
       reason,
       stateBefore: stateNameOf(before),

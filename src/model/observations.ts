@@ -13,6 +13,8 @@ export const Hist = {
   InitDuration: 5,
   /** V2: extra latency of a provisioned environment's first invocation. */
   FirstInvokeLatency: 6,
+  /** V6: an async event's age each time the poller dispatches it. */
+  AsyncEventAge: 7,
 } as const;
 export const HIST_NAMES = [
   "pendingCreate",
@@ -22,6 +24,7 @@ export const HIST_NAMES = [
   "invocationLatency",
   "initDuration",
   "firstInvokeLatency",
+  "asyncEventAge",
 ] as const;
 export type HistName = (typeof HIST_NAMES)[number];
 
@@ -51,6 +54,25 @@ export const SPILLOVER_REASON_NAMES = ["allBusy", "requestRate"] as const;
 /** Waiter outcomes (R14). */
 export const WaiterOutcome = { Started: 0, Succeeded: 1, Failed: 2, TimedOut: 3 } as const;
 export const WAITER_OUTCOME_NAMES = ["started", "succeeded", "failed", "timedOut"] as const;
+
+/** Why an asynchronous event was never processed (V6, V7). */
+export const AsyncFailure = {
+  MaximumEventAge: 0,
+  RetriesExhausted: 1,
+  RecursiveLoop: 2,
+  Rejected: 3,
+} as const;
+export const ASYNC_FAILURE_NAMES = [
+  "maximumEventAge",
+  "retriesExhausted",
+  "recursiveLoop",
+  "rejected",
+] as const;
+/** Where such an event went, by OnFailure code (plan.ts): dropped, an on-failure destination, the DLQ. */
+export const ASYNC_DISPOSITION_NAMES = ["dropped", "destination", "deadLetterQueue"] as const;
+/** Why an asynchronous event went back to the queue for another attempt. */
+export const AsyncRetryCause = { Throttled: 0, SystemError: 1, FunctionError: 2 } as const;
+export const ASYNC_RETRY_CAUSE_NAMES = ["throttled", "systemError", "functionError"] as const;
 
 export function newHistogram(): hdr.Histogram {
   return hdr.build({ numberOfSignificantValueDigits: 3, autoResize: true, useWebAssembly: false });
@@ -109,6 +131,16 @@ export class Observations {
   aliasUpdates = 0;
   /** Starts by (deploy phase, start type): index phase * 2 + (0 cold, 1 warm); deploy-window.ts. */
   readonly startsByDeployPhase = new Float64Array(6);
+  /** Asynchronous events accepted into a function's queue (HTTP 202 or a self-trigger). */
+  asyncAccepted = 0;
+  /** Of those, the ones a self-triggering function's success queued (V7). */
+  asyncSelfTriggered = 0;
+  /** Asynchronous events whose invocation succeeded. */
+  asyncSucceeded = 0;
+  /** Asynchronous events never processed, by (AsyncFailure, OnFailure): index reason * 3 + onFailure. */
+  readonly asyncFailures = new Float64Array(ASYNC_FAILURE_NAMES.length * ASYNC_DISPOSITION_NAMES.length);
+  /** Asynchronous events sent back to the queue, by AsyncRetryCause. */
+  readonly asyncRetries = new Float64Array(ASYNC_RETRY_CAUSE_NAMES.length);
   /** Invocations by the revision they ran: revision 1 is the code at creation. */
   readonly invocationsByRevision = new Map<number, number>();
   readonly histograms: hdr.Histogram[] = HIST_NAMES.map(() => newHistogram());
@@ -181,6 +213,8 @@ export class Observations {
     addInto(this.efsIoStopped, o.efsIoStopped);
     addInto(this.invocationsByCaller, o.invocationsByCaller);
     addInto(this.deniedByCaller, o.deniedByCaller);
+    addInto(this.asyncFailures, o.asyncFailures);
+    addInto(this.asyncRetries, o.asyncRetries);
     this.coldStarts += o.coldStarts;
     this.warmStarts += o.warmStarts;
     this.invocationRequests += o.invocationRequests;
@@ -190,6 +224,9 @@ export class Observations {
     this.created += o.created;
     this.deleted += o.deleted;
     this.versionsPublished += o.versionsPublished;
+    this.asyncAccepted += o.asyncAccepted;
+    this.asyncSelfTriggered += o.asyncSelfTriggered;
+    this.asyncSucceeded += o.asyncSucceeded;
     for (const [rev, n] of o.invocationsByRevision) {
       this.invocationsByRevision.set(rev, (this.invocationsByRevision.get(rev) ?? 0) + n);
     }

@@ -33,6 +33,10 @@ export interface PartitionResult {
   stateByTemplate: number[];
   openInvocations: number;
   openTasks: number;
+  /** Asynchronous events waiting in the queues, being invoked, and the oldest waiting one's enqueue time (+Infinity: none). */
+  asyncQueued: number;
+  asyncInFlight: number;
+  asyncOldestQueuedUs: number;
   badTransitions: string[];
 }
 
@@ -52,6 +56,8 @@ const ARRAY_FIELDS = [
   "efsIoStopped",
   "invocationsByCaller",
   "deniedByCaller",
+  "asyncFailures",
+  "asyncRetries",
 ] as const;
 const SCALAR_FIELDS = [
   "coldStarts",
@@ -68,6 +74,9 @@ const SCALAR_FIELDS = [
   "provisionedInitialized",
   "provisionedReleased",
   "aliasUpdates",
+  "asyncAccepted",
+  "asyncSelfTriggered",
+  "asyncSucceeded",
 ] as const;
 
 export function serializeObservations(o: Observations): SerializedObservations {
@@ -130,6 +139,9 @@ export function partitionResultOf(f: FleetPartition): PartitionResult {
     stateByTemplate: Array.from(f.stateByTemplate),
     openInvocations: f.openInvocations,
     openTasks: f.openTasks,
+    asyncQueued: f.async?.events.queued ?? 0,
+    asyncInFlight: f.async?.events.inFlight ?? 0,
+    asyncOldestQueuedUs: f.async?.events.oldestQueuedUs() ?? Number.POSITIVE_INFINITY,
     badTransitions: [...f.badTransitions],
   };
 }
@@ -137,13 +149,21 @@ export function partitionResultOf(f: FleetPartition): PartitionResult {
 /**
  * Values a partition reports at each sample point: functions by State, by
  * LastUpdateStatus and by (template, State), then its block of counters and
- * histograms (sampling.ts, from sampleBlockOffset). The block grows with the
- * plan's number of templates, so the count is the plan's.
+ * histograms (sampling.ts, from sampleBlockOffset), then its async queue
+ * (ASYNC_GAUGES). The block grows with the plan's number of templates, so
+ * the count is the plan's.
  */
 export function gaugeCount(plan: Plan): number {
   const templates = plan.templates.length;
-  return sampleBlockOffset(templates) + partitionSampleValues(templates);
+  return sampleBlockOffset(templates) + partitionSampleValues(templates) + ASYNC_GAUGES;
 }
+
+/**
+ * The last values of a partition's gauges: events waiting in its async
+ * queues, and the oldest one's enqueue time (+Infinity when none). Apart from
+ * the sums of the block, since the oldest of all is a minimum.
+ */
+export const ASYNC_GAUGES = 2;
 
 export function writeGauges(f: FleetPartition, out: Float64Array, offset: number): void {
   for (let i = 0; i < 4; i++) out[offset + i] = f.stateCount[i];
@@ -151,4 +171,7 @@ export function writeGauges(f: FleetPartition, out: Float64Array, offset: number
   const byTemplate = f.stateByTemplate;
   for (let i = 0; i < byTemplate.length; i++) out[offset + 8 + i] = byTemplate[i];
   writePartitionSample(f, out, offset + sampleBlockOffset(f.obs.templates));
+  const end = offset + gaugeCount(f.plan);
+  out[end - 2] = f.async?.events.queued ?? 0;
+  out[end - 1] = f.async?.events.oldestQueuedUs() ?? Number.POSITIVE_INFINITY;
 }

@@ -4,7 +4,7 @@
  * compiler produces it; the model runs it. Being plain data it can be posted
  * to worker threads unchanged.
  */
-import type { FailureReasonName, OperationName } from "./aws-names.js";
+import type { FailureReasonName, InvocationTypeName, OperationName } from "./aws-names.js";
 import type { ModelDefaults } from "./defaults.js";
 
 /** A distribution of durations, in microseconds. */
@@ -70,6 +70,32 @@ export interface PlanEniKey {
 
 export type PackageType = "Zip" | "Image";
 
+/** Where an event that is never processed goes (V6): 0 dropped, 1 an on-failure destination, 2 the dead-letter queue. */
+export const OnFailure = { None: 0, Destination: 1, DeadLetterQueue: 2 } as const;
+export type OnFailureCode = (typeof OnFailure)[keyof typeof OnFailure];
+export const ON_FAILURE_NAMES = ["none", "destination", "dlq"] as const;
+
+/** The function's asynchronous invocation settings (PutFunctionEventInvokeConfig, DeadLetterConfig). */
+export interface PlanAsyncConfig {
+  /** MaximumEventAgeInSeconds, in µs (60 s to 6 h; default 6 h). */
+  maximumEventAgeUs: number;
+  /** MaximumRetryAttempts after a function error (0 to 2; default 2). */
+  maximumRetryAttempts: number;
+  onFailure: OnFailureCode;
+}
+
+/** The settings a template without `async` has (AWS's defaults). */
+export const DEFAULT_ASYNC_CONFIG: PlanAsyncConfig = {
+  maximumEventAgeUs: 6 * 3600 * 1_000_000,
+  maximumRetryAttempts: 2,
+  onFailure: OnFailure.None,
+};
+
+/** V7: each successful invocation triggers an asynchronous invocation of the same function with this probability. */
+export interface PlanRecursion {
+  probability: number;
+}
+
 export interface PlanTemplate {
   name: string;
   runtime: string;
@@ -96,6 +122,10 @@ export interface PlanTemplate {
   fileSystem: number;
   /** IO throughput one running invocation asks of its file system, MiB/s (V10). */
   ioThroughputMiBps: number;
+  /** Asynchronous invocation settings; absent: DEFAULT_ASYNC_CONFIG. */
+  async?: PlanAsyncConfig;
+  /** Self-triggering (V7); absent: none. */
+  recursion?: PlanRecursion;
 }
 
 /** Principals a function's resource-based policy lets invoke it (lambda:InvokeFunction). */
@@ -203,6 +233,8 @@ export interface PlanInvokeStream {
   qualifier?: number;
   /** Index into Plan.callers, or -1: the account's administrator (V8). */
   caller?: number;
+  /** Absent: RequestResponse. */
+  invocationType?: InvocationTypeName;
 }
 
 export type PlanFault =
@@ -274,6 +306,8 @@ export interface PlanCall {
   caller?: number;
   config?: PlanConfigChange;
   params?: PlanCallParams;
+  /** For Invoke; absent: RequestResponse. */
+  invocationType?: InvocationTypeName;
 }
 
 export interface Plan {

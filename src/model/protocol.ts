@@ -28,6 +28,10 @@ export const Ev = {
   /** The function's explicit calls list position. a: call index. */
   ExplicitCall: 8,
 
+  // Asynchronous invocation (V6, V7).
+  /** Lambda's poller takes an event from the function's queue (a first attempt or a retry). a: event slot. */
+  AsyncDispatch: 30,
+
   // Deliveries from the coordinator.
   /** A control-plane request passed the rate limit and reaches the function. a: operation, b: task slot. */
   ApiApply: 20,
@@ -149,6 +153,12 @@ export function packInvocation(
 
 /** The environment an invocation runs in: of $LATEST, of a published version on demand, or provisioned (V2). */
 export const EnvKind = { Latest: 0, Version: 1, Provisioned: 2 } as const;
+/**
+ * Invocation contexts from this one up are the async poller's attempts: ctx -
+ * ASYNC_CTX_BASE is the event's slot (async-events.ts). Below it, 0 is stream
+ * traffic and task slot + 1 a client's call. 2^23 keeps ctx < 2^24.
+ */
+export const ASYNC_CTX_BASE = 8_388_608;
 
 /** Outcome codes (ApiError) an InvocationEnd can carry are below this. */
 export const OUTCOME_SPAN = 16;

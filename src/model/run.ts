@@ -60,6 +60,10 @@ export interface Sample {
   functions: FunctionSample | null;
   /** The coordinator's concurrency and network figures. */
   shared: SampleShared;
+  /** Asynchronous events waiting in the functions' queues (first attempt or retry), V6. */
+  asyncQueueDepth: number;
+  /** Age of the oldest of them; 0 when the queues are empty. */
+  asyncOldestEventAgeUs: number;
 }
 
 /** What the outside world can listen to; nothing is emitted per simulation event. */
@@ -113,6 +117,8 @@ export interface RunOutcome {
   statesByTemplate: number[];
   openInvocations: number;
   openClientTasks: number;
+  /** Asynchronous events still waiting in the queues or being invoked at the end, and the oldest waiting one's enqueue time (+Infinity: none). */
+  async: { queuedAtEnd: number; inFlightAtEnd: number; oldestQueuedUs: number };
   shared: {
     unreservedPool: number;
     peakConcurrency: number;
@@ -393,7 +399,15 @@ export class Sampler {
     }
     const offset = sampleBlockOffset(this.templates);
     const sums = sumPartitionSamples(gauges, this.partitions, this.stride, offset, this.templates);
-    this.emit(timeUs, states, lus, byTemplate, sums, sums.events + this.shared.coordinatorEvents);
+    let queued = 0;
+    let oldestUs = Number.POSITIVE_INFINITY;
+    for (let p = 0; p < this.partitions; p++) {
+      const end = (p + 1) * this.stride;
+      queued += gauges[end - 2];
+      oldestUs = Math.min(oldestUs, gauges[end - 1]);
+    }
+    const asyncQueue = { depth: queued, oldestUs };
+    this.emit(timeUs, states, lus, byTemplate, sums, sums.events + this.shared.coordinatorEvents, asyncQueue);
   }
 
   /** When the run sampled, a last sample at its end (unless a sample point fell on it), from the outcome. */
@@ -407,6 +421,7 @@ export class Sampler {
       [...o.statesByTemplate],
       sums,
       o.kernel.events,
+      { depth: o.async.queuedAtEnd, oldestUs: o.async.oldestQueuedUs },
     );
   }
 
@@ -417,6 +432,7 @@ export class Sampler {
     statesByTemplate: number[],
     sums: PartitionSums,
     events: number,
+    asyncQueue: { depth: number; oldestUs: number },
   ): void {
     const table = this.setup.functionTable;
     const s: Sample = {
@@ -435,6 +451,8 @@ export class Sampler {
           ? this.labeller.take(table, sums.counters.invocationsByTemplate, statesByTemplate)
           : null,
       shared: sampleShared(this.shared, timeUs),
+      asyncQueueDepth: asyncQueue.depth,
+      asyncOldestEventAgeUs: asyncQueue.depth > 0 ? timeUs - asyncQueue.oldestUs : 0,
     };
 
     this.lastTimeUs = s.timeUs;
@@ -479,6 +497,14 @@ export function assembleOutcome(
     statesByTemplate: sumArrays(r.results.map((x) => x.stateByTemplate)),
     openInvocations: r.results.reduce((s, x) => s + x.openInvocations, 0),
     openClientTasks: r.results.reduce((s, x) => s + x.openTasks, 0),
+    async: {
+      queuedAtEnd: r.results.reduce((s, x) => s + x.asyncQueued, 0),
+      inFlightAtEnd: r.results.reduce((s, x) => s + x.asyncInFlight, 0),
+      oldestQueuedUs: r.results.reduce(
+        (m, x) => Math.min(m, x.asyncOldestQueuedUs),
+        Number.POSITIVE_INFINITY,
+      ),
+    },
     shared: {
       unreservedPool: shared.unreservedPool,
       peakConcurrency: shared.peakTotalInFlight,

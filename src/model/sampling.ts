@@ -9,6 +9,9 @@
 import type * as hdr from "hdr-histogram-js";
 import { STATE_NAMES } from "./aws-names.js";
 import {
+  ASYNC_DISPOSITION_NAMES,
+  ASYNC_FAILURE_NAMES,
+  ASYNC_RETRY_CAUSE_NAMES,
   ERROR_COUNT,
   HIST_NAMES,
   type Observations,
@@ -44,6 +47,7 @@ export const HIST_BUCKET_BOUNDS_US: readonly (readonly number[])[] = [
   [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900].map(s), // invocationLatency
   [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10].map(s), // initDuration
   [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5].map(s), // firstInvokeLatency
+  [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600].map(s), // asyncEventAge: to 6 h
 ];
 
 /** Counters of the partitions' Observations, summed; cumulative since the start of the run. */
@@ -71,6 +75,13 @@ export interface SampleCounters {
   created: number;
   deleted: number;
   versionsPublished: number;
+  /** Asynchronous events never processed, by (AsyncFailure, OnFailure), as in Observations. */
+  asyncFailures: number[];
+  /** Asynchronous events sent back to the queue, by AsyncRetryCause. */
+  asyncRetries: number[];
+  asyncAccepted: number;
+  asyncSelfTriggered: number;
+  asyncSucceeded: number;
 }
 
 /** One histogram read at its bucket bounds, cumulative since the start of the run. */
@@ -126,6 +137,9 @@ const SCALARS = [
   "created",
   "deleted",
   "versionsPublished",
+  "asyncAccepted",
+  "asyncSelfTriggered",
+  "asyncSucceeded",
 ] as const;
 
 /** The counter arrays of a block and their lengths, for a plan with `templates` templates. */
@@ -138,6 +152,8 @@ function arrayFields(templates: number) {
     ["invocationsByTemplate", templates * ERROR_COUNT],
     ["startsByTemplate", templates * START_TYPE_NAMES.length],
     ["throttlesByTemplate", templates * THROTTLE_CAUSE_COUNT],
+    ["asyncFailures", ASYNC_FAILURE_NAMES.length * ASYNC_DISPOSITION_NAMES.length],
+    ["asyncRetries", ASYNC_RETRY_CAUSE_NAMES.length],
   ] as const;
 }
 

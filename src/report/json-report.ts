@@ -13,14 +13,18 @@ import {
   LAST_UPDATE_STATUS_NAMES,
   type LastUpdateStatusName,
   OPERATION_NAMES,
-  Operation,
   type OperationName,
   STATE_NAMES,
   type StateName,
   THROTTLE_CAUSE_NAMES,
 } from "../model/aws-names.js";
+import { usesAsync } from "../model/async-events.js";
 import { DEPLOY_PHASE_NAMES, deployWindow } from "../model/deploy-window.js";
 import {
+  ASYNC_DISPOSITION_NAMES,
+  ASYNC_FAILURE_NAMES,
+  ASYNC_RETRY_CAUSE_NAMES,
+  AsyncFailure,
   ERROR_COUNT,
   HIST_NAMES,
   type HistName,
@@ -124,6 +128,35 @@ export interface SampleReport {
   subnetUsedIps: number[];
   /** Burst credit balance of each file system (MiB), when the scenario has file systems (V10). */
   efsCreditsMiB?: number[];
+  /** With asynchronous invocation: events waiting in the queues. */
+  asyncQueueDepth?: number;
+  /** With asynchronous invocation: age of the oldest waiting event, in seconds (0 when none). */
+  asyncOldestEventAge?: number;
+}
+
+export type AsyncDispositionName = (typeof ASYNC_DISPOSITION_NAMES)[number];
+export type AsyncFailureName = (typeof ASYNC_FAILURE_NAMES)[number];
+
+/** Asynchronous invocation (V6, V7): what happened to the events. */
+export interface AsyncReport {
+  /** Events accepted into a queue: Invoke calls with InvocationType Event answered 202, and self-triggers. */
+  accepted: number;
+  /** Of those, queued by a self-triggering function's success (V7). */
+  selfTriggered: number;
+  /** Events whose invocation succeeded. */
+  succeeded: number;
+  /** Events never processed, by where they went. */
+  failed: Record<AsyncDispositionName, number>;
+  /** The same by why: past the maximum event age, out of retries after function errors, stopped as a recursive loop, refused by a non-retryable error. */
+  failedByReason: Record<AsyncFailureName, Record<AsyncDispositionName, number>>;
+  /** Attempts after which an event went back to the queue, by cause. */
+  retries: Record<(typeof ASYNC_RETRY_CAUSE_NAMES)[number], number>;
+  /** Chains stopped after 16 invocations (the failedByReason.recursiveLoop events). */
+  recursiveStops: number;
+  queuedAtEnd: number;
+  inFlightAtEnd: number;
+  /** Age of the oldest event waiting at the end, in seconds (0 when none). */
+  oldestEventAgeAtEnd: number;
 }
 
 /** A caller identity and what its Invoke calls met (V8). */
@@ -234,6 +267,8 @@ export interface Report {
   /** Present when the scenario has EFS file systems (V10). */
   fileSystems?: FileSystemReport[];
   invariants: { name: string; ok: boolean; detail: string }[];
+  /** Present when the scenario invokes asynchronously (or has a self-triggering function). */
+  async?: AsyncReport;
   samples?: SampleReport[];
 }
 
@@ -251,7 +286,12 @@ export interface ReportMeta {
 export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
   const { plan, obs, shared } = outcome;
   const seconds = outcome.wallMs / 1000;
-  const invoke = (code: number) => obs.api[Operation.Invoke * ERROR_COUNT + code];
+  // Invocation outcomes include the async poller's attempts, which are not clients' API requests.
+  const invoke = (code: number) => {
+    let n = 0;
+    for (let t = 0; t < plan.templates.length; t++) n += obs.invocationsByTemplate[t * ERROR_COUNT + code];
+    return n;
+  };
   const existingAtStart = plan.functions.template.reduce(
     (n, t) => n + (plan.templates[t].existing ? 1 : 0),
     0,
@@ -384,7 +424,9 @@ export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
     }));
   }
   if (plan.fileSystems.length > 0) report.fileSystems = fileSystemsReport(outcome);
-  if (outcome.samples.length > 0) report.samples = outcome.samples.map(sampleReport);
+  const withAsync = usesAsync(plan);
+  if (withAsync) report.async = asyncReport(outcome);
+  if (outcome.samples.length > 0) report.samples = outcome.samples.map((s) => sampleReport(s, withAsync));
   return report;
 }
 
@@ -407,6 +449,39 @@ function fileSystemsReport(outcome: RunOutcome): FileSystemReport[] {
       ioStopped: obs.efsIoStopped[i],
     };
   });
+}
+
+function asyncReport(outcome: RunOutcome): AsyncReport {
+  const obs = outcome.obs;
+  const width = ASYNC_DISPOSITION_NAMES.length;
+  const failedByReason = Object.fromEntries(
+    ASYNC_FAILURE_NAMES.map((reason, r) => [
+      reason,
+      byName(ASYNC_DISPOSITION_NAMES, obs.asyncFailures.subarray(r * width, (r + 1) * width)),
+    ]),
+  ) as AsyncReport["failedByReason"];
+  const failed = byName(
+    ASYNC_DISPOSITION_NAMES,
+    ASYNC_DISPOSITION_NAMES.map((_, d) =>
+      ASYNC_FAILURE_NAMES.reduce((n, _r, r) => n + obs.asyncFailures[r * width + d], 0),
+    ),
+  );
+  const a = outcome.async;
+  return {
+    accepted: obs.asyncAccepted,
+    selfTriggered: obs.asyncSelfTriggered,
+    succeeded: obs.asyncSucceeded,
+    failed,
+    failedByReason,
+    retries: byName(ASYNC_RETRY_CAUSE_NAMES, obs.asyncRetries),
+    recursiveStops: ASYNC_DISPOSITION_NAMES.reduce(
+      (n, _d, d) => n + obs.asyncFailures[AsyncFailure.RecursiveLoop * width + d],
+      0,
+    ),
+    queuedAtEnd: a.queuedAtEnd,
+    inFlightAtEnd: a.inFlightAtEnd,
+    oldestEventAgeAtEnd: a.queuedAtEnd > 0 ? (outcome.kernel.endUs - a.oldestQueuedUs) / 1e6 : 0,
+  };
 }
 
 /** A copy of the report without its wall-clock fields: equal for equal (scenario, seed). */
@@ -472,8 +547,8 @@ function canonicalEncoding(h: hdr.Histogram): string {
   return hdr.encodeIntoCompressedBase64(copy);
 }
 
-function sampleReport(s: Sample): SampleReport {
-  return {
+function sampleReport(s: Sample, withAsync: boolean): SampleReport {
+  const r: SampleReport = {
     t: s.timeUs / 1e6,
     timeUs: s.timeUs,
     byState: byName(STATE_NAMES, s.states),
@@ -482,6 +557,11 @@ function sampleReport(s: Sample): SampleReport {
     subnetUsedIps: [...s.subnetUsedIps],
     ...(s.shared.efsCreditsMiB.length > 0 ? { efsCreditsMiB: s.shared.efsCreditsMiB.map(round6) } : {}),
   };
+  if (withAsync) {
+    r.asyncQueueDepth = s.asyncQueueDepth;
+    r.asyncOldestEventAge = s.asyncOldestEventAgeUs / 1e6;
+  }
+  return r;
 }
 
 function byName<K extends string>(names: readonly K[], values: ArrayLike<number>): Record<K, number> {

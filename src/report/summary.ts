@@ -23,6 +23,7 @@ export const HISTOGRAM_LABELS: Readonly<Record<HistName, string>> = {
   invocationLatency: "invocation.latency",
   initDuration: "init.duration",
   firstInvokeLatency: "provisioned.first_invoke",
+  asyncEventAge: "async.event_age",
 };
 
 const LABEL_WIDTH = 32;
@@ -139,6 +140,19 @@ export function renderSummary(report: Report, opts: SummaryOptions): string {
     const io = fs.ioStopped > 0 ? c.warn(` EFSIOException=${fs.ioStopped}`) : "";
     line(`efs ${fs.id}`, `${credits}, ${demand}${io}${failed === "" ? "" : c.warn(failed)}`);
   }
+  const as = report.async;
+  if (as !== undefined) {
+    const f = as.failed;
+    line(
+      "async events",
+      `accepted=${as.accepted} succeeded=${as.succeeded} destination=${f.destination} dlq=${f.deadLetterQueue} dropped=${f.dropped} queued at end=${as.queuedAtEnd}`,
+    );
+    const rt = as.retries;
+    line(
+      "async retries",
+      `throttled=${rt.throttled} systemError=${rt.systemError} functionError=${rt.functionError}; aged out=${sumOf(as.failedByReason.maximumEventAge)} recursive stops=${as.recursiveStops}`,
+    );
+  }
 
   // Clients
   const cl = report.clients;
@@ -150,7 +164,11 @@ export function renderSummary(report: Report, opts: SummaryOptions): string {
 
   // Durations
   section("DURATIONS");
-  for (const name of HIST_NAMES) line(HISTOGRAM_LABELS[name], histogramLine(report.histograms[name]));
+  for (const name of HIST_NAMES) {
+    // Shown only when the scenario invokes asynchronously.
+    if (name === "asyncEventAge" && report.async === undefined) continue;
+    line(HISTOGRAM_LABELS[name], histogramLine(report.histograms[name]));
+  }
 
   // Concurrency
   const cc = report.concurrency;
@@ -274,6 +292,10 @@ export function formatCount(n: number): string {
   if (n < 1e6) return `${threeDigits(n / 1e3)}k`;
   if (n < 1e9) return `${threeDigits(n / 1e6)}M`;
   return `${threeDigits(n / 1e9)}G`;
+}
+
+function sumOf(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((n, x) => n + x, 0);
 }
 
 function percent(part: number, whole: number): string {

@@ -223,6 +223,7 @@ function compileCalls(input: ScenarioInput["events"], scope: Scope): PlanCall[] 
     const params = compileCallParams(e, path, scope);
     if (params !== null) call.params = params;
     if (e.config?.vpc === null && f >= 0) checkKeepsVpc([f], [...path, "config", "vpc"], scope);
+    if (e.invocationType === "Event") call.invocationType = "Event";
     return call;
   });
 }

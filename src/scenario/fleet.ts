@@ -4,7 +4,7 @@
  */
 import picomatch from "picomatch";
 import type { ModelDefaults } from "../model/defaults.js";
-import type { PlanTemplate } from "../model/plan.js";
+import { ON_FAILURE_NAMES, type OnFailureCode, type PlanTemplate } from "../model/plan.js";
 import { toDistribution } from "./distribution.js";
 import type { Path, PathIssue } from "./issues.js";
 import type { KmsKeys } from "./kms-keys.js";
@@ -69,6 +69,18 @@ export class Fleet {
         kmsKey: t.kmsKey === undefined ? -1 : kmsKeys.index(t.kmsKey, [...path, "kmsKey"]),
         fileSystem: this.fileSystemOf(t, network, path),
         ioThroughputMiBps: t.ioThroughput,
+        ...(t.async === undefined
+          ? {}
+          : {
+              async: {
+                maximumEventAgeUs: toUs(t.async.maximumEventAge),
+                maximumRetryAttempts: t.async.maximumRetryAttempts,
+                onFailure: ON_FAILURE_NAMES.indexOf(t.async.onFailure) as OnFailureCode,
+              },
+            }),
+        ...(t.recursion === undefined || !t.recursion.selfTrigger
+          ? {}
+          : { recursion: { probability: t.recursion.probability } }),
       });
       this.expand(t, path);
     });

@@ -6,7 +6,8 @@
  * globs, the timeline) live in the compiler.
  */
 import { z } from "zod";
-import { FAILURE_REASON_NAMES, OPERATION_NAMES } from "../model/aws-names.js";
+import { FAILURE_REASON_NAMES, INVOCATION_TYPE_NAMES, OPERATION_NAMES } from "../model/aws-names.js";
+import { ON_FAILURE_NAMES } from "../model/plan.js";
 import { DEFAULT_SOURCES, MODEL_DEFAULTS, type ModelDefaults } from "../model/defaults.js";
 import { SCENARIO_ACCOUNT } from "../model/invocation-faults.js";
 import { EFS_MOUNT_FAULT_KINDS, type EfsMountFaultKind } from "../model/plan.js";
@@ -252,6 +253,41 @@ const MAX_TEMPLATE_COUNT = 10_000_000;
 /** Characters of a function name, and the {i} / {i:N} index placeholders. */
 const NAME_PATTERN = /^(?:[A-Za-z0-9_-]|\{i(?::\d{1,2})?\})+$/;
 
+/** PutFunctionEventInvokeConfig's settings and where failed events go (V6). */
+const asyncConfigSchema = strict({
+  maximumEventAge: durationWithin(60_000_000, 21_600_000_000)
+    .default("6h")
+    .meta({ description: "MaximumEventAgeInSeconds: how long an event may wait in the queue, 60s to 6h." }),
+  maximumRetryAttempts: integer()
+    .min(0)
+    .max(2)
+    .default(2)
+    .meta({ description: "MaximumRetryAttempts after a function error, 0 to 2." }),
+  onFailure: z.enum(ON_FAILURE_NAMES).default("none").meta({
+    description:
+      "Where an event that is never processed goes: none (dropped), destination (DestinationConfig.OnFailure) or dlq (DeadLetterConfig).",
+  }),
+}).meta({ id: "asyncConfig", description: "Asynchronous invocation settings (InvocationType Event)." });
+
+/** V7: the function writes to the resource that invokes it (the seed's S3-bucket loop). */
+const recursionSchema = strict({
+  selfTrigger: z.boolean().default(true),
+  probability: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(1)
+    .meta({ description: "Chance that a successful invocation triggers the next one." }),
+}).meta({
+  id: "recursion",
+  description: "Each successful invocation triggers an asynchronous invocation of the same function.",
+});
+
+const invocationTypeSchema = z.enum(INVOCATION_TYPE_NAMES).meta({
+  description:
+    "Invoke's InvocationType: RequestResponse (synchronous) or Event (asynchronous, answered 202).",
+});
+
 const templateSchema = strict({
   template: z
     .string()
@@ -311,6 +347,8 @@ const templateSchema = strict({
     .positive()
     .default(1)
     .meta({ description: "File system throughput one running invocation uses, MiB/s (V10)." }),
+  async: asyncConfigSchema.optional(),
+  recursion: recursionSchema.optional(),
 });
 
 export type TemplateInput = z.output<typeof templateSchema>;
@@ -437,6 +475,7 @@ const invokeStepShape = {
     description: "What the requests name: $LATEST (default), a version number or an alias (V1).",
   }),
   caller: callerRef,
+  invocationType: invocationTypeSchema.default("RequestResponse"),
 };
 const idleStepShape = { at: durationSchema.optional(), action: z.literal("idle"), for: durationSchema };
 
@@ -639,12 +678,22 @@ const eventSchema = strict({
   reservedConcurrentExecutions: integer().min(0).optional(),
   provisionedConcurrentExecutions: integer().min(1).optional(),
   caller: callerRef,
+  invocationType: invocationTypeSchema
+    .optional()
+    .meta({ description: "For Invoke calls; default RequestResponse." }),
 }).superRefine((e, ctx) => {
   if (e.caller !== undefined && e.call !== "Invoke") {
     ctx.addIssue({
       code: "custom",
       path: ["caller"],
       message: `caller is only allowed on Invoke calls, not on ${e.call}`,
+    });
+  }
+  if (e.invocationType !== undefined && e.call !== "Invoke") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["invocationType"],
+      message: `invocationType is only allowed on Invoke calls, not on ${e.call}`,
     });
   }
   if (e.config !== undefined && e.call !== "UpdateFunctionConfiguration") {

@@ -72,7 +72,7 @@ function compileStream(
   const client = scope.client(step.client, [...path, "client"]);
   const caller = scope.callers.ref(step.caller, [...path, "caller"]);
   if (targets === null) return null;
-  return {
+  const stream: PlanInvokeStream = {
     ...(caller >= 0 ? { caller } : {}),
     startUs,
     endUs: startUs + toUs(step.for),
@@ -85,6 +85,8 @@ function compileStream(
     qualifier:
       step.qualifier === undefined ? LATEST : scope.qualifier(step.qualifier, [...path, "qualifier"]),
   };
+  if (step.invocationType === "Event") stream.invocationType = "Event";
+  return stream;
 }
 
 /** A constant rate is one point; a ramp is a point at the start and one at the end of each stage. */

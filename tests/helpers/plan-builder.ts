@@ -4,16 +4,18 @@
  */
 import type { FailureReasonName, OperationName } from "../../src/model/aws-names.js";
 import { MODEL_DEFAULTS, type ModelDefaults } from "../../src/model/defaults.js";
-import type {
-  ControlOperation,
-  Distribution,
-  Plan,
-  PlanCallParams,
-  PlanConfigChange,
-  PlanFault,
-  PlanInvokeStream,
-  PlanTemplate,
-  WaiterName,
+import {
+  type ControlOperation,
+  DEFAULT_ASYNC_CONFIG,
+  type Distribution,
+  type Plan,
+  type PlanAsyncConfig,
+  type PlanCallParams,
+  type PlanConfigChange,
+  type PlanFault,
+  type PlanInvokeStream,
+  type PlanTemplate,
+  type WaiterName,
 } from "../../src/model/plan.js";
 
 export const sec = (s: number) => Math.round(s * 1_000_000);
@@ -37,6 +39,10 @@ export interface TemplateInput {
   /** File system id, declared with fileSystem() first (V10). */
   fileSystem?: string;
   ioThroughputMiBps?: number;
+  /** Asynchronous invocation settings over AWS's defaults (V6). */
+  async?: Partial<PlanAsyncConfig>;
+  /** V7: probability that a success triggers the next invocation of the chain. */
+  selfTrigger?: number;
 }
 
 export class PlanBuilder {
@@ -201,6 +207,8 @@ export class PlanBuilder {
       kmsKey: t.kmsKey === undefined ? -1 : this.kmsKey(t.kmsKey),
       fileSystem: t.fileSystem === undefined ? -1 : this.fileSystemIndex(t.fileSystem),
       ioThroughputMiBps: t.ioThroughputMiBps ?? 1,
+      ...(t.async ? { async: { ...DEFAULT_ASYNC_CONFIG, ...t.async } } : {}),
+      ...(t.selfTrigger !== undefined ? { recursion: { probability: t.selfTrigger } } : {}),
     };
     const ti = this.plan.templates.length;
     this.plan.templates.push(tpl);
@@ -266,6 +274,18 @@ export class PlanBuilder {
       this.plan.aliases.push(name);
     }
     return a;
+  }
+
+  /** An Invoke call with InvocationType Event at `atS` seconds (V6). */
+  event(atS: number, fn: string, client = "default"): this {
+    this.plan.calls.push({
+      atUs: sec(atS),
+      operation: "Invoke",
+      function: this.fn(fn),
+      client: this.clientIndex(client),
+      invocationType: "Event",
+    });
+    return this;
   }
 
   step(

@@ -57,6 +57,17 @@ export const randomSpec = fc.record({
       durationS: fc.constantFrom(0.005, 0.2, 2, 5),
       timeoutS: fc.constantFrom(1, 3, 10),
       initS: seconds(1),
+      /**
+       * Asynchronous settings (V6): maximum age (s), retries, onFailure code. Ages stay short so that
+       * even a 16-hop chain (V7) drains within the 2 hours after the last activity.
+       */
+      async: fc.record({
+        maxAgeS: fc.constantFrom(60, 300),
+        retries: fc.integer({ min: 0, max: 2 }),
+        onFailure: fc.constantFrom(0, 1, 2),
+      }),
+      /** V7: chance a success triggers the next invocation (0: not self-triggering). */
+      selfTrigger: fc.constantFrom(0, 0, 0, 0.5, 1),
     }),
     { minLength: 1, maxLength: 6 },
   ),
@@ -78,6 +89,8 @@ export const randomSpec = fc.record({
       target: fc.option(
         fc.record({ subnetMask: fc.integer({ min: 0, max: 6 }), sg: fc.integer({ min: 0, max: 2 }) }),
       ),
+      /** An Invoke with InvocationType Event. */
+      event: fc.boolean(),
     }),
     { maxLength: 40 },
   ),
@@ -100,6 +113,7 @@ export const randomSpec = fc.record({
       lengthS: seconds(600),
       constant: fc.boolean(),
       zipf: fc.boolean(),
+      event: fc.boolean(),
     }),
     { maxLength: 2 },
   ),
@@ -172,6 +186,12 @@ export function buildRandomPlan(spec: RandomSpec, untilS = lastActivityS(spec) +
       duration: constant(f.durationS),
       initDuration: constant(f.initS),
       timeoutS: f.timeoutS,
+      async: {
+        maximumEventAgeUs: sec(f.async.maxAgeS),
+        maximumRetryAttempts: f.async.retries,
+        onFailure: f.async.onFailure as 0 | 1 | 2,
+      },
+      ...(f.selfTrigger > 0 ? { selfTrigger: f.selfTrigger } : {}),
     });
     return name;
   });
@@ -192,7 +212,8 @@ export function buildRandomPlan(spec: RandomSpec, untilS = lastActivityS(spec) +
             memoryMb: 256,
           }
         : undefined;
-    b.call(c.atS, op, fn, clientOf(c.client), config, undefined, callParams(b, op, c.param));
+    if (op === "Invoke" && c.event) b.event(c.atS, fn, clientOf(c.client));
+    else b.call(c.atS, op, fn, clientOf(c.client), config, undefined, callParams(b, op, c.param));
   }
   for (const s of spec.steps) {
     b.step(s.atS, s.op, pick(names, s.fnMask), {
@@ -205,6 +226,7 @@ export function buildRandomPlan(spec: RandomSpec, untilS = lastActivityS(spec) +
     b.stream(pick(names, s.fnMask), s.ratePerSec, s.startS, s.startS + s.lengthS, {
       process: s.constant ? "constant" : "poisson",
       popularity: s.zipf ? { kind: "zipf", exponent: 1.1 } : { kind: "uniform" },
+      ...(s.event ? { invocationType: "Event" as const } : {}),
     });
   }
   for (const f of spec.faults) {

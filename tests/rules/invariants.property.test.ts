@@ -26,6 +26,14 @@ describe("run invariants on random plans", () => {
         expect(out.obs.invocationOutcomes).toBe(out.obs.invocationRequests);
         expect(out.openClientTasks).toBe(0);
         expect(out.shared.concurrencyInFlight).toBe(0);
+        // V6: every asynchronous event took exactly one fate.
+        expect(out.async).toEqual({
+          queuedAtEnd: 0,
+          inFlightAtEnd: 0,
+          oldestQueuedUs: Number.POSITIVE_INFINITY,
+        });
+        const o = out.obs;
+        expect(o.asyncSucceeded + o.asyncFailures.reduce((n, x) => n + x, 0)).toBe(o.asyncAccepted);
         for (const [i, s] of out.shared.subnets.entries()) {
           expect(s.usedIps).toBeGreaterThanOrEqual(0);
           expect(s.usedIps + s.othersIps).toBeLessThanOrEqual(out.plan.subnets[i].capacityIps);
