@@ -198,7 +198,7 @@ describe("bad scenarios: each problem at its line:column, with what was expected
         base("faults:", "  - kind: subnetExhausted", "    subnets: [subnet-a]", "    probability: 0.5"),
       ),
     ).toEqual([
-      "19:5: faults[0].probability: field 'probability' is not allowed on a subnetExhausted fault, only on: createHang, eniCreationFailure, provisioningFailure, efsMountFailure, efsMountConnectivity, efsMountTimeout",
+      "19:5: faults[0].probability: field 'probability' is not allowed on a subnetExhausted fault, only on: createHang, eniCreationFailure, provisioningFailure, provisionedConcurrencyFailure, efsMountFailure, efsMountConnectivity, efsMountTimeout",
     ]);
   });
 
@@ -367,7 +367,7 @@ describe("bad input for invocation faults (V8-V10)", () => {
     expect(
       problems(base("    kmsKey: k", "faults:", "  - { kind: kmsGrantRevoked, key: k, until: 2m }")),
     ).toEqual([
-      "18:38: faults[0].until: field 'until' is not allowed on a kmsGrantRevoked fault, only on: createHang, eniCreationFailure, subnetExhausted, rolePermissions, provisioningFailure, kmsKeyDisabled, efsMountFailure, efsMountConnectivity, efsMountTimeout",
+      "18:38: faults[0].until: field 'until' is not allowed on a kmsGrantRevoked fault, only on: createHang, eniCreationFailure, subnetExhausted, rolePermissions, provisioningFailure, provisionedConcurrencyFailure, kmsKeyDisabled, efsMountFailure, efsMountConnectivity, efsMountTimeout",
     ]);
   });
 
@@ -618,5 +618,72 @@ describe("bad asynchronous invocation settings (V6, V7)", () => {
     });
     expect(plan.templates[0].recursion).toEqual({ probability: 0.5 });
     expect(plan.calls[0].invocationType).toBe("Event");
+  });
+
+  it("V1-V4: alias and concurrency calls need their parameters, and only they take them", () => {
+    const ev = (fields: string) => problems(base("events:", `  - { at: 1m, ${fields} }`));
+    expect(ev("call: CreateAlias, function: api-0, alias: live")).toEqual([
+      "17:5: events[0].functionVersion: missing required field 'functionVersion' of CreateAlias",
+    ]);
+    expect(ev("call: PutFunctionConcurrency, function: api-0")).toEqual([
+      "17:5: events[0].reservedConcurrentExecutions: missing required field 'reservedConcurrentExecutions' of PutFunctionConcurrency",
+    ]);
+    expect(ev("call: GetFunction, function: api-0, alias: live")).toEqual([
+      "17:58: events[0].alias: alias is only allowed on CreateAlias, UpdateAlias calls, not on GetFunction",
+    ]);
+    expect(ev("call: Invoke, function: api-0, functionVersion: 2")).toEqual([
+      "17:63: events[0].functionVersion: functionVersion is only allowed on CreateAlias, UpdateAlias calls, not on Invoke",
+    ]);
+    expect(ev("call: PutFunctionConcurrency, function: api-0, reservedConcurrentExecutions: -1")).toEqual([
+      "17:92: events[0].reservedConcurrentExecutions: must be at least 0, got -1",
+    ]);
+  });
+
+  it("V1, V2: qualifiers, alias names and routing weights are checked as AWS checks them", () => {
+    const ev = (fields: string) => problems(base("events:", `  - { at: 1m, ${fields} }`));
+    expect(ev("call: CreateAlias, function: api-0, alias: '123', functionVersion: 1")).toEqual([
+      `17:58: events[0].alias: invalid alias name "123": expected letters, digits, '-' or '_', not only digits`,
+    ]);
+    expect(
+      ev(
+        "call: PutProvisionedConcurrencyConfig, function: api-0, qualifier: 'live!', provisionedConcurrentExecutions: 0",
+      ),
+    ).toEqual([
+      `17:82: events[0].qualifier: invalid qualifier "live!": expected $LATEST, a version number (1-4095) or an alias name (letters, digits, '-', '_')`,
+      "17:124: events[0].provisionedConcurrentExecutions: must be at least 1, got 0",
+    ]);
+    expect(
+      ev(
+        "call: UpdateAlias, function: api-0, alias: live, routingConfig: { additionalVersionWeights: { '2': 0.1, '3': 0.2 } }",
+      ),
+    ).toEqual([
+      "17:107: events[0].routingConfig.additionalVersionWeights: AWS routes to at most one additional version",
+    ]);
+    expect(
+      ev(
+        "call: UpdateAlias, function: api-0, alias: live, routingConfig: { additionalVersionWeights: { '2': 1.5 } }",
+      ),
+    ).toEqual(['17:114: events[0].routingConfig.additionalVersionWeights["2"]: must be at most 1, got 1.5']);
+  });
+
+  it("V1, V2: the parameters compile to the plan, alias names numbered in order of use", () => {
+    const plan = loadScenarioText(
+      base(
+        "workload:",
+        "  - { action: invoke, functions: api-1, for: 1m, arrival: { rate: 1/s }, qualifier: canary }",
+        "events:",
+        "  - { at: 1m, call: CreateAlias, function: api-0, alias: live, functionVersion: 1, routingConfig: { additionalVersionWeights: { '2': 0.25 } } }",
+        "  - { at: 2m, call: PutProvisionedConcurrencyConfig, function: api-0, qualifier: live, provisionedConcurrentExecutions: 5 }",
+        "  - { at: 3m, call: Invoke, function: api-0, qualifier: 2 }",
+      ),
+      "t.yaml",
+    );
+    expect(plan.aliases).toEqual(["canary", "live"]);
+    expect(plan.invokeStreams[0].qualifier).toBe(-1);
+    expect(plan.calls.map((c) => c.params)).toEqual([
+      { alias: 1, functionVersion: 1, routing: { version: 2, weight: 0.25 } },
+      { qualifier: -2, provisionedConcurrentExecutions: 5 },
+      { qualifier: 2 },
+    ]);
   });
 });

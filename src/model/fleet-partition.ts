@@ -1164,8 +1164,13 @@ export class FleetPartition implements PartitionHandler {
     const pool = vs?.version(v)?.pool;
     if (vs === null || pool === undefined || pool.starting === 0) return; // the function was deleted meanwhile
     pool.starting--;
-    if (pool.ready + pool.starting < pool.target) {
-      // Still wanted (the target may have fallen meanwhile: then it is not kept).
+    if (this.provisionedInitFails(f)) {
+      // The environment's init failed: every configuration it was for goes FAILED (V2).
+      this.obs.provisionedFailed++;
+      for (const c of vs.configs)
+        if (vs.shares(c).some(([sv]) => sv === v)) c.status = ProvisionedStatus.Failed;
+      vs.refreshStatus();
+      return;
     }
     if (pool.ready < pool.target) {
       pool.ready++;
@@ -1173,6 +1178,15 @@ export class FleetPartition implements PartitionHandler {
       this.obs.provisionedInitialized++;
     }
     vs.refreshStatus();
+  }
+
+  /** Whether a provisionedConcurrencyFailure fault fails this environment's init (V2). */
+  private provisionedInitFails(f: number): boolean {
+    for (const fault of this.plan.faults) {
+      if (fault.kind !== "provisionedConcurrencyFailure" || !this.faultApplies(fault, f)) continue;
+      if (fault.probability >= 1 || this.serviceRng.next(f) < fault.probability) return true;
+    }
+    return false;
   }
 
   /** A provisioned environment finished a request: it stays, unless the target fell below the ready count. */
@@ -1783,6 +1797,23 @@ export class FleetPartition implements PartitionHandler {
       lastUpdateStatusReasonCode: exists ? REASON_LABELS[this.lusReason[f]] : "",
       revision,
     });
+  }
+
+  /** Provisioned concurrency of this partition's functions now (PartitionResult.provisioned). */
+  provisionedTotals(): number[] {
+    const out = [0, 0, 0, 0, 0, 0];
+    for (const vs of this.versionsOf) {
+      if (vs === null) continue;
+      for (const c of vs.configs) {
+        out[0] += c.requested;
+        out[3 + c.status]++;
+      }
+      for (const v of vs.versions) {
+        out[1] += v.pool.ready;
+        out[2] += v.pool.free;
+      }
+    }
+    return out;
   }
 
   /** Outstanding client tasks (for the end-of-run report). */

@@ -127,6 +127,8 @@ export class Observations {
   /** Provisioned environments initialised and released (V2, V3). */
   provisionedInitialized = 0;
   provisionedReleased = 0;
+  /** Provisioned environments whose init failed (V2: their configurations go FAILED). */
+  provisionedFailed = 0;
   /** CreateAlias / UpdateAlias calls that took effect (V1). */
   aliasUpdates = 0;
   /** Starts by (deploy phase, start type): index phase * 2 + (0 cold, 1 warm); deploy-window.ts. */
@@ -208,6 +210,7 @@ export class Observations {
     this.spilloverInvocations += o.spilloverInvocations;
     this.provisionedInitialized += o.provisionedInitialized;
     this.provisionedReleased += o.provisionedReleased;
+    this.provisionedFailed += o.provisionedFailed;
     this.aliasUpdates += o.aliasUpdates;
     addInto(this.efsMountFailures, o.efsMountFailures);
     addInto(this.efsIoStopped, o.efsIoStopped);

@@ -37,6 +37,8 @@ export interface PartitionResult {
   asyncQueued: number;
   asyncInFlight: number;
   asyncOldestQueuedUs: number;
+  /** Provisioned concurrency at the end (versions.ts provisionedTotals): requested, allocated, available, configs IN_PROGRESS, READY, FAILED. */
+  provisioned: number[];
   badTransitions: string[];
 }
 
@@ -73,6 +75,7 @@ const SCALAR_FIELDS = [
   "spilloverInvocations",
   "provisionedInitialized",
   "provisionedReleased",
+  "provisionedFailed",
   "aliasUpdates",
   "asyncAccepted",
   "asyncSelfTriggered",
@@ -142,6 +145,7 @@ export function partitionResultOf(f: FleetPartition): PartitionResult {
     asyncQueued: f.async?.events.queued ?? 0,
     asyncInFlight: f.async?.events.inFlight ?? 0,
     asyncOldestQueuedUs: f.async?.events.oldestQueuedUs() ?? Number.POSITIVE_INFINITY,
+    provisioned: f.provisionedTotals(),
     badTransitions: [...f.badTransitions],
   };
 }

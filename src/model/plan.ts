@@ -262,6 +262,18 @@ export type PlanFault =
       targets: Int32Array | null;
       code: FailureReasonName;
     }
+  /**
+   * Provisioned environments that finish initialising in the window fail
+   * with a probability (their init errors): the configurations they belong
+   * to go FAILED (V2).
+   */
+  | {
+      kind: "provisionedConcurrencyFailure";
+      fromUs: number;
+      untilUs: number;
+      probability: number;
+      targets: Int32Array | null;
+    }
   /** The KMS key is disabled in the window; re-enabled at untilUs (V9). */
   | { kind: "kmsKeyDisabled"; fromUs: number; untilUs: number; key: number }
   /**

@@ -119,6 +119,8 @@ export interface RunOutcome {
   openClientTasks: number;
   /** Asynchronous events still waiting in the queues or being invoked at the end, and the oldest waiting one's enqueue time (+Infinity: none). */
   async: { queuedAtEnd: number; inFlightAtEnd: number; oldestQueuedUs: number };
+  /** Provisioned concurrency at the end: requested, allocated, available, and configurations by Status (V2). */
+  provisioned: number[];
   shared: {
     unreservedPool: number;
     peakConcurrency: number;
@@ -505,6 +507,7 @@ export function assembleOutcome(
         Number.POSITIVE_INFINITY,
       ),
     },
+    provisioned: sumArrays(r.results.map((x) => x.provisioned)),
     shared: {
       unreservedPool: shared.unreservedPool,
       peakConcurrency: shared.peakTotalInFlight,

@@ -14,6 +14,7 @@ import {
   type LastUpdateStatusName,
   OPERATION_NAMES,
   type OperationName,
+  PROVISIONED_STATUS_NAMES,
   STATE_NAMES,
   type StateName,
   THROTTLE_CAUSE_NAMES,
@@ -241,6 +242,14 @@ export interface Report {
       spillovers: Record<(typeof SPILLOVER_REASON_NAMES)[number], number>;
       environmentsInitialized: number;
       environmentsReleased: number;
+      /** Environments whose init failed (their configurations went FAILED). */
+      environmentsFailed: number;
+      /** At the end, summed over the configurations: AWS's Requested/Allocated/AvailableProvisionedConcurrentExecutions. */
+      requestedAtEnd: number;
+      allocatedAtEnd: number;
+      availableAtEnd: number;
+      /** Configurations by Status at the end. */
+      configsByStatus: Record<(typeof PROVISIONED_STATUS_NAMES)[number], number>;
     };
     /** Cold-start ratio before, during and after the deploy window (deploy-window.ts); null without deploys. */
     coldStartRatioByDeployPhase: Record<(typeof DEPLOY_PHASE_NAMES)[number], number> | null;
@@ -360,6 +369,11 @@ export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
         spillovers: byName(SPILLOVER_REASON_NAMES, obs.spillovers),
         environmentsInitialized: obs.provisionedInitialized,
         environmentsReleased: obs.provisionedReleased,
+        environmentsFailed: obs.provisionedFailed,
+        requestedAtEnd: outcome.provisioned[0],
+        allocatedAtEnd: outcome.provisioned[1],
+        availableAtEnd: outcome.provisioned[2],
+        configsByStatus: byName(PROVISIONED_STATUS_NAMES, outcome.provisioned.slice(3)),
       },
       coldStartRatioByDeployPhase:
         deployWindow(plan) === null

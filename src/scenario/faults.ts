@@ -49,6 +49,9 @@ export function compileFaults(input: FaultInput[], scope: Scope): PlanFault[] {
           code: f.code,
         };
         break;
+      case "provisionedConcurrencyFailure":
+        fault = { kind: f.kind, fromUs, untilUs, probability: f.probability, targets: targets(f.functions) };
+        break;
       case "kmsKeyDisabled":
         fault = { kind: f.kind, fromUs, untilUs, key: scope.kmsKeys.index(f.key, [...path, "key"]) };
         break;

@@ -417,14 +417,30 @@ const aliasName = z.string().regex(ALIAS_NAME, {
     `invalid alias name ${describeValue(iss.input)}: expected letters, digits, '-' or '_', not only digits`,
 });
 const versionRef = z
-  .union([z.literal("$LATEST"), z.string().regex(/^[1-9]\d{0,3}$/), integer().min(1).max(4095)], {
-    error: (iss) => `expected a version number (1-4095) or $LATEST, got ${describeValue(iss.input)}`,
-  })
+  .union(
+    [
+      integer().min(1).max(4095),
+      z.string().regex(/^(\$LATEST|[1-9]\d{0,3})$/, {
+        error: (iss) => `expected a version number (1-4095) or $LATEST, got ${describeValue(iss.input)}`,
+      }),
+    ],
+    { error: (iss) => `expected a version number (1-4095) or $LATEST, got ${describeValue(iss.input)}` },
+  )
   .meta({ description: "A version number or $LATEST." });
+const QUALIFIER = /^(\$LATEST|[1-9]\d{0,3}|(?!\d+$)[A-Za-z0-9_-]{1,128})$/;
 export const qualifierSchema = z
-  .union([versionRef, aliasName], {
-    error: (iss) => `expected $LATEST, a version number or an alias name, got ${describeValue(iss.input)}`,
-  })
+  .union(
+    [
+      integer().min(1).max(4095),
+      z.string().regex(QUALIFIER, {
+        error: (iss) =>
+          `invalid qualifier ${describeValue(iss.input)}: expected $LATEST, a version number (1-4095) or an alias name (letters, digits, '-', '_')`,
+      }),
+    ],
+    {
+      error: (iss) => `expected $LATEST, a version number or an alias name, got ${describeValue(iss.input)}`,
+    },
+  )
   .meta({ description: "$LATEST, a version number or an alias name (AWS's Qualifier)." });
 
 // ---- workload
@@ -556,6 +572,12 @@ const faultShapes = {
     functions: selectorSchema.optional(),
     code: failureCode,
   },
+  provisionedConcurrencyFailure: {
+    kind: z.literal("provisionedConcurrencyFailure"),
+    ...faultWindow,
+    probability,
+    functions: selectorSchema.optional(),
+  },
   kmsKeyDisabled: {
     kind: z.literal("kmsKeyDisabled"),
     ...faultWindow,
@@ -623,6 +645,7 @@ const faultSchema = z.discriminatedUnion("kind", [
   fault(faultShapes.subnetExhausted),
   fault(faultShapes.rolePermissions),
   fault(faultShapes.provisioningFailure),
+  fault(faultShapes.provisionedConcurrencyFailure),
   fault(faultShapes.kmsKeyDisabled),
   strict(faultShapes.kmsGrantRevoked, misplacedFaultField).superRefine((f, ctx) => {
     if (f.key === undefined && f.functions === undefined) {

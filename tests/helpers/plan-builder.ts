@@ -24,6 +24,8 @@ export const constant = (s: number): Distribution => ({ kind: "constant", valueU
 
 export interface TemplateInput {
   count?: number;
+  runtime?: string;
+  memoryMb?: number;
   vpc?: { subnets: string[]; securityGroups: string[] } | null;
   reservedConcurrency?: number;
   duration?: Distribution;
@@ -189,8 +191,8 @@ export class PlanBuilder {
   template(name: string, t: TemplateInput = {}): this {
     const tpl: PlanTemplate = {
       name,
-      runtime: "nodejs20.x",
-      memoryMb: 128,
+      runtime: t.runtime ?? "nodejs20.x",
+      memoryMb: t.memoryMb ?? 128,
       packageType: t.packageType ?? "Zip",
       vpcConfig: t.vpc ? this.vpcConfig(t.vpc.subnets, t.vpc.securityGroups) : -1,
       reservedConcurrency: t.reservedConcurrency ?? -1,
