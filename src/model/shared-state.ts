@@ -44,6 +44,8 @@ export class SharedState implements CoordinatorHandler {
   private readonly reserved: Int32Array;
   /** Provisioned concurrency per function (V2): set aside from its reservation or the pool. */
   private readonly provisioned: Int32Array;
+  /** Provisioned concurrency of all functions together: set aside, so it counts against the limit. */
+  private provisionedTotal = 0;
   /** On-demand invocations in flight per function, whichever pool they count in. */
   private readonly inFlight: Int32Array;
   private readonly reservedInFlight: Int32Array;
@@ -327,8 +329,10 @@ export class SharedState implements CoordinatorHandler {
     this.totalInFlight++;
     this.inFlight[g]++;
     if (this.totalInFlight > this.peakTotalInFlight) this.peakTotalInFlight = this.totalInFlight;
-    if (this.totalInFlight > this.plan.account.concurrencyLimit) {
-      this.violations.push(`concurrency ${this.totalInFlight} above the account limit at ${now}us`);
+    if (this.totalInFlight + this.provisionedTotal > this.plan.account.concurrencyLimit) {
+      this.violations.push(
+        `concurrency ${this.totalInFlight} (and ${this.provisionedTotal} provisioned) above the account limit at ${now}us`,
+      );
     }
     return -1;
   }
@@ -371,6 +375,7 @@ export class SharedState implements CoordinatorHandler {
         this.reservedInFlight[g] = 0;
       }
       this.reserved[g] = reserved;
+      this.provisionedTotal += provisioned - this.provisioned[g];
       this.provisioned[g] = provisioned;
       this.unreservedPool = pool;
       const perC = this.plan.defaults.requestsPerSecPerConcurrency;
