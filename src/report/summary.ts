@@ -165,8 +165,10 @@ export function renderSummary(report: Report, opts: SummaryOptions): string {
   // Durations
   section("DURATIONS");
   for (const name of HIST_NAMES) {
-    // Shown only when the scenario invokes asynchronously.
+    // Shown only when the scenario invokes asynchronously, or has provisioned environments.
     if (name === "asyncEventAge" && report.async === undefined) continue;
+    if (name === "firstInvokeLatency" && report.invocations.provisioned.environmentsInitialized === 0)
+      continue;
     line(HISTOGRAM_LABELS[name], histogramLine(report.histograms[name]));
   }
 

@@ -18,6 +18,7 @@ import { Hist } from "../../src/model/observations.js";
 import type { PlanCallParams } from "../../src/model/plan.js";
 import { aliasQualifier } from "../../src/model/qualifiers.js";
 import { buildReport, stripWallClock } from "../../src/report/json-report.js";
+import { renderSummary } from "../../src/report/summary.js";
 import { loadScenarioFile } from "../../src/scenario/load.js";
 import { runPlan } from "../../src/model/run.js";
 import { constant, PlanBuilder, sec } from "../helpers/plan-builder.js";
@@ -430,5 +431,43 @@ describe("V5: throttling reasons are distinct", () => {
       "FunctionInvocationRateLimitExceeded",
       "ReservedFunctionConcurrentInvocationLimitExceeded",
     ]);
+  });
+});
+
+describe("V11: reporting versions, provisioned concurrency and throttle reasons", () => {
+  const plan = loadScenarioFile(
+    new URL("../../scenarios/provisioned-alias-shift.yaml", import.meta.url).pathname,
+  );
+  const report = buildReport(runPlan(plan, { partitions: 2 }), { file: null, seed: 1, partitions: 2 });
+
+  it("V11: the report gives outcomes by qualifier, provisioned versus spillover and the cold-start ratio around the deploy", () => {
+    const inv = report.invocations;
+    const pc = inv.provisioned;
+    expect(Object.keys(inv.byQualifier)).toEqual(["live"]);
+    expect(inv.byQualifier.live.success).toBe(inv.outcomes.success);
+    expect(pc.invocations + pc.spilloverInvocations).toBe(inv.requests);
+    expect(pc.spillovers.allBusy + pc.spillovers.requestRate).toBeGreaterThanOrEqual(pc.spilloverInvocations);
+    expect(pc.configsByStatus).toEqual({ IN_PROGRESS: 0, READY: 1, FAILED: 0 });
+    expect(pc.requestedAtEnd).toBe(40);
+    const ratio = inv.coldStartRatioByDeployPhase!;
+    expect(ratio.during).toBeGreaterThan(ratio.before);
+    expect(report.histograms.firstInvokeLatency.count).toBe(pc.environmentsInitialized);
+  });
+
+  it("V11: the summary shows those lines only when the scenario uses them", () => {
+    const text = renderSummary(report, { color: false });
+    expect(text).toMatch(/by qualifier live \.+: success=\d+/);
+    expect(text).toMatch(/provisioned \.+: \d+, spillover \d+ \(\d+\.\d+%\)/);
+    expect(text).toMatch(/cold starts around deploy \.+: before \d+\.\d+% during \d+\.\d+% after \d+\.\d+%/);
+    const quick = loadScenarioFile(new URL("../../scenarios/quickstart.yaml", import.meta.url).pathname);
+    const plain = renderSummary(
+      buildReport(runPlan(quick, { partitions: 2 }), { file: null, seed: 1, partitions: 2 }),
+      {
+        color: false,
+      },
+    );
+    expect(plain).not.toContain("by qualifier");
+    expect(plain).not.toContain("provisioned");
+    expect(plain).not.toContain("cold starts around deploy");
   });
 });
