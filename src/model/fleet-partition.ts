@@ -28,6 +28,7 @@ import {
 } from "./aws-names.js";
 import { AsyncInvocations, AsyncTrace, usesAsync } from "./async-events.js";
 import { ClientTasks } from "./client-tasks.js";
+import { containsSorted } from "./sorted-ids.js";
 import { deployWindow } from "./deploy-window.js";
 import { sampleUs } from "./distributions.js";
 import { isInProgress, PHASE_STATE, reportedLastUpdateStatus, stateNameOf } from "./function-view.js";
@@ -1084,11 +1085,21 @@ export class FleetPartition implements PartitionHandler {
   /** The coordinator accepted the change (or refused it with `error`): apply it and answer the caller. */
   private concurrencyConfigResult(f: number, error: number, slot: number): void {
     const vs = this.versionsOf[f]!;
-    const change = vs.pendingChange;
+    // The change this answers, unless the function was deleted (and re-created) meanwhile.
+    const mine = vs.pendingSlot === slot;
+    const change = mine ? vs.pendingChange : null;
     const op = vs.pendingOperation as OperationCode;
-    vs.pendingSlot = -1;
-    vs.pendingChange = null;
-    if (slot === NO_TASK_SLOT || change === null) return; // a deleted function's settings, dropped
+    if (mine) {
+      vs.pendingSlot = -1;
+      vs.pendingChange = null;
+    }
+    if (slot === NO_TASK_SLOT) return; // the reset of a deleted function's settings
+    if (change === null) {
+      // The function was deleted while its change waited: the call itself was answered.
+      this.obs.api[op * ERROR_COUNT + error]++;
+      this.taskAnswer(slot, error);
+      return;
+    }
     if (error === ApiError.None) {
       vs.reserved = change.reserved;
       this.unreserved[f] = change.reserved < 0 ? 1 : 0;
@@ -1432,7 +1443,8 @@ export class FleetPartition implements PartitionHandler {
     const vs = this.versionsOf[f];
     if (vs === null) return;
     const template = this.plan.templates[this.templateOf[f]];
-    if (vs.reserved !== template.reservedConcurrency || vs.provisionedTotal() > 0) {
+    const changed = vs.reserved !== template.reservedConcurrency || vs.provisionedTotal() > 0;
+    if (changed || vs.pendingSlot >= 0) {
       // Back to the template's setting, so that a re-created function starts as the scenario says.
       this.p.request(
         Msg.ConcurrencyConfig,
@@ -1440,10 +1452,12 @@ export class FleetPartition implements PartitionHandler {
         template.reservedConcurrency,
         packConcurrencyConfig(0, NO_TASK_SLOT),
       );
-      vs.pendingSlot = NO_TASK_SLOT;
     }
     const fresh = new FunctionVersions(this.plan.aliases.length, template.reservedConcurrency);
-    fresh.pendingSlot = vs.pendingSlot;
+    // A change still waiting for the coordinator is answered when its result comes (the reset
+    // request goes after it, so the coordinator ends with the template's settings).
+    fresh.pendingSlot = changed || vs.pendingSlot >= 0 ? NO_TASK_SLOT : -1;
+    fresh.pendingOperation = vs.pendingOperation;
     this.versionsOf[f] = fresh;
   }
 
@@ -1830,19 +1844,6 @@ export class FleetPartition implements PartitionHandler {
 const TRIGGER_LABELS: readonly string[] = TRIGGER_NAMES;
 const ERROR_LABELS: readonly string[] = API_ERROR_NAMES;
 const REASON_LABELS: readonly string[] = REASON_CODE_NAMES;
-
-function containsSorted(a: Int32Array, x: number): boolean {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = a[mid];
-    if (v === x) return true;
-    if (v < x) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
-}
 
 /**
  * Functions that need versions.ts state: those the scenario publishes,

@@ -50,9 +50,9 @@ export function checkInvariants(
     "concurrency never exceeds its limit",
     concViolations.length === 0 &&
       o.shared.peakConcurrency <= limit &&
-      o.shared.peakUnreservedConcurrency <= o.shared.unreservedPool,
+      o.shared.peakUnreservedConcurrency <= o.shared.peakUnreservedPool,
     concViolations.join("; ") ||
-      `peak ${o.shared.peakConcurrency} <= limit ${limit}; unreserved peak ${o.shared.peakUnreservedConcurrency} <= pool ${o.shared.unreservedPool}`,
+      `peak ${o.shared.peakConcurrency} <= limit ${limit}; unreserved peak ${o.shared.peakUnreservedConcurrency} <= pool ${o.shared.peakUnreservedPool}`,
   );
 
   const existing = o.plan.functions.template.reduce((n, t) => n + (o.plan.templates[t].existing ? 1 : 0), 0);

@@ -8,6 +8,7 @@
  */
 import type { RandomStreams } from "../engine/random-streams.js";
 import { ApiError } from "./aws-names.js";
+import { containsSorted } from "./sorted-ids.js";
 import {
   EFS_MOUNT_FAULT_KINDS,
   type Plan,
@@ -167,17 +168,4 @@ export class InvocationFaults {
       plan.calls.some((c) => c.config?.kmsKey !== undefined)
     );
   }
-}
-
-export function containsSorted(a: Int32Array, x: number): boolean {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = a[mid];
-    if (v === x) return true;
-    if (v < x) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
 }

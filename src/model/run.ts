@@ -125,6 +125,8 @@ export interface RunOutcome {
     unreservedPool: number;
     peakConcurrency: number;
     peakUnreservedConcurrency: number;
+    /** The largest the unreserved pool was during the run. */
+    peakUnreservedPool: number;
     concurrencyInFlight: number;
     subnets: SubnetUsage[];
     vpcEnis: number[];
@@ -512,6 +514,7 @@ export function assembleOutcome(
       unreservedPool: shared.unreservedPool,
       peakConcurrency: shared.peakTotalInFlight,
       peakUnreservedConcurrency: shared.peakUnreservedInFlight,
+      peakUnreservedPool: shared.peakUnreservedPool,
       concurrencyInFlight: shared.totalInFlight,
       subnets: shared.subnets.map((u) => ({ ...u })),
       vpcEnis: Array.from(shared.vpcEnis),

@@ -37,6 +37,8 @@ export interface SubnetUsage {
 export class SharedState implements CoordinatorHandler {
   /** Concurrency: unreserved pool and per-function reserved use. */
   unreservedPool: number;
+  /** The largest the pool has been (it moves with concurrency settings, V2 and V4). */
+  peakUnreservedPool: number;
   unreservedInFlight = 0;
   totalInFlight = 0;
   peakTotalInFlight = 0;
@@ -110,6 +112,7 @@ export class SharedState implements CoordinatorHandler {
       reservedCount = n;
     }
     this.unreservedPool = Math.max(a.concurrencyLimit - reservedTotal, 0);
+    this.peakUnreservedPool = this.unreservedPool;
     const perC = plan.defaults.requestsPerSecPerConcurrency;
     this.buckets = new TokenBuckets(3 + reservedCount);
     this.buckets.set(Bucket.ControlPlane, a.controlPlaneRatePerSec, a.controlPlaneBurst);
@@ -325,6 +328,8 @@ export class SharedState implements CoordinatorHandler {
       this.unreservedInFlight++;
       if (this.unreservedInFlight > this.peakUnreservedInFlight)
         this.peakUnreservedInFlight = this.unreservedInFlight;
+      if (this.unreservedInFlight > this.unreservedPool)
+        this.violations.push(`unreserved concurrency ${this.unreservedInFlight} above the pool at ${now}us`);
     }
     this.totalInFlight++;
     this.inFlight[g]++;
@@ -378,6 +383,7 @@ export class SharedState implements CoordinatorHandler {
       this.provisionedTotal += provisioned - this.provisioned[g];
       this.provisioned[g] = provisioned;
       this.unreservedPool = pool;
+      if (pool > this.peakUnreservedPool) this.peakUnreservedPool = pool;
       const perC = this.plan.defaults.requestsPerSecPerConcurrency;
       this.buckets.reshape(Bucket.AccountInvoke, perC * pool, perC * pool, now);
       if (reserved >= 0) this.buckets.reshape(this.reservedBucket[g], perC * reserved, perC * reserved, now);

@@ -39,19 +39,10 @@ export const REPORT_SCHEMA_VERSION = 1;
 export const TOOL_NAME = "lambda-fleet-sim";
 
 /** Codes an API call can fail with (FunctionError and Timeout are invocation outcomes, not API errors). */
-export const API_ERROR_CODES = [
-  "ResourceConflictException",
-  "ResourceNotReadyException",
-  "ResourceNotFoundException",
-  "TooManyRequestsException",
-  // The troubleshooting seed's invocation errors (V8-V10).
-  "AccessDeniedException",
-  "KMSDisabledException",
-  "EFSMountFailureException",
-  "EFSMountConnectivityException",
-  "EFSMountTimeoutException",
-  "EFSIOException",
-] as const;
+export const API_ERROR_CODES = API_ERROR_NAMES.filter(
+  (name): name is Exclude<(typeof API_ERROR_NAMES)[number], "" | "FunctionError" | "Timeout"> =>
+    name !== "" && name !== "FunctionError" && name !== "Timeout",
+);
 export type ApiErrorCodeName = (typeof API_ERROR_CODES)[number];
 
 export const INVOCATION_OUTCOMES = [
