@@ -6,7 +6,8 @@
  *
  * Naming follows Prometheus practice: one prefix (`fleetsim_`), base units
  * (`_seconds`), `_total` on counters, bounded label values (operations,
- * error codes, states, subnets, VPCs, function templates). Every series
+ * error codes, states, subnets, VPCs, function templates, and qualifiers:
+ * $LATEST, version or one of the scenario's alias names). Every series
  * also carries `run_id` and `scenario` (COMMON_LABELS). Function names are
  * labels only when the user asks (--metrics-function-labels N), on the few
  * families with `byFunction`, and only for the N busiest functions.
