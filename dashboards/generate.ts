@@ -8,12 +8,14 @@
  */
 import { capacityPlanning } from "./capacity-planning.js";
 import { fleetOverview } from "./fleet-overview.js";
+import { invocationSide } from "./invocation-side.js";
 
 /** File name (in dashboards/) and JSON text of each dashboard. */
 export function generateDashboards(): { file: string; json: string }[] {
   return [
     { file: "fleet-overview.json", json: toJson(fleetOverview()) },
     { file: "capacity-planning.json", json: toJson(capacityPlanning()) },
+    { file: "invocation-side.json", json: toJson(invocationSide()) },
   ];
 }
 

@@ -95,4 +95,27 @@ describe("dashboards", () => {
       expect(titles).toContain(t);
     }
   });
+
+  it("V11: the invocation side dashboard has a panel for each figure the report gained", () => {
+    const d = generated.find((x) => x.file === "invocation-side.json")!;
+    const titles = dashboardQueries(d.json).map((q) => q.panel);
+    for (const t of [
+      "Invocations by qualifier and outcome",
+      "Provisioned vs spillover invocations",
+      "Spillovers by reason",
+      "Provisioned first-invoke latency p50 / p99",
+      "Throttles by cause and reason",
+      "Cold-start ratio by deploy phase",
+      "Async queue depth",
+      "Oldest async event age",
+      "Async event fates and retries",
+      "Async event age p50 / p99",
+      "Recursive loop stops",
+      "Invocation errors by error code",
+      "EFS burst credit balance",
+      "EFS throughput demand vs baseline",
+    ]) {
+      expect(titles).toContain(t);
+    }
+  });
 });

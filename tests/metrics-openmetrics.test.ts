@@ -18,7 +18,11 @@ import { runPlan, type Sample } from "../src/model/run.js";
 import { parseOpenMetrics } from "./helpers/openmetrics-check.js";
 import { PlanBuilder, sec } from "./helpers/plan-builder.js";
 
-/** Two VPC functions on a file system, created and invoked, one waited for: every kind of family moves. */
+/**
+ * Two VPC functions on a file system, created, invoked and updated (a
+ * deploy, so starts are counted by deploy phase), one waited for: every
+ * kind of family moves.
+ */
 function smallPlan(): Plan {
   return new PlanBuilder(600)
     .vpc("vpc-a", 10)
@@ -33,6 +37,7 @@ function smallPlan(): Plan {
     .client("pipeline", "FunctionActiveV2")
     .step(0, "CreateFunction", ["web-0", "web-1"], { client: "pipeline", then: ["Invoke"] })
     .stream(["web-0", "web-1"], 5, 120, 400)
+    .step(300, "UpdateFunctionCode", ["web-0"])
     .build();
 }
 

@@ -68,6 +68,18 @@ describe("partitions on worker threads", () => {
     expect(remote.samples).toEqual(local.samples);
     expect(remote.async).toEqual(local.async);
   });
+
+  it("V11: samples invocations by qualifier, provisioned concurrency and deploy phases the same on worker threads", async () => {
+    const plan = loadScenarioFile(new URL("provisioned-alias-shift.yaml", scenarioDir).pathname);
+    const local = runPlan(plan, { partitions: 8, sampleIntervalUs: 60_000_000 });
+    const remote = await runPlanParallel(plan, { partitions: 8, workers: 2, sampleIntervalUs: 60_000_000 });
+    const last = local.samples.at(-1)!.counters;
+    expect(last.provisionedInvocations).toBe(local.obs.provisionedInvocations);
+    expect(last.spilloverInvocations).toBeGreaterThan(0);
+    expect(last.invocationsByQualifier).toEqual(Array.from(local.obs.invocationsByQualifier));
+    expect(last.startsByDeployPhase).toEqual(Array.from(local.obs.startsByDeployPhase));
+    expect(remote.samples).toEqual(local.samples);
+  });
 });
 
 describe("faults in partition hosts", () => {

@@ -2,11 +2,14 @@
  * The metrics against a real Prometheus (Debian's package; .ci/run installs
  * it). One Prometheus, started here on 127.0.0.1:
  *
- * - backfill: two shipped scenarios written with --openmetrics (one with
+ * - backfill: five shipped scenarios written with --openmetrics (one with
  *   its 5 busiest functions labelled), turned into blocks by `promtool tsdb
  *   create-blocks-from openmetrics`, loaded by Prometheus; every query of
  *   every panel of every dashboard, variables filled in, returns data over
- *   the runs' time range;
+ *   the runs' time range, and each of the invocation side's something other
+ *   than zero (the last three scenarios are there for those: an alias shift
+ *   with provisioned concurrency, a recursive loop of async events, EFS
+ *   faults);
  * - live: a run with --metrics-port and --hold (every function labelled),
  *   scraped by that Prometheus; the scraped totals, summed over templates
  *   and functions, equal the run's JSON report;
@@ -59,7 +62,30 @@ const BACKFILLED = [
     scenario: "vpc-migration",
     untilS: 240,
   },
+  {
+    file: "scenarios/provisioned-alias-shift.yaml",
+    args: [],
+    runId: "provisioned-alias-shift-seed1",
+    scenario: "provisioned-alias-shift",
+    untilS: 600,
+  },
+  {
+    file: "scenarios/recursive-loop.yaml",
+    args: [],
+    runId: "recursive-loop-seed1",
+    scenario: "recursive-loop",
+    untilS: 1800,
+  },
+  {
+    file: "scenarios/efs-faults.yaml",
+    args: [],
+    runId: "efs-faults-seed1",
+    scenario: "efs-faults",
+    untilS: 1200,
+  },
 ];
+/** The dashboard whose every query must show more than zeros over the backfilled runs. */
+const NONZERO_DASHBOARD = "Lambda fleet simulator: invocation side";
 const LIVE_RUN_ID = "live-quickstart";
 
 describe.runIf(bins.run)("Prometheus", () => {
@@ -119,7 +145,7 @@ describe.runIf(bins.run)("Prometheus", () => {
     const endS = START_S + Math.max(...BACKFILLED.map((r) => r.untilS));
     const runIds = BACKFILLED.map((r) => r.runId).join("|");
     const scenarios = BACKFILLED.map((r) => r.scenario).join("|");
-    /** As Grafana fills the variables in with both runs chosen; 15 s samples give a 1m rate interval. */
+    /** As Grafana fills the variables in with all runs chosen; 15 s samples give a 1m rate interval. */
     const fill = (expr: string) =>
       expr
         .replaceAll("$run_id", runIds)
@@ -128,24 +154,32 @@ describe.runIf(bins.run)("Prometheus", () => {
         .replaceAll("$__rate_interval", "1m")
         .replaceAll("$__interval", "15s");
 
-    it("holds both runs: the dashboards' scenario and run_id variables list them", async () => {
+    it("holds every run: the dashboards' scenario and run_id variables list them", async () => {
       const url = prometheus!.url;
       expect(await labelValues(url, "scenario", "fleetsim_run_info")).toEqual(
         expect.arrayContaining(BACKFILLED.map((r) => r.scenario)),
       );
-      expect(
-        await labelValues(url, "run_id", 'fleetsim_run_info{scenario=~"quickstart|vpc-migration"}'),
-      ).toEqual(expect.arrayContaining(BACKFILLED.map((r) => r.runId)));
+      expect(await labelValues(url, "run_id", `fleetsim_run_info{scenario=~"${scenarios}"}`)).toEqual(
+        expect.arrayContaining(BACKFILLED.map((r) => r.runId)),
+      );
     });
 
     const queries = generateDashboards().flatMap((d) => dashboardQueries(d.json));
-    it.each(queries.map((q) => [`${q.dashboard} / ${q.panel} / ${q.refId}`, q.expr]))(
+    it("V11: the invocation side dashboard is among them", () => {
+      expect(queries.filter((q) => q.dashboard === NONZERO_DASHBOARD).length).toBeGreaterThanOrEqual(15);
+    });
+    it.each(queries.map((q) => [`${q.dashboard} / ${q.panel} / ${q.refId}`, q.expr, q.dashboard]))(
       "%s returns data",
-      async (_name, expr) => {
+      async (_name, expr, dashboard) => {
         const result = await queryRange(prometheus!.url, fill(expr), START_S, endS, 15);
         expect(result.length, `no series for ${fill(expr)}`).toBeGreaterThan(0);
         const finite = result.flatMap((s) => s.values ?? []).filter(([, v]) => Number.isFinite(Number(v)));
         expect(finite.length, `only NaN/Inf for ${fill(expr)}`).toBeGreaterThan(0);
+        if (dashboard === NONZERO_DASHBOARD)
+          expect(
+            finite.some(([, v]) => Number(v) !== 0),
+            `only zeros for ${fill(expr)}`,
+          ).toBe(true);
       },
     );
   });
@@ -274,6 +308,32 @@ describe.runIf(bins.run)("Prometheus", () => {
         warm: inv.warmStarts,
       });
       expect(await byLabel("fleetsim_invocation_throttles_total{}", "cause")).toEqual(inv.throttlesByCause);
+    });
+
+    it("V11: scraped invocations by qualifier and provisioned concurrency equal the JSON report", async () => {
+      const inv = report.invocations;
+      expect(await byLabel("fleetsim_invocations_by_qualifier_total{}", "outcome")).toEqual(inv.outcomes);
+      const byQualifier = await byLabel("fleetsim_invocations_by_qualifier_total{}", "qualifier");
+      expect(Object.keys(byQualifier).sort()).toEqual(["$LATEST", "version"]);
+      for (const [q, n] of Object.entries(byQualifier))
+        expect(n, q).toBe(Object.values(inv.byQualifier[q] ?? {}).reduce((a, b) => a + b, 0));
+      expect(await one("fleetsim_provisioned_concurrency_invocations_total{}")).toBe(
+        inv.provisioned.invocations,
+      );
+      expect(await one("fleetsim_provisioned_concurrency_spillover_invocations_total{}")).toBe(
+        inv.provisioned.spilloverInvocations,
+      );
+      expect(await byLabel("fleetsim_provisioned_concurrency_spillovers_total{}", "reason")).toEqual(
+        inv.provisioned.spillovers,
+      );
+      // The quickstart deploys nothing: no starts by deploy phase.
+      expect(inv.coldStartRatioByDeployPhase).toBeNull();
+      expect(
+        await queryInstant(
+          prometheus!.url,
+          `fleetsim_invocation_starts_by_deploy_phase_total{run_id="${LIVE_RUN_ID}"}`,
+        ),
+      ).toEqual([]);
     });
 
     it("labels every invoked function (--metrics-function-labels 1000), each in at most one State", async () => {

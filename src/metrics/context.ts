@@ -4,7 +4,9 @@
  * figures (subnets, VPCs, limits). Plain data, so it can be posted to the
  * simulation thread.
  */
+import { deployWindow } from "../model/deploy-window.js";
 import type { Plan } from "../model/plan.js";
+import { qualifierSlotCount, qualifierSlotName } from "../model/qualifiers.js";
 import { packageVersion } from "../report/json-report.js";
 
 export interface MetricsContext {
@@ -20,6 +22,10 @@ export interface MetricsContext {
   fileSystems: { id: string; baselineMiBps: number }[];
   /** Function template names, by template index: the `template` label's values. */
   templates: string[];
+  /** The `qualifier` label's values, by qualifier slot: $LATEST, version, then the scenario's alias names (qualifiers.ts). */
+  qualifiers: string[];
+  /** Whether the scenario deploys (updates code or shifts an alias; deploy-window.ts): only then are starts counted by deploy phase. */
+  deploys: boolean;
   /** --metrics-function-labels: how many of the busiest functions get a `function` label (0: none). */
   functionLabels: number;
 }
@@ -44,6 +50,10 @@ export function metricsContext(
     vpcs: plan.vpcs.map((v) => ({ id: v.id, eniQuota: v.eniQuota, enisUsedByOthers: v.enisUsedByOthers })),
     fileSystems: plan.fileSystems.map((f) => ({ id: f.id, baselineMiBps: f.baselineMiBps })),
     templates: plan.templates.map((t) => t.name),
+    qualifiers: Array.from({ length: qualifierSlotCount(plan.aliases) }, (_, slot) =>
+      qualifierSlotName(slot, plan.aliases),
+    ),
+    deploys: deployWindow(plan) !== null,
     functionLabels,
   };
 }

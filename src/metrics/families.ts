@@ -6,7 +6,8 @@
  *
  * Naming follows Prometheus practice: one prefix (`fleetsim_`), base units
  * (`_seconds`), `_total` on counters, bounded label values (operations,
- * error codes, states, subnets, VPCs, function templates). Every series
+ * error codes, states, subnets, VPCs, function templates, and qualifiers:
+ * $LATEST, version or one of the scenario's alias names). Every series
  * also carries `run_id` and `scenario` (COMMON_LABELS). Function names are
  * labels only when the user asks (--metrics-function-labels N), on the few
  * families with `byFunction`, and only for the N busiest functions.
@@ -28,11 +29,13 @@ import {
   AsyncFailure,
   ERROR_COUNT,
   Hist,
+  SPILLOVER_REASON_NAMES,
   START_TYPE_NAMES,
   TEMPLATE_HIST_INDEX,
   THROTTLE_CAUSE_COUNT,
   WAITER_OUTCOME_NAMES,
 } from "../model/observations.js";
+import { DEPLOY_PHASE_NAMES } from "../model/deploy-window.js";
 import type { Sample } from "../model/run.js";
 import { ENI_SAMPLE_STATES, HIST_BUCKET_BOUNDS_US, type SampledHistogram } from "../model/sampling.js";
 import { API_ERROR_CODES, INVOCATION_OUTCOMES } from "../report/json-report.js";
@@ -348,6 +351,51 @@ export const FAMILIES: readonly MetricFamily[] = [
         ctx,
         (c, t) => s.counters.throttlesByTemplate[t * THROTTLE_CAUSE_COUNT + c],
       ),
+  },
+  {
+    name: "fleetsim_invocations_by_qualifier_total",
+    type: "counter",
+    help: "Invocations by the qualifier the request named ($LATEST: none or $LATEST; version: any version number; or the alias name) and outcome, as fleetsim_invocations_total has it (summed over qualifiers, the same totals).",
+    labels: ["qualifier", "outcome"],
+    series: (ctx) => ctx.qualifiers.flatMap((q) => INVOCATION_OUTCOMES.map((o) => [q, o])),
+    values: (s, ctx) =>
+      ctx.qualifiers.flatMap((_, slot) =>
+        OUTCOME_CODE.map((code) => s.counters.invocationsByQualifier[slot * ERROR_COUNT + code]),
+      ),
+  },
+  {
+    name: "fleetsim_invocation_starts_by_deploy_phase_total",
+    type: "counter",
+    help: "Invocations that started, by start type (cold, warm) and deploy phase: before, during or after the deploy window (from the scenario's first UpdateFunctionCode or UpdateAlias to the settling time after its last). Only for scenarios that deploy.",
+    labels: ["phase", "start_type"],
+    series: (ctx) =>
+      ctx.deploys ? DEPLOY_PHASE_NAMES.flatMap((ph) => START_TYPE_NAMES.map((st) => [ph, st])) : [],
+    values: (s, ctx) => (ctx.deploys ? [...s.counters.startsByDeployPhase] : []),
+  },
+  // ---- Provisioned concurrency (V2, V5) -------------------------------------------------------------
+  {
+    name: "fleetsim_provisioned_concurrency_invocations_total",
+    type: "counter",
+    help: "Invocations run on provisioned environments (CloudWatch's ProvisionedConcurrencyInvocations).",
+    labels: [],
+    series: one,
+    values: (s) => [s.counters.provisionedInvocations],
+  },
+  {
+    name: "fleetsim_provisioned_concurrency_spillover_invocations_total",
+    type: "counter",
+    help: "Invocations of a version or alias with provisioned concurrency run on demand because no provisioned environment could take them (CloudWatch's ProvisionedConcurrencySpilloverInvocations).",
+    labels: [],
+    series: one,
+    values: (s) => [s.counters.spilloverInvocations],
+  },
+  {
+    name: "fleetsim_provisioned_concurrency_spillovers_total",
+    type: "counter",
+    help: "Requests to a version or alias with provisioned concurrency that found no provisioned environment to run on, by reason: allBusy (every environment busy) or requestRate (their request rate spent). They run on demand (the spillover invocations), or are throttled with cause provisionedRequestRate when no on-demand concurrency is left.",
+    labels: ["reason"],
+    series: names(SPILLOVER_REASON_NAMES),
+    values: (s) => [...s.counters.spillovers],
   },
   // ---- Clients --------------------------------------------------------------------------------------
   {

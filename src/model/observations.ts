@@ -163,7 +163,7 @@ export class Observations {
     readonly templates: number,
     fileSystems = 0,
     callers = 0,
-    qualifierSlots = 2,
+    readonly qualifierSlots = 2,
   ) {
     this.invocationsByQualifier = new Float64Array(qualifierSlots * ERROR_COUNT);
     this.efsMountFailures = new Float64Array(fileSystems * EFS_MOUNT_FAULT_KINDS.length);

@@ -7,7 +7,13 @@ import * as hdr from "hdr-histogram-js";
 import type { FleetPartition } from "./fleet-partition.js";
 import { ERROR_COUNT, Observations } from "./observations.js";
 import type { Plan } from "./plan.js";
-import { partitionSampleValues, sampleBlockOffset, writePartitionSample } from "./sampling.js";
+import { qualifierSlotCount } from "./qualifiers.js";
+import {
+  partitionSampleValues,
+  sampleBlockOffset,
+  type SampleShape,
+  writePartitionSample,
+} from "./sampling.js";
 
 export interface SerializedObservations {
   arrays: Record<string, number[]>;
@@ -154,12 +160,16 @@ export function partitionResultOf(f: FleetPartition): PartitionResult {
  * Values a partition reports at each sample point: functions by State, by
  * LastUpdateStatus and by (template, State), then its block of counters and
  * histograms (sampling.ts, from sampleBlockOffset), then its async queue
- * (ASYNC_GAUGES). The block grows with the plan's number of templates, so
- * the count is the plan's.
+ * (ASYNC_GAUGES). The block grows with the plan's numbers of templates and
+ * qualifier slots (sampleShape), so the count is the plan's.
  */
 export function gaugeCount(plan: Plan): number {
-  const templates = plan.templates.length;
-  return sampleBlockOffset(templates) + partitionSampleValues(templates) + ASYNC_GAUGES;
+  return sampleBlockOffset(plan.templates.length) + partitionSampleValues(sampleShape(plan)) + ASYNC_GAUGES;
+}
+
+/** The shape of a plan's sample blocks: what every partition's Observations has. */
+export function sampleShape(plan: Plan): SampleShape {
+  return { templates: plan.templates.length, qualifierSlots: qualifierSlotCount(plan.aliases) };
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   gaugeCount,
   type PartitionResult,
   partitionResultOf,
+  sampleShape,
   writeGauges,
 } from "./partition-result.js";
 import { placeFunctions } from "./placement.js";
@@ -28,6 +29,7 @@ import {
   type PartitionSums,
   type SampleCounters,
   type SampledHistogram,
+  type SampleShape,
   type SampleShared,
   sampleBlockOffset,
   sampleShared,
@@ -361,6 +363,7 @@ export class Sampler {
   private lastTimeUs = -1;
   private shared: SharedState;
   private readonly templates: number;
+  private readonly shape: SampleShape;
   private readonly stride: number;
   private readonly labeller: FunctionLabeller | null;
 
@@ -374,6 +377,7 @@ export class Sampler {
   ) {
     this.shared = shared;
     this.templates = plan.templates.length;
+    this.shape = sampleShape(plan);
     this.stride = gaugeCount(plan);
     this.labeller = setup.functionLabels > 0 ? new FunctionLabeller(plan, setup.functionLabels) : null;
   }
@@ -402,7 +406,7 @@ export class Sampler {
       for (let i = 0; i < byTemplate.length; i++) byTemplate[i] += gauges[o + 8 + i];
     }
     const offset = sampleBlockOffset(this.templates);
-    const sums = sumPartitionSamples(gauges, this.partitions, this.stride, offset, this.templates);
+    const sums = sumPartitionSamples(gauges, this.partitions, this.stride, offset, this.shape);
     let queued = 0;
     let oldestUs = Number.POSITIVE_INFINITY;
     for (let p = 0; p < this.partitions; p++) {

@@ -8,6 +8,7 @@
  */
 import type * as hdr from "hdr-histogram-js";
 import { STATE_NAMES } from "./aws-names.js";
+import { DEPLOY_PHASE_NAMES } from "./deploy-window.js";
 import {
   ASYNC_DISPOSITION_NAMES,
   ASYNC_FAILURE_NAMES,
@@ -16,6 +17,7 @@ import {
   HIST_NAMES,
   type Observations,
   OPERATION_COUNT,
+  SPILLOVER_REASON_NAMES,
   START_TYPE_NAMES,
   TEMPLATE_HIST_INDEX,
   TEMPLATE_HISTS,
@@ -66,6 +68,12 @@ export interface SampleCounters {
   startsByTemplate: number[];
   /** Throttled invocations by (template, ThrottleCause): index template * THROTTLE_CAUSE_COUNT + cause. */
   throttlesByTemplate: number[];
+  /** Invocation outcomes by (qualifier slot, ApiError code): index slot * ERROR_COUNT + code (qualifiers.ts). */
+  invocationsByQualifier: number[];
+  /** Requests that found no provisioned environment they could use, by SpilloverReason. */
+  spillovers: number[];
+  /** Starts by (deploy phase, start type): index phase * 2 + (0 cold, 1 warm); deploy-window.ts. */
+  startsByDeployPhase: number[];
   coldStarts: number;
   warmStarts: number;
   invocationRequests: number;
@@ -75,6 +83,10 @@ export interface SampleCounters {
   created: number;
   deleted: number;
   versionsPublished: number;
+  /** Requests run on provisioned environments (ProvisionedConcurrencyInvocations). */
+  provisionedInvocations: number;
+  /** Requests to a version with provisioned concurrency run on demand (ProvisionedConcurrencySpilloverInvocations). */
+  spilloverInvocations: number;
   /** Asynchronous events never processed, by (AsyncFailure, OnFailure), as in Observations. */
   asyncFailures: number[];
   /** Asynchronous events sent back to the queue, by AsyncRetryCause. */
@@ -137,13 +149,31 @@ const SCALARS = [
   "created",
   "deleted",
   "versionsPublished",
+  "provisionedInvocations",
+  "spilloverInvocations",
   "asyncAccepted",
   "asyncSelfTriggered",
   "asyncSucceeded",
 ] as const;
 
-/** The counter arrays of a block and their lengths, for a plan with `templates` templates. */
-function arrayFields(templates: number) {
+/**
+ * What a partition's block depends on besides the fixed names: the plan's
+ * numbers of function templates and of qualifier slots (qualifiers.ts
+ * qualifierSlotCount).
+ */
+export interface SampleShape {
+  templates: number;
+  qualifierSlots: number;
+}
+
+/** The shape of the blocks an Observations writes. */
+export const shapeOf = (o: Observations): SampleShape => ({
+  templates: o.templates,
+  qualifierSlots: o.qualifierSlots,
+});
+
+/** The counter arrays of a block and their lengths, for a plan of `shape`. */
+function arrayFields({ templates, qualifierSlots }: SampleShape) {
   return [
     ["api", OPERATION_COUNT * ERROR_COUNT],
     ["throttles", THROTTLE_CAUSE_COUNT],
@@ -152,6 +182,9 @@ function arrayFields(templates: number) {
     ["invocationsByTemplate", templates * ERROR_COUNT],
     ["startsByTemplate", templates * START_TYPE_NAMES.length],
     ["throttlesByTemplate", templates * THROTTLE_CAUSE_COUNT],
+    ["invocationsByQualifier", qualifierSlots * ERROR_COUNT],
+    ["spillovers", SPILLOVER_REASON_NAMES.length],
+    ["startsByDeployPhase", DEPLOY_PHASE_NAMES.length * START_TYPE_NAMES.length],
     ["asyncFailures", ASYNC_FAILURE_NAMES.length * ASYNC_DISPOSITION_NAMES.length],
     ["asyncRetries", ASYNC_RETRY_CAUSE_NAMES.length],
   ] as const;
@@ -172,9 +205,9 @@ export function sampleBlockOffset(templates: number): number {
  * events processed, its counters, then per histogram (per template for
  * those in TEMPLATE_HISTS) its cumulative bucket counts, count and sum (µs).
  */
-export function partitionSampleValues(templates: number): number {
-  const counters = arrayFields(templates).reduce((n, [, len]) => n + len, 0) + SCALARS.length;
-  const per = histogramsPerHist(templates);
+export function partitionSampleValues(shape: SampleShape): number {
+  const counters = arrayFields(shape).reduce((n, [, len]) => n + len, 0) + SCALARS.length;
+  const per = histogramsPerHist(shape.templates);
   const hists = HIST_BUCKET_BOUNDS_US.reduce((n, b, h) => n + per[h] * (b.length + 2), 0);
   return 1 + counters + hists;
 }
@@ -188,7 +221,7 @@ export function writePartitionSample(
   const o = part.obs;
   let k = offset;
   out[k++] = part.eventsProcessed;
-  for (const [name] of arrayFields(o.templates)) {
+  for (const [name] of arrayFields(shapeOf(o))) {
     const a = o[name];
     for (let i = 0; i < a.length; i++) out[k++] = a[i];
   }
@@ -213,9 +246,10 @@ export function sumPartitionSamples(
   partitions: number,
   stride: number,
   offset: number,
-  templates: number,
+  shape: SampleShape,
 ): PartitionSums {
-  const values = partitionSampleValues(templates);
+  const { templates } = shape;
+  const values = partitionSampleValues(shape);
   const total = new Float64Array(values);
   for (let p = 0; p < partitions; p++) {
     const base = p * stride + offset;
@@ -228,7 +262,7 @@ export function sumPartitionSamples(
     k += n;
     return a;
   };
-  const arrays = Object.fromEntries(arrayFields(templates).map(([name, len]) => [name, take(len)])) as Record<
+  const arrays = Object.fromEntries(arrayFields(shape).map(([name, len]) => [name, take(len)])) as Record<
     ReturnType<typeof arrayFields>[number][0],
     number[]
   >;
@@ -263,10 +297,11 @@ export function sumPartitionSamples(
 
 /** The same sums from one (merged) Observations: for the sample at the end of a run. */
 export function sumsOfObservations(obs: Observations, events: number): PartitionSums {
-  const values = partitionSampleValues(obs.templates);
+  const shape = shapeOf(obs);
+  const values = partitionSampleValues(shape);
   const v = new Float64Array(values);
   writePartitionSample({ obs, eventsProcessed: events }, v, 0);
-  return sumPartitionSamples(v, 1, values, 0, obs.templates);
+  return sumPartitionSamples(v, 1, values, 0, shape);
 }
 
 /** The coordinator's figures at `timeUs`. */
