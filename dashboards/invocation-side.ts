@@ -61,6 +61,24 @@ export function invocationSide(): dashboard.Dashboard {
     )
     .withPanel(
       timeSeriesPanel({
+        title: "Provisioned concurrency: allocated and in use",
+        description:
+          "Provisioned environments initialised (AllocatedProvisionedConcurrentExecutions) and those running a request. They are set aside from the account, so the fleet overview's concurrency counts on-demand executions only.",
+        unit: "short",
+        queries: [
+          [
+            `sum by (run_id) (${metric("fleetsim_provisioned_concurrency_allocated")}${sel()})`,
+            "allocated · {{run_id}}",
+          ],
+          [
+            `sum by (run_id) (${metric("fleetsim_provisioned_concurrency_in_use")}${sel()})`,
+            "in use · {{run_id}}",
+          ],
+        ],
+      }),
+    )
+    .withPanel(
+      timeSeriesPanel({
         title: "Spillovers by reason",
         description:
           "Requests per second that found no provisioned environment to run on: allBusy (every environment busy, as while a new version's environments initialise) or requestRate (their request rate spent).",

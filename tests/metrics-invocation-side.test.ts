@@ -42,6 +42,16 @@ describe("V11: invocation-side metric families", () => {
   const report = buildReport(out, { file: SCENARIO, seed: plan.seed, partitions: 4 });
   const last = out.samples.at(-1)!;
 
+  it("V11: provisioned concurrency allocated and in use are gauges over time, ending at the report's", () => {
+    const allocated = out.samples.map((x) => read("fleetsim_provisioned_concurrency_allocated", x, ctx)[""]);
+    const inUse = out.samples.map((x) => read("fleetsim_provisioned_concurrency_in_use", x, ctx)[""]);
+    expect(allocated.at(-1)).toBe(report.invocations.provisioned.allocatedAtEnd);
+    expect(allocated.at(-1)! - inUse.at(-1)!).toBe(report.invocations.provisioned.availableAtEnd);
+    expect(Math.max(...allocated)).toBe(40);
+    for (let i = 0; i < allocated.length; i++) expect(inUse[i]).toBeLessThanOrEqual(allocated[i]);
+    expect(Math.max(...inUse)).toBeGreaterThan(10);
+  });
+
   it("V11: the qualifier label takes $LATEST, version and the scenario's alias names", () => {
     expect(ctx.qualifiers).toEqual(["$LATEST", "version", "live"]);
     expect(

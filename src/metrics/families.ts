@@ -563,6 +563,22 @@ export const FAMILIES: readonly MetricFamily[] = [
     values: (s) => [s.shared.unreservedInFlight, s.concurrency - s.shared.unreservedInFlight],
   },
   {
+    name: "fleetsim_provisioned_concurrency_in_use",
+    type: "gauge",
+    help: "Provisioned environments running a request (V2). Their concurrency was set aside when they were allocated, so fleetsim_concurrency_in_use does not count them.",
+    labels: [],
+    series: one,
+    values: (s) => [s.provisionedInUse],
+  },
+  {
+    name: "fleetsim_provisioned_concurrency_allocated",
+    type: "gauge",
+    help: "Provisioned environments initialised (AWS's AllocatedProvisionedConcurrentExecutions, summed over configurations).",
+    labels: [],
+    series: one,
+    values: (s) => [s.provisionedAllocated],
+  },
+  {
     name: "fleetsim_concurrency_limit",
     type: "gauge",
     help: "The account's concurrency limit.",

@@ -209,6 +209,9 @@ export class FleetPartition implements PartitionHandler {
   readonly versionsOf: (FunctionVersions | null)[];
   /** Weighted alias routing draws (V1), only when the scenario has aliases. */
   private readonly routeRng: RandomStreams | null;
+  /** Provisioned environments of this partition's functions running a request, and initialised (V2; sampled). */
+  provisionedBusy = 0;
+  provisionedReady = 0;
   /** The run's deploy window (V11), or null. */
   private readonly deploy: { startUs: number; endUs: number } | null;
 
@@ -706,6 +709,7 @@ export class FleetPartition implements PartitionHandler {
       this.obs.record(Hist.FirstInvokeLatency, firstUs);
     }
     pool.busy++;
+    this.provisionedBusy++;
     this.busyEnvironments[f]++;
     this.obs.provisionedInvocations++;
     this.obs.warmStarts++;
@@ -904,6 +908,7 @@ export class FleetPartition implements PartitionHandler {
       if (version !== null) ranRevision = version.revision;
       if (kind === EnvKind.Provisioned) {
         if (version !== null) this.provisionedEnvFreed(f, version.pool);
+        else this.provisionedBusy--; // its function was deleted: the environment went with it
       } else {
         if (version !== null && keep) version.pool.idle.push(this.p.nowUs);
         this.releaseConcurrency(f);
@@ -1156,6 +1161,7 @@ export class FleetPartition implements PartitionHandler {
         const freshGone = Math.min(pool.fresh, idleSurplus);
         pool.fresh -= freshGone;
         pool.ready -= idleSurplus;
+        this.provisionedReady -= idleSurplus;
         this.obs.provisionedReleased += idleSurplus;
         surplus -= idleSurplus;
       }
@@ -1185,6 +1191,7 @@ export class FleetPartition implements PartitionHandler {
     }
     if (pool.ready < pool.target) {
       pool.ready++;
+      this.provisionedReady++;
       pool.fresh++;
       this.obs.provisionedInitialized++;
     }
@@ -1203,8 +1210,10 @@ export class FleetPartition implements PartitionHandler {
   /** A provisioned environment finished a request: it stays, unless the target fell below the ready count. */
   private provisionedEnvFreed(f: number, pool: EnvPool): void {
     pool.busy--;
+    this.provisionedBusy--;
     if (pool.ready > pool.target) {
       pool.ready--;
+      this.provisionedReady--;
       this.obs.provisionedReleased++;
       this.versionsOf[f]!.refreshStatus();
     }
@@ -1453,6 +1462,7 @@ export class FleetPartition implements PartitionHandler {
         packConcurrencyConfig(0, NO_TASK_SLOT),
       );
     }
+    for (const v of vs.versions) this.provisionedReady -= v.pool.ready;
     const fresh = new FunctionVersions(this.plan.aliases.length, template.reservedConcurrency);
     // A change still waiting for the coordinator is answered when its result comes (the reset
     // request goes after it, so the coordinator ends with the template's settings).
@@ -1813,9 +1823,13 @@ export class FleetPartition implements PartitionHandler {
     });
   }
 
-  /** Provisioned concurrency of this partition's functions now (PartitionResult.provisioned). */
+  /**
+   * Provisioned concurrency of this partition's functions now
+   * (PartitionResult.provisioned): requested, allocated, available, configs
+   * IN_PROGRESS, READY, FAILED, environments running a request.
+   */
   provisionedTotals(): number[] {
-    const out = [0, 0, 0, 0, 0, 0];
+    const out = [0, 0, 0, 0, 0, 0, this.provisionedBusy];
     for (const vs of this.versionsOf) {
       if (vs === null) continue;
       for (const c of vs.configs) {

@@ -43,7 +43,7 @@ export interface PartitionResult {
   asyncQueued: number;
   asyncInFlight: number;
   asyncOldestQueuedUs: number;
-  /** Provisioned concurrency at the end (versions.ts provisionedTotals): requested, allocated, available, configs IN_PROGRESS, READY, FAILED. */
+  /** Provisioned concurrency at the end (FleetPartition.provisionedTotals). */
   provisioned: number[];
   badTransitions: string[];
 }
@@ -160,11 +160,11 @@ export function partitionResultOf(f: FleetPartition): PartitionResult {
  * Values a partition reports at each sample point: functions by State, by
  * LastUpdateStatus and by (template, State), then its block of counters and
  * histograms (sampling.ts, from sampleBlockOffset), then its async queue
- * (ASYNC_GAUGES). The block grows with the plan's numbers of templates and
+ * (TAIL_GAUGES). The block grows with the plan's numbers of templates and
  * qualifier slots (sampleShape), so the count is the plan's.
  */
 export function gaugeCount(plan: Plan): number {
-  return sampleBlockOffset(plan.templates.length) + partitionSampleValues(sampleShape(plan)) + ASYNC_GAUGES;
+  return sampleBlockOffset(plan.templates.length) + partitionSampleValues(sampleShape(plan)) + TAIL_GAUGES;
 }
 
 /** The shape of a plan's sample blocks: what every partition's Observations has. */
@@ -174,10 +174,11 @@ export function sampleShape(plan: Plan): SampleShape {
 
 /**
  * The last values of a partition's gauges: events waiting in its async
- * queues, and the oldest one's enqueue time (+Infinity when none). Apart from
- * the sums of the block, since the oldest of all is a minimum.
+ * queues, and the oldest one's enqueue time (+Infinity when none), apart from
+ * the sums of the block since the oldest of all is a minimum; then its
+ * provisioned environments running a request and initialised (V2).
  */
-export const ASYNC_GAUGES = 2;
+export const TAIL_GAUGES = 4;
 
 export function writeGauges(f: FleetPartition, out: Float64Array, offset: number): void {
   for (let i = 0; i < 4; i++) out[offset + i] = f.stateCount[i];
@@ -186,6 +187,8 @@ export function writeGauges(f: FleetPartition, out: Float64Array, offset: number
   for (let i = 0; i < byTemplate.length; i++) out[offset + 8 + i] = byTemplate[i];
   writePartitionSample(f, out, offset + sampleBlockOffset(f.obs.templates));
   const end = offset + gaugeCount(f.plan);
-  out[end - 2] = f.async?.events.queued ?? 0;
-  out[end - 1] = f.async?.events.oldestQueuedUs() ?? Number.POSITIVE_INFINITY;
+  out[end - 4] = f.async?.events.queued ?? 0;
+  out[end - 3] = f.async?.events.oldestQueuedUs() ?? Number.POSITIVE_INFINITY;
+  out[end - 2] = f.provisionedBusy;
+  out[end - 1] = f.provisionedReady;
 }

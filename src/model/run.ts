@@ -66,6 +66,9 @@ export interface Sample {
   asyncQueueDepth: number;
   /** Age of the oldest of them; 0 when the queues are empty. */
   asyncOldestEventAgeUs: number;
+  /** Provisioned environments running a request, and initialised (V2): not in `concurrency`. */
+  provisionedInUse: number;
+  provisionedAllocated: number;
 }
 
 /** What the outside world can listen to; nothing is emitted per simulation event. */
@@ -121,7 +124,7 @@ export interface RunOutcome {
   openClientTasks: number;
   /** Asynchronous events still waiting in the queues or being invoked at the end, and the oldest waiting one's enqueue time (+Infinity: none). */
   async: { queuedAtEnd: number; inFlightAtEnd: number; oldestQueuedUs: number };
-  /** Provisioned concurrency at the end: requested, allocated, available, and configurations by Status (V2). */
+  /** Provisioned concurrency at the end: requested, allocated, available, configurations by Status (V2), in use. */
   provisioned: number[];
   shared: {
     unreservedPool: number;
@@ -409,13 +412,17 @@ export class Sampler {
     const sums = sumPartitionSamples(gauges, this.partitions, this.stride, offset, this.shape);
     let queued = 0;
     let oldestUs = Number.POSITIVE_INFINITY;
+    const provisioned = { inUse: 0, allocated: 0 };
     for (let p = 0; p < this.partitions; p++) {
       const end = (p + 1) * this.stride;
-      queued += gauges[end - 2];
-      oldestUs = Math.min(oldestUs, gauges[end - 1]);
+      queued += gauges[end - 4];
+      oldestUs = Math.min(oldestUs, gauges[end - 3]);
+      provisioned.inUse += gauges[end - 2];
+      provisioned.allocated += gauges[end - 1];
     }
     const asyncQueue = { depth: queued, oldestUs };
-    this.emit(timeUs, states, lus, byTemplate, sums, sums.events + this.shared.coordinatorEvents, asyncQueue);
+    const events = sums.events + this.shared.coordinatorEvents;
+    this.emit(timeUs, states, lus, byTemplate, sums, events, asyncQueue, provisioned);
   }
 
   /** When the run sampled, a last sample at its end (unless a sample point fell on it), from the outcome. */
@@ -430,6 +437,7 @@ export class Sampler {
       sums,
       o.kernel.events,
       { depth: o.async.queuedAtEnd, oldestUs: o.async.oldestQueuedUs },
+      { inUse: o.provisioned[6], allocated: o.provisioned[1] },
     );
   }
 
@@ -441,6 +449,7 @@ export class Sampler {
     sums: PartitionSums,
     events: number,
     asyncQueue: { depth: number; oldestUs: number },
+    provisioned: { inUse: number; allocated: number },
   ): void {
     const table = this.setup.functionTable;
     const s: Sample = {
@@ -461,6 +470,8 @@ export class Sampler {
       shared: sampleShared(this.shared, timeUs),
       asyncQueueDepth: asyncQueue.depth,
       asyncOldestEventAgeUs: asyncQueue.depth > 0 ? timeUs - asyncQueue.oldestUs : 0,
+      provisionedInUse: provisioned.inUse,
+      provisionedAllocated: provisioned.allocated,
     };
 
     this.lastTimeUs = s.timeUs;
