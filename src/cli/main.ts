@@ -17,19 +17,21 @@ import {
   runCommand,
   type Terminal,
 } from "./run-command.js";
+import { INTERIM_METRICS } from "../experiment/interim-metrics.js";
+import { DEFAULT_SWEEP_REPLICATIONS, sweepCommand } from "./sweep-command.js";
 import { validateCommand } from "./validate-command.js";
 
 const EXIT_CODES =
   "Exit codes: 0 ok, 1 bad input (scenario, flag or file), 70 internal error or violated invariant, 130 stopped by Ctrl-C.";
 
 const term: Terminal = { stdout: process.stdout, stderr: process.stderr, env: process.env };
-const COMMANDS = ["run", "validate"];
+const COMMANDS = ["run", "validate", "sweep"];
 
 async function main(argv: string[]): Promise<void> {
   const first = argv[0];
   if (first !== undefined && !first.startsWith("-") && !COMMANDS.includes(first)) {
     process.stderr.write(
-      `fleet-sim: unknown command "${first}": expected run or validate\nRun 'fleet-sim --help' for usage.\n`,
+      `fleet-sim: unknown command "${first}": expected run, validate or sweep\nRun 'fleet-sim --help' for usage.\n`,
     );
     process.exitCode = ExitCode.BadInput;
     return;
@@ -68,6 +70,24 @@ async function main(argv: string[]): Promise<void> {
           .option("worker-memory", {
             describe: "Heap limit of each worker thread, in MB",
             default: DEFAULT_WORKER_MEMORY_MB,
+            requiresArg: true,
+          })
+          .option("replications", {
+            alias: "r",
+            describe:
+              "Run N seeds (base, base + 1, ...) on the worker pool and report each metric's mean and 95% CI (docs/sweep.md)",
+            requiresArg: true,
+          })
+          .option("metric", {
+            alias: "m",
+            describe: "With --replications: a metric to show besides the thresholds' (repeatable)",
+            type: "string",
+            array: true,
+            requiresArg: true,
+          })
+          .option("csv", {
+            describe: "With --replications: write each metric's estimate as CSV",
+            type: "string",
             requiresArg: true,
           })
           .option("until", {
@@ -187,6 +207,10 @@ async function main(argv: string[]): Promise<void> {
           )
           .epilogue(EXIT_CODES),
       async (args) => {
+        if (args.replications !== undefined && String(args.replications).trim() !== "1") {
+          process.exitCode = await replicationsCommand(args);
+          return;
+        }
         process.exitCode = await runCommand(
           {
             file: args.file,
@@ -234,10 +258,94 @@ async function main(argv: string[]): Promise<void> {
         process.exitCode = validateCommand(args.files, term);
       },
     )
+    .command(
+      "sweep <file>",
+      "Run a scenario over a grid of values with replications: mean and 95% CI of each metric, and where each threshold holds",
+      (y) =>
+        y
+          .positional("file", {
+            describe: "Scenario file (YAML or JSON)",
+            type: "string",
+            demandOption: true,
+          })
+          .option("set", {
+            describe: "A swept field and its values: PATH=V1,V2,... (repeat for a grid; docs/sweep.md)",
+            type: "string",
+            array: true,
+            requiresArg: true,
+          })
+          .option("replications", {
+            alias: "r",
+            describe: "Runs per grid point, seeds base, base + 1, ... (the same at every point)",
+            default: DEFAULT_SWEEP_REPLICATIONS,
+            requiresArg: true,
+          })
+          .option("seed", { describe: "Base seed, overriding the scenario's", requiresArg: true })
+          .option("partitions", {
+            alias: "p",
+            describe: "Logical partitions of each run",
+            default: DEFAULT_PARTITIONS,
+            requiresArg: true,
+          })
+          .option("workers", {
+            alias: "w",
+            describe: "Worker threads running the runs (0: all on this thread)",
+            defaultDescription: "available parallelism",
+            requiresArg: true,
+          })
+          .option("worker-memory", {
+            describe: "Heap limit of each worker thread, in MB",
+            default: DEFAULT_WORKER_MEMORY_MB,
+            requiresArg: true,
+          })
+          .option("metric", {
+            alias: "m",
+            describe: "A metric to show in the table besides the thresholds' (repeatable)",
+            type: "string",
+            array: true,
+            requiresArg: true,
+          })
+          .option("out", {
+            alias: "o",
+            describe: "Write the sweep as JSON (docs/sweep.md)",
+            type: "string",
+            requiresArg: true,
+          })
+          .option("csv", {
+            describe: "Write one row per point and metric as CSV",
+            type: "string",
+            requiresArg: true,
+          })
+          .option("quiet", { alias: "q", describe: "Print nothing but errors", type: "boolean" })
+          .example(
+            "$0 sweep scenarios/capacity-concurrency.yaml --set account.concurrencyLimit=1000,1500,2000,3000",
+            "Which account limit keeps throttles under the scenario's threshold",
+          )
+          .epilogue("Exit codes: 0 ok, 1 bad input, 70 internal error or violated invariant."),
+      async (args) => {
+        process.exitCode = await sweepCommand(
+          {
+            file: args.file,
+            set: args.set,
+            replications: args.replications,
+            seed: args.seed,
+            partitions: args.partitions,
+            workers: args.workers,
+            workerMemory: args.workerMemory,
+            metric: args.metric,
+            out: args.out,
+            csv: args.csv,
+            quiet: args.quiet,
+          },
+          term,
+          INTERIM_METRICS,
+        );
+      },
+    )
     .example("$0 run scenarios/quickstart.yaml", "Run a scenario and print its summary")
     .example("$0 validate scenarios/*.yaml", "Check scenario files")
     .epilogue(EXIT_CODES)
-    .demandCommand(1, "Name a command: run or validate.")
+    .demandCommand(1, "Name a command: run, validate or sweep.")
     .strict()
     .help()
     .alias("help", "h")
@@ -250,6 +358,36 @@ async function main(argv: string[]): Promise<void> {
       process.exit(ExitCode.BadInput);
     });
   await cli.parseAsync();
+}
+
+/** `run --replications N`: a sweep of no parameter; the flags that shape one run's outputs do not apply. */
+async function replicationsCommand(args: Record<string, unknown>): Promise<number> {
+  const single = ["trace", "metricsPort", "pushgateway", "openmetrics", "speed", "hold", "until"];
+  const given = single.filter((k) => args[k] !== undefined && args[k] !== false);
+  if (given.length > 0) {
+    const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    process.stderr.write(
+      `fleet-sim: --replications runs many seeds, but ${given.map(flag).join(", ")} shape one run's outputs: drop --replications to use them\n`,
+    );
+    return ExitCode.BadInput;
+  }
+  return sweepCommand(
+    {
+      file: String(args.file),
+      replications: args.replications,
+      seed: args.seed,
+      partitions: args.partitions,
+      workers: args.workers,
+      workerMemory: args.workerMemory,
+      metric: args.metric,
+      out: args.out,
+      csv: args.csv,
+      quiet: args.quiet === true,
+    },
+    term,
+    INTERIM_METRICS,
+    { replicationsOnly: true },
+  );
 }
 
 main(hideBin(process.argv)).catch((e: unknown) => {

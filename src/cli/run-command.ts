@@ -448,7 +448,7 @@ export function checkReadable(file: string): void {
   }
 }
 
-function openForWriting(path: string, flag: string): number {
+export function openForWriting(path: string, flag: string): number {
   try {
     return openSync(path, "w");
   } catch (e) {
@@ -472,7 +472,7 @@ function fsReason(e: unknown, notFound: string): string {
   }
 }
 
-function integerFlag(flag: string, value: unknown, min: number, max: number): number {
+export function integerFlag(flag: string, value: unknown, min: number, max: number): number {
   const text = stringFlag(flag, value);
   const expected =
     max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
@@ -483,7 +483,7 @@ function integerFlag(flag: string, value: unknown, min: number, max: number): nu
   return n;
 }
 
-function stringFlag(flag: string, value: unknown): string {
+export function stringFlag(flag: string, value: unknown): string {
   if (Array.isArray(value)) throw new UserError(`${flag} is given more than once`);
   if (typeof value === "boolean") throw new UserError(`${flag} needs a value`);
   if (typeof value !== "string" && typeof value !== "number")
@@ -491,7 +491,7 @@ function stringFlag(flag: string, value: unknown): string {
   return String(value);
 }
 
-function pathFlag(flag: string, value: unknown): string {
+export function pathFlag(flag: string, value: unknown): string {
   const text = stringFlag(flag, value);
   if (text === "") throw new UserError(`${flag} needs a file name`);
   return text;

@@ -14,6 +14,7 @@ import {
   zodErrorMap,
 } from "./issues.js";
 import { type ScenarioInput, scenarioSchema } from "./schema.js";
+import { applySetting, type Setting } from "./settings.js";
 import { ScenarioSource } from "./source.js";
 
 export { ScenarioError, type ScenarioIssue } from "./issues.js";
@@ -23,6 +24,8 @@ export interface ScenarioOverrides {
   seed?: number;
   /** Replaces the file's duration as the end of the run (steps are still checked against the file's). */
   untilUs?: number;
+  /** Fields replaced before validation (`--set`, a sweep's grid point). */
+  settings?: Setting[];
 }
 
 export function loadScenarioFile(file: string, overrides?: ScenarioOverrides): Plan {
@@ -83,7 +86,14 @@ function analyse(
       ],
     };
   }
-  const parsed = scenarioSchema.safeParse(source.data, { error: zodErrorMap, reportInput: true });
+  let data: unknown = source.data;
+  if (overrides?.settings !== undefined && overrides.settings.length > 0) {
+    data = structuredClone(source.data);
+    const problems = overrides.settings.map((s) => applySetting(data, s)).filter((p) => p !== null);
+    if (problems.length > 0)
+      return { issues: problems.map((message) => ({ file, line: 0, column: 0, path: "", message })) };
+  }
+  const parsed = scenarioSchema.safeParse(data, { error: zodErrorMap, reportInput: true });
   if (!parsed.success) return { issues: positioned(issuesFromZod(parsed.error.issues), source, file) };
   const input: ScenarioInput = parsed.data;
   const { plan, issues } = compileScenario(input, {

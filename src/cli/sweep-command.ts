@@ -1,0 +1,356 @@
+/**
+ * `fleet-sim sweep FILE --set PATH=V1,V2,... [--set ...]`: runs the grid of
+ * the values (each point with the same replication seeds), prints a table of
+ * each metric's mean and 95% confidence interval, writes CSV and JSON, and
+ * for each of the scenario's thresholds names the edge of the swept
+ * parameter where it holds. Returns the exit code; never throws.
+ */
+import { closeSync, writeSync } from "node:fs";
+import {
+  defaultExperimentWorkers,
+  MAX_REPLICATIONS,
+  type MetricSource,
+  replicationSeeds,
+  runJobs,
+  summarise,
+} from "../experiment/experiment.js";
+import type { Estimate } from "../experiment/statistics.js";
+import {
+  answer,
+  type GridPoint,
+  judge,
+  type SweepParameter,
+  sweepGrid,
+  type SweepThreshold,
+  type ThresholdAnswer,
+} from "../experiment/sweep.js";
+import type { Plan } from "../model/plan.js";
+import { type Report, violatedInvariants } from "../report/json-report.js";
+import { RunsProgress } from "../report/runs-progress.js";
+import { loadScenarioFile } from "../scenario/load.js";
+import { parseSetFlag } from "../scenario/settings.js";
+import { ExitCode, UserError } from "./exit-codes.js";
+import {
+  checkReadable,
+  DEFAULT_PARTITIONS,
+  DEFAULT_WORKER_MEMORY_MB,
+  integerFlag,
+  MAX_PARTITIONS,
+  MAX_WORKERS,
+  openForWriting,
+  pathFlag,
+  reportError,
+  stringFlag,
+  type Terminal,
+} from "./run-command.js";
+
+export const DEFAULT_SWEEP_REPLICATIONS = 5;
+/** A bound on the grid that keeps a typo from starting a day of runs. */
+export const MAX_SWEEP_RUNS = 10_000;
+
+export interface SweepFlags {
+  file: string;
+  set?: unknown;
+  replications?: unknown;
+  seed?: unknown;
+  partitions?: unknown;
+  workers?: unknown;
+  workerMemory?: unknown;
+  metric?: unknown;
+  out?: unknown;
+  csv?: unknown;
+  quiet?: boolean;
+}
+
+export interface SweepSettings {
+  file: string;
+  parameters: SweepParameter[];
+  replications: number;
+  seed: number | undefined;
+  partitions: number;
+  workers: number;
+  workerMemoryMb: number;
+  metrics: string[];
+  out: string | null;
+  csv: string | null;
+  quiet: boolean;
+}
+
+/** What a sweep found, as `--out` writes it (docs/sweep.md). */
+export interface SweepResult {
+  schemaVersion: 1;
+  scenario: { name: string; file: string; baseSeed: number };
+  parameters: SweepParameter[];
+  replications: number;
+  seeds: number[];
+  points: { values: string[]; metrics: Record<string, Estimate> }[];
+  thresholds: {
+    threshold: string;
+    metric: string;
+    passes: boolean[];
+    straddles: boolean[];
+    answer: ThresholdAnswer | null;
+  }[];
+}
+
+/** `run --replications N` is a sweep of no parameter: one point, N seeds. */
+export interface SweepMode {
+  replicationsOnly: boolean;
+}
+
+export async function sweepCommand(
+  flags: SweepFlags,
+  term: Terminal,
+  metrics: MetricSource,
+  mode: SweepMode = { replicationsOnly: false },
+): Promise<number> {
+  try {
+    const s = parseSweepFlags(flags, metrics, mode);
+    checkReadable(s.file);
+    const base = loadScenarioFile(s.file, { seed: s.seed });
+    const grid = sweepGrid(s.parameters);
+    const seeds = replicationSeeds(base.seed, s.replications);
+    if (grid.length * seeds.length > MAX_SWEEP_RUNS)
+      throw new UserError(
+        `the sweep would make ${grid.length * seeds.length} runs (${grid.length} points x ${seeds.length} replications), more than ${MAX_SWEEP_RUNS}`,
+      );
+    // Every point is loaded, and so checked, before anything runs.
+    const plans = grid.map((point) => planFor(s, point, base.seed));
+    const jobs = plans.flatMap((plan) =>
+      seeds.map((seed) => ({ plan: { ...plan, seed }, file: s.file, partitions: s.partitions })),
+    );
+    const label = mode.replicationsOnly ? "replications" : "sweep";
+    const progress = term.stderr.isTTY === true && !s.quiet ? new RunsProgress(term.stderr, label) : null;
+    const reports = await runJobs(jobs, {
+      workers: s.workers,
+      workerMemoryMb: s.workerMemoryMb,
+      onDone: (done, total) => progress?.update(done, total),
+    });
+    progress?.clear();
+    const broken = reports.flatMap((r) => violatedInvariants(r).map((b) => `${b.name}: ${b.detail}`));
+    const result = sweepResult(s, base, grid, seeds, reports, metrics);
+    if (!s.quiet) term.stdout.write(renderSweep(result, s, metrics));
+    if (s.out !== null) writeText(s.out, "--out", `${JSON.stringify(result, null, 2)}\n`);
+    if (s.csv !== null) writeText(s.csv, "--csv", sweepCsv(result));
+    if (broken.length > 0) {
+      for (const b of new Set(broken)) term.stderr.write(`fleet-sim: invariant violated: ${b}\n`);
+      return ExitCode.Internal;
+    }
+    return ExitCode.Ok;
+  } catch (e) {
+    return reportError(e, term);
+  }
+}
+
+export function parseSweepFlags(
+  flags: SweepFlags,
+  metrics: MetricSource,
+  mode: SweepMode = { replicationsOnly: false },
+): SweepSettings {
+  const sets = flags.set === undefined ? [] : Array.isArray(flags.set) ? flags.set : [flags.set];
+  if (sets.length === 0 && !mode.replicationsOnly)
+    throw new UserError(
+      "sweep needs at least one --set PATH=V1,V2,... (like --set account.concurrencyLimit=500,1000)",
+    );
+  const parameters: SweepParameter[] = sets.map((f) => {
+    const parsed = parseSetFlag(stringFlag("--set", f));
+    if (typeof parsed === "string") throw new UserError(parsed);
+    return parsed;
+  });
+  const paths = parameters.map((p) => p.path);
+  const twice = paths.find((p, i) => paths.indexOf(p) !== i);
+  if (twice !== undefined)
+    throw new UserError(`--set ${twice} is given twice: give all its values in one --set`);
+  const replications =
+    flags.replications === undefined
+      ? DEFAULT_SWEEP_REPLICATIONS
+      : integerFlag("--replications", flags.replications, 1, MAX_REPLICATIONS);
+  const seed =
+    flags.seed === undefined ? undefined : integerFlag("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
+  const partitions =
+    flags.partitions === undefined
+      ? DEFAULT_PARTITIONS
+      : integerFlag("--partitions", flags.partitions, 1, MAX_PARTITIONS);
+  const workers =
+    flags.workers === undefined
+      ? defaultExperimentWorkers()
+      : integerFlag("--workers", flags.workers, 0, MAX_WORKERS);
+  const workerMemoryMb =
+    flags.workerMemory === undefined
+      ? DEFAULT_WORKER_MEMORY_MB
+      : integerFlag("--worker-memory", flags.workerMemory, 64, 1_048_576);
+  const named = flags.metric === undefined ? [] : Array.isArray(flags.metric) ? flags.metric : [flags.metric];
+  const chosen = named.map((m) => stringFlag("--metric", m));
+  for (const m of chosen) {
+    if (!metrics.names.includes(m))
+      throw new UserError(`--metric: unknown metric "${m}" (the README lists every metric a report has)`);
+  }
+  const out = flags.out === undefined ? null : pathFlag("--out", flags.out);
+  const csv = flags.csv === undefined ? null : pathFlag("--csv", flags.csv);
+  if (out !== null && out === csv) throw new UserError(`--out and --csv name the same file "${out}"`);
+  return {
+    file: flags.file,
+    parameters,
+    replications,
+    seed,
+    partitions,
+    workers,
+    workerMemoryMb,
+    metrics: chosen,
+    out,
+    csv,
+    quiet: flags.quiet === true,
+  };
+}
+
+/** The scenario at one grid point: loaded (and checked) with the point's values set. */
+function planFor(s: SweepSettings, point: GridPoint, seed: number): Plan {
+  const settings = s.parameters.map((p, i) => ({ path: p.path, value: point.values[i] }));
+  return loadScenarioFile(s.file, { seed, settings });
+}
+
+/** The thresholds a sweep judges: the scenario's (issue 6's `thresholds:`), as the plan carries them. */
+export function planThresholds(plan: Plan): SweepThreshold[] {
+  const ts = (plan as Plan & { thresholds?: SweepThreshold[] }).thresholds;
+  return ts ?? [];
+}
+
+function sweepResult(
+  s: SweepSettings,
+  base: Plan,
+  grid: GridPoint[],
+  seeds: number[],
+  reports: Report[],
+  metrics: MetricSource,
+): SweepResult {
+  const r = seeds.length;
+  const points = grid.map((point, i) => ({
+    values: point.values,
+    metrics: Object.fromEntries(summarise(reports.slice(i * r, (i + 1) * r), metrics)),
+  }));
+  const thresholds = planThresholds(base).map((t) => {
+    const at = points.map((p) => {
+      const e = p.metrics[t.metric];
+      return e === undefined ? { passes: false, straddles: false } : judge(t, e);
+    });
+    const one = s.parameters.length === 1 && points.every((p) => p.metrics[t.metric] !== undefined);
+    return {
+      threshold: t.text,
+      metric: t.metric,
+      passes: at.map((x) => x.passes),
+      straddles: at.map((x) => x.straddles),
+      answer: one
+        ? answer(
+            s.parameters[0],
+            t,
+            points.map((p) => p.metrics[t.metric]),
+            (v) => formatNumber(v),
+          )
+        : null,
+    };
+  });
+  return {
+    schemaVersion: 1,
+    scenario: { name: base.name, file: s.file, baseSeed: base.seed },
+    parameters: s.parameters,
+    replications: r,
+    seeds,
+    points,
+    thresholds,
+  };
+}
+
+/** The metrics a table shows: the thresholds', then --metric's, else a few that most sweeps care about. */
+function shownMetrics(result: SweepResult, s: SweepSettings, metrics: MetricSource): string[] {
+  const out = [...new Set([...result.thresholds.map((t) => t.metric), ...s.metrics])];
+  if (out.length > 0) return out;
+  return DEFAULT_SHOWN.filter((m) => metrics.names.includes(m) && result.points.some((p) => p.metrics[m]));
+}
+
+const DEFAULT_SHOWN = [
+  "invocations.failure_rate",
+  "invocations.throttle_rate",
+  "pending.create.p99",
+  "concurrency.peak",
+];
+
+export function renderSweep(result: SweepResult, s: SweepSettings, metrics: MetricSource): string {
+  const shown = shownMetrics(result, s, metrics);
+  const header = [...result.parameters.map((p) => p.path), ...shown];
+  const rows = result.points.map((p) => [
+    ...p.values,
+    ...shown.map((m) => {
+      const e = p.metrics[m];
+      if (e === undefined) return "-";
+      return e.n > 1
+        ? `${formatNumber(e.mean)} [${formatNumber(e.ciLow)}, ${formatNumber(e.ciHigh)}]`
+        : formatNumber(e.mean);
+    }),
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => `  ${cells.map((x, c) => x.padEnd(widths[c])).join("  ")}`.trimEnd();
+  const seeds = `seeds ${result.seeds[0]}-${result.seeds.at(-1)}`;
+  const what =
+    result.parameters.length === 0
+      ? `${result.scenario.name}: ${result.replications} replications (${seeds}), mean [95% CI]`
+      : `sweep ${result.scenario.name}: ${result.points.length} points x ${result.replications} replications (${seeds}), mean [95% CI]`;
+  const lines = [
+    "",
+    `  ${what}`,
+    "",
+    line(header),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map(line),
+    "",
+  ];
+  for (const t of result.thresholds) {
+    if (t.answer !== null) lines.push(`  ${t.answer.sentence}`);
+    else
+      lines.push(
+        `  ${t.threshold}: holds at ${t.passes.filter(Boolean).length} of ${t.passes.length} points`,
+      );
+    const straddling = t.straddles.filter(Boolean).length;
+    if (straddling > 0)
+      lines.push(
+        `    (the 95% interval straddles the limit at ${straddling} point${straddling > 1 ? "s" : ""}: more replications would tell)`,
+      );
+  }
+  if (result.thresholds.length > 0) lines.push("");
+  return `${lines.join("\n")}\n`;
+}
+
+/** One row per (point, metric): the parameters' values, then the estimate. */
+export function sweepCsv(result: SweepResult): string {
+  const head = [...result.parameters.map((p) => p.path), "metric", "n", "mean", "sd", "ci_low", "ci_high"];
+  const rows = [head.map(csvCell).join(",")];
+  for (const p of result.points) {
+    for (const [name, e] of Object.entries(p.metrics))
+      rows.push([...p.values, name, e.n, e.mean, e.sd, e.ciLow, e.ciHigh].map(csvCell).join(","));
+  }
+  return `${rows.join("\n")}\n`;
+}
+
+const csvCell = (v: string | number): string => {
+  const t = String(v);
+  return /[",\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+};
+
+/** Four significant digits, without exponent noise for everyday magnitudes. */
+export function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e6 || a < 1e-4) return v.toExponential(3);
+  return String(Number(v.toPrecision(4)));
+}
+
+function writeText(path: string, flag: string, text: string): void {
+  const fd = openForWriting(path, flag);
+  try {
+    const buf = Buffer.from(text, "utf8");
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+  } finally {
+    closeSync(fd);
+  }
+}

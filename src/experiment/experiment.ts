@@ -1,0 +1,96 @@
+/**
+ * Replications and sweeps (issue 6): many independent runs of a scenario,
+ * by seed and by grid point, on a pool of worker threads, each reduced to
+ * the named metrics of its report and summarised as mean and 95%
+ * confidence interval.
+ *
+ * Seeds: replication i runs with base seed + i. A sweep gives every grid
+ * point the same seeds, so points differ by the parameter and not by the
+ * random draws (common random numbers; every stream is keyed by its
+ * function's name, so the draws match function by function).
+ */
+import { availableParallelism } from "node:os";
+import { Piscina } from "piscina";
+import type { Plan } from "../model/plan.js";
+import { type Report } from "../report/json-report.js";
+import type { ReplicationTask } from "./replication-worker.js";
+import { type Estimate, estimate } from "./statistics.js";
+
+export const MAX_REPLICATIONS = 1000;
+
+export function replicationSeeds(baseSeed: number, replications: number): number[] {
+  return Array.from({ length: replications }, (_, i) => baseSeed + i);
+}
+
+/** One run to make: a plan (seed included) and where its result goes. */
+export interface RunJob {
+  plan: Plan;
+  file: string | null;
+  partitions: number;
+}
+
+export interface PoolOptions {
+  /** Worker threads; 0 runs every job on this thread, one after the other. */
+  workers: number;
+  workerMemoryMb: number;
+  /** Called after each finished run, with the number finished so far. */
+  onDone?: (done: number, total: number) => void;
+}
+
+export function defaultExperimentWorkers(): number {
+  return availableParallelism();
+}
+
+/** Runs every job and gives the reports in the jobs' order. */
+export async function runJobs(jobs: readonly RunJob[], opts: PoolOptions): Promise<Report[]> {
+  let done = 0;
+  const finished = () => opts.onDone?.(++done, jobs.length);
+  if (opts.workers === 0) {
+    const { default: run } = await import("./replication-worker.js");
+    return jobs.map((j) => {
+      const r = run(j);
+      finished();
+      return r;
+    });
+  }
+  const pool = new Piscina<ReplicationTask, Report>({
+    filename: workerModuleUrl(),
+    minThreads: Math.min(opts.workers, jobs.length),
+    maxThreads: Math.min(opts.workers, jobs.length),
+    concurrentTasksPerWorker: 1,
+    resourceLimits: { maxOldGenerationSizeMb: opts.workerMemoryMb },
+  });
+  try {
+    return await Promise.all(
+      jobs.map(async (j) => {
+        const r = await pool.run({ plan: j.plan, file: j.file, partitions: j.partitions });
+        finished();
+        return r;
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
+}
+
+function workerModuleUrl(): string {
+  if (import.meta.url.endsWith(".ts"))
+    return new URL("../../dist/experiment/replication-worker.js", import.meta.url).href;
+  return new URL("./replication-worker.js", import.meta.url).href;
+}
+
+/** Named scalar metrics of a report: what replications summarise and sweeps compare. */
+export interface MetricSource {
+  names: readonly string[];
+  value(name: string, report: Report): number;
+}
+
+/** Each metric's estimate over the reports of one configuration's replications. */
+export function summarise(reports: readonly Report[], metrics: MetricSource): Map<string, Estimate> {
+  const out = new Map<string, Estimate>();
+  for (const name of metrics.names) {
+    const values = reports.map((r) => metrics.value(name, r));
+    if (values.every((v) => Number.isFinite(v))) out.set(name, estimate(values));
+  }
+  return out;
+}
