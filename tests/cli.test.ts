@@ -135,7 +135,62 @@ describe("fleet-sim run: bad input exits 1 with a clear message", () => {
   it("rejects an unknown command", () => {
     const r = cli(["frob"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('unknown command "frob": expected run or validate');
+    expect(r.stderr).toContain('unknown command "frob": expected run, validate or sweep');
+  });
+});
+
+describe("fleet-sim sweep and run --replications", () => {
+  it("sweeps a grid with the same seeds at every point and writes JSON and CSV", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sweep-"));
+    const out = join(dir, "sweep.json");
+    const csv = join(dir, "sweep.csv");
+    const r = cli([
+      "sweep",
+      QUICKSTART,
+      "--set",
+      "account.concurrencyLimit=200,1000",
+      "-r",
+      "2",
+      "--workers",
+      "2",
+      "--out",
+      out,
+      "--csv",
+      csv,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("sweep quickstart: 2 points x 2 replications (seeds 1-2), mean [95% CI]");
+    expect(r.stdout).toMatch(/account\.concurrencyLimit +invocations\.failure_rate/);
+    const json = JSON.parse(readFileSync(out, "utf8"));
+    expect(json.seeds).toEqual([1, 2]);
+    expect(json.points.map((p: { values: string[] }) => p.values)).toEqual([["200"], ["1000"]]);
+    expect(json.points[0].metrics["concurrency.peak"].n).toBe(2);
+    expect(readFileSync(csv, "utf8").split("\n")[0]).toBe(
+      "account.concurrencyLimit,metric,n,mean,sd,ci_low,ci_high",
+    );
+  });
+
+  it("refuses a bad --set with what is wrong, and a grid point that makes the scenario invalid at its line", () => {
+    const bad = cli(["sweep", QUICKSTART, "--set", "account.concurrencyLimit"]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("--set: expected PATH=V1,V2,...");
+    const none = cli(["sweep", QUICKSTART]);
+    expect(none.status).toBe(1);
+    expect(none.stderr).toContain("sweep needs at least one --set");
+    const invalid = cli(["sweep", QUICKSTART, "--set", "network.vpcs[0].subnets[0].cidr=10.0.0.0/33"]);
+    expect(invalid.status).toBe(1);
+    expect(invalid.stderr).toMatch(
+      /quickstart\.yaml:\d+:\d+: network\.vpcs\[0\]\.subnets\[0\]\.cidr: CIDR prefix \/33 is out of range/,
+    );
+  });
+
+  it("run --replications prints each metric's mean and interval, and refuses single-run outputs", () => {
+    const r = cli(["run", QUICKSTART, "--replications", "3", "--workers", "0"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("quickstart: 3 replications (seeds 1-3), mean [95% CI]");
+    const refused = cli(["run", QUICKSTART, "--replications", "3", "--trace", "t.jsonl"]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("--trace shape one run's outputs");
   });
 });
 
