@@ -101,6 +101,11 @@ async function main(argv: string[]): Promise<void> {
             type: "string",
             requiresArg: true,
           })
+          .option("html", {
+            describe: "Write a self-contained HTML report with charts to this file (docs/html-report.md)",
+            type: "string",
+            requiresArg: true,
+          })
           .option("trace", {
             describe: "Write NDJSON of API calls and state transitions to this file",
             type: "string",
@@ -188,6 +193,10 @@ async function main(argv: string[]): Promise<void> {
             "$0 run scenarios/stuck-pending.yaml --trace trace.ndjson --trace-filter 'job-00?'",
             "Trace job-000 to job-009",
           )
+          .example(
+            "$0 run scenarios/vpc-burst-deploy.yaml --html report.html",
+            "Write the charts as one HTML file that opens offline",
+          )
           .example("$0 run scenarios/quickstart.yaml --quiet", "Only the verdict line (for CI)")
           .example(
             "$0 run scenarios/scale/scale-100k.yaml --workers 2",
@@ -220,6 +229,7 @@ async function main(argv: string[]): Promise<void> {
             workerMemory: args.workerMemory,
             until: args.until,
             out: args.out,
+            html: args.html,
             trace: args.trace,
             traceFilter: args.traceFilter,
             quiet: args.quiet,
