@@ -142,7 +142,7 @@ const DRAW_SCRIPT = `
     spec.series.forEach(function (s) {
       series.push({
         label: s.label, stroke: s.color, width: s.dashed ? 1.5 : 2, dash: s.dashed ? [6, 4] : undefined,
-        spanGaps: true, points: { show: spec.xKind === "number" || spec.xKind === "category" },
+        spanGaps: true, points: { show: !s.dashed && (spec.xKind === "number" || spec.xKind === "category") },
         value: function (u, v) { return num(v); }
       });
     });
