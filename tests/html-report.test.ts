@@ -163,6 +163,14 @@ describe("HTML report in a headless browser", () => {
     writeFileSync(join(ARTIFACTS, "html-report.html"), readFileSync(file));
   });
 
+  it("the page is the same for any --partitions and --workers (it holds nothing from the wall clock)", () => {
+    const one = join(tmp, "p1.html");
+    const many = join(tmp, "p4.html");
+    expect(cli(["run", "scenarios/quickstart.yaml", "--html", one, "-q", "-p", "1", "-w", "0"]).status).toBe(0);
+    expect(cli(["run", "scenarios/quickstart.yaml", "--html", many, "-q", "-p", "4", "-w", "2"]).status).toBe(0);
+    expect(readFileSync(many, "utf8") === readFileSync(one, "utf8")).toBe(true);
+  });
+
   it("sweepHtml draws each metric against the parameter, with its band and threshold, offline", async () => {
     const file = join(ARTIFACTS, "sweep-report.html");
     writeFileSync(file, sweepHtml(SWEEP));

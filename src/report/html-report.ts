@@ -27,7 +27,6 @@ export function runHtml(report: Report, series: HtmlSeries): string {
       `seed ${sc.seed}`,
       `${span} simulated`,
       `${formatCount(r.events)} events`,
-      `${sc.partitions} partitions`,
       `lambda-fleet-sim ${esc(report.version)}`,
     ]
       .filter((x) => x !== null)
