@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { coarserSampleInterval } from "../src/cli/run-command.js";
 import { simulate } from "../src/cli/simulate.js";
 import { loadScenarioFile } from "../src/scenario/load.js";
 import { cdf, type ChartSpec, isNote, runCharts, sweepCharts } from "../src/report/html-charts.js";
@@ -166,8 +167,12 @@ describe("HTML report in a headless browser", () => {
   it("the page is the same for any --partitions and --workers (it holds nothing from the wall clock)", () => {
     const one = join(tmp, "p1.html");
     const many = join(tmp, "p4.html");
-    expect(cli(["run", "scenarios/quickstart.yaml", "--html", one, "-q", "-p", "1", "-w", "0"]).status).toBe(0);
-    expect(cli(["run", "scenarios/quickstart.yaml", "--html", many, "-q", "-p", "4", "-w", "2"]).status).toBe(0);
+    expect(cli(["run", "scenarios/quickstart.yaml", "--html", one, "-q", "-p", "1", "-w", "0"]).status).toBe(
+      0,
+    );
+    expect(cli(["run", "scenarios/quickstart.yaml", "--html", many, "-q", "-p", "4", "-w", "2"]).status).toBe(
+      0,
+    );
     expect(readFileSync(many, "utf8") === readFileSync(one, "utf8")).toBe(true);
   });
 
@@ -308,6 +313,35 @@ describe("HTML report content", () => {
       [85, 85],
     ]);
     expect(chart.bands).toEqual([[2, 3]]);
+  });
+});
+
+describe("HTML report of provisioned concurrency and of long runs", () => {
+  it("draws provisioned concurrency allocated and in use beside the on-demand executions when the scenario has some", async () => {
+    const file = "scenarios/provisioned-alias-shift.yaml";
+    const result = await simulate({
+      plan: loadScenarioFile(file),
+      file,
+      partitions: 2,
+      traceFd: null,
+      traceFilter: "*",
+      stopFlag: null,
+      metrics: null,
+      workers: 0,
+      workerMemoryMb: 1024,
+      htmlSampleIntervalUs: 15_000_000,
+    });
+    const series = result.htmlSeries as HtmlSeries;
+    const concurrency = runCharts(result.report, series).find((c) => c.id === "concurrency") as ChartSpec;
+    const allocated = concurrency.series.find((s) => s.label === "provisioned allocated");
+    expect(allocated?.values.at(-1)).toBe(result.report.invocations.provisioned.allocatedAtEnd);
+    expect(concurrency.series.some((s) => s.label === "provisioned in use")).toBe(true);
+  });
+
+  it("suggests a coarser --sample-interval only past 10,000 samples, aiming at about 2,000", () => {
+    expect(coarserSampleInterval(10_000, 14 * 86_400e6)).toBe(null);
+    expect(coarserSampleInterval(121_441, 21 * 86_400e6 + 2 * 3600e6)).toBe("30m");
+    expect(coarserSampleInterval(20_000, 3 * 86_400e6)).toBe("5m");
   });
 });
 

@@ -361,8 +361,16 @@ async function executeWith(
   );
   if (outFd !== null) writeReport(outFd, report);
   if (htmlFd !== null) {
-    writeText(htmlFd, runHtml(report, result.htmlSeries ?? emptyHtmlSeries()));
-    if (!s.quiet) term.stderr.write(`fleet-sim: wrote ${s.html}\n`);
+    const series = result.htmlSeries ?? emptyHtmlSeries();
+    writeText(htmlFd, runHtml(report, series));
+    if (!s.quiet) {
+      term.stderr.write(`fleet-sim: wrote ${s.html}: ${series.t.length} samples\n`);
+      const coarser = coarserSampleInterval(series.t.length, report.run.simulatedUs);
+      if (coarser !== null)
+        term.stderr.write(
+          `fleet-sim: for a lighter page of this long run, try --sample-interval ${coarser}\n`,
+        );
+    }
   }
   if (result.openMetrics !== null && !s.quiet) {
     const om = result.openMetrics;
@@ -378,6 +386,25 @@ async function executeWith(
   }
   await metrics.hold(options.signals, term.stderr);
   return code;
+}
+
+/** Samples past which a page gets heavy (megabytes of data, slow to draw). */
+export const HTML_MANY_SAMPLES = 10_000;
+const NICE_INTERVALS: [number, string][] = [
+  [60e6, "1m"],
+  [300e6, "5m"],
+  [600e6, "10m"],
+  [1800e6, "30m"],
+  [3600e6, "1h"],
+  [21_600e6, "6h"],
+  [86_400e6, "1d"],
+];
+
+/** A --sample-interval giving about 2,000 samples, when the run took more than HTML_MANY_SAMPLES; else null. */
+export function coarserSampleInterval(samples: number, simulatedUs: number): string | null {
+  if (samples <= HTML_MANY_SAMPLES) return null;
+  const wanted = simulatedUs / 2000;
+  return (NICE_INTERVALS.find(([us]) => us >= wanted) ?? NICE_INTERVALS[NICE_INTERVALS.length - 1])[1];
 }
 
 /** Exit code of a finished run: a violated invariant is a bug (70); a stopped run is 130. */
