@@ -360,4 +360,11 @@ describe("--html errors", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('--html names the same file as --out or --trace: "');
   });
+
+  it("--openmetrics naming the --html file is refused before the run", () => {
+    const file = join(tmp, "same.html");
+    const r = cli(["run", "scenarios/quickstart.yaml", "--html", file, "--openmetrics", file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('--openmetrics names the same file as --out, --trace or --html: "');
+  });
 });
