@@ -105,6 +105,8 @@ interface Opened {
   charts: { id: string; points: number; xLength: number }[];
   sections: { id: string; canvases: number; points: number }[];
   h1: string;
+  /** Width of the first chart at a 1200 px and at a 700 px wide window. */
+  chartWidths: [number, number];
 }
 
 /** Opens a page offline, reads what the charts drew, and saves a full-page screenshot. */
@@ -135,8 +137,16 @@ async function open(file: string, screenshot: string): Promise<Opened> {
   );
   const h1 = await page.textContent("h1");
   await page.screenshot({ path: screenshot, fullPage: true });
+  const width = () => page.$eval("section.chart .uplot", (el) => el.getBoundingClientRect().width);
+  const wide = await width();
+  await page.setViewportSize({ width: 700, height: 900 });
+  await page.waitForFunction((w) => {
+    const el = document.querySelector("section.chart .uplot");
+    return el !== null && el.getBoundingClientRect().width < w;
+  }, wide);
+  const chartWidths: [number, number] = [wide, await width()];
   await context.close();
-  return { consoleErrors, pageErrors, network, charts, sections, h1: h1 ?? "" };
+  return { consoleErrors, pageErrors, network, charts, sections, h1: h1 ?? "", chartWidths };
 }
 
 function expectEveryChartDrawn(o: Opened, ids: string[]): void {
@@ -161,6 +171,9 @@ describe("HTML report in a headless browser", () => {
     const opened = await open(file, join(ARTIFACTS, "html-report.png"));
     expectEveryChartDrawn(opened, RUN_CHART_IDS);
     expect(opened.h1).toBe("vpc-burst-deploy");
+    // Charts take the page's width, and follow the window when it narrows.
+    expect(opened.chartWidths[0]).toBeGreaterThan(1000);
+    expect(opened.chartWidths[1]).toBeLessThan(700);
     writeFileSync(join(ARTIFACTS, "html-report.html"), readFileSync(file));
   });
 
