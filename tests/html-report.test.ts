@@ -12,6 +12,7 @@ import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coarserSampleInterval } from "../src/cli/run-command.js";
 import { simulate } from "../src/cli/simulate.js";
+import { sweepReportOf } from "../src/cli/sweep-html.js";
 import { loadScenarioFile } from "../src/scenario/load.js";
 import { cdf, type ChartSpec, isNote, runCharts, sweepCharts } from "../src/report/html-charts.js";
 import { runHtml, sweepHtml, thresholdsTable } from "../src/report/html-report.js";
@@ -140,10 +141,9 @@ async function open(file: string, screenshot: string): Promise<Opened> {
   const width = () => page.$eval("section.chart .uplot", (el) => el.getBoundingClientRect().width);
   const wide = await width();
   await page.setViewportSize({ width: 700, height: 900 });
-  await page.waitForFunction((w) => {
-    const el = document.querySelector("section.chart .uplot");
-    return el !== null && el.getBoundingClientRect().width < w;
-  }, wide);
+  await page.waitForFunction(
+    `document.querySelector("section.chart .uplot").getBoundingClientRect().width < ${wide}`,
+  );
   const chartWidths: [number, number] = [wide, await width()];
   await context.close();
   return { consoleErrors, pageErrors, network, charts, sections, h1: h1 ?? "", chartWidths };
@@ -196,6 +196,68 @@ describe("HTML report in a headless browser", () => {
     expectEveryChartDrawn(opened, ["sweep-0", "sweep-1"]);
     expect(opened.h1).toContain("vpc-burst-deploy");
     expect(opened.h1).toContain("functions[0].count");
+  });
+});
+
+describe("sweep --html", () => {
+  it("fleet-sim sweep --html writes a page with one chart per metric of the table, drawn offline", async () => {
+    const file = join(tmp, "sweep.html");
+    const r = cli([
+      "sweep",
+      "scenarios/quickstart.yaml",
+      "--set",
+      "account.concurrencyLimit=200,1000",
+      "-r",
+      "2",
+      "-w",
+      "0",
+      "--metric",
+      "concurrency.peak",
+      "--html",
+      file,
+      "-q",
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const opened = await open(file, join(ARTIFACTS, "sweep-cli.png"));
+    expectEveryChartDrawn(opened, ["sweep-0"]);
+    expect(opened.h1).toBe("quickstart: sweep of account.concurrencyLimit");
+  });
+
+  it("a grid of two parameters: the first is the x axis, each value of the second its own line of charts", () => {
+    const e = (mean: number) => ({ n: 2, mean, sd: 1, ciLow: mean - 1, ciHigh: mean + 1 });
+    const input = sweepReportOf(
+      {
+        schemaVersion: 1,
+        scenario: { name: "s", file: "s.yaml", baseSeed: 1 },
+        parameters: [
+          { path: "a", values: ["1", "2"] },
+          { path: "b", values: ["x", "y"] },
+        ],
+        replications: 2,
+        seeds: [1, 2],
+        points: [
+          { values: ["1", "x"], metrics: { "pending.create.p99": e(10) } },
+          { values: ["1", "y"], metrics: { "pending.create.p99": e(20) } },
+          { values: ["2", "x"], metrics: { "pending.create.p99": e(30) } },
+          { values: ["2", "y"], metrics: { "pending.create.p99": e(40) } },
+        ],
+        thresholds: [],
+      },
+      ["pending.create.p99"],
+      [{ text: "pending.create.p99 < 120s", metric: "pending.create.p99", op: "<", limit: 120 }],
+    );
+    expect(input.parameter).toEqual({ path: "a", values: [1, 2] });
+    expect(input.metrics.map((m) => [m.name, m.unit, m.points.map((p) => p.mean), m.threshold])).toEqual([
+      ["pending.create.p99 (b=x)", "s", [10, 30], { op: "<", limit: 120 }],
+      ["pending.create.p99 (b=y)", "s", [20, 40], { op: "<", limit: 120 }],
+    ]);
+  });
+
+  it("run --replications refuses --html, which charts one run", () => {
+    const r = cli(["run", "scenarios/quickstart.yaml", "--replications", "2", "--html", join(tmp, "r.html")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("--html shape");
   });
 });
 

@@ -326,6 +326,12 @@ async function main(argv: string[]): Promise<void> {
             type: "string",
             requiresArg: true,
           })
+          .option("html", {
+            describe:
+              "Write a self-contained HTML page: each metric against the swept parameter, its 95% CI and threshold",
+            type: "string",
+            requiresArg: true,
+          })
           .option("quiet", { alias: "q", describe: "Print nothing but errors", type: "boolean" })
           .example(
             "$0 sweep scenarios/capacity-concurrency.yaml --set account.concurrencyLimit=1000,1500,2000,3000",
@@ -345,6 +351,7 @@ async function main(argv: string[]): Promise<void> {
             metric: args.metric,
             out: args.out,
             csv: args.csv,
+            html: args.html,
             quiet: args.quiet,
           },
           term,
@@ -372,7 +379,7 @@ async function main(argv: string[]): Promise<void> {
 
 /** `run --replications N`: a sweep of no parameter; the flags that shape one run's outputs do not apply. */
 async function replicationsCommand(args: Record<string, unknown>): Promise<number> {
-  const single = ["trace", "metricsPort", "pushgateway", "openmetrics", "speed", "hold", "until"];
+  const single = ["trace", "html", "metricsPort", "pushgateway", "openmetrics", "speed", "hold", "until"];
   const given = single.filter((k) => args[k] !== undefined && args[k] !== false);
   if (given.length > 0) {
     const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
