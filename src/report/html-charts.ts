@@ -9,7 +9,7 @@ import { STATE_NAMES } from "../model/aws-names.js";
 import type { HistName } from "../model/observations.js";
 import type { HtmlSeries } from "./html-series.js";
 import type { Report } from "./json-report.js";
-import type { SweepReport } from "./sweep-types.js";
+import type { SweepPoint, SweepReport } from "./sweep-types.js";
 
 export interface ChartSeries {
   label: string;
@@ -224,7 +224,7 @@ export function sweepCharts(sweep: SweepReport): ChartSpec[] {
   const x = numeric ? (values as number[]) : values.map((_, i) => i);
   return sweep.metrics.map((m, k) => {
     const at = (v: number | string) => m.points.find((p) => p.value === v);
-    const pick = (f: (p: SweepMetric["points"][number]) => number) =>
+    const pick = (f: (p: SweepPoint) => number) =>
       values.map((v) => {
         const p = at(v);
         return p === undefined ? null : f(p);
@@ -256,8 +256,6 @@ export function sweepCharts(sweep: SweepReport): ChartSpec[] {
     };
   });
 }
-
-type SweepMetric = SweepReport["metrics"][number];
 
 export const isNote = (c: ChartSpec | ChartNote): c is ChartNote => "note" in c;
 
