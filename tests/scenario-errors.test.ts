@@ -483,6 +483,14 @@ describe("ScenarioError", () => {
 });
 
 describe("robustness", () => {
+  it("a mapping whose keys shadow Object's methods, where a name is expected, is a problem, not an exception", () => {
+    expect(problems(base("workload:", "  - action: { toString: ~ }", "    functions: api-*"))).toEqual([
+      expect.stringMatching(
+        /^\d+:13: workload\[0\]\.action: unknown action a mapping, expected one of: create, /,
+      ),
+    ]);
+  });
+
   const full = parseYaml(readFileSync("tests/fixtures/scenarios/full.yaml", "utf8")) as unknown;
   const paths: (string | number)[][] = [];
   (function collect(node: unknown, path: (string | number)[]) {

@@ -101,6 +101,11 @@ async function main(argv: string[]): Promise<void> {
             type: "string",
             requiresArg: true,
           })
+          .option("html", {
+            describe: "Write a self-contained HTML report with charts to this file (docs/html-report.md)",
+            type: "string",
+            requiresArg: true,
+          })
           .option("trace", {
             describe: "Write NDJSON of API calls and state transitions to this file",
             type: "string",
@@ -188,6 +193,10 @@ async function main(argv: string[]): Promise<void> {
             "$0 run scenarios/stuck-pending.yaml --trace trace.ndjson --trace-filter 'job-00?'",
             "Trace job-000 to job-009",
           )
+          .example(
+            "$0 run scenarios/vpc-burst-deploy.yaml --html report.html",
+            "Write the charts as one HTML file that opens offline",
+          )
           .example("$0 run scenarios/quickstart.yaml --quiet", "Only the verdict line (for CI)")
           .example(
             "$0 run scenarios/scale/scale-100k.yaml --workers 2",
@@ -220,6 +229,7 @@ async function main(argv: string[]): Promise<void> {
             workerMemory: args.workerMemory,
             until: args.until,
             out: args.out,
+            html: args.html,
             trace: args.trace,
             traceFilter: args.traceFilter,
             quiet: args.quiet,
@@ -316,6 +326,12 @@ async function main(argv: string[]): Promise<void> {
             type: "string",
             requiresArg: true,
           })
+          .option("html", {
+            describe:
+              "Write a self-contained HTML page: each metric against the swept parameter, its 95% CI and threshold",
+            type: "string",
+            requiresArg: true,
+          })
           .option("quiet", { alias: "q", describe: "Print nothing but errors", type: "boolean" })
           .example(
             "$0 sweep scenarios/capacity-concurrency.yaml --set account.concurrencyLimit=1000,1500,2000,3000",
@@ -335,6 +351,7 @@ async function main(argv: string[]): Promise<void> {
             metric: args.metric,
             out: args.out,
             csv: args.csv,
+            html: args.html,
             quiet: args.quiet,
           },
           term,
@@ -362,7 +379,7 @@ async function main(argv: string[]): Promise<void> {
 
 /** `run --replications N`: a sweep of no parameter; the flags that shape one run's outputs do not apply. */
 async function replicationsCommand(args: Record<string, unknown>): Promise<number> {
-  const single = ["trace", "metricsPort", "pushgateway", "openmetrics", "speed", "hold", "until"];
+  const single = ["trace", "html", "metricsPort", "pushgateway", "openmetrics", "speed", "hold", "until"];
   const given = single.filter((k) => args[k] !== undefined && args[k] !== false);
   if (given.length > 0) {
     const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

@@ -9,6 +9,8 @@ import { Worker } from "node:worker_threads";
 import type { Plan } from "../model/plan.js";
 import type { Sample } from "../model/run.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
+import { runHtml } from "../report/html-report.js";
+import { emptyHtmlSeries } from "../report/html-series.js";
 import { ProgressDisplay, type ProgressPoint } from "../report/progress.js";
 import { renderSummary, renderVerdict } from "../report/summary.js";
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
@@ -43,6 +45,7 @@ export interface RunFlags {
   workerMemory?: unknown;
   until?: unknown;
   out?: unknown;
+  html?: unknown;
   trace?: unknown;
   traceFilter?: unknown;
   quiet?: boolean;
@@ -68,6 +71,8 @@ export interface RunSettings extends MetricsSettings {
   workerMemoryMb: number;
   untilUs: number | undefined;
   out: string | null;
+  /** --html: the self-contained HTML report (docs/html-report.md). */
+  html: string | null;
   trace: string | null;
   traceFilter: string;
   quiet: boolean;
@@ -142,12 +147,15 @@ export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | 
   const out = flags.out === undefined ? null : pathFlag("--out", flags.out);
   const trace = flags.trace === undefined ? null : pathFlag("--trace", flags.trace);
   if (out !== null && out === trace) throw new UserError(`--out and --trace name the same file "${out}"`);
+  const html = flags.html === undefined ? null : pathFlag("--html", flags.html);
+  if (html !== null && (html === out || html === trace))
+    throw new UserError(`--html names the same file as --out or --trace: "${html}"`);
   const traceFilter =
     flags.traceFilter === undefined ? DEFAULT_TRACE_FILTER : stringFlag("--trace-filter", flags.traceFilter);
   if (traceFilter === "")
     throw new UserError(`--trace-filter: expected a glob on function names, like "api-*", got ""`);
   const noColorEnv = term?.env.NO_COLOR !== undefined && term.env.NO_COLOR !== "";
-  const metrics = parseMetricsFlags(flags, [out, trace]);
+  const metrics = parseMetricsFlags(flags, [out, trace, html]);
   return {
     file: flags.file,
     seed,
@@ -156,6 +164,7 @@ export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | 
     workerMemoryMb,
     untilUs,
     out,
+    html,
     trace,
     traceFilter,
     quiet: flags.quiet === true,
@@ -192,7 +201,7 @@ function parseMetricsFlags(flags: RunFlags, otherFiles: (string | null)[]): Omit
   }
   const openMetrics = flags.openmetrics === undefined ? null : pathFlag("--openmetrics", flags.openmetrics);
   if (openMetrics !== null && otherFiles.includes(openMetrics))
-    throw new UserError(`--openmetrics names the same file as --out or --trace: "${openMetrics}"`);
+    throw new UserError(`--openmetrics names the same file as --out, --trace or --html: "${openMetrics}"`);
   const intervalText =
     flags.sampleInterval === undefined
       ? DEFAULT_SAMPLE_INTERVAL
@@ -252,15 +261,16 @@ async function execute(
   const outFd = s.out === null ? null : openForWriting(s.out, "--out");
   const traceFd = s.trace === null ? null : openForWriting(s.trace, "--trace");
   const omFd = s.openMetrics === null ? null : openForWriting(s.openMetrics, "--openmetrics");
+  const htmlFd = s.html === null ? null : openForWriting(s.html, "--html");
   let metrics: MetricsOutputs;
   try {
     metrics = await MetricsOutputs.open(plan, s, omFd, term.stderr);
   } catch (e) {
-    for (const fd of [outFd, traceFd, omFd]) if (fd !== null) closeSync(fd);
+    for (const fd of [outFd, traceFd, omFd, htmlFd]) if (fd !== null) closeSync(fd);
     throw e;
   }
   try {
-    return await executeWith(plan, s, term, options, worker, { outFd, traceFd, metrics });
+    return await executeWith(plan, s, term, options, worker, { outFd, traceFd, htmlFd, metrics });
   } finally {
     await metrics.close(!aborted.has(metrics));
   }
@@ -275,9 +285,9 @@ async function executeWith(
   term: Terminal,
   options: RunCommandOptions,
   worker: Worker | null,
-  io: { outFd: number | null; traceFd: number | null; metrics: MetricsOutputs },
+  io: { outFd: number | null; traceFd: number | null; htmlFd: number | null; metrics: MetricsOutputs },
 ): Promise<number> {
-  const { outFd, traceFd, metrics } = io;
+  const { outFd, traceFd, htmlFd, metrics } = io;
   const progress = term.stderr.isTTY === true && !s.quiet ? new ProgressDisplay(term.stderr) : null;
   const stopFlag = options.stopFlag ?? new SharedArrayBuffer(4);
   const stop = new Int32Array(stopFlag);
@@ -307,6 +317,8 @@ async function executeWith(
     metrics: metrics.request(),
     workers: s.workers,
     workerMemoryMb: s.workerMemoryMb,
+    // The page's time series are sampled like the metrics, at --sample-interval.
+    htmlSampleIntervalUs: htmlFd === null ? null : s.sampleIntervalUs,
   };
   const onProgress = progress === null ? undefined : (p: ProgressPoint) => progress.update(p);
   let result: SimulateResult;
@@ -326,6 +338,7 @@ async function executeWith(
     }
   } catch (e) {
     if (outFd !== null) closeSync(outFd);
+    if (htmlFd !== null) closeSync(htmlFd);
     if (e instanceof Aborted) {
       aborted.add(metrics);
       progress?.clear();
@@ -347,6 +360,18 @@ async function executeWith(
       : `${renderSummary(report, { color: s.color })}\n`,
   );
   if (outFd !== null) writeReport(outFd, report);
+  if (htmlFd !== null) {
+    const series = result.htmlSeries ?? emptyHtmlSeries();
+    writeText(htmlFd, runHtml(report, series));
+    if (!s.quiet) {
+      term.stderr.write(`fleet-sim: wrote ${s.html}: ${series.t.length} samples\n`);
+      const coarser = coarserSampleInterval(series.t.length, report.run.simulatedUs);
+      if (coarser !== null)
+        term.stderr.write(
+          `fleet-sim: for a lighter page of this long run, try --sample-interval ${coarser}\n`,
+        );
+    }
+  }
   if (result.openMetrics !== null && !s.quiet) {
     const om = result.openMetrics;
     term.stderr.write(
@@ -363,6 +388,25 @@ async function executeWith(
   return code;
 }
 
+/** Samples past which a page gets heavy (megabytes of data, slow to draw). */
+export const HTML_MANY_SAMPLES = 10_000;
+const NICE_INTERVALS: [number, string][] = [
+  [60e6, "1m"],
+  [300e6, "5m"],
+  [600e6, "10m"],
+  [1800e6, "30m"],
+  [3600e6, "1h"],
+  [21_600e6, "6h"],
+  [86_400e6, "1d"],
+];
+
+/** A --sample-interval giving about 2,000 samples, when the run took more than HTML_MANY_SAMPLES; else null. */
+export function coarserSampleInterval(samples: number, simulatedUs: number): string | null {
+  if (samples <= HTML_MANY_SAMPLES) return null;
+  const wanted = simulatedUs / 2000;
+  return (NICE_INTERVALS.find(([us]) => us >= wanted) ?? NICE_INTERVALS[NICE_INTERVALS.length - 1])[1];
+}
+
 /** Exit code of a finished run: a violated invariant is a bug (70); a stopped run is 130. */
 export function exitCodeFor(report: Report, term: Pick<Terminal, "stderr">): number {
   const broken = violatedInvariants(report);
@@ -374,7 +418,12 @@ export function exitCodeFor(report: Report, term: Pick<Terminal, "stderr">): num
 }
 
 function writeReport(fd: number, report: Report): void {
-  const buf = Buffer.from(`${JSON.stringify(report, null, 2)}\n`, "utf8");
+  writeText(fd, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** Writes the whole text to fd, then closes it. */
+function writeText(fd: number, text: string): void {
+  const buf = Buffer.from(text, "utf8");
   try {
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);

@@ -16,6 +16,7 @@ import { newRunEmitter, prepareRun, type RunOptions, type RunOutcome, type Sampl
 import { prepareParallelRun } from "../parallel/run-parallel.js";
 import { buildReport, type Report } from "../report/json-report.js";
 import type { ProgressPoint } from "../report/progress.js";
+import { type HtmlSeries, HtmlSeriesCollector } from "../report/html-series.js";
 import { TraceWriter } from "../report/trace-writer.js";
 import { Pacer } from "./pacer.js";
 
@@ -36,6 +37,8 @@ export interface SimulateRequest {
   workers: number;
   /** Heap limit of each worker thread, in MB. */
   workerMemoryMb: number;
+  /** --html: sample every this much simulated time (the CLI's --sample-interval) and gather the page's series; null: no page. */
+  htmlSampleIntervalUs?: number | null;
 }
 
 export interface MetricsRequest {
@@ -53,6 +56,8 @@ export interface SimulateResult {
   report: Report;
   traceLines: number;
   openMetrics: OpenMetricsStats | null;
+  /** The HTML report's time series, when htmlSampleIntervalUs asked for them. */
+  htmlSeries: HtmlSeries | null;
 }
 
 export async function simulate(
@@ -67,7 +72,7 @@ export async function simulate(
     partitions: req.partitions,
     traceFilter,
     emitter,
-    sampleIntervalUs: m?.sampleIntervalUs ?? 0,
+    sampleIntervalUs: m?.sampleIntervalUs ?? req.htmlSampleIntervalUs ?? 0,
     functionLabels: m?.context.functionLabels ?? 0,
     // Samples feed the exporters only: the report stays what it is without them.
     keepSamples: false,
@@ -92,6 +97,8 @@ export async function simulate(
           m.openMetrics.startTimeMs,
         );
   if (om !== null) emitter.on("sample", (s) => om.add(s));
+  const html = req.htmlSampleIntervalUs == null ? null : new HtmlSeriesCollector();
+  if (html !== null) emitter.on("sample", html.add);
   if (m?.forwardSamples && onSample !== undefined) emitter.on("sample", onSample);
   if (stop !== null || onProgress !== undefined) {
     emitter.on("progress", (p) => {
@@ -104,7 +111,7 @@ export async function simulate(
     const outcome = await handle.run();
     const report = buildReport(outcome, { file: req.file, seed: req.plan.seed, partitions: req.partitions });
     const openMetrics = om?.finish() ?? null;
-    return { report, traceLines: writer?.lines ?? 0, openMetrics };
+    return { report, traceLines: writer?.lines ?? 0, openMetrics, htmlSeries: html?.finish() ?? null };
   } finally {
     writer?.close();
   }

@@ -26,10 +26,12 @@ import {
 } from "../experiment/sweep.js";
 import type { Plan } from "../model/plan.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
+import { sweepHtml } from "../report/html-report.js";
 import { RunsProgress } from "../report/runs-progress.js";
 import { loadScenarioFile } from "../scenario/load.js";
 import { parseSetFlag } from "../scenario/settings.js";
 import { ExitCode, UserError } from "./exit-codes.js";
+import { sweepReportOf } from "./sweep-html.js";
 import {
   checkReadable,
   DEFAULT_PARTITIONS,
@@ -59,6 +61,7 @@ export interface SweepFlags {
   metric?: unknown;
   out?: unknown;
   csv?: unknown;
+  html?: unknown;
   quiet?: boolean;
 }
 
@@ -73,6 +76,8 @@ export interface SweepSettings {
   metrics: string[];
   out: string | null;
   csv: string | null;
+  /** --html: the sweep page (docs/html-report.md). */
+  html: string | null;
   quiet: boolean;
 }
 
@@ -132,6 +137,15 @@ export async function sweepCommand(
     if (!s.quiet) term.stdout.write(renderSweep(result, s, metrics));
     if (s.out !== null) writeText(s.out, "--out", `${JSON.stringify(result, null, 2)}\n`);
     if (s.csv !== null) writeText(s.csv, "--csv", sweepCsv(result));
+    if (s.html !== null) {
+      const input = sweepReportOf(
+        result,
+        shownMetrics(result, s, metrics),
+        planThresholds(base),
+        base.description,
+      );
+      writeText(s.html, "--html", sweepHtml(input));
+    }
     if (broken.length > 0) {
       for (const b of new Set(broken)) term.stderr.write(`fleet-sim: invariant violated: ${b}\n`);
       return ExitCode.Internal;
@@ -188,6 +202,9 @@ export function parseSweepFlags(
   const out = flags.out === undefined ? null : pathFlag("--out", flags.out);
   const csv = flags.csv === undefined ? null : pathFlag("--csv", flags.csv);
   if (out !== null && out === csv) throw new UserError(`--out and --csv name the same file "${out}"`);
+  const html = flags.html === undefined ? null : pathFlag("--html", flags.html);
+  if (html !== null && (html === out || html === csv))
+    throw new UserError(`--html names the same file as --out or --csv: "${html}"`);
   return {
     file: flags.file,
     parameters,
@@ -199,6 +216,7 @@ export function parseSweepFlags(
     metrics: chosen,
     out,
     csv,
+    html,
     quiet: flags.quiet === true,
   };
 }

@@ -65,6 +65,8 @@ export function describeValue(v: unknown): string {
 
 /** A name the file gave, as messages quote names: 'x'. */
 const quoteName = (v: unknown): string => (typeof v === "string" ? `'${v}'` : describeValue(v));
+/** What a "did you mean" compares: the text itself, or its description (String() throws on some objects). */
+const asText = (v: unknown): string => (typeof v === "string" ? v : describeValue(v));
 
 const TYPE_NAMES: Readonly<Record<string, string>> = {
   string: "a string",
@@ -96,7 +98,7 @@ export const zodErrorMap: z.core.$ZodErrorMap = (iss) => {
     case "invalid_value":
       return iss.values.length === 1
         ? `expected ${describeValue(iss.values[0])}, got ${got}`
-        : `invalid value ${quoteName(iss.input)}, ${expectedOneOf(String(iss.input), iss.values.map(String))}`;
+        : `invalid value ${quoteName(iss.input)}, ${expectedOneOf(asText(iss.input), iss.values.map(String))}`;
     case "invalid_format":
       return `invalid format: ${got}`;
     default:
@@ -161,7 +163,7 @@ function flatten(issues: readonly ZodIssue[], base: Path): PathIssue[] {
         const value = (input as Record<string, unknown> | undefined)?.[discriminator];
         if (value === undefined) out.push(missing());
         else {
-          const message = `unknown ${discriminator} ${quoteName(value)}, ${expectedOneOf(String(value), (options ?? []).map(String))}`;
+          const message = `unknown ${discriminator} ${quoteName(value)}, ${expectedOneOf(asText(value), (options ?? []).map(String))}`;
           out.push({ path, message });
         }
       } else if (input === undefined) {

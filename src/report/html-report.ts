@@ -1,0 +1,140 @@
+/**
+ * The self-contained HTML report (docs/html-report.md): `runHtml` for
+ * `fleet-sim run --html`, `sweepHtml` for a sweep. One file, no network:
+ * uPlot and the data are inlined (html-page.ts), the charts are chosen in
+ * html-charts.ts.
+ */
+import { formatDurationUs } from "../scenario/units.js";
+import { runCharts, sweepCharts } from "./html-charts.js";
+import { esc, page } from "./html-page.js";
+import type { HtmlSeries } from "./html-series.js";
+import type { Report } from "./json-report.js";
+import { formatCount, formatSeconds } from "./summary.js";
+import type { SweepReport } from "./sweep-types.js";
+
+/** The page of one run: its header, figures, invariants, thresholds (if any) and charts. */
+export function runHtml(report: Report, series: HtmlSeries): string {
+  const sc = report.scenario;
+  const r = report.run;
+  const span = r.partial
+    ? `${formatDurationUs(r.simulatedUs)} of ${formatDurationUs(sc.untilUs)} (stopped early)`
+    : formatDurationUs(r.simulatedUs);
+  const header = [
+    `<h1>${esc(sc.name)}</h1>`,
+    sc.description === "" ? "" : `<p class="question">${esc(sc.description)}</p>`,
+    `<div class="meta">${[
+      sc.file === null ? null : `scenario file ${esc(sc.file)}`,
+      `seed ${sc.seed}`,
+      `${span} simulated`,
+      `${formatCount(r.events)} events`,
+      `lambda-fleet-sim ${esc(report.version)}`,
+    ]
+      .filter((x) => x !== null)
+      .join(" · ")}</div>`,
+    figures(report),
+    invariantsTable(report),
+    thresholdsTable((report as unknown as Record<string, unknown>).thresholds),
+  ].join("\n");
+  return page(`${sc.name}: lambda-fleet-sim report`, header, runCharts(report, series));
+}
+
+/** The page of a sweep: per metric, its mean against the swept parameter with the 95% band and the threshold. */
+export function sweepHtml(sweep: SweepReport): string {
+  const header = [
+    `<h1>${esc(sweep.scenario)}: sweep of ${esc(sweep.parameter.path)}</h1>`,
+    sweep.description === undefined || sweep.description === ""
+      ? ""
+      : `<p class="question">${esc(sweep.description)}</p>`,
+    `<div class="meta">${esc(sweep.parameter.path)} = ${sweep.parameter.values.map((v) => esc(v)).join(", ")} · ${sweep.metrics.length} metrics · mean over the runs at each value, band: 95% confidence interval</div>`,
+  ].join("\n");
+  const rows = sweep.metrics.flatMap((m) =>
+    m.points.map(
+      (p) =>
+        `<tr><td>${esc(m.name)}</td><td>${esc(p.value)}</td><td>${num(p.mean)}</td><td>${num(p.ciLow)} – ${num(p.ciHigh)}</td><td>${p.n}</td><td>${m.threshold === undefined ? "" : esc(`${m.threshold.op} ${m.threshold.limit}`)}</td></tr>`,
+    ),
+  );
+  const table = `<section><h2>Points</h2><table><thead><tr><th>metric</th><th>${esc(sweep.parameter.path)}</th><th>mean</th><th>95% CI</th><th>runs</th><th>threshold</th></tr></thead><tbody>${rows.join("")}</tbody></table></section>`;
+  return page(`${sweep.scenario}: lambda-fleet-sim sweep`, header, sweepCharts(sweep), table);
+}
+
+function figures(report: Report): string {
+  const inv = report.invocations;
+  const apiRequests = Object.values(report.api).reduce((n, a) => n + a.requests, 0);
+  const apiErrors = Object.values(report.api).reduce(
+    (n, a) => n + Object.values(a.errors).reduce((m, x) => m + (x ?? 0), 0),
+    0,
+  );
+  const pending = report.histograms.pendingCreate;
+  const items: [string, string][] = [
+    ...Object.entries(report.functions.byState).map(([state, n]): [string, string] => [
+      `functions ${state} at the end`,
+      formatCount(n),
+    ]),
+    ["API calls answered", formatCount(apiRequests)],
+    ["API errors", formatCount(apiErrors)],
+    ["invocations", formatCount(inv.requests)],
+    ["cold-start ratio", `${(100 * inv.coldStartRatio).toFixed(1)}%`],
+    ["throttled invocations", formatCount(inv.outcomes.throttled)],
+    ["peak concurrency / limit", `${report.concurrency.peak} / ${report.concurrency.limit}`],
+    [
+      "Pending after create p50 / p99",
+      pending.count > 0 ? `${formatSeconds(pending.p50)} / ${formatSeconds(pending.p99)}` : "none",
+    ],
+    [
+      "client retries / gave up",
+      `${formatCount(report.clients.retries)} / ${formatCount(report.clients.gaveUp)}`,
+    ],
+  ];
+  return `<div class="figures">${items
+    .map(([k, v]) => `<div class="figure"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`)
+    .join("")}</div>`;
+}
+
+function invariantsTable(report: Report): string {
+  const rows = report.invariants
+    .map(
+      (i) =>
+        `<tr><td class="${i.ok ? "ok" : "bad"}">${i.ok ? "ok" : "VIOLATED"}</td><td>${esc(i.name)}</td><td>${esc(i.detail)}</td></tr>`,
+    )
+    .join("");
+  return `<section id="invariants"><h2>Invariants</h2><table><tbody>${rows}</tbody></table></section>`;
+}
+
+/**
+ * report.thresholds, whatever its exact shape: a list of objects becomes a
+ * table with a column per key; an object, a row per key. Absent: nothing.
+ */
+export function thresholdsTable(thresholds: unknown): string {
+  if (thresholds === undefined || thresholds === null) return "";
+  const cell = (v: unknown) => {
+    const text = typeof v === "string" ? v : JSON.stringify(v);
+    const cls = v === true ? ' class="ok"' : v === false ? ' class="bad"' : "";
+    return `<td${cls}>${esc(text ?? "")}</td>`;
+  };
+  let table: string;
+  const list = Array.isArray(thresholds)
+    ? thresholds
+    : typeof thresholds === "object" && Array.isArray((thresholds as { results?: unknown }).results)
+      ? (thresholds as { results: unknown[] }).results
+      : null;
+  if (list !== null && list.every((x) => typeof x === "object" && x !== null && !Array.isArray(x))) {
+    const keys = [...new Set(list.flatMap((x) => Object.keys(x as object)))];
+    const head = keys.map((k) => `<th>${esc(k)}</th>`).join("");
+    const rows = list
+      .map((x) => `<tr>${keys.map((k) => cell((x as Record<string, unknown>)[k])).join("")}</tr>`)
+      .join("");
+    table = `<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
+  } else if (typeof thresholds === "object" && !Array.isArray(thresholds)) {
+    const rows = Object.entries(thresholds as Record<string, unknown>)
+      .map(([k, v]) => `<tr><td>${esc(k)}</td>${cell(v)}</tr>`)
+      .join("");
+    table = `<table><tbody>${rows}</tbody></table>`;
+  } else {
+    table = `<table><tbody><tr>${cell(thresholds)}</tr></tbody></table>`;
+  }
+  return `<section id="thresholds"><h2>Thresholds</h2>${table}</section>`;
+}
+
+function num(x: number): string {
+  return Number.isFinite(x) ? String(Math.round(x * 1000) / 1000) : String(x);
+}
