@@ -20,7 +20,7 @@ import {
 import { validateCommand } from "./validate-command.js";
 
 const EXIT_CODES =
-  "Exit codes: 0 ok, 1 bad input (scenario, flag or file), 70 internal error or violated invariant, 130 stopped by Ctrl-C.";
+  "Exit codes: 0 ok, 1 bad input (scenario, flag or file), 70 internal error or violated invariant, 99 a threshold failed, 130 stopped by Ctrl-C.";
 
 const term: Terminal = { stdout: process.stdout, stderr: process.stderr, env: process.env };
 const COMMANDS = ["run", "validate"];

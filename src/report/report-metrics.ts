@@ -526,7 +526,7 @@ function asyncMetrics(): ReportMetric[] {
   ASYNC_DISPOSITION_NAMES.forEach((d, i) => {
     m.push({
       name: `async.${short[d]}`,
-      family: "async.<dropped|destination|dlq>",
+      family: "async.<disposition>",
       unit: "count",
       description: "Events never processed, by where they went (dlq: the dead-letter queue).",
       fromReport: (r) => r.async?.failed[d] ?? 0,
@@ -575,16 +575,18 @@ export function metricsListMarkdown(): string {
     "| --- | --- | --- | --- |",
     ...[...families.entries()].map(([family, ms]) => {
       const names =
-        ms.length === 1 || ms.length > 12
+        ms.length === 1 || family.includes("<histogram>") || family.startsWith("api.")
           ? `\`${family}\``
           : `\`${family}\`: ${ms.map((m) => `\`${m.name}\``).join(", ")}`;
       const abortable = ms.every((m) => m.fromSample !== undefined) ? "yes" : "no";
       return `| ${names} | ${ms[0].unit} | ${abortable} | ${ms[0].description} |`;
     }),
   ];
-  const histograms = HIST_NAMES.map((h) => `\`${HISTOGRAM_LABELS[h]}\``).join(", ");
+  const list = (xs: readonly string[]) => xs.map((x) => `\`${x}\``).join(", ");
   return [
-    `${METRICS.length} metrics; \`<histogram>\` is one of ${histograms}. names in full below.`,
+    `${METRICS.length} metrics. \`<histogram>\` is one of ${list(HIST_NAMES.map((h) => HISTOGRAM_LABELS[h]))};`,
+    `\`<Operation>\` one of ${list(OPERATION_NAMES)};`,
+    `\`<Code>\` one of ${list(API_ERROR_CODES)}. Every name is listed after the table.`,
     "",
     ...rows,
     "",

@@ -6,7 +6,7 @@
  * against a ratio.
  */
 import { THRESHOLD_OPERATORS, type PlanThreshold, type ThresholdOperator } from "../model/plan.js";
-import { METRIC_NAMES, metricByName } from "../report/report-metrics.js";
+import { METRIC_NAMES, type MetricUnit, metricByName } from "../report/report-metrics.js";
 import type { Path, PathIssue } from "./issues.js";
 import type { ThresholdInput } from "./schema.js";
 import { closest } from "./suggest.js";
@@ -15,6 +15,15 @@ import { DURATION_PATTERN, toUsUnchecked } from "./units.js";
 const EXPRESSION = /^\s*([A-Za-z_][\w.]*)\s*(<=|>=|==|!=|<|>)\s*(\S+)\s*$/;
 const NUMBER = /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i;
 const PERCENT = /^(-?\d+(?:\.\d+)?)%$/;
+
+const UNIT_WORDS: Readonly<Record<MetricUnit, { is: string; compareWith: string }>> = {
+  count: { is: "a count", compareWith: "a number" },
+  ratio: { is: "a ratio", compareWith: 'a number or a percentage ("1%")' },
+  seconds: { is: "a duration in seconds", compareWith: 'a number of seconds or a duration ("120s")' },
+};
+
+const misfit = (name: string, unit: MetricUnit, not: string, right: string) =>
+  `'${name}' is ${UNIT_WORDS[unit].is}, not ${not}: compare it with ${UNIT_WORDS[unit].compareWith}, not "${right}"`;
 
 export const THRESHOLD_HINT = `"<metric> <op> <value>" with op one of ${THRESHOLD_OPERATORS.join(" ")}, like "invocations.failure_rate < 0.01"`;
 
@@ -38,16 +47,10 @@ export function parseThreshold(
   let value: number;
   if (NUMBER.test(right)) value = Number(right);
   else if (PERCENT.test(right)) {
-    if (metric.unit !== "ratio")
-      return {
-        error: `'${name}' is a ${metric.unit}, not a ratio: compare it with a number, not "${right}"`,
-      };
+    if (metric.unit !== "ratio") return { error: misfit(name, metric.unit, "a ratio", right) };
     value = Number(PERCENT.exec(right)![1]) / 100;
   } else if (DURATION_PATTERN.test(right)) {
-    if (metric.unit !== "seconds")
-      return {
-        error: `'${name}' is a ${metric.unit}, not a duration: compare it with a number, not "${right}"`,
-      };
+    if (metric.unit !== "seconds") return { error: misfit(name, metric.unit, "a duration", right) };
     value = toUsUnchecked(right) / 1e6;
   } else {
     return {
