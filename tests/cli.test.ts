@@ -56,7 +56,9 @@ describe("fleet-sim --help and --version", () => {
     expect(r.stdout).toContain("fleet-sim run <file>");
     expect(r.stdout).toContain("fleet-sim validate <files..>");
     expect(r.stdout).toContain("Examples:");
-    expect(r.stdout).toMatch(/Exit codes: 0 ok, 1 bad input .*70 internal error or violated invariant/s);
+    expect(r.stdout).toMatch(
+      /Exit codes: 0 ok, 1 bad input .*70 internal error or violated invariant, 99 a threshold failed/s,
+    );
   });
 
   it("documents every flag of run, with examples", () => {
@@ -254,6 +256,72 @@ describe("fleet-sim run", () => {
     expect(report.run.partial).toBe(true);
     expect(report.run.simulatedUs).toBeLessThan(report.scenario.untilUs);
     expect(report.invariants.every((i) => i.ok)).toBe(true);
+  }, 120_000);
+});
+
+describe("fleet-sim run: thresholds", () => {
+  /** The quickstart with these thresholds appended. */
+  const withThresholds = (name: string, ...lines: string[]) => {
+    const file = join(tmp, name);
+    writeFileSync(
+      file,
+      `${readFileSync(join(ROOT, QUICKSTART), "utf8")}\nthresholds:\n${lines.join("\n")}\n`,
+    );
+    return file;
+  };
+
+  it("Thresholds: a failed threshold exits 99 after the summary and the report are written", () => {
+    const file = withThresholds(
+      "th-fail.yaml",
+      '  - "invocations.failure_rate < 50%"',
+      '  - "invocations.outcomes.ResourceConflictException == 0"',
+    );
+    const out = join(tmp, "th-fail.json");
+    const r = cli(["run", file, "--out", out]);
+    expect(r.status).toBe(ExitCode.ThresholdsFailed);
+    expect(r.status).toBe(99);
+    expect(r.stdout).toContain("  THRESHOLDS");
+    expect(r.stdout).toContain("    ✓ invocations.failure_rate < 50%: ");
+    expect(r.stdout).toMatch(/ {4}✗ invocations\.outcomes\.ResourceConflictException == 0: [1-9]\d*/);
+    expect(r.stderr).toMatch(
+      /^fleet-sim: threshold failed: invocations\.outcomes\.ResourceConflictException == 0 \(observed \d+\)\n$/,
+    );
+    const report = JSON.parse(readFileSync(out, "utf8")) as Report;
+    expect(report.run.partial).toBe(false);
+    expect(report.thresholds!.results.map((t) => t.ok)).toEqual([true, false]);
+    expect(report.thresholds!.aborted).toBeNull();
+  }, 60_000);
+
+  it("Thresholds: thresholds that all pass exit 0, and --quiet counts them", () => {
+    const file = withThresholds(
+      "th-pass.yaml",
+      '  - "invocations.failure_rate < 50%"',
+      '  - "pending.create.p99 < 10m"',
+    );
+    const r = cli(["run", file, "--quiet"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/; 2 thresholds ok\n$/);
+  }, 60_000);
+
+  it("Thresholds: abortOnFail stops the run early and exits 99, the same report with worker threads", () => {
+    const file = withThresholds(
+      "th-abort.yaml",
+      '  - { threshold: "invocations.success < 1000", abortOnFail: true }',
+    );
+    const reports = [
+      ["--workers", "0"],
+      ["--workers", "2"],
+    ].map((flags, i) => {
+      const out = join(tmp, `th-abort-${i}.json`);
+      const r = cli(["run", file, "--quiet", "--out", out, ...flags]);
+      expect(r.status).toBe(99);
+      const { run, ...rest } = JSON.parse(readFileSync(out, "utf8")) as Report;
+      return { rest, simulatedUs: run.simulatedUs, partial: run.partial };
+    });
+    expect(reports[0].partial).toBe(true);
+    expect(reports[0].simulatedUs).toBeLessThan(reports[0].rest.scenario.untilUs);
+    expect(reports[0].rest.thresholds!.aborted!.threshold).toBe("invocations.success < 1000");
+    expect(reports[1]).toEqual(reports[0]);
   }, 120_000);
 });
 
