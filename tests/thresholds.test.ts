@@ -6,16 +6,16 @@
  */
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { simulate } from "../src/cli/simulate.js";
+import { simulate, THRESHOLD_SAMPLE_INTERVAL_US } from "../src/cli/simulate.js";
 import { API_ERROR_NAMES, OPERATION_NAMES } from "../src/model/aws-names.js";
 import { HIST_NAMES } from "../src/model/observations.js";
 import type { Plan } from "../src/model/plan.js";
-import { runPlan, type Sample } from "../src/model/run.js";
+import { newRunEmitter, prepareRun, type RunHandle, runPlan, type Sample } from "../src/model/run.js";
 import { HIST_BUCKET_BOUNDS_US } from "../src/model/sampling.js";
 import { buildReport, type Report, stripWallClock } from "../src/report/json-report.js";
 import { METRICS, metricByName, metricValue, sampledStat } from "../src/report/report-metrics.js";
 import { renderSummary, renderVerdict } from "../src/report/summary.js";
-import { compare, evaluateThresholds, thresholdsFailed } from "../src/report/thresholds.js";
+import { compare, evaluateThresholds, ThresholdWatch, thresholdsFailed } from "../src/report/thresholds.js";
 import { loadScenarioFile, loadScenarioText } from "../src/scenario/load.js";
 import { parseThreshold } from "../src/scenario/thresholds.js";
 
@@ -292,6 +292,33 @@ describe("Thresholds: abortOnFail", () => {
     expect(renderSummary(r, { color: false })).toMatch(
       /aborted \.+: at \d+m(\d+s)? by invocations\.success < 1000/,
     );
+  }, 60_000);
+
+  it("aborts at the same point with grants off (every admission decided by the coordinator)", async () => {
+    const plan = quickstartWith('{ threshold: "invocations.success < 1000", abortOnFail: true }');
+    const reference = (await simulate(request(plan, 0))).report;
+    const emitter = newRunEmitter();
+    let handle: RunHandle | null = null;
+    const watch = new ThresholdWatch(plan, () => handle?.stop());
+    emitter.on("sample", (s) => watch.check(s, THRESHOLD_SAMPLE_INTERVAL_US));
+    handle = prepareRun(plan, {
+      partitions: 4,
+      grants: false,
+      emitter,
+      sampleIntervalUs: THRESHOLD_SAMPLE_INTERVAL_US,
+      keepSamples: false,
+    });
+    const outcome = handle.run();
+    const report = buildReport(outcome, { file: null, seed: plan.seed, partitions: 4 });
+    report.thresholds = evaluateThresholds(report, plan.thresholds!, watch.aborted);
+    expect(watch.aborted).toEqual(reference.thresholds!.aborted);
+    // Rounds are scheduling bookkeeping: far more without grants; everything the run decided is the same.
+    const decided = (r: Report) => {
+      const { run, ...rest } = stripWallClock(r);
+      const { windows: _rounds, ...facts } = run;
+      return { ...rest, run: facts };
+    };
+    expect(decided(report)).toEqual(decided(reference));
   }, 60_000);
 
   it("does not check before delayAbortEval, and a threshold that holds lets the run end", async () => {
