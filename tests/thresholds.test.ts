@@ -7,13 +7,21 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { simulate, THRESHOLD_SAMPLE_INTERVAL_US } from "../src/cli/simulate.js";
+import { metricsContext } from "../src/metrics/context.js";
+import { family } from "../src/metrics/families.js";
 import { API_ERROR_NAMES, OPERATION_NAMES } from "../src/model/aws-names.js";
 import { HIST_NAMES } from "../src/model/observations.js";
 import type { Plan } from "../src/model/plan.js";
 import { newRunEmitter, prepareRun, type RunHandle, runPlan, type Sample } from "../src/model/run.js";
 import { HIST_BUCKET_BOUNDS_US } from "../src/model/sampling.js";
 import { buildReport, type Report, stripWallClock } from "../src/report/json-report.js";
-import { METRICS, metricByName, metricValue, sampledStat } from "../src/report/report-metrics.js";
+import {
+  METRICS,
+  metricByName,
+  metricValue,
+  sampledStat,
+  sampleLimitsOf,
+} from "../src/report/report-metrics.js";
 import { renderSummary, renderVerdict } from "../src/report/summary.js";
 import { compare, evaluateThresholds, ThresholdWatch, thresholdsFailed } from "../src/report/thresholds.js";
 import { loadScenarioFile, loadScenarioText } from "../src/scenario/load.js";
@@ -96,7 +104,8 @@ describe("Thresholds: the report-metric registry", () => {
       for (const m of METRICS) {
         expect(Number.isFinite(m.fromReport(run.report)), m.name).toBe(true);
         for (const s of run.samples) {
-          if (m.fromSample !== undefined) expect(Number.isFinite(m.fromSample(s, plan)), m.name).toBe(true);
+          if (m.fromSample !== undefined)
+            expect(Number.isFinite(m.fromSample(s, sampleLimitsOf(plan))), m.name).toBe(true);
         }
       }
     }
@@ -132,7 +141,7 @@ describe("Thresholds: the report-metric registry", () => {
       "async.recursive_stops",
       "clients.retries",
     ]) {
-      expect(metricByName(name)!.fromSample!(last, plan), name).toBe(metricValue(name, r));
+      expect(metricByName(name)!.fromSample!(last, sampleLimitsOf(plan)), name).toBe(metricValue(name, r));
     }
     const h = HIST_NAMES.indexOf("invocationLatency");
     const bounds = HIST_BUCKET_BOUNDS_US[h];
@@ -148,6 +157,24 @@ describe("Thresholds: the report-metric registry", () => {
   it("the README lists every metric a threshold can name (run `npm run docs` to update)", () => {
     const readme = readFileSync("README.md", "utf8");
     expect(METRICS.filter((m) => !readme.includes(`\n${m.name}\n`)).map((m) => m.name)).toEqual([]);
+  });
+});
+
+describe("Thresholds: the Prometheus family", () => {
+  it("fleetsim_threshold_ok has one series per threshold readable from a sample: 1 while it holds, 0 while it fails", () => {
+    const plan = quickstartWith(
+      '"invocations.success < 1000"',
+      '"concurrency.peak >= 0"',
+      '"invocations.open_at_end == 0"',
+    );
+    const ctx = metricsContext(plan);
+    const f = family("fleetsim_threshold_ok");
+    expect(f.series(ctx)).toEqual([["invocations.success < 1000"], ["concurrency.peak >= 0"]]);
+    const { samples } = reportOf(plan, true);
+    if (f.type === "histogram") throw new Error("a gauge");
+    expect(f.values(samples[0], ctx)).toEqual([1, 1]);
+    expect(f.values(samples[samples.length - 1], ctx)).toEqual([0, 1]);
+    expect(family("fleetsim_threshold_ok").series(metricsContext(loadScenarioFile(QUICKSTART)))).toEqual([]);
   });
 });
 

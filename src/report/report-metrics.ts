@@ -44,8 +44,20 @@ export interface ReportMetric {
   /** The value in a finished run's report. */
   readonly fromReport: (report: Report) => number;
   /** The value at a sample point during the run; absent: only known at the end (no abortOnFail). */
-  readonly fromSample?: (sample: Sample, plan: Plan) => number;
+  readonly fromSample?: (sample: Sample, limits: SampleLimits) => number;
 }
+
+/** The plan's fixed figures a sample-time reader needs (the metrics context has them too). */
+export interface SampleLimits {
+  concurrencyLimit: number;
+  /** By Plan.subnets index. */
+  subnetCapacityIps: readonly number[];
+}
+
+export const sampleLimitsOf = (plan: Plan): SampleLimits => ({
+  concurrencyLimit: plan.account.concurrencyLimit,
+  subnetCapacityIps: plan.subnets.map((s) => s.capacityIps),
+});
 
 /** How each histogram is named in the summary and in metric names. */
 export const HISTOGRAM_LABELS: Readonly<Record<HistName, string>> = {
@@ -318,7 +330,7 @@ function concurrencyMetrics(): ReportMetric[] {
       unit: "ratio",
       description: "concurrency.peak of the account's concurrency limit.",
       fromReport: (r) => ratio(r.concurrency.peak, r.concurrency.limit),
-      fromSample: (s, p) => ratio(s.shared.peakConcurrency, p.account.concurrencyLimit),
+      fromSample: (s, l) => ratio(s.shared.peakConcurrency, l.concurrencyLimit),
     },
     {
       name: "concurrency.peak_unreserved",
@@ -354,11 +366,7 @@ function networkMetrics(): ReportMetric[] {
           r.subnets.map((s) => s.capacityIps),
           r.subnets.map((s) => s.peakUsedIps),
         ),
-      fromSample: (s, p) =>
-        minHeadroom(
-          p.subnets.map((x) => x.capacityIps),
-          s.shared.subnetPeakUsedIps,
-        ),
+      fromSample: (s, l) => minHeadroom(l.subnetCapacityIps, s.shared.subnetPeakUsedIps),
     },
     {
       name: "subnets.enis_created",

@@ -6,7 +6,7 @@ import type { PlanThreshold, ThresholdOperator } from "../model/plan.js";
 import type { Plan } from "../model/plan.js";
 import type { Sample } from "../model/run.js";
 import type { Report } from "./json-report.js";
-import { type MetricUnit, metricByName } from "./report-metrics.js";
+import { type MetricUnit, metricByName, type SampleLimits, sampleLimitsOf } from "./report-metrics.js";
 
 export interface ThresholdResult {
   /** The expression as the scenario wrote it. */
@@ -88,13 +88,15 @@ export function thresholdsFailed(report: Report): boolean {
  * scenario lists them; the first failure is kept and `stop` is called once.
  */
 export class ThresholdWatch {
-  private readonly watched: { t: PlanThreshold; read: (s: Sample, p: Plan) => number }[];
+  private readonly watched: { t: PlanThreshold; read: (s: Sample, l: SampleLimits) => number }[];
+  private readonly limits: SampleLimits;
   aborted: ThresholdAbort | null = null;
 
   constructor(
     private readonly plan: Plan,
     private readonly stop: () => void,
   ) {
+    this.limits = sampleLimitsOf(plan);
     this.watched = (plan.thresholds ?? [])
       .filter((t) => t.abortOnFail)
       .map((t) => ({ t, read: metricByName(t.metric)!.fromSample! }));
@@ -113,7 +115,7 @@ export class ThresholdWatch {
     if (this.aborted !== null || s.timeUs >= this.plan.untilUs || s.timeUs % intervalUs !== 0) return;
     for (const { t, read } of this.watched) {
       if (s.timeUs < t.delayAbortEvalUs) continue;
-      const observed = read(s, this.plan);
+      const observed = read(s, this.limits);
       if (!compare(observed, t.op, t.value)) {
         this.aborted = { threshold: t.source, atUs: s.timeUs, observed };
         this.stop();
