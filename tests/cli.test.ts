@@ -7,6 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadScenarioFile } from "../src/scenario/load.js";
+import { runPlan } from "../src/model/run.js";
+import { buildReport } from "../src/report/json-report.js";
 import { describeInternalError, ExitCode } from "../src/cli/exit-codes.js";
 import { exitCodeFor, parseRunFlags, runCommand, type Terminal } from "../src/cli/run-command.js";
 import { validateCommand } from "../src/cli/validate-command.js";
@@ -56,7 +59,9 @@ describe("fleet-sim --help and --version", () => {
     expect(r.stdout).toContain("fleet-sim run <file>");
     expect(r.stdout).toContain("fleet-sim validate <files..>");
     expect(r.stdout).toContain("Examples:");
-    expect(r.stdout).toMatch(/Exit codes: 0 ok, 1 bad input .*70 internal error or violated invariant/s);
+    expect(r.stdout).toMatch(
+      /Exit codes: 0 ok, 1 bad input .*70 internal error or violated invariant, 99 a threshold failed/s,
+    );
   });
 
   it("documents every flag of run, with examples", () => {
@@ -184,6 +189,34 @@ describe("fleet-sim sweep and run --replications", () => {
     );
   });
 
+  it("on the shipped capacity-subnet-size scenario the sweep names the smallest subnet that passes, as direct runs confirm", () => {
+    const cidrs = ["10.0.0.0/26", "10.0.0.0/25", "10.0.0.0/24"];
+    const path = "network.vpcs[0].subnets[subnet-a].cidr";
+    const r = cli([
+      "sweep",
+      "scenarios/capacity-subnet-size.yaml",
+      "--set",
+      `${path}=${cidrs.join(",")}`,
+      "-r",
+      "2",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("subnet size 10.0.0.0/25 is the smallest with functions.failed == 0");
+    // The same question answered without the sweep: a /26 leaves Failed functions, a /25 none.
+    const failed = (cidr: string, seed: number) => {
+      const plan = loadScenarioFile("scenarios/capacity-subnet-size.yaml", {
+        seed,
+        settings: [{ path, value: cidr }],
+      });
+      return buildReport(runPlan(plan, { partitions: 2 }), { file: null, seed, partitions: 2 }).functions
+        .byState.Failed;
+    };
+    for (const seed of [1, 2]) {
+      expect(failed("10.0.0.0/26", seed)).toBeGreaterThan(0);
+      expect(failed("10.0.0.0/25", seed)).toBe(0);
+    }
+  });
+
   it("run --replications prints each metric's mean and interval, and refuses single-run outputs", () => {
     const r = cli(["run", QUICKSTART, "--replications", "3", "--workers", "0"]);
     expect(r.status, r.stderr).toBe(0);
@@ -309,6 +342,72 @@ describe("fleet-sim run", () => {
     expect(report.run.partial).toBe(true);
     expect(report.run.simulatedUs).toBeLessThan(report.scenario.untilUs);
     expect(report.invariants.every((i) => i.ok)).toBe(true);
+  }, 120_000);
+});
+
+describe("fleet-sim run: thresholds", () => {
+  /** The quickstart with these thresholds appended. */
+  const withThresholds = (name: string, ...lines: string[]) => {
+    const file = join(tmp, name);
+    writeFileSync(
+      file,
+      `${readFileSync(join(ROOT, QUICKSTART), "utf8")}\nthresholds:\n${lines.join("\n")}\n`,
+    );
+    return file;
+  };
+
+  it("Thresholds: a failed threshold exits 99 after the summary and the report are written", () => {
+    const file = withThresholds(
+      "th-fail.yaml",
+      '  - "invocations.failure_rate < 50%"',
+      '  - "invocations.outcomes.ResourceConflictException == 0"',
+    );
+    const out = join(tmp, "th-fail.json");
+    const r = cli(["run", file, "--out", out]);
+    expect(r.status).toBe(ExitCode.ThresholdsFailed);
+    expect(r.status).toBe(99);
+    expect(r.stdout).toContain("  THRESHOLDS");
+    expect(r.stdout).toContain("    ✓ invocations.failure_rate < 50%: ");
+    expect(r.stdout).toMatch(/ {4}✗ invocations\.outcomes\.ResourceConflictException == 0: [1-9]\d*/);
+    expect(r.stderr).toMatch(
+      /^fleet-sim: threshold failed: invocations\.outcomes\.ResourceConflictException == 0 \(observed \d+\)\n$/,
+    );
+    const report = JSON.parse(readFileSync(out, "utf8")) as Report;
+    expect(report.run.partial).toBe(false);
+    expect(report.thresholds!.results.map((t) => t.ok)).toEqual([true, false]);
+    expect(report.thresholds!.aborted).toBeNull();
+  }, 60_000);
+
+  it("Thresholds: thresholds that all pass exit 0, and --quiet counts them", () => {
+    const file = withThresholds(
+      "th-pass.yaml",
+      '  - "invocations.failure_rate < 50%"',
+      '  - "pending.create.p99 < 10m"',
+    );
+    const r = cli(["run", file, "--quiet"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/; 2 thresholds ok\n$/);
+  }, 60_000);
+
+  it("Thresholds: abortOnFail stops the run early and exits 99, the same report with worker threads", () => {
+    const file = withThresholds(
+      "th-abort.yaml",
+      '  - { threshold: "invocations.success < 1000", abortOnFail: true }',
+    );
+    const reports = [
+      ["--workers", "0"],
+      ["--workers", "2"],
+    ].map((flags, i) => {
+      const out = join(tmp, `th-abort-${i}.json`);
+      const r = cli(["run", file, "--quiet", "--out", out, ...flags]);
+      expect(r.status).toBe(99);
+      const { run, ...rest } = JSON.parse(readFileSync(out, "utf8")) as Report;
+      return { rest, simulatedUs: run.simulatedUs, partial: run.partial };
+    });
+    expect(reports[0].partial).toBe(true);
+    expect(reports[0].simulatedUs).toBeLessThan(reports[0].rest.scenario.untilUs);
+    expect(reports[0].rest.thresholds!.aborted!.threshold).toBe("invocations.success < 1000");
+    expect(reports[1]).toEqual(reports[0]);
   }, 120_000);
 });
 

@@ -350,16 +350,29 @@ describe("HTML report content", () => {
   });
 
   it("shows report.thresholds as a table when there is one, and nothing when there is none", () => {
-    expect(runHtml(report, series)).not.toContain('id="thresholds"');
-    const withThresholds = {
+    expect(runHtml({ ...report, thresholds: undefined }, series)).not.toContain('id="thresholds"');
+    const withThresholds: Report = {
       ...report,
-      thresholds: [{ metric: "pendingCreate p99", op: "<", limit: 90, value: 71.9, ok: true }],
-    } as Report;
+      thresholds: {
+        results: [
+          {
+            threshold: "pending.create.p99 < 90s",
+            metric: "pending.create.p99",
+            unit: "seconds",
+            observed: 71.9,
+            ok: true,
+            abortOnFail: false,
+          },
+        ],
+        aborted: null,
+      },
+    };
     const html = runHtml(withThresholds, series);
     expect(html).toContain('id="thresholds"');
-    expect(html).toContain("<th>metric</th>");
-    expect(html).toContain("pendingCreate p99");
-    expect(thresholdsTable({ "p99 < 90": false })).toContain('class="bad"');
+    expect(html).toContain("pending.create.p99");
+    expect(html).toContain('<td class="ok">pass</td>');
+    const failed = { results: [{ ...withThresholds.thresholds!.results[0], ok: false }], aborted: null };
+    expect(thresholdsTable(failed)).toContain('<td class="bad">fail</td>');
   });
 
   it("a sweep with string values draws them as categories, the threshold as a constant line", () => {

@@ -23,8 +23,9 @@ import { PlanBuilder, sec } from "./helpers/plan-builder.js";
  * deploy, so starts are counted by deploy phase), one waited for: every
  * kind of family moves.
  */
+/** Every family has series here: a file system, subnets, and a threshold. */
 function smallPlan(): Plan {
-  return new PlanBuilder(600)
+  const plan = new PlanBuilder(600)
     .vpc("vpc-a", 10)
     .subnet("subnet-a", 20)
     .subnet("subnet-b", 20)
@@ -39,6 +40,17 @@ function smallPlan(): Plan {
     .stream(["web-0", "web-1"], 5, 120, 400)
     .step(300, "UpdateFunctionCode", ["web-0"])
     .build();
+  plan.thresholds = [
+    {
+      source: "functions.failed == 0",
+      metric: "functions.failed",
+      op: "==",
+      value: 0,
+      abortOnFail: false,
+      delayAbortEvalUs: 0,
+    },
+  ];
+  return plan;
 }
 
 function run(plan: Plan, intervalS: number): Sample[] {

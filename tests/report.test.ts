@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { OPERATION_NAMES } from "../src/model/aws-names.js";
 import type { TraceRecord } from "../src/model/fleet-partition.js";
 import { ERROR_COUNT, HIST_NAMES } from "../src/model/observations.js";
-import type { Plan } from "../src/model/plan.js";
+import type { Plan, PlanThreshold } from "../src/model/plan.js";
 import { type RunOutcome, runPlan } from "../src/model/run.js";
 import {
   API_ERROR_CODES,
@@ -25,6 +25,7 @@ import {
   renderVerdict,
   wrap,
 } from "../src/report/summary.js";
+import { evaluateThresholds } from "../src/report/thresholds.js";
 import { TraceWriter } from "../src/report/trace-writer.js";
 import { PlanBuilder } from "./helpers/plan-builder.js";
 
@@ -225,6 +226,37 @@ describe("buildReport", () => {
     expect(validate(SCHEMA, JSON.parse(JSON.stringify(r)))).toEqual([]);
     expect(validate(SCHEMA, report)).toEqual([]); // and one without: the section is optional
     expect(report.async).toBeUndefined();
+  });
+
+  it("Thresholds: a report with a thresholds section, passed or aborted, matches the schema", () => {
+    const withThresholds = structuredClone(report);
+    const thresholds: PlanThreshold[] = [
+      {
+        source: "invocations.failure_rate < 1%",
+        metric: "invocations.failure_rate",
+        op: "<",
+        value: 0.01,
+        abortOnFail: false,
+        delayAbortEvalUs: 0,
+      },
+      {
+        source: "pending.create.p99 < 2m",
+        metric: "pending.create.p99",
+        op: "<",
+        value: 120,
+        abortOnFail: true,
+        delayAbortEvalUs: 0,
+      },
+    ];
+    withThresholds.thresholds = evaluateThresholds(withThresholds, thresholds);
+    expect(validate(SCHEMA, JSON.parse(JSON.stringify(withThresholds)))).toEqual([]);
+    withThresholds.thresholds = evaluateThresholds(withThresholds, thresholds, {
+      threshold: "pending.create.p99 < 2m",
+      atUs: 60_000_000,
+      observed: 130,
+    });
+    expect(withThresholds.thresholds.results[1].ok).toBe(false);
+    expect(validate(SCHEMA, JSON.parse(JSON.stringify(withThresholds)))).toEqual([]);
   });
 
   it("the schema check catches a missing field, a wrong type and an unknown field", () => {

@@ -40,7 +40,7 @@ function problems(text: string): string[] {
 }
 
 const ALL_FIELDS =
-  "name, description, seed, duration, model, account, network, functions, clients, callers, workload, faults, events";
+  "name, description, seed, duration, model, account, network, functions, clients, callers, workload, faults, events, thresholds";
 
 describe("bad scenarios: each problem at its line:column, with what was expected", () => {
   it("unknown top-level field, with a suggestion", () => {
@@ -692,6 +692,87 @@ describe("bad asynchronous invocation settings (V6, V7)", () => {
       { alias: 1, functionVersion: 1, routing: { version: 2, weight: 0.25 } },
       { qualifier: -2, provisionedConcurrentExecutions: 5 },
       { qualifier: 2 },
+    ]);
+  });
+});
+
+describe("bad thresholds: each at its line:column", () => {
+  const withThresholds = (...lines: string[]) => yaml("name: t", "duration: 10m", "thresholds:", ...lines);
+
+  it("Thresholds: an unknown metric is rejected at its position, with the closest name", () => {
+    expect(
+      problems(
+        withThresholds(
+          '  - "invocations.failure_rate < 1%"',
+          '  - "pending.create.p98 < 120s"',
+          '  - { threshold: "subnets.min_headrom > 0.2", abortOnFail: true }',
+        ),
+      ),
+    ).toEqual([
+      "5:5: thresholds[1]: unknown metric 'pending.create.p98' (did you mean 'pending.create.p90'?); the README lists every metric",
+      "6:18: thresholds[2].threshold: unknown metric 'subnets.min_headrom' (did you mean 'subnets.min_headroom'?); the README lists every metric",
+    ]);
+  });
+
+  it("Thresholds: a value whose unit does not fit the metric, and an expression that cannot be read", () => {
+    expect(
+      problems(
+        withThresholds(
+          '  - "invocations.requests < 10s"',
+          '  - "pending.create.p99 < 5%"',
+          '  - "invocations.requests ~ 5"',
+          '  - { threshold: "invocations.open_at_end == 0", abortOnFail: true }',
+        ),
+      ),
+    ).toEqual([
+      "4:5: thresholds[0]: 'invocations.requests' is a count, not a duration: compare it with a number, not \"10s\"",
+      '5:5: thresholds[1]: \'pending.create.p99\' is a duration in seconds, not a ratio: compare it with a number of seconds or a duration ("120s"), not "5%"',
+      '6:5: thresholds[2]: cannot read threshold "invocations.requests ~ 5": expected "<metric> <op> <value>" with op one of < <= > >= == !=, like "invocations.failure_rate < 0.01"',
+      "7:63: thresholds[3].abortOnFail: 'invocations.open_at_end' is only known at the end of the run, so it cannot abortOnFail",
+    ]);
+  });
+
+  it("Thresholds: not a string or mapping, an unknown field of a threshold, a bad delayAbortEval", () => {
+    expect(
+      problems(
+        withThresholds(
+          "  - 42",
+          '  - { threshold: "functions.failed == 0", abortOnFial: true }',
+          '  - { threshold: "functions.failed == 0", delayAbortEval: soon }',
+        ),
+      ),
+    ).toEqual([
+      '4:5: thresholds[0]: expected a threshold expression like "invocations.failure_rate < 0.01", or a mapping with threshold and abortOnFail',
+      "5:43: thresholds[1].abortOnFial: unknown field 'abortOnFial', expected one of: threshold, abortOnFail, delayAbortEval (did you mean 'abortOnFail'?)",
+      '6:59: thresholds[2].delayAbortEval: invalid duration "soon": expected a number with a unit (us, ms, s, m, h, d, w), like "250ms", "1.5s" or "1m30s"',
+    ]);
+  });
+
+  it("Thresholds: a valid block compiles into the plan with its source text", () => {
+    const plan = loadScenarioText(
+      withThresholds(
+        '  - "invocations.failure_rate < 1%"',
+        '  - { threshold: " pending.create.p99 < 2m ", abortOnFail: true }',
+      ),
+      "s.yaml",
+    );
+    expect(plan.thresholds).toEqual([
+      {
+        source: "invocations.failure_rate < 1%",
+        metric: "invocations.failure_rate",
+        op: "<",
+        value: 0.01,
+        abortOnFail: false,
+        delayAbortEvalUs: 0,
+      },
+      {
+        source: "pending.create.p99 < 2m",
+        metric: "pending.create.p99",
+        op: "<",
+        value: 120,
+        abortOnFail: true,
+        delayAbortEvalUs: 0,
+      },
     ]);
   });
 });

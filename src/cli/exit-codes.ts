@@ -1,6 +1,6 @@
 /**
  * Exit codes of `fleet-sim`, as docs/cli.md lists them. 70 is EX_SOFTWARE
- * (sysexits.h); 130 is the shell's 128 + SIGINT.
+ * (sysexits.h); 99 is k6's for failed thresholds; 130 is the shell's 128 + SIGINT.
  */
 export const ExitCode = {
   Ok: 0,
@@ -8,6 +8,8 @@ export const ExitCode = {
   BadInput: 1,
   /** A bug: an internal error, or an invariant the run checks was violated. */
   Internal: 70,
+  /** A threshold of the scenario failed, or an abortOnFail threshold stopped the run (as k6's 99). */
+  ThresholdsFailed: 99,
   /** Stopped by Ctrl-C (SIGINT); the partial summary and report are still written. */
   Interrupted: 130,
 } as const;

@@ -17,12 +17,12 @@ import {
   runCommand,
   type Terminal,
 } from "./run-command.js";
-import { INTERIM_METRICS } from "../experiment/interim-metrics.js";
+import { REPORT_METRICS } from "../experiment/report-metric-source.js";
 import { DEFAULT_SWEEP_REPLICATIONS, sweepCommand } from "./sweep-command.js";
 import { validateCommand } from "./validate-command.js";
 
 const EXIT_CODES =
-  "Exit codes: 0 ok, 1 bad input (scenario, flag or file), 70 internal error or violated invariant, 130 stopped by Ctrl-C.";
+  "Exit codes: 0 ok, 1 bad input (scenario, flag or file), 70 internal error or violated invariant, 99 a threshold failed, 130 stopped by Ctrl-C.";
 
 const term: Terminal = { stdout: process.stdout, stderr: process.stderr, env: process.env };
 const COMMANDS = ["run", "validate", "sweep"];
@@ -355,7 +355,7 @@ async function main(argv: string[]): Promise<void> {
             quiet: args.quiet,
           },
           term,
-          INTERIM_METRICS,
+          REPORT_METRICS,
         );
       },
     )
@@ -402,7 +402,7 @@ async function replicationsCommand(args: Record<string, unknown>): Promise<numbe
       quiet: args.quiet === true,
     },
     term,
-    INTERIM_METRICS,
+    REPORT_METRICS,
     { replicationsOnly: true },
   );
 }

@@ -407,14 +407,24 @@ export function coarserSampleInterval(samples: number, simulatedUs: number): str
   return (NICE_INTERVALS.find(([us]) => us >= wanted) ?? NICE_INTERVALS[NICE_INTERVALS.length - 1])[1];
 }
 
-/** Exit code of a finished run: a violated invariant is a bug (70); a stopped run is 130. */
+/**
+ * Exit code of a finished run: a violated invariant is a bug (70); a failed
+ * threshold is 99 (k6's), also when an abortOnFail one stopped the run; a
+ * run stopped by Ctrl-C is 130.
+ */
 export function exitCodeFor(report: Report, term: Pick<Terminal, "stderr">): number {
   const broken = violatedInvariants(report);
   if (broken.length > 0) {
     for (const b of broken) term.stderr.write(`fleet-sim: invariant violated: ${b.name}: ${b.detail}\n`);
     return ExitCode.Internal;
   }
-  return report.run.partial ? ExitCode.Interrupted : ExitCode.Ok;
+  const th = report.thresholds;
+  const failed = th?.results.filter((t) => !t.ok) ?? [];
+  for (const t of failed)
+    term.stderr.write(`fleet-sim: threshold failed: ${t.threshold} (observed ${t.observed})\n`);
+  if (th?.aborted != null) return ExitCode.ThresholdsFailed;
+  if (report.run.partial) return ExitCode.Interrupted;
+  return failed.length > 0 ? ExitCode.ThresholdsFailed : ExitCode.Ok;
 }
 
 function writeReport(fd: number, report: Report): void {

@@ -15,6 +15,7 @@ import type { Plan } from "../model/plan.js";
 import { newRunEmitter, prepareRun, type RunOptions, type RunOutcome, type Sample } from "../model/run.js";
 import { prepareParallelRun } from "../parallel/run-parallel.js";
 import { buildReport, type Report } from "../report/json-report.js";
+import { evaluateThresholds, ThresholdWatch } from "../report/thresholds.js";
 import type { ProgressPoint } from "../report/progress.js";
 import { type HtmlSeries, HtmlSeriesCollector } from "../report/html-series.js";
 import { TraceWriter } from "../report/trace-writer.js";
@@ -68,24 +69,36 @@ export async function simulate(
   const emitter = newRunEmitter();
   const traceFilter = req.traceFd === null ? null : functionMatcher(req.traceFilter);
   const m = req.metrics;
+  let handle: { stop(): void; run(): Promise<RunOutcome> } | null = null;
+  const watch = new ThresholdWatch(req.plan, () => handle?.stop());
+  const stop = req.stopFlag === null ? null : new Int32Array(req.stopFlag);
   const runOptions = {
     partitions: req.partitions,
     traceFilter,
     emitter,
-    sampleIntervalUs: m?.sampleIntervalUs ?? req.htmlSampleIntervalUs ?? 0,
+    // abortOnFail thresholds are checked at sample points: the metrics' interval, the HTML's, or the default one.
+    sampleIntervalUs:
+      m?.sampleIntervalUs ?? req.htmlSampleIntervalUs ?? (watch.active ? THRESHOLD_SAMPLE_INTERVAL_US : 0),
     functionLabels: m?.context.functionLabels ?? 0,
     // Samples feed the exporters only: the report stays what it is without them.
     keepSamples: false,
   };
-  const handle = runHandle(req, runOptions);
+  const run = runHandle(req, runOptions);
+  handle = run;
+  // First, so an abort is decided before a paced run waits on the sample.
+  // After Ctrl-C, the sample at the stop is the user's, not a threshold's.
+  const intervalUs = runOptions.sampleIntervalUs;
+  if (watch.active)
+    emitter.on("sample", (s) => {
+      if (stop === null || Atomics.load(stop, 0) === 0) watch.check(s, intervalUs);
+    });
   const writer = req.traceFd === null ? null : new TraceWriter(req.traceFd, false);
   writer?.attach(emitter);
-  const stop = req.stopFlag === null ? null : new Int32Array(req.stopFlag);
   if (m !== null && m.speed !== null) {
     // Pacing waits on the stop flag, so Ctrl-C ends a wait at once.
     const pacer = new Pacer(m.speed, stop ?? new Int32Array(new SharedArrayBuffer(4)));
     emitter.on("sample", (s) => {
-      if (!pacer.waitFor(s.timeUs)) handle.stop();
+      if (!pacer.waitFor(s.timeUs)) run.stop();
     });
   }
   const om =
@@ -102,20 +115,25 @@ export async function simulate(
   if (m?.forwardSamples && onSample !== undefined) emitter.on("sample", onSample);
   if (stop !== null || onProgress !== undefined) {
     emitter.on("progress", (p) => {
-      if (stop !== null && Atomics.load(stop, 0) !== 0) handle.stop();
+      if (stop !== null && Atomics.load(stop, 0) !== 0) run.stop();
       onProgress?.(p);
     });
   }
-  if (stop !== null && Atomics.load(stop, 0) !== 0) handle.stop();
+  if (stop !== null && Atomics.load(stop, 0) !== 0) run.stop();
   try {
-    const outcome = await handle.run();
+    const outcome = await run.run();
     const report = buildReport(outcome, { file: req.file, seed: req.plan.seed, partitions: req.partitions });
+    const thresholds = req.plan.thresholds ?? [];
+    if (thresholds.length > 0) report.thresholds = evaluateThresholds(report, thresholds, watch.aborted);
     const openMetrics = om?.finish() ?? null;
     return { report, traceLines: writer?.lines ?? 0, openMetrics, htmlSeries: html?.finish() ?? null };
   } finally {
     writer?.close();
   }
 }
+
+/** Sample points for abortOnFail without metrics outputs: the CLI's default --sample-interval (15s). */
+export const THRESHOLD_SAMPLE_INTERVAL_US = 15_000_000;
 
 /** The run on this thread, or with its partitions on worker threads: the same outcome either way. */
 function runHandle(req: SimulateRequest, opts: RunOptions): { stop(): void; run(): Promise<RunOutcome> } {

@@ -227,10 +227,9 @@ function planFor(s: SweepSettings, point: GridPoint, seed: number): Plan {
   return loadScenarioFile(s.file, { seed, settings });
 }
 
-/** The thresholds a sweep judges: the scenario's (issue 6's `thresholds:`), as the plan carries them. */
+/** The thresholds a sweep judges: the scenario's `thresholds:`. */
 export function planThresholds(plan: Plan): SweepThreshold[] {
-  const ts = (plan as Plan & { thresholds?: SweepThreshold[] }).thresholds;
-  return ts ?? [];
+  return (plan.thresholds ?? []).map((t) => ({ text: t.source, metric: t.metric, op: t.op, limit: t.value }));
 }
 
 function sweepResult(
@@ -262,7 +261,8 @@ function sweepResult(
             s.parameters[0],
             t,
             points.map((p) => p.metrics[t.metric]),
-            (v) => formatNumber(v),
+            (v) => formatNumber(metrics.unit?.(t.metric) === "ratio" ? v * 100 : v),
+            unitSuffix(metrics.unit?.(t.metric) ?? "count"),
           )
         : null,
     };
@@ -352,6 +352,10 @@ const csvCell = (v: string | number): string => {
   const t = String(v);
   return /[",\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
 };
+
+/** How a unit is written after a value: ratios are shown as percentages. */
+const unitSuffix = (unit: "count" | "ratio" | "seconds"): string =>
+  unit === "ratio" ? "%" : unit === "seconds" ? " s" : "";
 
 /** Four significant digits, without exponent noise for everyday magnitudes. */
 export function formatNumber(v: number): string {

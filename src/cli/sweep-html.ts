@@ -4,6 +4,7 @@
  * x axis; with more than one, each combination of the others gets its own
  * chart per metric, named after it.
  */
+import { metricByName } from "../report/report-metrics.js";
 import type { SweepThreshold } from "../experiment/sweep.js";
 import type { SweepMetric, SweepReport } from "../report/sweep-types.js";
 import type { SweepResult } from "./sweep-command.js";
@@ -60,10 +61,8 @@ export function sweepReportOf(
   };
 }
 
-/** The unit a metric's name implies: percentiles and durations in seconds, rates and ratios as fractions. */
+/** The unit the chart's axis shows for a metric, from the report-metric registry. */
 export function unitOf(metric: string): string {
-  if (/\.(p\d+|mean|min|max)$/.test(metric)) return "s";
-  if (/(_rate|_ratio|headroom)$/.test(metric)) return "fraction";
-  if (metric.startsWith("concurrency.")) return "executions";
-  return "";
+  const unit = metricByName(metric)?.unit;
+  return unit === "seconds" ? "s" : unit === "ratio" ? "fraction" : "";
 }

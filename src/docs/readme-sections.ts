@@ -6,12 +6,14 @@
 import { metricsTableMarkdown } from "../metrics/metrics-doc.js";
 import { renderDefaultsTable } from "../model/defaults-doc.js";
 import { lifecycleTableMarkdown } from "../model/lifecycle-doc.js";
+import { metricsListMarkdown } from "../report/report-metrics.js";
 
 export function readmeSections(): Record<string, string> {
   return {
     "rules-table": lifecycleTableMarkdown(),
     "defaults-table": renderDefaultsTable(),
     "metrics-table": metricsTableMarkdown(),
+    "report-metrics": metricsListMarkdown(),
   };
 }
 

@@ -83,6 +83,8 @@ function workerModuleUrl(): string {
 export interface MetricSource {
   names: readonly string[];
   value(name: string, report: Report): number;
+  /** How a value reads: a count, a ratio (shown as a percentage) or seconds. */
+  unit?(name: string): "count" | "ratio" | "seconds";
 }
 
 /** Each metric's estimate over the reports of one configuration's replications. */

@@ -60,7 +60,8 @@ export interface ThresholdAtPoint {
 export function judge(t: SweepThreshold, e: Estimate): ThresholdAtPoint {
   return {
     passes: holds(t.op, e.mean, t.limit),
-    straddles: e.n > 1 && e.ciLow <= t.limit && t.limit <= e.ciHigh,
+    // Strictly inside: an interval of no width (every replication the same) straddles nothing.
+    straddles: e.n > 1 && e.ciLow < t.limit && t.limit < e.ciHigh,
   };
 }
 
@@ -96,6 +97,8 @@ export function answer(
   t: SweepThreshold,
   estimates: readonly Estimate[],
   formatValue: (v: number) => string,
+  /** Written once after a value or a range ("%", " s"). */
+  unitSuffix = "",
 ): ThresholdAnswer {
   const order = parameter.values.map((v, i) => ({ v, i, ...orderKey(v, i) }));
   const sorted = [...order].sort((a, b) => a.key - b.key);
@@ -122,8 +125,8 @@ export function answer(
     const which = kind === "given" ? (edge.which === "smallest" ? "first" : "last") : edge.which;
     const ci =
       e.n > 1
-        ? `: 95% CI ${formatValue(e.ciLow)}${e.ciLow < 0 ? " to " : "-"}${formatValue(e.ciHigh)}`
-        : `: ${formatValue(e.mean)}`;
+        ? `: 95% CI ${formatValue(e.ciLow)}${e.ciLow < 0 ? " to " : "-"}${formatValue(e.ciHigh)}${unitSuffix}`
+        : `: ${formatValue(e.mean)}${unitSuffix}`;
     const all = passing.length === parameter.values.length ? " (every value swept meets it)" : "";
     sentence = `${noun} ${edge.value} is the ${which} with ${t.text}${ci}${all}`;
   } else if (passing.length === 0) {

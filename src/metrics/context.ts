@@ -5,9 +5,10 @@
  * simulation thread.
  */
 import { deployWindow } from "../model/deploy-window.js";
-import type { Plan } from "../model/plan.js";
+import type { Plan, PlanThreshold } from "../model/plan.js";
 import { qualifierSlotCount, qualifierSlotName } from "../model/qualifiers.js";
 import { packageVersion } from "../report/json-report.js";
+import { metricByName } from "../report/report-metrics.js";
 
 export interface MetricsContext {
   runId: string;
@@ -28,6 +29,8 @@ export interface MetricsContext {
   deploys: boolean;
   /** --metrics-function-labels: how many of the busiest functions get a `function` label (0: none). */
   functionLabels: number;
+  /** The scenario's thresholds that can be read from a sample: the `threshold` label's values (thresholds.md). */
+  thresholds: Pick<PlanThreshold, "source" | "metric" | "op" | "value">[];
 }
 
 export function metricsContext(
@@ -55,6 +58,9 @@ export function metricsContext(
     ),
     deploys: deployWindow(plan) !== null,
     functionLabels,
+    thresholds: (plan.thresholds ?? [])
+      .filter((t) => metricByName(t.metric)?.fromSample !== undefined)
+      .map(({ source, metric, op, value }) => ({ source, metric, op, value })),
   };
 }
 

@@ -39,6 +39,8 @@ import { DEPLOY_PHASE_NAMES } from "../model/deploy-window.js";
 import type { Sample } from "../model/run.js";
 import { ENI_SAMPLE_STATES, HIST_BUCKET_BOUNDS_US, type SampledHistogram } from "../model/sampling.js";
 import { API_ERROR_CODES, INVOCATION_OUTCOMES } from "../report/json-report.js";
+import { metricByName } from "../report/report-metrics.js";
+import { compare } from "../report/thresholds.js";
 import type { MetricsContext } from "./context.js";
 
 export const METRIC_PREFIX = "fleetsim_";
@@ -743,6 +745,23 @@ export const FAMILIES: readonly MetricFamily[] = [
     labels: ["file_system"],
     series: fileSystemSeries,
     values: (s) => [...s.shared.efsInFlight],
+  },
+  // ---- thresholds (docs/thresholds.md) ---------------------------------------------------------------
+  {
+    name: "fleetsim_threshold_ok",
+    type: "gauge",
+    help: "1 while a threshold of the scenario holds at the sample point, 0 while it fails (percentiles estimated from the sampled buckets).",
+    labels: ["threshold"],
+    series: (ctx) => ctx.thresholds.map((t) => [t.source]),
+    values: (s, ctx) => {
+      const limits = {
+        concurrencyLimit: ctx.concurrencyLimit,
+        subnetCapacityIps: ctx.subnets.map((x) => x.capacityIps),
+      };
+      return ctx.thresholds.map((t) =>
+        compare(metricByName(t.metric)!.fromSample!(s, limits), t.op, t.value) ? 1 : 0,
+      );
+    },
   },
 ];
 

@@ -350,4 +350,22 @@ export interface Plan {
   /** Customer managed KMS keys, by name (V9). */
   kmsKeys: string[];
   fileSystems: PlanFileSystem[];
+  /** Pass/fail criteria on the report's metrics (src/report/report-metrics.ts); absent or empty: none. */
+  thresholds?: PlanThreshold[];
+}
+
+export const THRESHOLD_OPERATORS = ["<", "<=", ">", ">=", "==", "!="] as const;
+export type ThresholdOperator = (typeof THRESHOLD_OPERATORS)[number];
+
+/** A threshold as compiled: `metric op value`, the value in the metric's unit (seconds, ratio, count). */
+export interface PlanThreshold {
+  /** The expression as the file wrote it, for display. */
+  source: string;
+  metric: string;
+  op: ThresholdOperator;
+  value: number;
+  /** Checked at every sample point; the first failure stops the run. */
+  abortOnFail: boolean;
+  /** No abort check at sample points before this simulated time. */
+  delayAbortEvalUs: number;
 }

@@ -11,6 +11,7 @@ import type { HtmlSeries } from "./html-series.js";
 import type { Report } from "./json-report.js";
 import { formatCount, formatSeconds } from "./summary.js";
 import type { SweepReport } from "./sweep-types.js";
+import type { ThresholdsReport } from "./thresholds.js";
 
 /** The page of one run: its header, figures, invariants, thresholds (if any) and charts. */
 export function runHtml(report: Report, series: HtmlSeries): string {
@@ -33,7 +34,7 @@ export function runHtml(report: Report, series: HtmlSeries): string {
       .join(" · ")}</div>`,
     figures(report),
     invariantsTable(report),
-    thresholdsTable((report as unknown as Record<string, unknown>).thresholds),
+    thresholdsTable(report.thresholds),
   ].join("\n");
   return page(`${sc.name}: lambda-fleet-sim report`, header, runCharts(report, series));
 }
@@ -104,35 +105,27 @@ function invariantsTable(report: Report): string {
  * report.thresholds, whatever its exact shape: a list of objects becomes a
  * table with a column per key; an object, a row per key. Absent: nothing.
  */
-export function thresholdsTable(thresholds: unknown): string {
-  if (thresholds === undefined || thresholds === null) return "";
-  const cell = (v: unknown) => {
-    const text = typeof v === "string" ? v : JSON.stringify(v);
-    const cls = v === true ? ' class="ok"' : v === false ? ' class="bad"' : "";
-    return `<td${cls}>${esc(text ?? "")}</td>`;
-  };
-  let table: string;
-  const list = Array.isArray(thresholds)
-    ? thresholds
-    : typeof thresholds === "object" && Array.isArray((thresholds as { results?: unknown }).results)
-      ? (thresholds as { results: unknown[] }).results
-      : null;
-  if (list !== null && list.every((x) => typeof x === "object" && x !== null && !Array.isArray(x))) {
-    const keys = [...new Set(list.flatMap((x) => Object.keys(x as object)))];
-    const head = keys.map((k) => `<th>${esc(k)}</th>`).join("");
-    const rows = list
-      .map((x) => `<tr>${keys.map((k) => cell((x as Record<string, unknown>)[k])).join("")}</tr>`)
-      .join("");
-    table = `<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
-  } else if (typeof thresholds === "object" && !Array.isArray(thresholds)) {
-    const rows = Object.entries(thresholds as Record<string, unknown>)
-      .map(([k, v]) => `<tr><td>${esc(k)}</td>${cell(v)}</tr>`)
-      .join("");
-    table = `<table><tbody>${rows}</tbody></table>`;
-  } else {
-    table = `<table><tbody><tr>${cell(thresholds)}</tr></tbody></table>`;
-  }
-  return `<section id="thresholds"><h2>Thresholds</h2>${table}</section>`;
+/** The scenario's thresholds: pass or fail, the expression and what the run observed; "" without thresholds. */
+export function thresholdsTable(thresholds: ThresholdsReport | undefined): string {
+  if (thresholds === undefined || thresholds.results.length === 0) return "";
+  const value = (r: ThresholdsReport["results"][number]) =>
+    r.unit === "seconds"
+      ? formatSeconds(r.observed)
+      : r.unit === "ratio"
+        ? `${num(r.observed * 100)}%`
+        : num(r.observed);
+  const rows = thresholds.results
+    .map(
+      (r) =>
+        `<tr><td class="${r.ok ? "ok" : "bad"}">${r.ok ? "pass" : "fail"}</td><td><code>${esc(r.threshold)}</code></td><td>${esc(value(r))}</td><td>${r.abortOnFail ? "abortOnFail" : ""}</td></tr>`,
+    )
+    .join("");
+  const a = thresholds.aborted;
+  const aborted =
+    a === null
+      ? ""
+      : `<p class="bad">The run was stopped at ${esc(formatSeconds(a.atUs / 1e6))} by <code>${esc(a.threshold)}</code>.</p>`;
+  return `<section id="thresholds"><h2>Thresholds</h2><table><thead><tr><th></th><th>threshold</th><th>observed</th><th></th></tr></thead><tbody>${rows}</tbody></table>${aborted}</section>`;
 }
 
 function num(x: number): string {

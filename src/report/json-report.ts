@@ -34,6 +34,7 @@ import {
 } from "../model/observations.js";
 import { qualifierSlotCount, qualifierSlotName } from "../model/qualifiers.js";
 import type { RunOutcome, Sample } from "../model/run.js";
+import type { ThresholdsReport } from "./thresholds.js";
 
 export const REPORT_SCHEMA_VERSION = 1;
 export const TOOL_NAME = "lambda-fleet-sim";
@@ -81,6 +82,7 @@ export interface HistogramReport {
   mean: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   p999: number;
   max: number;
@@ -270,6 +272,8 @@ export interface Report {
   /** Present when the scenario invokes asynchronously (or has a self-triggering function). */
   async?: AsyncReport;
   samples?: SampleReport[];
+  /** Present when the scenario has thresholds (docs/thresholds.md). */
+  thresholds?: ThresholdsReport;
 }
 
 export type WallClockFreeReport = Omit<Report, "run"> & {
@@ -528,6 +532,7 @@ function histogramReport(h: hdr.Histogram): HistogramReport {
     mean: s(round6(h.mean)),
     p50: s(h.getValueAtPercentile(50)),
     p90: s(h.getValueAtPercentile(90)),
+    p95: s(h.getValueAtPercentile(95)),
     p99: s(h.getValueAtPercentile(99)),
     p999: s(h.getValueAtPercentile(99.9)),
     max: s(h.getValueAtPercentile(100)),

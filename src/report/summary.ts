@@ -8,23 +8,14 @@ import { LAST_UPDATE_STATUS_NAMES, OPERATION_NAMES, STATE_NAMES } from "../model
 import { HIST_NAMES, type HistName } from "../model/observations.js";
 import { formatDurationUs } from "../scenario/units.js";
 import { INVOCATION_OUTCOMES, type Report, violatedInvariants } from "./json-report.js";
+import { HISTOGRAM_LABELS, type MetricUnit } from "./report-metrics.js";
 
 export interface SummaryOptions {
   /** ANSI colors (only when stdout is a terminal). */
   color: boolean;
 }
 
-/** How each histogram is named in the summary. */
-export const HISTOGRAM_LABELS: Readonly<Record<HistName, string>> = {
-  pendingCreate: "pending.create",
-  pendingRestore: "pending.restore",
-  updateInProgress: "update.in_progress",
-  createToActiveClient: "create_to_active.client",
-  invocationLatency: "invocation.latency",
-  initDuration: "init.duration",
-  firstInvokeLatency: "provisioned.first_invoke",
-  asyncEventAge: "async.event_age",
-};
+export { HISTOGRAM_LABELS };
 
 const LABEL_WIDTH = 32;
 /** The description is wrapped to this many columns. */
@@ -208,6 +199,30 @@ export function renderSummary(report: Report, opts: SummaryOptions): string {
   line("events", `${r.events} in ${r.windows} rounds, ${r.messages} messages`);
   line("wall time", `${formatWallMs(r.wallMs)}, ${formatCount(r.eventsPerSec)} events/s`);
 
+  // Thresholds
+  const th = report.thresholds;
+  if (th !== undefined) {
+    section("THRESHOLDS");
+    for (const t of th.results) {
+      const value = formatMetricValue(t.observed, t.unit);
+      out.push(
+        t.ok
+          ? `    ${c.ok("✓")} ${t.threshold}: ${value}`
+          : `    ${c.bad("✗")} ${t.threshold}: ${c.bad(value)}`,
+      );
+    }
+    if (th.aborted !== null) {
+      const a = th.aborted;
+      const unit = th.results.find((t) => t.threshold === a.threshold)?.unit ?? "count";
+      line(
+        "aborted",
+        c.bad(
+          `at ${formatDurationUs(a.atUs)} by ${a.threshold} (observed ${formatMetricValue(a.observed, unit)} at that sample)`,
+        ),
+      );
+    }
+  }
+
   // Invariants
   section("INVARIANTS");
   for (const i of report.invariants) {
@@ -227,7 +242,13 @@ export function renderVerdict(report: Report, opts: SummaryOptions): string {
     return `${c.bad("✗")} ${report.scenario.name}: ${facts}; invariant violated: ${broken.map((b) => b.name).join("; ")}`;
   }
   const ok = `${report.invariants.length} invariants ok`;
-  return `${c.ok("✓")} ${report.scenario.name}: ${facts}; ${ok}`;
+  const th = report.thresholds;
+  const failed = th?.results.filter((t) => !t.ok) ?? [];
+  if (failed.length > 0) {
+    return `${c.bad("✗")} ${report.scenario.name}: ${facts}; ${ok}; threshold failed: ${failed.map((t) => t.threshold).join("; ")}`;
+  }
+  const passed = th === undefined ? "" : `; ${th.results.length} thresholds ok`;
+  return `${c.ok("✓")} ${report.scenario.name}: ${facts}; ${ok}${passed}`;
 }
 
 /** A k6-style percentile line: "count=5000 p50=74.8s p90=86.1s ...". */
@@ -243,6 +264,13 @@ export function histogramLine(h: Report["histograms"][HistName]): string {
     `p99.9=${formatSeconds(h.p999)}`,
     `max=${formatSeconds(h.max)}`,
   ].join(" ");
+}
+
+/** A threshold's observed value in its metric's unit: "74.8s", "0.23%", "12". */
+export function formatMetricValue(value: number, unit: MetricUnit): string {
+  if (unit === "seconds") return formatSeconds(value);
+  if (unit === "ratio") return `${Number((value * 100).toFixed(4))}%`;
+  return String(Number(value.toFixed(6)));
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   type ScenarioInput,
 } from "./schema.js";
 import { unknownName } from "./suggest.js";
+import { compileThresholds } from "./thresholds.js";
 import { parseRatePerSec, toUs } from "./units.js";
 import { checkKeepsVpc, checkStart, compileConfigChange, compileWorkload } from "./workload.js";
 
@@ -98,6 +99,7 @@ export function compileScenario(
   const { steps, invokeStreams } = compileWorkload(input.workload, scope);
   const faults = compileFaults(input.faults, scope);
   const calls = compileCalls(input.events, scope);
+  const thresholds = compileThresholds(input.thresholds, issues);
   const plan: Plan = {
     name: input.name,
     description: input.description ?? options.headerComment,
@@ -122,6 +124,7 @@ export function compileScenario(
     kmsKeys: kmsKeys.names,
     fileSystems: network.fileSystems,
   };
+  if (thresholds.length > 0) plan.thresholds = thresholds;
   return { plan, issues };
 }
 

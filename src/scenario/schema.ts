@@ -751,6 +751,32 @@ const eventSchema = strict({
   }
 }, ifValid);
 
+// ---- thresholds (thresholds.ts parses the expressions, against the report metrics)
+
+const thresholdSchema = z
+  .union(
+    [
+      z.string(),
+      strict({
+        threshold: z.string().meta({ description: 'An expression like "pending.create.p99 < 120s".' }),
+        abortOnFail: z.boolean().default(false).meta({
+          description: "Stop the run at the first sample point where the threshold fails.",
+        }),
+        delayAbortEval: durationSchema.optional().meta({
+          description: "No abortOnFail check before this much simulated time.",
+        }),
+      }),
+    ],
+    {
+      error: (iss) =>
+        iss.code === "invalid_union" && typeof iss.input !== "object"
+          ? 'expected a threshold expression like "invocations.failure_rate < 0.01", or a mapping with threshold and abortOnFail'
+          : undefined,
+    },
+  )
+  .meta({ description: 'A k6-style threshold: "<metric> <op> <value>" (docs/thresholds.md).' });
+export type ThresholdInput = z.output<typeof thresholdSchema>;
+
 // ---- the file
 
 export const scenarioSchema = strict({
@@ -767,6 +793,9 @@ export const scenarioSchema = strict({
   workload: z.array(stepSchema).default([]),
   faults: z.array(faultSchema).default([]),
   events: z.array(eventSchema).default([]),
+  thresholds: z.array(thresholdSchema).default([]).meta({
+    description: "Pass/fail criteria on the report's metrics; any failure exits 99 (docs/thresholds.md).",
+  }),
 }).meta({
   title: "lambda-fleet-sim scenario",
   description: "A fleet of Lambda functions, a workload over time and the faults to inject.",
