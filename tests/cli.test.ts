@@ -217,6 +217,31 @@ describe("fleet-sim sweep and run --replications", () => {
     }
   });
 
+  it("run --replications judges the thresholds on the means: ✓/✗ with the interval, exit 99 when one fails", () => {
+    const dir = mkdtempSync(join(tmpdir(), "reps-"));
+    const file = join(dir, "t.yaml");
+    writeFileSync(
+      file,
+      [
+        "name: reps",
+        "duration: 2m",
+        "functions:",
+        "  - { template: api, count: 2, existing: true, errorRate: 0.2 }",
+        "workload:",
+        "  - { action: invoke, functions: '*', for: 2m, arrival: { rate: 20/s } }",
+        "thresholds:",
+        '  - "invocations.failure_rate < 50%"',
+        '  - "invocations.failure_rate < 1%"',
+        "",
+      ].join("\n"),
+    );
+    const r = cli(["run", file, "--replications", "3", "--workers", "0"]);
+    expect(r.status).toBe(99);
+    expect(r.stdout).toMatch(/✓ invocations\.failure_rate < 50%: mean 0\.\d+ \[/);
+    expect(r.stdout).toMatch(/✗ invocations\.failure_rate < 1%: mean 0\.\d+ \[/);
+    expect(r.stderr).toContain("threshold failed on the mean: invocations.failure_rate < 1%");
+  });
+
   it("run --replications prints each metric's mean and interval, and refuses single-run outputs", () => {
     const r = cli(["run", QUICKSTART, "--replications", "3", "--workers", "0"]);
     expect(r.status, r.stderr).toBe(0);

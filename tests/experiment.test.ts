@@ -10,6 +10,7 @@ import { answer, holds, orderKey, sweepGrid } from "../src/experiment/sweep.js";
 import { MODEL_DEFAULTS } from "../src/model/defaults.js";
 import { runPlan } from "../src/model/run.js";
 import { buildReport } from "../src/report/json-report.js";
+import { metricValue } from "../src/report/report-metrics.js";
 import { loadScenarioText } from "../src/scenario/load.js";
 import { applySetting, parseSetFlag, parseSettingPath } from "../src/scenario/settings.js";
 import { constant, PlanBuilder } from "./helpers/plan-builder.js";
@@ -240,4 +241,55 @@ describe("runs on the worker pool", () => {
     const summary = summarise(local, { names: ["requests"], value: (_n, r) => r.invocations.requests });
     expect(summary.get("requests")?.n).toBe(4);
   }, 60_000);
+});
+
+describe("warmup: the steady state", () => {
+  // 20 functions invoked from 0 s: their first invocations start cold; after 2 minutes the environments are warm.
+  const text = (warmup: string) =>
+    [
+      "name: steady",
+      "duration: 10m",
+      ...(warmup === "" ? [] : [`warmup: ${warmup}`]),
+      "functions:",
+      "  - { template: api, count: 20, existing: true, duration: { exponential: { mean: 200ms } } }",
+      "workload:",
+      "  - { action: invoke, functions: '*', for: 10m, arrival: { rate: 50/s } }",
+      "",
+    ].join("\n");
+
+  it("steady.<metric> leaves out the initial transient: cold starts after the warm-up are far rarer than over the run", async () => {
+    const plan = loadScenarioText(text("2m"), "steady.yaml");
+    expect(plan.warmupUs).toBe(120_000_000);
+    const [report] = await runJobs([{ plan, file: null, partitions: 2 }], {
+      workers: 0,
+      workerMemoryMb: 512,
+    });
+    const steady = report.steadyState!;
+    expect(steady.fromUs).toBe(120_000_000);
+    expect(steady.toUs).toBe(600_000_000);
+    const whole = metricValue("invocations.cold_start_ratio", report);
+    const after = metricValue("steady.invocations.cold_start_ratio", report);
+    expect(whole).toBeGreaterThan(0);
+    expect(after).toBeLessThan(whole / 2);
+    // About 8 of the 10 minutes' requests come after the warm-up (Poisson at 50/s).
+    const share =
+      metricValue("steady.invocations.requests", report) / metricValue("invocations.requests", report);
+    expect(share).toBeGreaterThan(0.78);
+    expect(share).toBeLessThan(0.82);
+  });
+
+  it("without a warmup the steady metrics are the whole run's; a warmup as long as the run is an error", async () => {
+    const plan = loadScenarioText(text(""), "steady.yaml");
+    const [report] = await runJobs([{ plan, file: null, partitions: 2 }], {
+      workers: 0,
+      workerMemoryMb: 512,
+    });
+    expect(report.steadyState).toBeUndefined();
+    expect(metricValue("steady.invocations.cold_start_ratio", report)).toBe(
+      metricValue("invocations.cold_start_ratio", report),
+    );
+    expect(() => loadScenarioText(text("10m"), "steady.yaml")).toThrow(
+      "steady.yaml:3:9: warmup: warmup (10m) must be shorter than the duration (10m)",
+    );
+  });
 });

@@ -15,6 +15,7 @@ import type { Plan } from "../model/plan.js";
 import { newRunEmitter, prepareRun, type RunOptions, type RunOutcome, type Sample } from "../model/run.js";
 import { prepareParallelRun } from "../parallel/run-parallel.js";
 import { buildReport, type Report } from "../report/json-report.js";
+import { SteadyStateCollector, steadyStateSampleIntervalUs } from "../report/steady-state.js";
 import { evaluateThresholds, ThresholdWatch } from "../report/thresholds.js";
 import type { ProgressPoint } from "../report/progress.js";
 import { type HtmlSeries, HtmlSeriesCollector } from "../report/html-series.js";
@@ -78,7 +79,9 @@ export async function simulate(
     emitter,
     // abortOnFail thresholds are checked at sample points: the metrics' interval, the HTML's, or the default one.
     sampleIntervalUs:
-      m?.sampleIntervalUs ?? req.htmlSampleIntervalUs ?? (watch.active ? THRESHOLD_SAMPLE_INTERVAL_US : 0),
+      m?.sampleIntervalUs ??
+      req.htmlSampleIntervalUs ??
+      (watch.active ? THRESHOLD_SAMPLE_INTERVAL_US : steadyStateSampleIntervalUs(req.plan)),
     functionLabels: m?.context.functionLabels ?? 0,
     // Samples feed the exporters only: the report stays what it is without them.
     keepSamples: false,
@@ -92,6 +95,8 @@ export async function simulate(
     emitter.on("sample", (s) => {
       if (stop === null || Atomics.load(stop, 0) === 0) watch.check(s, intervalUs);
     });
+  const steady = req.plan.warmupUs === undefined ? null : new SteadyStateCollector(req.plan.warmupUs);
+  steady?.attach(emitter);
   const writer = req.traceFd === null ? null : new TraceWriter(req.traceFd, false);
   writer?.attach(emitter);
   if (m !== null && m.speed !== null) {
@@ -124,6 +129,8 @@ export async function simulate(
     const outcome = await run.run();
     const report = buildReport(outcome, { file: req.file, seed: req.plan.seed, partitions: req.partitions });
     const thresholds = req.plan.thresholds ?? [];
+    const steadyState = steady?.report(req.plan) ?? null;
+    if (steadyState !== null) report.steadyState = steadyState;
     if (thresholds.length > 0) report.thresholds = evaluateThresholds(report, thresholds, watch.aborted);
     const openMetrics = om?.finish() ?? null;
     return { report, traceLines: writer?.lines ?? 0, openMetrics, htmlSeries: html?.finish() ?? null };

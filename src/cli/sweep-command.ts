@@ -150,6 +150,12 @@ export async function sweepCommand(
       for (const b of new Set(broken)) term.stderr.write(`fleet-sim: invariant violated: ${b}\n`);
       return ExitCode.Internal;
     }
+    // run --replications judges the thresholds on the means, as one run does on its values (k6's 99).
+    if (mode.replicationsOnly && result.thresholds.some((t) => !t.passes[0])) {
+      const failed = result.thresholds.filter((t) => !t.passes[0]).map((t) => t.threshold);
+      term.stderr.write(`fleet-sim: threshold failed on the mean: ${failed.join("; ")}\n`);
+      return ExitCode.ThresholdsFailed;
+    }
     return ExitCode.Ok;
   } catch (e) {
     return reportError(e, term);
@@ -323,7 +329,14 @@ export function renderSweep(result: SweepResult, s: SweepSettings, metrics: Metr
   ];
   for (const t of result.thresholds) {
     if (t.answer !== null) lines.push(`  ${t.answer.sentence}`);
-    else
+    else if (result.parameters.length === 0) {
+      const e = result.points[0].metrics[t.metric];
+      const seen =
+        e === undefined
+          ? "no value"
+          : `mean ${formatNumber(e.mean)} [${formatNumber(e.ciLow)}, ${formatNumber(e.ciHigh)}]`;
+      lines.push(`  ${t.passes[0] ? "✓" : "✗"} ${t.threshold}: ${seen}`);
+    } else
       lines.push(
         `  ${t.threshold}: holds at ${t.passes.filter(Boolean).length} of ${t.passes.length} points`,
       );

@@ -6,8 +6,9 @@
  * on how many threads there are.
  */
 import type { Plan } from "../model/plan.js";
-import { runPlan } from "../model/run.js";
+import { newRunEmitter, runPlan } from "../model/run.js";
 import { buildReport, type Report } from "../report/json-report.js";
+import { SteadyStateCollector, steadyStateSampleIntervalUs } from "../report/steady-state.js";
 
 export interface ReplicationTask {
   plan: Plan;
@@ -16,6 +17,17 @@ export interface ReplicationTask {
 }
 
 export default function runReplication(task: ReplicationTask): Report {
-  const outcome = runPlan(task.plan, { partitions: task.partitions });
-  return buildReport(outcome, { file: task.file, seed: task.plan.seed, partitions: task.partitions });
+  const { plan } = task;
+  const emitter = newRunEmitter();
+  const steady = plan.warmupUs === undefined ? null : new SteadyStateCollector(plan.warmupUs);
+  steady?.attach(emitter);
+  const outcome = runPlan(plan, {
+    partitions: task.partitions,
+    emitter,
+    sampleIntervalUs: steadyStateSampleIntervalUs(plan),
+  });
+  const report = buildReport(outcome, { file: task.file, seed: plan.seed, partitions: task.partitions });
+  const steadyState = steady?.report(plan) ?? null;
+  if (steadyState !== null) report.steadyState = steadyState;
+  return report;
 }

@@ -352,6 +352,8 @@ export interface Plan {
   fileSystems: PlanFileSystem[];
   /** Pass/fail criteria on the report's metrics (src/report/report-metrics.ts); absent or empty: none. */
   thresholds?: PlanThreshold[];
+  /** The scenario's warmup: steady-state metrics count from the first sample point at or after it (issue 6). */
+  warmupUs?: number;
 }
 
 export const THRESHOLD_OPERATORS = ["<", "<=", ">", ">=", "==", "!="] as const;

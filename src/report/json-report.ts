@@ -34,6 +34,7 @@ import {
 } from "../model/observations.js";
 import { qualifierSlotCount, qualifierSlotName } from "../model/qualifiers.js";
 import type { RunOutcome, Sample } from "../model/run.js";
+import type { SteadyStateReport } from "./steady-state.js";
 import type { ThresholdsReport } from "./thresholds.js";
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -273,6 +274,8 @@ export interface Report {
   async?: AsyncReport;
   samples?: SampleReport[];
   /** Present when the scenario has thresholds (docs/thresholds.md). */
+  /** With the scenario's warmup: the cumulative metrics over the steady state (steady-state.ts). */
+  steadyState?: SteadyStateReport;
   thresholds?: ThresholdsReport;
 }
 

@@ -544,7 +544,7 @@ function asyncMetrics(): ReportMetric[] {
   return m;
 }
 
-export const METRICS: readonly ReportMetric[] = Object.freeze([
+const BASE_METRICS: readonly ReportMetric[] = [
   ...invocationMetrics(),
   ...apiMetrics(),
   ...histogramMetrics(),
@@ -553,7 +553,28 @@ export const METRICS: readonly ReportMetric[] = Object.freeze([
   ...functionMetrics(),
   ...clientMetrics(),
   ...asyncMetrics(),
-]);
+];
+
+/** Families that count since the start of the run: a difference of two samples is a count over the interval. */
+const CUMULATIVE =
+  /^(invocations|api|clients|async|pending|update|create_to_active|invocation|init|provisioned)\./;
+
+/** Whether a metric has a steady-state twin (steady-state.ts): cumulative, and readable from samples. */
+export const isCumulative = (m: ReportMetric): boolean =>
+  m.fromSample !== undefined && CUMULATIVE.test(m.name) && !m.name.endsWith("_at_end");
+
+/** `steady.<metric>`: the metric over the steady state, after the scenario's warmup (the whole run without one). */
+function steadyMetrics(): ReportMetric[] {
+  return BASE_METRICS.filter(isCumulative).map((m) => ({
+    name: `steady.${m.name}`,
+    family: `steady.${m.family}`,
+    unit: m.unit,
+    description: `${m.description} Steady state: from the first sample point after the scenario's warmup to the end (the whole run without a warmup).`,
+    fromReport: (r: Report) => r.steadyState?.values[m.name] ?? m.fromReport(r),
+  }));
+}
+
+export const METRICS: readonly ReportMetric[] = Object.freeze([...BASE_METRICS, ...steadyMetrics()]);
 
 const BY_NAME: ReadonlyMap<string, ReportMetric> = new Map(METRICS.map((m) => [m.name, m]));
 

@@ -125,6 +125,15 @@ export function compileScenario(
     fileSystems: network.fileSystems,
   };
   if (thresholds.length > 0) plan.thresholds = thresholds;
+  if (input.warmup !== undefined) {
+    const warmupUs = toUs(input.warmup);
+    if (warmupUs >= durationUs)
+      issues.push({
+        path: ["warmup"],
+        message: `warmup (${input.warmup}) must be shorter than the duration (${input.duration})`,
+      });
+    else if (warmupUs > 0) plan.warmupUs = warmupUs;
+  }
   return { plan, issues };
 }
 

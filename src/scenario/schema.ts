@@ -784,6 +784,10 @@ export const scenarioSchema = strict({
   description: z.string().optional().meta({ description: "Default: the file's leading # comment block." }),
   seed: integer().min(0).default(1),
   duration: positiveDuration,
+  warmup: durationSchema.optional().meta({
+    description:
+      "Initial transient left out of the steady-state metrics (steady.<metric>): they count from the first sample point at or after it.",
+  }),
   model: modelSchema.optional(),
   account: accountSchema.prefault({}),
   network: networkSchema.prefault({}),
