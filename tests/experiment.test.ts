@@ -91,8 +91,10 @@ describe("--set paths", () => {
     ).toBeNull();
     expect(applySetting(d, { path: "functions[api].reservedConcurrency", value: "50" })).toBeNull();
     expect(applySetting(d, { path: "model.keepAlive", value: "5m" })).toBeNull();
+    expect(applySetting(d, { path: "network.subnets[0].usedByOthers", value: "7" })).toBeNull();
     expect(d.account.concurrencyLimit).toBe(1500);
     expect(d.network.vpcs[0].subnets[0].cidr).toBe("10.0.0.0/25");
+    expect((d.network.vpcs[0].subnets[0] as Record<string, unknown>).usedByOthers).toBe(7);
     expect((d.functions[0] as Record<string, unknown>).reservedConcurrency).toBe(50);
     expect((d as Record<string, unknown>).model).toEqual({ keepAlive: "5m" });
   });

@@ -2,8 +2,9 @@
  * `--set PATH=VALUE` (issue 6): one field of a scenario replaced before it
  * is validated, so a sweep's grid points are scenarios like any other, with
  * the same checks and messages. A path addresses the file's own structure:
- * `account.concurrencyLimit`, `network.vpcs[0].subnets[subnet-a].cidr`,
- * `functions[api].reservedConcurrency`. `[n]` picks a list element by index,
+ * `account.concurrencyLimit`, `network.vpcs[0].subnets[subnet-a].cidr` (or
+ * `network.subnets[subnet-a].cidr`: every VPC's subnets as one list),
+ * `functions[api].reservedConcurrency`, `events[2].provisionedConcurrentExecutions`. `[n]` picks a list element by index,
  * `[name]` the element whose `id`, `name` or `template` is that name.
  */
 
@@ -40,7 +41,21 @@ export function applySetting(data: unknown, setting: Setting): string | null {
   if (typeof segments === "string") return `--set ${setting.path}: ${segments}`;
   let node: unknown = data;
   const walked: string[] = [];
-  for (let i = 0; i < segments.length - 1; i++) {
+  let start = 0;
+  // network.subnets[...]: the subnets of all VPCs in file order, as one list (the issue's shorthand).
+  if (
+    segments.length > 3 &&
+    "key" in segments[0] &&
+    segments[0].key === "network" &&
+    "key" in segments[1] &&
+    segments[1].key === "subnets"
+  ) {
+    const vpcs = (data as { network?: { vpcs?: { subnets?: unknown[] }[] } }).network?.vpcs ?? [];
+    node = vpcs.flatMap((v) => v.subnets ?? []);
+    walked.push("network.subnets");
+    start = 2;
+  }
+  for (let i = start; i < segments.length - 1; i++) {
     const seg = segments[i];
     let next = step(node, seg);
     walked.push(describe(seg));
