@@ -120,20 +120,34 @@ export async function runCommand(
   }
 }
 
-/** Checks every flag; a bad value is a UserError naming the flag and what it expects. */
-export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | "env">): RunSettings {
+/** The flags `run` and `sweep` share: the seed, the partitions of a run and the workers' heap. */
+export function parseSimulationFlags(flags: {
+  seed?: unknown;
+  partitions?: unknown;
+  workerMemory?: unknown;
+}): {
+  seed: number | undefined;
+  partitions: number;
+  workerMemoryMb: number;
+} {
   const seed =
     flags.seed === undefined ? undefined : integerFlag("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
   const partitions =
     flags.partitions === undefined
       ? DEFAULT_PARTITIONS
       : integerFlag("--partitions", flags.partitions, 1, MAX_PARTITIONS);
-  const workers =
-    flags.workers === undefined ? defaultWorkers() : integerFlag("--workers", flags.workers, 0, MAX_WORKERS);
   const workerMemoryMb =
     flags.workerMemory === undefined
       ? DEFAULT_WORKER_MEMORY_MB
       : integerFlag("--worker-memory", flags.workerMemory, 64, 1_048_576);
+  return { seed, partitions, workerMemoryMb };
+}
+
+/** Checks every flag; a bad value is a UserError naming the flag and what it expects. */
+export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | "env">): RunSettings {
+  const { seed, partitions, workerMemoryMb } = parseSimulationFlags(flags);
+  const workers =
+    flags.workers === undefined ? defaultWorkers() : integerFlag("--workers", flags.workers, 0, MAX_WORKERS);
   let untilUs: number | undefined;
   if (flags.until !== undefined) {
     const text = stringFlag("--until", flags.until);

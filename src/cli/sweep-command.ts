@@ -34,12 +34,10 @@ import { ExitCode, UserError } from "./exit-codes.js";
 import { sweepReportOf } from "./sweep-html.js";
 import {
   checkReadable,
-  DEFAULT_PARTITIONS,
-  DEFAULT_WORKER_MEMORY_MB,
   integerFlag,
-  MAX_PARTITIONS,
   MAX_WORKERS,
   openForWriting,
+  parseSimulationFlags,
   pathFlag,
   reportError,
   stringFlag,
@@ -185,20 +183,11 @@ export function parseSweepFlags(
     flags.replications === undefined
       ? DEFAULT_SWEEP_REPLICATIONS
       : integerFlag("--replications", flags.replications, 1, MAX_REPLICATIONS);
-  const seed =
-    flags.seed === undefined ? undefined : integerFlag("--seed", flags.seed, 0, Number.MAX_SAFE_INTEGER);
-  const partitions =
-    flags.partitions === undefined
-      ? DEFAULT_PARTITIONS
-      : integerFlag("--partitions", flags.partitions, 1, MAX_PARTITIONS);
+  const { seed, partitions, workerMemoryMb } = parseSimulationFlags(flags);
   const workers =
     flags.workers === undefined
       ? defaultExperimentWorkers()
       : integerFlag("--workers", flags.workers, 0, MAX_WORKERS);
-  const workerMemoryMb =
-    flags.workerMemory === undefined
-      ? DEFAULT_WORKER_MEMORY_MB
-      : integerFlag("--worker-memory", flags.workerMemory, 64, 1_048_576);
   const named = flags.metric === undefined ? [] : Array.isArray(flags.metric) ? flags.metric : [flags.metric];
   const chosen = named.map((m) => stringFlag("--metric", m));
   for (const m of chosen) {
