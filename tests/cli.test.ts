@@ -179,6 +179,16 @@ describe("fleet-sim sweep and run --replications", () => {
     const bad = cli(["sweep", QUICKSTART, "--set", "account.concurrencyLimit"]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("--set: expected PATH=V1,V2,...");
+    const unwritable = cli([
+      "sweep",
+      QUICKSTART,
+      "--set",
+      "account.concurrencyLimit=500",
+      "--csv",
+      "/nonexistent/x.csv",
+    ]);
+    expect(unwritable.status).toBe(1);
+    expect(unwritable.stderr).toBe("fleet-sim: --csv: cannot write /nonexistent/x.csv: no such directory\n");
     const none = cli(["sweep", QUICKSTART]);
     expect(none.status).toBe(1);
     expect(none.stderr).toContain("sweep needs at least one --set");

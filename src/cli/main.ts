@@ -18,7 +18,7 @@ import {
   type Terminal,
 } from "./run-command.js";
 import { REPORT_METRICS } from "../experiment/report-metric-source.js";
-import { DEFAULT_SWEEP_REPLICATIONS, sweepCommand } from "./sweep-command.js";
+import { DEFAULT_SWEEP_REPLICATIONS, type SweepFlags, sweepCommand } from "./sweep-command.js";
 import { validateCommand } from "./validate-command.js";
 
 const EXIT_CODES =
@@ -339,24 +339,7 @@ async function main(argv: string[]): Promise<void> {
           )
           .epilogue("Exit codes: 0 ok, 1 bad input, 70 internal error or violated invariant."),
       async (args) => {
-        process.exitCode = await sweepCommand(
-          {
-            file: args.file,
-            set: args.set,
-            replications: args.replications,
-            seed: args.seed,
-            partitions: args.partitions,
-            workers: args.workers,
-            workerMemory: args.workerMemory,
-            metric: args.metric,
-            out: args.out,
-            csv: args.csv,
-            html: args.html,
-            quiet: args.quiet,
-          },
-          term,
-          REPORT_METRICS,
-        );
+        process.exitCode = await sweepCommand(sweepFlagsOf(args), term, REPORT_METRICS);
       },
     )
     .example("$0 run scenarios/quickstart.yaml", "Run a scenario and print its summary")
@@ -388,23 +371,25 @@ async function replicationsCommand(args: Record<string, unknown>): Promise<numbe
     );
     return ExitCode.BadInput;
   }
-  return sweepCommand(
-    {
-      file: String(args.file),
-      replications: args.replications,
-      seed: args.seed,
-      partitions: args.partitions,
-      workers: args.workers,
-      workerMemory: args.workerMemory,
-      metric: args.metric,
-      out: args.out,
-      csv: args.csv,
-      quiet: args.quiet === true,
-    },
-    term,
-    REPORT_METRICS,
-    { replicationsOnly: true },
-  );
+  return sweepCommand(sweepFlagsOf(args), term, REPORT_METRICS, { replicationsOnly: true });
+}
+
+/** The flags of `sweep`, and of `run --replications` (which has no --set and refuses --html above). */
+function sweepFlagsOf(args: Record<string, unknown>): SweepFlags {
+  return {
+    file: String(args.file),
+    set: args.set,
+    replications: args.replications,
+    seed: args.seed,
+    partitions: args.partitions,
+    workers: args.workers,
+    workerMemory: args.workerMemory,
+    metric: args.metric,
+    out: args.out,
+    csv: args.csv,
+    html: args.html,
+    quiet: args.quiet === true,
+  };
 }
 
 main(hideBin(process.argv)).catch((e: unknown) => {

@@ -110,6 +110,13 @@ export async function sweepCommand(
   try {
     const s = parseSweepFlags(flags, metrics, mode);
     checkReadable(s.file);
+    // A file that cannot be written is said before the runs, not after them.
+    for (const [flag, path] of [
+      ["--out", s.out],
+      ["--csv", s.csv],
+      ["--html", s.html],
+    ] as const)
+      if (path !== null) closeSync(openForWriting(path, flag));
     const base = loadScenarioFile(s.file, { seed: s.seed });
     const grid = sweepGrid(s.parameters);
     const seeds = replicationSeeds(base.seed, s.replications);
