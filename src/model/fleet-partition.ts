@@ -93,6 +93,7 @@ import {
 import { EnvPool, FunctionVersions, type ProvisionedConfig, type Version } from "./versions.js";
 import { refilledTokens, TokenBuckets } from "./token-buckets.js";
 import { judge, Verdict, waiterAfter } from "./waiters.js";
+import { nextPositiveRateUs, popularityWeights, rateAt } from "./workload-rates.js";
 
 /** A record for the trace of a watched function. */
 export interface TraceRecord {
@@ -1890,47 +1891,4 @@ const runtimeFamilyOf = (runtime: string): string => /^[a-z]*/.exec(runtime)![0]
 function stepTimeUs(step: PlanStep, k: number): number {
   if (step.ratePerSec <= 0) return step.atUs;
   return step.atUs + Math.round((k * 1e6) / step.ratePerSec);
-}
-
-/** Share of a stream's traffic for each target position. */
-export function popularityWeights(
-  n: number,
-  pop: { kind: "uniform" } | { kind: "zipf"; exponent: number },
-): Float64Array {
-  const w = new Float64Array(n);
-  if (n === 0) return w;
-  if (pop.kind === "uniform") {
-    w.fill(1 / n);
-    return w;
-  }
-  let sum = 0;
-  for (let k = 0; k < n; k++) {
-    w[k] = 1 / (k + 1) ** pop.exponent;
-    sum += w[k];
-  }
-  for (let k = 0; k < n; k++) w[k] /= sum;
-  return w;
-}
-
-/** Rate of a piecewise-linear profile at time t. */
-export function rateAt(points: { atUs: number; ratePerSec: number }[], t: number): number {
-  if (points.length === 0) return 0;
-  if (t <= points[0].atUs) return points[0].ratePerSec;
-  for (let i = 1; i < points.length; i++) {
-    const b = points[i];
-    if (t < b.atUs) {
-      const a = points[i - 1];
-      return a.ratePerSec + ((t - a.atUs) / (b.atUs - a.atUs)) * (b.ratePerSec - a.ratePerSec);
-    }
-  }
-  return points[points.length - 1].ratePerSec;
-}
-
-function nextPositiveRateUs(points: { atUs: number; ratePerSec: number }[], t: number): number | null {
-  for (let i = 0; i < points.length; i++) {
-    if (points[i].atUs > t && points[i].ratePerSec > 0) return points[i].atUs;
-    if (i + 1 < points.length && points[i + 1].atUs > t && points[i + 1].ratePerSec > 0)
-      return Math.max(t + 1, points[i].atUs);
-  }
-  return null;
 }
