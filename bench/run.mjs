@@ -11,8 +11,7 @@ import { execFileSync, execSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { runPlan } from "../dist/model/run.js";
-import { runPlanParallel } from "../dist/parallel/run-parallel.js";
+import { runPlan, runPlanAsync } from "../dist/model/run.js";
 import { loadScenarioFile } from "../dist/scenario/load.js";
 import { bareHeapLoopThreads } from "./bare-heap.mjs";
 
@@ -52,7 +51,7 @@ for (const c of cases) {
       last =
         workers === 0
           ? runPlan(plan, { partitions: 8 })
-          : await runPlanParallel(plan, { partitions: 8, workers });
+          : await runPlanAsync(plan, { partitions: 8, workers });
       rates.push(last.kernel.events / (last.wallMs / 1000));
       walls.push(last.wallMs / 1000);
       if (last.kernel.timing) timings.push({ wallS: last.wallMs / 1000, ...last.kernel.timing });
@@ -67,7 +66,7 @@ for (const c of cases) {
       workers,
       functions: plan.functions.names.length,
       events: last.kernel.events,
-      windows: last.kernel.windows,
+      windows: last.kernel.rounds,
       pending: Math.round(last.kernel.meanPendingEvents),
       wallS: median(walls),
       rate: median(rates),

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// The cost of one window's synchronisation, measured two ways:
+// The cost of one round's synchronisation, measured two ways:
 //   1. the primitive: the coordinator's thread wakes N threads with Atomics.notify
 //      and sleeps until all have counted down (no work in between);
-//   2. the real runner: quickstart (about 16,000 small windows) with N workers,
-//      less the same run on one thread, per window.
+//   2. the real runner: quickstart (about 16,000 small rounds) with N workers,
+//      less the same run on one thread, per round.
 //   node bench/sync.mjs        (needs `npm run build` first)
 import { setTimeout } from "node:timers/promises";
 import { isMainThread, Worker, workerData } from "node:worker_threads";
@@ -19,8 +19,7 @@ if (!isMainThread) {
     Atomics.notify(ctl, 1);
   }
 } else {
-  const { runPlan } = await import("../dist/model/run.js");
-  const { runPlanParallel } = await import("../dist/parallel/run-parallel.js");
+  const { runPlan, runPlanAsync } = await import("../dist/model/run.js");
   const { loadScenarioFile } = await import("../dist/scenario/load.js");
 
   async function primitive(threads, rounds = 20000) {
@@ -59,11 +58,11 @@ if (!isMainThread) {
   const plan = loadScenarioFile(new URL("../scenarios/quickstart.yaml", import.meta.url).pathname);
   const one = runPlan(plan, { partitions: 8 });
   for (const n of [1, 2]) {
-    const out = await runPlanParallel(plan, { partitions: 8, workers: n });
-    const perWindowUs = ((out.wallMs - one.wallMs) / out.kernel.windows) * 1000;
-    results[`runner-${n}`] = perWindowUs;
+    const out = await runPlanAsync(plan, { partitions: 8, workers: n });
+    const perRoundUs = ((out.wallMs - one.wallMs) / out.kernel.rounds) * 1000;
+    results[`runner-${n}`] = perRoundUs;
     console.log(
-      `runner overhead per window, ${n} worker(s): ${perWindowUs.toFixed(1)} us (${out.kernel.windows} windows)`,
+      `runner overhead per round, ${n} worker(s): ${perRoundUs.toFixed(1)} us (${out.kernel.rounds} rounds)`,
     );
   }
 }

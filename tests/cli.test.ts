@@ -510,7 +510,6 @@ describe("run command, in-process", () => {
     Atomics.store(new Int32Array(stopFlag), 0, 1);
     const file = join(tmp, "stopped.json");
     const code = await runCommand({ file: QUICKSTART, out: file, quiet: true }, term, {
-      thread: "current",
       stopFlag,
     });
     expect(code).toBe(ExitCode.Interrupted);

@@ -33,9 +33,9 @@ function canonical(out: RunOutcome): string {
       ];
     }),
   );
-  // meanPendingEvents is a bench diagnostic; windows counts synchronisation rounds, which depend on
+  // meanPendingEvents is a bench diagnostic; epochs and rounds count synchronisations, which depend on
   // which partition each request came from (docs/architecture.md), never on what the run decides.
-  const { meanPendingEvents: _, windows: _rounds, ...kernel } = out.kernel;
+  const { meanPendingEvents: _, rounds: _rounds, epochs: _epochs, ...kernel } = out.kernel;
   return JSON.stringify({
     kernel,
     states: out.states,
@@ -204,7 +204,7 @@ describe("determinism", () => {
     const off = traceOf(vpcHeavyPlan(5), 8, { grants: false });
     expect(canonical(on.out)).toBe(canonical(off.out));
     expect(on.trace).toEqual(off.trace);
-    expect(on.out.kernel.windows * 3).toBeLessThan(off.out.kernel.windows);
+    expect(on.out.kernel.rounds * 3).toBeLessThan(off.out.kernel.rounds);
   });
 
   it("random plans give identical outcomes with and without grants", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assignHosts } from "../src/parallel/host-assignment.js";
+import { assignHosts } from "../src/engine/threads/host-assignment.js";
 import { partitionWeights } from "../src/model/workload-rates.js";
 import { PlanBuilder } from "./helpers/plan-builder.js";
 

@@ -36,7 +36,6 @@ function terminal(): Terminal & { out: () => string; err: () => string } {
 async function run(flags: Omit<RunFlags, "file">, signals?: EventEmitter) {
   const term = terminal();
   const code = await runCommand({ file: QUICKSTART, quiet: true, ...flags }, term, {
-    thread: "current",
     signals,
   });
   return { code, term };
@@ -170,7 +169,6 @@ describe("--metrics-port with --hold", () => {
     const port = await freePort();
     const term = terminal();
     const done = runCommand({ file: QUICKSTART, until: "2m", metricsPort: String(port), hold: true }, term, {
-      thread: "current",
       signals,
     });
     const deadline = Date.now() + 30_000;
@@ -191,23 +189,36 @@ describe("--metrics-port with --hold", () => {
 });
 
 describe("Pacer", () => {
-  it("waits until simulated time / speed has passed on the wall clock", () => {
+  it("waits until simulated time / speed has passed on the wall clock", async () => {
     const stop = new Int32Array(new SharedArrayBuffer(4));
     const p = new Pacer(1000, stop);
     const t0 = performance.now();
-    expect(p.waitFor(0)).toBe(true);
-    expect(p.waitFor(100_000_000)).toBe(true); // 100 s at 1000x: 100 ms
+    expect(await p.waitFor(0)).toBe(true);
+    expect(await p.waitFor(100_000_000)).toBe(true); // 100 s at 1000x: 100 ms
     expect(performance.now() - t0).toBeGreaterThanOrEqual(99);
   });
 
-  it("returns at once when asked to stop", () => {
+  it("returns at once when asked to stop", async () => {
     const stop = new Int32Array(new SharedArrayBuffer(4));
     const p = new Pacer(1, stop);
-    expect(p.waitFor(0)).toBe(true);
+    expect(await p.waitFor(0)).toBe(true);
     Atomics.store(stop, 0, 1);
     const t0 = performance.now();
-    expect(p.waitFor(3_600_000_000)).toBe(false);
+    expect(await p.waitFor(3_600_000_000)).toBe(false);
     expect(performance.now() - t0).toBeLessThan(50);
+  });
+
+  it("a stop raised during a wait (Ctrl-C on the same thread) ends it at once", async () => {
+    const stop = new Int32Array(new SharedArrayBuffer(4));
+    const p = new Pacer(1, stop);
+    expect(await p.waitFor(0)).toBe(true);
+    setTimeout(() => {
+      Atomics.store(stop, 0, 1);
+      Atomics.notify(stop, 0);
+    }, 20);
+    const t0 = performance.now();
+    expect(await p.waitFor(3_600_000_000)).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });
 

@@ -16,8 +16,8 @@ import { Operation } from "../src/model/aws-names.js";
 import type { Plan } from "../src/model/plan.js";
 import { FunctionLabeller, type FunctionSample } from "../src/model/function-labels.js";
 import { FUNCTION_COLUMNS, newFunctionTable, STATE_COLUMN } from "../src/model/function-table.js";
-import { type RunOptions, runPlan, type Sample, samplingOf } from "../src/model/run.js";
-import { runPlanParallel } from "../src/parallel/run-parallel.js";
+import { type RunOptions, runPlan, runPlanAsync, type Sample } from "../src/model/run.js";
+import { samplingOf } from "../src/model/sampler.js";
 import { parseOpenMetrics } from "./helpers/openmetrics-check.js";
 import { constant, PlanBuilder, sec } from "./helpers/plan-builder.js";
 
@@ -203,7 +203,7 @@ describe("--metrics-function-labels", () => {
   const names = plan.functions.names;
 
   it("costs nothing when off: no function table, no labelled functions in samples", () => {
-    expect(samplingOf(plan, { partitions: 1, sampleIntervalUs: INTERVAL }, false).functionTable).toBeNull();
+    expect(samplingOf(plan, { sampleIntervalUs: INTERVAL }, false).functionTable).toBeNull();
     expect(sampled(plan, { partitions: 2 }).every((s) => s.functions === null)).toBe(true);
   });
 
@@ -267,7 +267,7 @@ describe("--metrics-function-labels", () => {
   it("samples the same whatever the partitions and worker threads", async () => {
     const reference = sampled(plan, { partitions: 1, functionLabels: 2 });
     expect(sampled(plan, { partitions: 8, functionLabels: 2 })).toEqual(reference);
-    const workers = await runPlanParallel(plan, {
+    const workers = await runPlanAsync(plan, {
       partitions: 8,
       workers: 2,
       sampleIntervalUs: INTERVAL,

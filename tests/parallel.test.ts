@@ -3,9 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runPlan } from "../src/model/run.js";
-import { PartitionHostError } from "../src/parallel/parallel-kernel.js";
-import { runPlanParallel } from "../src/parallel/run-parallel.js";
+import { runPlan, runPlanAsync } from "../src/model/run.js";
+import { PartitionHostError } from "../src/engine/threads/partition-host-error.js";
 import { buildReport, stripWallClock } from "../src/report/json-report.js";
 import { loadScenarioFile } from "../src/scenario/load.js";
 
@@ -27,7 +26,7 @@ describe("partitions on worker threads", () => {
       const plan = loadScenarioFile(new URL(name, scenarioDir).pathname);
       const reference = canonical(file, runPlan(plan, { partitions: 8 }));
       for (const workers of [1, 2, 4]) {
-        const outcome = await runPlanParallel(plan, { partitions: 8, workers });
+        const outcome = await runPlanAsync(plan, { partitions: 8, workers });
         expect(canonical(file, outcome), `${name} with ${workers} workers`).toBe(reference);
       }
     },
@@ -44,7 +43,7 @@ describe("partitions on worker threads", () => {
       const file = `scenarios/${name}`;
       const plan = loadScenarioFile(new URL(name, scenarioDir).pathname, { untilUs });
       const reference = canonical(file, runPlan(plan, { partitions: 8 }));
-      const outcome = await runPlanParallel(plan, { partitions: 8, workers: 2 });
+      const outcome = await runPlanAsync(plan, { partitions: 8, workers: 2 });
       expect(canonical(file, outcome)).toBe(reference);
     },
     180_000,
@@ -53,7 +52,7 @@ describe("partitions on worker threads", () => {
   it("samples the same time series on worker threads as in one thread", async () => {
     const plan = loadScenarioFile(new URL("quickstart.yaml", scenarioDir).pathname);
     const local = runPlan(plan, { partitions: 8, sampleIntervalUs: 15_000_000 });
-    const remote = await runPlanParallel(plan, { partitions: 8, workers: 2, sampleIntervalUs: 15_000_000 });
+    const remote = await runPlanAsync(plan, { partitions: 8, workers: 2, sampleIntervalUs: 15_000_000 });
     expect(remote.samples.length).toBe(Math.floor(plan.untilUs / 15_000_000) + 1);
     expect(remote.samples).toEqual(local.samples);
   });
@@ -63,7 +62,7 @@ describe("partitions on worker threads", () => {
       untilUs: 1_200_000_000,
     });
     const local = runPlan(plan, { partitions: 8, sampleIntervalUs: 60_000_000 });
-    const remote = await runPlanParallel(plan, { partitions: 8, workers: 2, sampleIntervalUs: 60_000_000 });
+    const remote = await runPlanAsync(plan, { partitions: 8, workers: 2, sampleIntervalUs: 60_000_000 });
     expect(Math.max(...local.samples.map((s) => s.asyncQueueDepth))).toBeGreaterThan(1000);
     expect(remote.samples).toEqual(local.samples);
     expect(remote.async).toEqual(local.async);
@@ -72,7 +71,7 @@ describe("partitions on worker threads", () => {
   it("V11: samples invocations by qualifier, provisioned concurrency and deploy phases the same on worker threads", async () => {
     const plan = loadScenarioFile(new URL("provisioned-alias-shift.yaml", scenarioDir).pathname);
     const local = runPlan(plan, { partitions: 8, sampleIntervalUs: 60_000_000 });
-    const remote = await runPlanParallel(plan, { partitions: 8, workers: 2, sampleIntervalUs: 60_000_000 });
+    const remote = await runPlanAsync(plan, { partitions: 8, workers: 2, sampleIntervalUs: 60_000_000 });
     const last = local.samples.at(-1)!.counters;
     expect(last.provisionedInvocations).toBe(local.obs.provisionedInvocations);
     expect(last.spilloverInvocations).toBeGreaterThan(0);
@@ -99,7 +98,7 @@ describe("faults in partition hosts", () => {
 
   it("a partition that throws ends the run naming the partition, the simulated time and the cause", async () => {
     process.env.FLEET_SIM_INJECT_FAULT = "throw:3:60";
-    const err = await failure(runPlanParallel(plan(), { partitions: 8, workers: 2 }));
+    const err = await failure(runPlanAsync(plan(), { partitions: 8, workers: 2 }));
     expect(err.partition).toBe(3);
     expect(err.simTimeUs).toBeGreaterThanOrEqual(60_000_000);
     expect(err.simTimeUs).toBeLessThan(61_000_000);
@@ -108,14 +107,14 @@ describe("faults in partition hosts", () => {
 
   it("a worker thread that exits ends the run instead of hanging", async () => {
     process.env.FLEET_SIM_INJECT_FAULT = "exit:2:30";
-    const err = await failure(runPlanParallel(plan(), { partitions: 8, workers: 2 }));
+    const err = await failure(runPlanAsync(plan(), { partitions: 8, workers: 2 }));
     // The worker that died is named by the partitions it hosted, the faulty one among them.
     expect(hostedBy(err.message)).toContain(2);
   });
 
   it("the per-worker memory limit turns a runaway partition into the same clear error", async () => {
     process.env.FLEET_SIM_INJECT_FAULT = "oom:1:10";
-    const err = await failure(runPlanParallel(plan(), { partitions: 8, workers: 2, workerMemoryMb: 64 }));
+    const err = await failure(runPlanAsync(plan(), { partitions: 8, workers: 2, workerMemoryMb: 64 }));
     expect(hostedBy(err.message)).toContain(1);
     expect(err.message).toMatch(/memory/i);
   }, 60_000);

@@ -97,7 +97,7 @@ describe.runIf(bins.run)("Pushgateway", () => {
         metricsFunctionLabels: "1000",
       },
       term,
-      { thread: "current" },
+      {},
     );
     expect(code, term.err()).toBe(ExitCode.Ok);
     const report = JSON.parse(readFileSync(out, "utf8")) as Report;
@@ -154,7 +154,7 @@ describe.runIf(bins.run)("Pushgateway", () => {
         pushgateway: `http://127.0.0.1:${port}`,
       },
       term,
-      { thread: "current" },
+      {},
     );
     expect(code).toBe(ExitCode.BadInput);
     expect(term.out()).toContain("quickstart");

@@ -81,7 +81,7 @@ describe("buildReport", () => {
     });
     expect(report.run.simulatedUs).toBe(900_000_000);
     expect(report.run.events).toBe(outcome.kernel.events);
-    expect(report.run.windows).toBe(outcome.kernel.windows);
+    expect(report.run.windows).toBe(outcome.kernel.rounds);
     expect(report.run.messages).toBe(outcome.kernel.messages);
     expect(report.run.partial).toBe(false);
     expect(report.run.wallMs).toBeGreaterThan(0);

@@ -335,7 +335,7 @@ describe("Thresholds: abortOnFail", () => {
       sampleIntervalUs: THRESHOLD_SAMPLE_INTERVAL_US,
       keepSamples: false,
     });
-    const outcome = handle.run();
+    const outcome = handle.runSync();
     const report = buildReport(outcome, { file: null, seed: plan.seed, partitions: 4 });
     report.thresholds = evaluateThresholds(report, plan.thresholds!, watch.aborted);
     expect(watch.aborted).toEqual(reference.thresholds!.aborted);

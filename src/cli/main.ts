@@ -63,8 +63,9 @@ async function main(argv: string[]): Promise<void> {
           })
           .option("workers", {
             alias: "w",
-            describe: "Worker threads hosting the partitions (0: all on one thread; docs/parallel.md)",
-            defaultDescription: "available parallelism, at most --partitions",
+            describe:
+              'Worker threads hosting the partitions: "auto" uses threads only when the plan has parallel work for them; 0: all on one thread; N: N threads, at most --partitions (docs/parallel.md)',
+            defaultDescription: "auto",
             requiresArg: true,
           })
           .option("worker-memory", {
@@ -246,7 +247,7 @@ async function main(argv: string[]): Promise<void> {
             metricsFunctionLabels: args.metricsFunctionLabels,
           },
           term,
-          { thread: "worker", signals: process },
+          { signals: process },
         );
       },
     )

@@ -1,10 +1,11 @@
 /**
- * `--speed X`: holds the simulation thread at each sample point until the
- * wall clock has caught up with simulated time / X, so a live Prometheus sees
- * the run unfold. It only ever waits between sample points, outside the
- * kernel, and reads nothing the simulation uses: a paced run gives the same
- * results as an unpaced one. The wait ends early when the stop flag is
- * raised (Ctrl-C), which the main thread signals with Atomics.notify.
+ * `--speed X`: holds the run at each sample point until the wall clock has
+ * caught up with simulated time / X, so a live Prometheus sees the run
+ * unfold. It only ever waits between sample points, outside the kernel, and
+ * reads nothing the simulation uses: a paced run gives the same results as
+ * an unpaced one. It waits without blocking the thread (Atomics.waitAsync),
+ * so the metrics server and Ctrl-C are served meanwhile; raising the stop
+ * flag (with Atomics.notify) ends a wait at once.
  */
 export class Pacer {
   private originMs: number | null = null;
@@ -18,7 +19,7 @@ export class Pacer {
   }
 
   /** Waits until simulated time `timeUs` is due; false when asked to stop meanwhile. */
-  waitFor(timeUs: number): boolean {
+  async waitFor(timeUs: number): Promise<boolean> {
     const scaledMs = timeUs / 1000 / this.speed;
     if (this.originMs === null) this.originMs = this.nowMs() - scaledMs;
     const dueMs = this.originMs + scaledMs;
@@ -26,7 +27,8 @@ export class Pacer {
       if (Atomics.load(this.stop, 0) !== 0) return false;
       const leftMs = dueMs - this.nowMs();
       if (leftMs <= 0) return true;
-      Atomics.wait(this.stop, 0, 0, leftMs);
+      const wait = Atomics.waitAsync(this.stop, 0, 0, leftMs);
+      if (wait.async) await wait.value;
     }
   }
 }

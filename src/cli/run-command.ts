@@ -1,13 +1,13 @@
 /**
- * `fleet-sim run FILE`: checks the flags, loads the scenario, runs it (in a
- * worker thread, so Ctrl-C can stop it), then prints the summary and writes
- * the report. Returns the exit code; never throws.
+ * `fleet-sim run FILE`: checks the flags, loads the scenario, runs it (on
+ * this thread, which it leaves often enough for Ctrl-C to stop it; worker
+ * threads host the partitions when the plan has parallel work for them),
+ * then prints the summary and writes the report. Returns the exit code;
+ * never throws.
  */
 import { availableParallelism } from "node:os";
 import { accessSync, closeSync, constants, openSync, statSync, writeSync } from "node:fs";
-import { Worker } from "node:worker_threads";
 import type { Plan } from "../model/plan.js";
-import type { Sample } from "../model/run.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
 import { runHtml } from "../report/html-report.js";
 import { emptyHtmlSeries } from "../report/html-series.js";
@@ -21,13 +21,12 @@ import { pushgatewayUrlProblem } from "../metrics/pushgateway.js";
 import { parseStartTime, START_TIME_HINT } from "../metrics/start-time.js";
 import { describeInternalError, ExitCode, UserError } from "./exit-codes.js";
 import { type MetricsSettings, MetricsOutputs } from "./metrics-outputs.js";
-import type { WorkerMessage, WorkerRequest } from "./run-worker.js";
 import { type SimulateRequest, type SimulateResult, simulate } from "./simulate.js";
 
 export const DEFAULT_PARTITIONS = 8;
 export const MAX_PARTITIONS = 1024;
-/** Worker threads by default: one per core the machine offers (never more than the partitions). */
-export function defaultWorkers(): number {
+/** The cores --workers auto may use (docs/parallel.md). */
+export function availableCores(): number {
   return availableParallelism();
 }
 export const MAX_WORKERS = 64;
@@ -67,7 +66,7 @@ export interface RunSettings extends MetricsSettings {
   file: string;
   seed: number | undefined;
   partitions: number;
-  workers: number;
+  workers: number | "auto";
   workerMemoryMb: number;
   untilUs: number | undefined;
   out: string | null;
@@ -92,8 +91,6 @@ export interface Terminal {
 }
 
 export interface RunCommandOptions {
-  /** "worker": the simulation runs in a worker thread (needs the compiled dist/); "current": in this thread. */
-  thread: "worker" | "current";
   /** Source of SIGINT (the process); absent, Ctrl-C is not handled. */
   signals?: NodeJS.EventEmitter;
   /** Stop flag to share (tests raise it before the run to get a partial run). */
@@ -105,18 +102,13 @@ export async function runCommand(
   term: Terminal,
   options: RunCommandOptions,
 ): Promise<number> {
-  let worker: Worker | null = null;
   try {
     const settings = parseRunFlags(flags, term);
     checkReadable(settings.file);
-    // The simulation thread loads its modules while this one loads the scenario.
-    if (options.thread === "worker") worker = new Worker(new URL("./run-worker.js", import.meta.url));
     const plan = loadScenarioFile(settings.file, { seed: settings.seed, untilUs: settings.untilUs });
-    return await execute(plan, settings, term, options, worker);
+    return await execute(plan, settings, term, options);
   } catch (e) {
     return reportError(e, term);
-  } finally {
-    if (worker !== null) void worker.terminate();
   }
 }
 
@@ -146,8 +138,7 @@ export function parseSimulationFlags(flags: {
 /** Checks every flag; a bad value is a UserError naming the flag and what it expects. */
 export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | "env">): RunSettings {
   const { seed, partitions, workerMemoryMb } = parseSimulationFlags(flags);
-  const workers =
-    flags.workers === undefined ? defaultWorkers() : integerFlag("--workers", flags.workers, 0, MAX_WORKERS);
+  const workers = workersFlag(flags.workers);
   let untilUs: number | undefined;
   if (flags.until !== undefined) {
     const text = stringFlag("--until", flags.until);
@@ -174,7 +165,7 @@ export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | 
     file: flags.file,
     seed,
     partitions,
-    workers: Math.min(workers, partitions),
+    workers: workers === "auto" ? workers : Math.min(workers, partitions),
     workerMemoryMb,
     untilUs,
     out,
@@ -270,7 +261,6 @@ async function execute(
   s: RunSettings,
   term: Terminal,
   options: RunCommandOptions,
-  worker: Worker | null,
 ): Promise<number> {
   const outFd = s.out === null ? null : openForWriting(s.out, "--out");
   const traceFd = s.trace === null ? null : openForWriting(s.trace, "--trace");
@@ -284,39 +274,32 @@ async function execute(
     throw e;
   }
   try {
-    return await executeWith(plan, s, term, options, worker, { outFd, traceFd, htmlFd, metrics });
+    return await executeWith(plan, s, term, options, { outFd, traceFd, htmlFd, metrics });
   } finally {
-    await metrics.close(!aborted.has(metrics));
+    await metrics.close(true);
   }
 }
-
-/** Runs whose simulation thread was aborted: their files may still be written to, so stay open. */
-const aborted = new WeakSet<MetricsOutputs>();
 
 async function executeWith(
   plan: Plan,
   s: RunSettings,
   term: Terminal,
   options: RunCommandOptions,
-  worker: Worker | null,
   io: { outFd: number | null; traceFd: number | null; htmlFd: number | null; metrics: MetricsOutputs },
 ): Promise<number> {
   const { outFd, traceFd, htmlFd, metrics } = io;
   const progress = term.stderr.isTTY === true && !s.quiet ? new ProgressDisplay(term.stderr) : null;
   const stopFlag = options.stopFlag ?? new SharedArrayBuffer(4);
   const stop = new Int32Array(stopFlag);
-  let abort: (() => void) | null = null;
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
       Atomics.store(stop, 0, 1);
       Atomics.notify(stop, 0); // ends a --speed wait at once
-      const note = "fleet-sim: stopping after the current window (Ctrl-C again to abort without a report)";
+      const note = "fleet-sim: stopping after the current epoch (Ctrl-C again to abort without a report)";
       if (progress !== null) progress.note(note);
       else term.stderr.write(`${note}\n`);
-    } else {
-      abort?.();
     }
   };
   options.signals?.on("SIGINT", onSigint);
@@ -337,34 +320,22 @@ async function executeWith(
   const onProgress = progress === null ? undefined : (p: ProgressPoint) => progress.update(p);
   let result: SimulateResult;
   try {
-    if (worker !== null) {
-      result = await runInWorker(
-        worker,
-        { ...req, progress: progress !== null },
-        onProgress,
-        metrics.onSample,
-        (f) => {
-          abort = f;
-        },
-      );
-    } else {
-      result = await simulate(req, onProgress, metrics.onSample);
-    }
+    result = await simulate(req, onProgress, metrics.onSample);
   } catch (e) {
     if (outFd !== null) closeSync(outFd);
     if (htmlFd !== null) closeSync(htmlFd);
-    if (e instanceof Aborted) {
-      aborted.add(metrics);
-      progress?.clear();
-      term.stderr.write("fleet-sim: aborted; no summary or report\n");
-      return ExitCode.Interrupted;
-    }
     throw e;
   } finally {
     options.signals?.off("SIGINT", onSigint);
     progress?.clear();
-    // Closed by this thread, which opened it (the simulation thread only writes to it).
-    if (traceFd !== null && interrupts < 2) closeSync(traceFd);
+    if (traceFd !== null) closeSync(traceFd);
+  }
+  if (interrupts > 1) {
+    // A second Ctrl-C: the user wants out, without the summary or the report.
+    if (outFd !== null) closeSync(outFd);
+    if (htmlFd !== null) closeSync(htmlFd);
+    term.stderr.write("fleet-sim: aborted; no summary or report\n");
+    return ExitCode.Interrupted;
   }
 
   const report = result.report;
@@ -456,43 +427,10 @@ function writeText(fd: number, text: string): void {
   }
 }
 
-class Aborted extends Error {}
-
-/** Runs the simulation in a worker thread; the main thread stays free for signals and progress. */
-function runInWorker(
-  worker: Worker,
-  req: WorkerRequest,
-  onProgress: ((p: ProgressPoint) => void) | undefined,
-  onSample: (s: Sample) => void,
-  setAbort: (abort: () => void) => void,
-): Promise<SimulateResult> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (f: () => void) => {
-      if (settled) return;
-      settled = true;
-      f();
-    };
-    setAbort(() => {
-      settle(() => reject(new Aborted("aborted")));
-      void worker.terminate();
-    });
-    worker.on("message", (m: WorkerMessage) => {
-      if (m.type === "progress") onProgress?.(m);
-      else if (m.type === "sample") onSample(m.sample);
-      else if (m.type === "done") settle(() => resolve(m.result));
-      else {
-        const err = new Error(m.message);
-        err.stack = m.stack;
-        settle(() => reject(err));
-      }
-    });
-    worker.on("error", (e) => settle(() => reject(e)));
-    worker.on("exit", (code) =>
-      settle(() => reject(new Error(`the simulation thread exited with code ${code}`))),
-    );
-    worker.postMessage(req);
-  });
+/** --workers: a count of threads, or "auto" (the default): threads only when the plan has parallel work for them. */
+export function workersFlag(value: unknown): number | "auto" {
+  if (value === undefined || value === "auto") return "auto";
+  return integerFlag("--workers", value, 0, MAX_WORKERS);
 }
 
 /** Prints an error the way its kind calls for and returns the exit code. */

@@ -1,19 +1,16 @@
 /**
- * One run, in whichever thread hosts the simulation: the Plan in, the JSON
- * report out, with the trace written and a stop request honoured on the way.
- *
- * The one-thread simulation loop is synchronous, so a SIGINT handler on the
- * thread that runs it would only fire after the run. `fleet-sim run` therefore runs this
- * in a worker thread (run-worker.ts) while the main thread listens for
- * Ctrl-C and raises `stopFlag`, a shared Int32 the progress callback reads.
+ * One run: the Plan in, the JSON report out, with the trace written and a
+ * stop request honoured on the way. The run gives the event loop a turn
+ * every few hundred thousand events and waits without blocking when paced,
+ * so Ctrl-C (which raises `stopFlag`), progress and the metrics server are
+ * served on this same thread while it goes.
  */
 import picomatch from "picomatch";
 import type { MetricsContext } from "../metrics/context.js";
 import { fdSink, type OpenMetricsStats, OpenMetricsWriter } from "../metrics/openmetrics-writer.js";
 import { SeriesLayout } from "../metrics/series.js";
 import type { Plan } from "../model/plan.js";
-import { newRunEmitter, prepareRun, type RunOptions, type RunOutcome, type Sample } from "../model/run.js";
-import { prepareParallelRun } from "../parallel/run-parallel.js";
+import { newRunEmitter, prepareRun, type RunOptions, type Sample } from "../model/run.js";
 import { buildReport, type Report } from "../report/json-report.js";
 import { SteadyStateCollector, steadyStateSampleIntervalUs } from "../report/steady-state.js";
 import { evaluateThresholds, ThresholdWatch } from "../report/thresholds.js";
@@ -31,12 +28,12 @@ export interface SimulateRequest {
   traceFd: number | null;
   /** Glob on function names (picomatch) choosing the traced functions. */
   traceFilter: string;
-  /** Shared Int32Array buffer: a non-zero first element asks the run to stop after the current window. */
+  /** Shared Int32Array buffer: a non-zero first element asks the run to stop after the current epoch. */
   stopFlag: SharedArrayBuffer | null;
   /** Sampling for the metrics outputs; null: the run takes no samples. */
   metrics: MetricsRequest | null;
-  /** Worker threads hosting the partitions; 0 runs them all on this thread (docs/parallel.md). */
-  workers: number;
+  /** Worker threads hosting the partitions; 0 runs them all on this thread; "auto" chooses by the plan (docs/parallel.md). */
+  workers: number | "auto";
   /** Heap limit of each worker thread, in MB. */
   workerMemoryMb: number;
   /** --html: sample every this much simulated time (the CLI's --sample-interval) and gather the page's series; null: no page. */
@@ -70,11 +67,25 @@ export async function simulate(
   const emitter = newRunEmitter();
   const traceFilter = req.traceFd === null ? null : functionMatcher(req.traceFilter);
   const m = req.metrics;
-  let handle: { stop(): void; run(): Promise<RunOutcome> } | null = null;
+  let handle: { stop(): void } | null = null;
   const watch = new ThresholdWatch(req.plan, () => handle?.stop());
   const stop = req.stopFlag === null ? null : new Int32Array(req.stopFlag);
-  const runOptions = {
+  const pacer =
+    m !== null && m.speed !== null
+      ? new Pacer(m.speed, stop ?? new Int32Array(new SharedArrayBuffer(4)))
+      : null;
+  const runOptions: RunOptions = {
     partitions: req.partitions,
+    workers: req.workers,
+    workerMemoryMb: req.workerMemoryMb,
+    // Pacing holds the run at sample points, after every listener has seen the sample.
+    pace:
+      pacer === null
+        ? undefined
+        : (timeUs) =>
+            pacer.waitFor(timeUs).then((due) => {
+              if (!due) handle?.stop();
+            }),
     traceFilter,
     emitter,
     // abortOnFail thresholds are checked at sample points: the metrics' interval, the HTML's, or the default one.
@@ -86,11 +97,11 @@ export async function simulate(
     // Samples feed the exporters only: the report stays what it is without them.
     keepSamples: false,
   };
-  const run = runHandle(req, runOptions);
+  const run = prepareRun(req.plan, runOptions);
   handle = run;
   // First, so an abort is decided before a paced run waits on the sample.
   // After Ctrl-C, the sample at the stop is the user's, not a threshold's.
-  const intervalUs = runOptions.sampleIntervalUs;
+  const intervalUs = runOptions.sampleIntervalUs ?? 0;
   if (watch.active)
     emitter.on("sample", (s) => {
       if (stop === null || Atomics.load(stop, 0) === 0) watch.check(s, intervalUs);
@@ -99,13 +110,6 @@ export async function simulate(
   steady?.attach(emitter);
   const writer = req.traceFd === null ? null : new TraceWriter(req.traceFd, false);
   writer?.attach(emitter);
-  if (m !== null && m.speed !== null) {
-    // Pacing waits on the stop flag, so Ctrl-C ends a wait at once.
-    const pacer = new Pacer(m.speed, stop ?? new Int32Array(new SharedArrayBuffer(4)));
-    emitter.on("sample", (s) => {
-      if (!pacer.waitFor(s.timeUs)) run.stop();
-    });
-  }
   const om =
     m?.openMetrics == null
       ? null
@@ -141,19 +145,6 @@ export async function simulate(
 
 /** Sample points for abortOnFail without metrics outputs: the CLI's default --sample-interval (15s). */
 export const THRESHOLD_SAMPLE_INTERVAL_US = 15_000_000;
-
-/** The run on this thread, or with its partitions on worker threads: the same outcome either way. */
-function runHandle(req: SimulateRequest, opts: RunOptions): { stop(): void; run(): Promise<RunOutcome> } {
-  if (req.workers > 0) {
-    return prepareParallelRun(req.plan, {
-      ...opts,
-      workers: req.workers,
-      workerMemoryMb: req.workerMemoryMb,
-    });
-  }
-  const local = prepareRun(req.plan, opts);
-  return { stop: () => local.stop(), run: async () => local.run() };
-}
 
 /** `--trace-filter`: a picomatch glob on function names ("*", "api-*", "{a,b}-?"). */
 export function functionMatcher(glob: string): (name: string) => boolean {

@@ -1,25 +1,44 @@
+/**
+ * The epoch and round loop, written once, over a RoundRunner that runs the
+ * partitions' half of each round (on this thread or in worker threads).
+ *
+ * Conservative synchronisation in epochs and rounds. Time is cut into
+ * epochs (a grid of `epochUs`, cut at sample points; empty stretches are
+ * skipped). At an epoch start the coordinator grants each partition what it
+ * may decide alone. Then in rounds: every partition runs to its horizon
+ * (the epoch end, or the lookahead grid point after its first undecided
+ * request); the coordinator decides, in (time, entity) order, every message
+ * before the least horizon, answering no sooner than one lookahead later;
+ * partitions whose requests were decided move their horizons on. The epoch
+ * ends when every partition has reached its end.
+ */
 import { Coordinator } from "./coordinator.js";
-import { Partition } from "./partition.js";
+import { EpochGrid } from "./epoch-grid.js";
 import { RoundDecision } from "./round-decision.js";
-import { WindowGrid } from "./window-grid.js";
+import type { RoundRunner, RunnerTiming } from "./round-runner.js";
+import { driveAsync, driveSync, type Pause, type Steps } from "./steps.js";
 
 export interface KernelOptions {
   /** The lookahead: the least delay of any answer the coordinator sends back. */
-  windowUs: number;
+  lookaheadUs: number;
   /**
    * Epoch length: how far partitions may run between synchronisations when
-   * they send no request (grants are made per epoch). Defaults to windowUs.
+   * they send no request (grants are made per epoch). Defaults to lookaheadUs.
    */
   epochUs?: number;
   /** Simulated end: events at or before this time run. */
   untilUs: number;
   /** Sample points every this much simulated time (0: none). Epochs are cut at sample points. */
   sampleIntervalUs: number;
-  /** Called at each sample point once every event before it has run. */
-  onSample?: (timeUs: number) => void;
+  /**
+   * Called at each sample point once every event before it has run, with the
+   * partitions' gauges (RoundRunner.gauges). May return a pause
+   * (a paced run holding until the wall clock catches up).
+   */
+  onSample?: (timeUs: number, gauges: Float64Array) => Pause | void;
   /** Called when an epoch is complete: everything before `endUs` has run and been decided. */
   onEpochEnd?: (endUs: number) => void;
-  /** Called every few hundred thousand events; absent, nothing is computed for it. */
+  /** Called every few hundred thousand events; the event loop gets a turn there too. */
   onProgress?: (p: Progress) => void;
 }
 
@@ -33,47 +52,31 @@ export interface KernelStats {
   /** Simulated time reached. */
   endUs: number;
   events: number;
+  epochs: number;
   /** Synchronisation rounds (partitions run, then the coordinator decides). */
-  windows: number;
+  rounds: number;
   messages: number;
   /** Mean number of pending events at epoch ends (for the bench's reference loop). */
   meanPendingEvents: number;
+  /** Where a threaded run's wall time went (bench only). */
+  timing?: RunnerTiming;
 }
 
-/**
- * Conservative synchronisation in epochs and rounds. Time is cut into
- * epochs (a grid of `epochUs`, cut at sample points; empty stretches are
- * skipped). At an epoch start the coordinator grants each partition what it
- * may decide alone. Then in rounds: every partition runs to its horizon
- * (the epoch end, or the lookahead grid point after its first undecided
- * request); the coordinator decides, in (time, entity) order, every message
- * before the least horizon, answering no sooner than one lookahead later;
- * partitions whose requests were decided move their horizons on. The epoch
- * ends when every partition has reached its end.
- */
+/** Events between progress reports (and turns of the event loop). */
+const PROGRESS_EVENTS = 200_000;
+const PROGRESS_EPOCHS = 4096;
+
 export class Kernel {
-  readonly partitions: Partition[];
   readonly coordinator: Coordinator;
-  /** The partitions' grants, `grantWidth` values each, partition p at p * grantWidth. */
-  readonly grants: Float64Array;
   stopped = false;
 
   constructor(
-    partitionCount: number,
+    readonly runner: RoundRunner,
     partitionOfEntity: Int32Array,
     readonly grantWidth = 0,
   ) {
-    this.partitions = [];
-    this.grants = new Float64Array(partitionCount * grantWidth);
-    for (let p = 0; p < partitionCount; p++) {
-      const part = new Partition(p);
-      part.grant = this.grants.subarray(p * grantWidth, (p + 1) * grantWidth);
-      this.partitions.push(part);
-    }
-    this.coordinator = new Coordinator(
-      this.partitions.map((p) => p.inbox),
-      partitionOfEntity,
-    );
+    this.coordinator = new Coordinator(runner.inboxes, partitionOfEntity);
+    this.coordinator.horizons = runner.horizons;
   }
 
   /** Asks the run to end after the current epoch. */
@@ -81,76 +84,99 @@ export class Kernel {
     this.stopped = true;
   }
 
-  run(opts: KernelOptions): KernelStats {
-    const lookaheadUs = opts.windowUs;
-    const grid = new WindowGrid(opts.epochUs ?? lookaheadUs, opts.untilUs, opts.sampleIntervalUs);
+  /** Runs to the end on this thread, at once (a runner that never waits). */
+  runSync(opts: KernelOptions): KernelStats {
+    return driveSync(this.run(opts));
+  }
+
+  /** Runs to the end, waiting on worker threads and giving the event loop turns. */
+  runAsync(opts: KernelOptions): Promise<KernelStats> {
+    return driveAsync(this.run(opts));
+  }
+
+  *run(opts: KernelOptions): Steps<KernelStats> {
+    const runner = this.runner;
+    const lookaheadUs = opts.lookaheadUs;
+    const grid = new EpochGrid(opts.epochUs ?? lookaheadUs, opts.untilUs, opts.sampleIntervalUs);
     const decision = new RoundDecision(this.coordinator);
-    const horizons = this.coordinator.horizons;
-    const parts = this.partitions;
+    const horizons = runner.horizons;
+    const partitions = runner.partitionCount;
+    const timing = runner.timing;
     let rounds = 0;
     let epochs = 0;
     let messages = 0;
-    let lastProgressEvents = 0;
     let pendingSum = 0;
-    const onProgress = opts.onProgress;
-
-    while (!this.stopped) {
-      // Sample points are taken between epochs, once all earlier events ran.
-      for (let t = grid.takeDueSample(); t >= 0; t = grid.takeDueSample()) opts.onSample?.(t);
-      if (grid.finished) break;
-      const endUs = grid.windowEndUs();
-      this.coordinator.beginEpoch(grid.startUs, endUs, this.grants, this.grantWidth);
-      for (const p of parts) p.beginEpoch(endUs, lookaheadUs);
-      for (;;) {
-        let safeUs = endUs;
-        for (const p of parts) {
-          p.drainInbox();
-          p.runToHorizon();
-          decision.merged.append(p.outbox);
-          p.outbox.clear();
-          horizons[p.index] = p.horizonUs;
-          if (p.horizonUs < safeUs) safeUs = p.horizonUs;
+    let reportedEvents = 0;
+    try {
+      while (!this.stopped) {
+        // Sample points are taken between epochs, once all earlier events ran.
+        yield* this.samples(() => grid.takeDueSample(), opts);
+        if (grid.finished) break;
+        const endUs = grid.epochEndUs();
+        this.coordinator.beginEpoch(grid.startUs, endUs, runner.grants, this.grantWidth);
+        runner.beginEpoch(endUs, lookaheadUs);
+        for (;;) {
+          const wait = runner.runRound();
+          if (wait !== null) yield wait;
+          runner.collectRound(decision.merged);
+          let safeUs = endUs;
+          for (let p = 0; p < partitions; p++) if (horizons[p] < safeUs) safeUs = horizons[p];
+          const decideStartMs = timing !== undefined ? performance.now() : 0;
+          messages += decision.decide(safeUs);
+          if (timing !== undefined) timing.decideMs += performance.now() - decideStartMs;
+          rounds++;
+          if (safeUs >= endUs) break;
+          runner.decidedBefore(safeUs);
         }
-        messages += decision.decide(safeUs);
-        rounds++;
-        if (safeUs >= endUs) break;
-        for (const p of parts) p.decidedBefore(safeUs);
-      }
-      epochs++;
-      opts.onEpochEnd?.(endUs);
-      for (const p of parts) pendingSum += p.queue.length;
-
-      if (onProgress !== undefined) {
-        const events = this.eventsProcessed();
-        if (events - lastProgressEvents >= 200_000 || epochs % 4096 === 0) {
-          lastProgressEvents = events;
-          onProgress({ simTimeUs: endUs, untilUs: opts.untilUs, events });
+        epochs++;
+        opts.onEpochEnd?.(endUs);
+        pendingSum += runner.pendingEvents();
+        const events = runner.eventsProcessed() + this.coordinator.eventsProcessed;
+        if (events - reportedEvents >= PROGRESS_EVENTS || epochs % PROGRESS_EPOCHS === 0) {
+          reportedEvents = events;
+          opts.onProgress?.({ simTimeUs: endUs, untilUs: opts.untilUs, events });
+          yield null;
         }
+        grid.advance(endUs, Math.min(runner.nextEventUs(), this.coordinator.timers.peekTimeUs()));
       }
-      grid.advance(endUs, this.nextEventUs());
+      if (!this.stopped) yield* this.samples(() => grid.takeRemainingSample(), opts);
+      const endUs = this.stopped ? Math.min(grid.startUs, opts.untilUs) : opts.untilUs;
+      const finishing = runner.finish(endUs);
+      if (finishing !== null) yield finishing;
+      return {
+        endUs,
+        events: this.eventsProcessed(),
+        epochs,
+        rounds,
+        messages,
+        meanPendingEvents: epochs > 0 ? pendingSum / epochs : 0,
+        timing,
+      };
+    } finally {
+      const closing = runner.close();
+      if (closing !== null) yield closing;
     }
-    if (!this.stopped)
-      for (let t = grid.takeRemainingSample(); t >= 0; t = grid.takeRemainingSample()) opts.onSample?.(t);
-    const endUs = this.stopped ? Math.min(grid.startUs, opts.untilUs) : opts.untilUs;
-    for (const p of parts) if (p.nowUs < endUs) p.nowUs = endUs;
-    const meanPendingEvents = epochs > 0 ? pendingSum / epochs : 0;
-    return { endUs, events: this.eventsProcessed(), windows: rounds, messages, meanPendingEvents };
   }
 
   eventsProcessed(): number {
-    let n = this.coordinator.eventsProcessed;
-    for (const p of this.partitions) n += p.eventsProcessed;
-    return n;
+    return this.coordinator.eventsProcessed + this.runner.eventsProcessed();
   }
 
-  private nextEventUs(): number {
-    let t = this.coordinator.timers.peekTimeUs();
-    for (const p of this.partitions) {
-      const q = p.queue.peekTimeUs();
-      if (q < t) t = q;
-      const inbox = p.inbox;
-      for (let i = 0; i < inbox.length; i++) if (inbox.timeUs[i] < t) t = inbox.timeUs[i];
+  /** The sample points `take` gives, with the gauges read once for all of them. */
+  private *samples(take: () => number, opts: KernelOptions): Steps<void> {
+    if (opts.onSample === undefined) {
+      while (take() >= 0);
+      return;
     }
-    return t;
+    let read = false;
+    for (let t = take(); t >= 0; t = take()) {
+      if (!read) {
+        const writing = this.runner.writeGauges();
+        if (writing !== null) yield writing;
+        read = true;
+      }
+      const pace = opts.onSample(t, this.runner.gauges);
+      if (pace) yield pace;
+    }
   }
 }

@@ -4,7 +4,7 @@
  * in the simulator and ends the run with exit code 70.
  */
 import { ALLOWED_TRANSITIONS, PHASE_COUNT, PHASE_NAMES } from "./lifecycle-table.js";
-import type { RunOutcome } from "./run.js";
+import type { RunOutcome } from "./run-outcome.js";
 
 export interface InvariantResult {
   name: string;

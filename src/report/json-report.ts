@@ -319,7 +319,7 @@ export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
     run: {
       simulatedUs: outcome.kernel.endUs,
       events: outcome.kernel.events,
-      windows: outcome.kernel.windows,
+      windows: outcome.kernel.rounds,
       messages: outcome.kernel.messages,
       wallMs: Math.round(outcome.wallMs * 1000) / 1000,
       eventsPerSec: seconds > 0 ? Math.round(outcome.kernel.events / seconds) : 0,

@@ -5,28 +5,23 @@
  * control block, and hands back its partitions' results at the end.
  */
 import { type MessagePort, receiveMessageOnPort } from "node:worker_threads";
-import { InvariantError } from "../engine/invariant-error.js";
-import { MessageBuffer } from "../engine/message-buffer.js";
-import { Partition } from "../engine/partition.js";
-import { FleetPartition, type TraceRecord } from "../model/fleet-partition.js";
-import {
-  gaugeCount,
-  type PartitionResult,
-  partitionResultOf,
-  writeGauges,
-} from "../model/partition-result.js";
-import type { Plan } from "../model/plan.js";
-import { placeFunctions } from "../model/placement.js";
+import { InvariantError } from "../invariant-error.js";
+import { MessageBuffer } from "../message-buffer.js";
+import { Partition } from "../partition.js";
+import type { HostedPartition, ModelModule, PartitionFactory } from "../round-runner.js";
 import { Command, type ControlBuffers, Ctl, F64 } from "./control-block.js";
 import { type InjectedFault, parseInjectedFault } from "./injected-fault.js";
 import { grownCapacity, SharedMessages } from "./shared-messages.js";
 
 export interface HostInit {
   host: number;
-  plan: Plan;
   partitions: number;
   /** The logical partitions this host runs. */
   hosted: number[];
+  /** The model: its module's `hostModel(init)` makes the partitions. */
+  model: ModelModule<unknown>;
+  /** Partition of every entity (shared memory): where a delivery goes. */
+  partitionOfEntity: Int32Array;
   control: ControlBuffers;
   inbox: SharedArrayBuffer;
   outbox: SharedArrayBuffer;
@@ -37,66 +32,61 @@ export interface HostInit {
    */
   partitionCells: SharedArrayBuffer;
   grantWidth: number;
-  /** Per-partition gauge block (gaugeCount(plan) values each), written at sample points. */
+  /** Per-partition gauge block (gaugeCount values each), written at sample points. */
   gauges: SharedArrayBuffer;
-  /** The function table (model/function-table.ts) the partitions write their functions' rows into, or null. */
-  functionTable: SharedArrayBuffer | null;
-  /** Carries replaced buffers, trace records and errors; read synchronously on both sides. */
+  gaugeCount: number;
+  /** Carries replaced buffers, records and errors; read synchronously on both sides. */
   port: MessagePort;
-  /** Traced functions (1 = traced), or null. */
-  traced: Uint8Array | null;
   /** Busy-wait checks before sleeping between rounds (0 when threads outnumber cores). */
   spinChecks: number;
 }
 
 export interface HostResult {
   host: number;
-  partitions: { index: number; result: PartitionResult }[];
+  partitions: { index: number; result: unknown }[];
 }
 
 /** Messages on the host's port. */
 export type HostPortMessage =
   | { type: "inbox"; sab: SharedArrayBuffer }
   | { type: "outbox"; sab: SharedArrayBuffer }
-  | { type: "trace"; records: TraceRecord[] }
+  | { type: "records"; records: unknown[] }
   | { type: "error"; partition: number; simTimeUs: number; message: string; stack: string | undefined };
 
-export default function hostPartitions(init: HostInit): HostResult {
-  const { host, plan, control, port } = init;
+export default async function hostPartitions(init: HostInit): Promise<HostResult> {
+  const { hostModel } = (await import(init.model.moduleUrl)) as {
+    hostModel: (init: unknown) => PartitionFactory;
+  };
+  return runHost(init, hostModel(init.model.init));
+}
+
+function runHost(init: HostInit, factory: PartitionFactory): HostResult {
+  const { host, control, port } = init;
   const ctl = new Int32Array(control.ctl);
   const f64 = new Float64Array(control.f64);
   const gauges = new Float64Array(init.gauges);
-  const stride = gaugeCount(plan);
-  const functionTable = init.functionTable === null ? null : new Float64Array(init.functionTable);
+  const stride = init.gaugeCount;
   const cells = new Float64Array(init.partitionCells);
   const width = init.grantWidth;
-  const placement = placeFunctions(plan, init.partitions);
+  const partitionOf = init.partitionOfEntity;
   const fault = parseInjectedFault(process.env.FLEET_SIM_INJECT_FAULT);
 
-  const traceBatch: TraceRecord[] = [];
-  const tracer = init.traced === null ? null : (r: TraceRecord) => traceBatch.push(r);
+  const recordBatch: unknown[] = [];
+  const records = (r: unknown) => recordBatch.push(r);
   const parts: Partition[] = [];
-  const fleets: FleetPartition[] = [];
+  const models: HostedPartition[] = [];
   const slotOf = new Int32Array(init.partitions).fill(-1);
   for (const index of init.hosted) {
     const p = new Partition(index);
     const grantAt = init.partitions + index * width;
     p.grant = cells.subarray(grantAt, grantAt + width);
-    const fleet = new FleetPartition(
-      p,
-      plan,
-      placement.members[index],
-      placement.localOf,
-      tracer,
-      init.traced,
-      functionTable,
-    );
-    p.attach(fleet);
+    const model = factory(p, records);
+    p.attach(model.handler);
     slotOf[index] = parts.length;
     parts.push(p);
-    fleets.push(fleet);
+    models.push(model);
   }
-  for (const f of fleets) f.start();
+  for (const m of models) m.start();
 
   let inbox = new SharedMessages(init.inbox);
   let outbox = new SharedMessages(init.outbox);
@@ -112,13 +102,16 @@ export default function hostPartitions(init: HostInit): HostResult {
     while (Atomics.load(ctl, Ctl.Seq) === seen) Atomics.wait(ctl, Ctl.Seq, seen, 1000);
     seen = Atomics.load(ctl, Ctl.Seq);
     const command = Atomics.load(ctl, Ctl.Command);
-    if (command === Command.Finish) break;
     const endUs = f64[F64.EndUs];
+    if (command === Command.Finish) {
+      for (const p of parts) if (p.nowUs < endUs) p.nowUs = endUs;
+      break;
+    }
     const roundStartMs = performance.now();
     try {
       if (command === Command.WriteGauges) {
         // A sample point: the partitions are between epochs, so their state is the sample's.
-        for (let k = 0; k < fleets.length; k++) writeGauges(fleets[k], gauges, parts[k].index * stride);
+        for (let k = 0; k < models.length; k++) models[k].writeGauges(gauges, parts[k].index * stride);
         Atomics.add(ctl, Ctl.Done, 1);
         Atomics.notify(ctl, Ctl.Done);
         continue;
@@ -137,7 +130,7 @@ export default function hostPartitions(init: HostInit): HostResult {
       incoming.clear();
       inbox.readInto(incoming);
       for (let i = 0; i < incoming.length; i++) {
-        const part = parts[slotOf[placement.partitionOf[incoming.entity[i]]]];
+        const part = parts[slotOf[partitionOf[incoming.entity[i]]]];
         part.queue.pushAt(
           incoming.timeUs[i],
           incoming.seq[i],
@@ -171,8 +164,8 @@ export default function hostPartitions(init: HostInit): HostResult {
         port.postMessage({ type: "outbox", sab: outbox.sab } satisfies HostPortMessage);
         Atomics.store(ctl, Ctl.HostStatus + host, HostStatus.OutboxReplaced);
       }
-      if (traceBatch.length > 0) {
-        port.postMessage({ type: "trace", records: traceBatch.splice(0) } satisfies HostPortMessage);
+      if (recordBatch.length > 0) {
+        port.postMessage({ type: "records", records: recordBatch.splice(0) } satisfies HostPortMessage);
       }
       f64[base] = next;
       f64[base + 1] = events;
@@ -198,7 +191,7 @@ export default function hostPartitions(init: HostInit): HostResult {
   }
   return {
     host,
-    partitions: fleets.map((f, k) => ({ index: parts[k].index, result: partitionResultOf(f) })),
+    partitions: models.map((m, k) => ({ index: parts[k].index, result: m.result() })),
   };
 }
 

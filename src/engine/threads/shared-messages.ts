@@ -4,7 +4,7 @@
  * into an object per message. Layout: an Int32 header [length], then the
  * columns of MessageBuffer (time, a, b, seq, entity, kind).
  */
-import { MessageBuffer } from "../engine/message-buffer.js";
+import { MessageBuffer } from "../message-buffer.js";
 
 const HEADER_BYTES = 8;
 const BYTES_PER_MESSAGE = 8 + 4 + 4 + 8 + 8 + 8;

@@ -1,30 +1,30 @@
 import { InvariantError } from "./invariant-error.js";
 
 /**
- * Where windows fall: a fixed grid of `windowUs`, cut at sample points, and
- * skipping empty stretches to the grid point of the next pending work. Every
- * runner (one thread or many) walks the same grid, so windows never depend
- * on how partitions are hosted.
+ * Where epochs fall: a fixed grid of `epochUs`, cut at sample points, and
+ * skipping empty stretches to the grid point of the next pending work. The
+ * one loop walks it whatever runs the partitions, so epochs never depend on
+ * how partitions are hosted.
  */
-export class WindowGrid {
-  /** Start of the next window. */
+export class EpochGrid {
+  /** Start of the next epoch. */
   startUs = 0;
   /** Next sample point, or +Infinity. */
   nextSampleUs: number;
-  /** Windows are half-open, so events at untilUs still run. */
+  /** Epochs are half-open, so events at untilUs still run. */
   readonly lastUs: number;
 
   constructor(
-    readonly windowUs: number,
+    readonly epochUs: number,
     readonly untilUs: number,
     readonly sampleIntervalUs: number,
   ) {
-    if (!(windowUs >= 1) || !Number.isInteger(windowUs)) throw new InvariantError(`bad window ${windowUs}us`);
+    if (!(epochUs >= 1) || !Number.isInteger(epochUs)) throw new InvariantError(`bad epoch ${epochUs}us`);
     this.lastUs = untilUs + 1;
     this.nextSampleUs = sampleIntervalUs > 0 ? 0 : Number.POSITIVE_INFINITY;
   }
 
-  /** The next sample point due before the coming window (then consumed), or -1. */
+  /** The next sample point due before the coming epoch (then consumed), or -1. */
   takeDueSample(): number {
     const t = this.nextSampleUs;
     if (t <= this.startUs && t <= this.untilUs) {
@@ -34,7 +34,7 @@ export class WindowGrid {
     return -1;
   }
 
-  /** Sample points left after the last window (the state is quiet by then), or -1. */
+  /** Sample points left after the last epoch (the state is quiet by then), or -1. */
   takeRemainingSample(): number {
     const t = this.nextSampleUs;
     if (t <= this.untilUs) {
@@ -48,22 +48,22 @@ export class WindowGrid {
     return this.startUs >= this.lastUs;
   }
 
-  /** End of the window starting at startUs. */
-  windowEndUs(): number {
-    let endUs = this.startUs + this.windowUs;
+  /** End of the epoch starting at startUs. */
+  epochEndUs(): number {
+    let endUs = this.startUs + this.epochUs;
     if (endUs > this.lastUs) endUs = this.lastUs;
     if (endUs > this.nextSampleUs && this.nextSampleUs > this.startUs) endUs = this.nextSampleUs;
     return endUs;
   }
 
-  /** Moves to the window of the next work after a window that ended at endUs. */
+  /** Moves to the epoch of the next work after an epoch that ended at endUs. */
   advance(endUs: number, nextEventUs: number): void {
     const nextUs = Math.min(nextEventUs, this.nextSampleUs);
     if (nextUs >= this.lastUs) {
       this.startUs = this.lastUs;
       return;
     }
-    const gridUs = Math.floor(nextUs / this.windowUs) * this.windowUs;
+    const gridUs = Math.floor(nextUs / this.epochUs) * this.epochUs;
     this.startUs = gridUs > endUs ? gridUs : endUs;
   }
 }

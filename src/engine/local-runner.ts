@@ -1,0 +1,108 @@
+/**
+ * Every partition on this thread: the round is a loop over them.
+ */
+import type { MessageBuffer } from "./message-buffer.js";
+import { Partition } from "./partition.js";
+import type { HostedPartition, PartitionFactory, RoundRunner } from "./round-runner.js";
+import type { Pause } from "./steps.js";
+
+export class LocalRunner implements RoundRunner {
+  readonly partitions: Partition[] = [];
+  readonly inboxes: MessageBuffer[];
+  readonly horizons: Float64Array;
+  readonly grants: Float64Array;
+  readonly gauges: Float64Array;
+  private hosted: HostedPartition[] = [];
+
+  constructor(
+    readonly partitionCount: number,
+    grantWidth = 0,
+    private readonly gaugeCount = 0,
+  ) {
+    this.gauges = new Float64Array(partitionCount * gaugeCount);
+    this.horizons = new Float64Array(partitionCount);
+    this.grants = new Float64Array(partitionCount * grantWidth);
+    for (let p = 0; p < partitionCount; p++) {
+      const part = new Partition(p);
+      part.grant = this.grants.subarray(p * grantWidth, (p + 1) * grantWidth);
+      this.partitions.push(part);
+    }
+    this.inboxes = this.partitions.map((p) => p.inbox);
+  }
+
+  /** Makes the model's partitions, attaches and starts them. */
+  host(factory: PartitionFactory, records: ((r: unknown) => void) | null): void {
+    this.hosted = this.partitions.map((part) => {
+      const h = factory(part, records);
+      part.attach(h.handler);
+      return h;
+    });
+    for (const h of this.hosted) h.start();
+  }
+
+  beginEpoch(endUs: number, lookaheadUs: number): void {
+    for (const p of this.partitions) p.beginEpoch(endUs, lookaheadUs);
+  }
+
+  decidedBefore(decidedUs: number): void {
+    for (const p of this.partitions) p.decidedBefore(decidedUs);
+  }
+
+  runRound(): Pause {
+    const horizons = this.horizons;
+    for (const p of this.partitions) {
+      p.drainInbox();
+      p.runToHorizon();
+      horizons[p.index] = p.horizonUs;
+    }
+    return null;
+  }
+
+  collectRound(merged: MessageBuffer): void {
+    for (const p of this.partitions) {
+      merged.append(p.outbox);
+      p.outbox.clear();
+    }
+  }
+
+  writeGauges(): Pause {
+    this.hosted.forEach((h, p) => h.writeGauges(this.gauges, p * this.gaugeCount));
+    return null;
+  }
+
+  nextEventUs(): number {
+    let t = Number.POSITIVE_INFINITY;
+    for (const p of this.partitions) {
+      const q = p.queue.peekTimeUs();
+      if (q < t) t = q;
+      const inbox = p.inbox;
+      for (let i = 0; i < inbox.length; i++) if (inbox.timeUs[i] < t) t = inbox.timeUs[i];
+    }
+    return t;
+  }
+
+  pendingEvents(): number {
+    let n = 0;
+    for (const p of this.partitions) n += p.queue.length;
+    return n;
+  }
+
+  eventsProcessed(): number {
+    let n = 0;
+    for (const p of this.partitions) n += p.eventsProcessed;
+    return n;
+  }
+
+  finish(endUs: number): Pause {
+    for (const p of this.partitions) if (p.nowUs < endUs) p.nowUs = endUs;
+    return null;
+  }
+
+  results(): unknown[] {
+    return this.hosted.map((h) => h.result());
+  }
+
+  close(): Pause {
+    return null;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Gathers what a run produced, whichever threads hosted its partitions: the
+ * partitions' results merged, the coordinator's state read, the invariants
+ * checked.
+ */
+import type { KernelStats } from "../engine/kernel.js";
+import { STATE_NAMES } from "./aws-names.js";
+import { checkInvariants } from "./invariants.js";
+import { Observations } from "./observations.js";
+import { deserializeObservations, type PartitionResult } from "./partition-result.js";
+import type { Plan } from "./plan.js";
+import { qualifierSlotCount } from "./qualifiers.js";
+import type { RunOutcome, Sample } from "./run-outcome.js";
+import type { SharedState } from "./shared-state.js";
+import type { ThreadChoice } from "./thread-choice.js";
+
+/** Everything a run produced, whichever threads hosted its partitions. */
+export function assembleOutcome(
+  plan: Plan,
+  r: {
+    partitions: number;
+    lookaheadUs: number;
+    threads: ThreadChoice;
+    stats: KernelStats;
+    wallMs: number;
+    results: PartitionResult[];
+    shared: SharedState;
+    samples: Sample[];
+    partial: boolean;
+  },
+): RunOutcome {
+  const templates = plan.templates.length;
+  const obs = new Observations(
+    templates,
+    plan.fileSystems.length,
+    plan.callers.length,
+    qualifierSlotCount(plan.aliases),
+  );
+  for (const res of r.results) obs.merge(deserializeObservations(res.obs, templates));
+  obs.foldTemplateHistograms();
+  const shared = r.shared;
+  const outcome: RunOutcome = {
+    plan,
+    partitions: r.partitions,
+    lookaheadUs: r.lookaheadUs,
+    threads: r.threads,
+    kernel: r.stats,
+    wallMs: r.wallMs,
+    obs,
+    states: sumArrays(r.results.map((x) => x.stateCount)),
+    lastUpdateStatus: sumArrays(r.results.map((x) => x.lusCount)),
+    statesByTemplate: sumArrays(r.results.map((x) => x.stateByTemplate)),
+    openInvocations: r.results.reduce((s, x) => s + x.openInvocations, 0),
+    openClientTasks: r.results.reduce((s, x) => s + x.openTasks, 0),
+    async: {
+      queuedAtEnd: r.results.reduce((s, x) => s + x.asyncQueued, 0),
+      inFlightAtEnd: r.results.reduce((s, x) => s + x.asyncInFlight, 0),
+      oldestQueuedUs: r.results.reduce(
+        (m, x) => Math.min(m, x.asyncOldestQueuedUs),
+        Number.POSITIVE_INFINITY,
+      ),
+    },
+    provisioned: sumArrays(r.results.map((x) => x.provisioned)),
+    shared: {
+      unreservedPool: shared.unreservedPool,
+      peakConcurrency: shared.peakTotalInFlight,
+      peakUnreservedConcurrency: shared.peakUnreservedInFlight,
+      peakUnreservedPool: shared.peakUnreservedPool,
+      concurrencyInFlight: shared.totalInFlight,
+      subnets: shared.subnets.map((u) => ({ ...u })),
+      vpcEnis: Array.from(shared.vpcEnis),
+      vpcPeakEnis: Array.from(shared.vpcPeakEnis),
+    },
+    efs: {
+      fileSystems: plan.fileSystems.map((_, fs) => ({
+        creditsAtEndMiB: shared.efs.creditsAt(fs, r.stats.endUs),
+        minCreditsMiB: Math.min(shared.efs.minCreditsMiB[fs], shared.efs.creditsAt(fs, r.stats.endUs)),
+        peakDemandMiBps: shared.efs.peakDemandMiBps[fs],
+        slowedAdmissions: shared.efs.slowedAdmissions[fs],
+        inFlightAtEnd: shared.efs.inFlight[fs],
+      })),
+    },
+    samples: r.samples,
+    invariants: [],
+    partial: r.partial,
+  };
+  outcome.invariants = checkInvariants(outcome, {
+    badTransitions: r.results.flatMap((x) => x.badTransitions),
+    sharedViolations: shared.violations,
+  });
+  return outcome;
+}
+
+function sumArrays(arrays: number[][]): number[] {
+  const out = new Array<number>(arrays.length > 0 ? arrays[0].length : STATE_NAMES.length).fill(0);
+  for (const a of arrays) for (let i = 0; i < a.length; i++) out[i] += a[i];
+  return out;
+}

@@ -1,0 +1,64 @@
+/**
+ * Whether a run's partitions go to worker threads, and how many. Threads
+ * pay only when there is work to share and enough of it per epoch to pay
+ * for synchronising them: one function cannot be split, and a small or
+ * sparse run spends more on starting threads and waking them every epoch
+ * than they save (docs/parallel.md has the measurements behind the limits).
+ */
+import type { Plan } from "./plan.js";
+import { partitionWeights } from "./workload-rates.js";
+
+export interface ThreadChoice {
+  /** Worker threads hosting the partitions; 0: all on the coordinator's thread. */
+  workers: number;
+  /** Why, in a few words, for the summary's RUN section. */
+  reason: string;
+}
+
+/** Below this many expected invocations, threads cost more to start than they save. */
+export const MIN_THREADED_INVOCATIONS = 1_000_000;
+/** Below this many expected invocations per epoch, waking threads every epoch costs more than they save. */
+export const MIN_INVOCATIONS_PER_EPOCH = 5_000;
+/** Above this share of the work in one partition, there is little left to share. */
+export const MAX_HEAVIEST_SHARE = 0.6;
+
+export function chooseThreads(
+  plan: Plan,
+  placement: { partitionOf: Int32Array; partitions: number },
+  requested: number | "auto",
+  epochUs: number,
+  cores: number,
+): ThreadChoice {
+  const partitions = placement.partitions;
+  if (requested !== "auto") {
+    const workers = Math.min(requested, partitions);
+    return { workers, reason: workers === 0 ? "--workers 0" : `--workers ${requested}` };
+  }
+  const most = Math.min(cores, partitions);
+  if (most < 2)
+    return { workers: 0, reason: partitions < 2 ? "one partition" : "one core: nothing to share" };
+  const weights = partitionWeights(plan, placement.partitionOf, partitions);
+  let total = 0;
+  let heaviest = 0;
+  for (const w of weights) {
+    total += w;
+    if (w > heaviest) heaviest = w;
+  }
+  const invocations = Math.round(total - plan.functions.names.length);
+  const epochs = Math.max(1, Math.ceil(plan.untilUs / epochUs));
+  const perEpoch = Math.round(invocations / epochs);
+  const share = total > 0 ? heaviest / total : 1;
+  if (invocations < MIN_THREADED_INVOCATIONS)
+    return { workers: 0, reason: `${invocations} expected invocations: too few to pay for threads` };
+  if (share > MAX_HEAVIEST_SHARE)
+    return {
+      workers: 0,
+      reason: `one partition has ${Math.round(share * 100)}% of the work: nothing to share`,
+    };
+  if (perEpoch < MIN_INVOCATIONS_PER_EPOCH)
+    return {
+      workers: 0,
+      reason: `${perEpoch} expected invocations per epoch: too few to pay for synchronising threads`,
+    };
+  return { workers: most, reason: `${invocations} expected invocations, ${perEpoch} per epoch` };
+}
