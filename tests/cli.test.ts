@@ -338,7 +338,7 @@ describe("fleet-sim run", () => {
     expect(r.stdout).toMatch(/^✓ quickstart: 3m simulated, \d+ events in \S+; 5 invariants ok\n$/);
   });
 
-  it("Ctrl-C stops the run after the current window, prints the summary and a partial report, exits 130", async () => {
+  it("Ctrl-C stops the run after the current epoch, prints the summary and a partial report, exits 130", async () => {
     const out = join(tmp, "partial.json");
     const file = join(tmp, "long.yaml");
     // Hours of steady traffic: far longer than the wait before Ctrl-C.
@@ -371,7 +371,7 @@ describe("fleet-sim run", () => {
     child.kill("SIGINT");
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect(code).toBe(ExitCode.Interrupted);
-    expect(stderr).toContain("stopping after the current window");
+    expect(stderr).toContain("stopping after the current epoch");
     expect(stdout).toMatch(/^ {4}simulated \.+: .* of 10h \(stopped early\)$/m);
     const report = JSON.parse(readFileSync(out, "utf8")) as Report;
     expect(report.run.partial).toBe(true);

@@ -1,25 +1,22 @@
 #!/usr/bin/env node
 /**
  * `fleet-sim`: the command line. Only option parsing and wiring live here;
- * run-command.ts and validate-command.ts do the work (docs/cli.md).
+ * the commands' modules do the work (docs/cli.md), loaded only when their
+ * command runs, so `--version` and `--help` start at once.
  */
-import yargs from "yargs";
-import { hideBin } from "yargs/helpers";
-import { MAX_FUNCTION_LABELS } from "../model/function-labels.js";
-import { packageVersion } from "../report/json-report.js";
-import { describeInternalError, ExitCode } from "./exit-codes.js";
+import { packageVersion } from "../report/tool-version.js";
 import {
   DEFAULT_METRICS_HOST,
   DEFAULT_PARTITIONS,
-  DEFAULT_WORKER_MEMORY_MB,
   DEFAULT_SAMPLE_INTERVAL,
+  DEFAULT_SWEEP_REPLICATIONS,
   DEFAULT_TRACE_FILTER,
-  runCommand,
-  type Terminal,
-} from "./run-command.js";
-import { REPORT_METRICS } from "../experiment/report-metric-source.js";
-import { DEFAULT_SWEEP_REPLICATIONS, type SweepFlags, sweepCommand } from "./sweep-command.js";
-import { validateCommand } from "./validate-command.js";
+  DEFAULT_WORKER_MEMORY_MB,
+  MAX_FUNCTION_LABELS,
+} from "./cli-defaults.js";
+import { describeInternalError, ExitCode } from "./exit-codes.js";
+import type { Terminal } from "./run-command.js";
+import type { SweepFlags } from "./sweep-command.js";
 
 const EXIT_CODES =
   "Exit codes: 0 ok, 1 bad input (scenario, flag or file), 70 internal error or violated invariant, 99 a threshold failed, 130 stopped by Ctrl-C.";
@@ -28,6 +25,10 @@ const term: Terminal = { stdout: process.stdout, stderr: process.stderr, env: pr
 const COMMANDS = ["run", "validate", "sweep"];
 
 async function main(argv: string[]): Promise<void> {
+  if (argv.length === 1 && argv[0] === "--version") {
+    process.stdout.write(`${packageVersion()}\n`);
+    return;
+  }
   const first = argv[0];
   if (first !== undefined && !first.startsWith("-") && !COMMANDS.includes(first)) {
     process.stderr.write(
@@ -36,6 +37,7 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = ExitCode.BadInput;
     return;
   }
+  const { default: yargs } = await import("yargs");
   const cli = yargs(argv)
     .scriptName("fleet-sim")
     .usage(
@@ -221,6 +223,7 @@ async function main(argv: string[]): Promise<void> {
           process.exitCode = await replicationsCommand(args);
           return;
         }
+        const { runCommand } = await import("./run-command.js");
         process.exitCode = await runCommand(
           {
             file: args.file,
@@ -265,7 +268,8 @@ async function main(argv: string[]): Promise<void> {
           .example("$0 validate scenarios/quickstart.yaml", "Check one file")
           .example("$0 validate scenarios/*.yaml", "Check every shipped scenario")
           .epilogue("Exit codes: 0 every file is valid, 1 some file is not."),
-      (args) => {
+      async (args) => {
+        const { validateCommand } = await import("./validate-command.js");
         process.exitCode = validateCommand(args.files, term);
       },
     )
@@ -340,6 +344,8 @@ async function main(argv: string[]): Promise<void> {
           )
           .epilogue("Exit codes: 0 ok, 1 bad input, 70 internal error or violated invariant."),
       async (args) => {
+        const { sweepCommand } = await import("./sweep-command.js");
+        const { REPORT_METRICS } = await import("../experiment/report-metric-source.js");
         process.exitCode = await sweepCommand(sweepFlagsOf(args), term, REPORT_METRICS);
       },
     )
@@ -372,6 +378,8 @@ async function replicationsCommand(args: Record<string, unknown>): Promise<numbe
     );
     return ExitCode.BadInput;
   }
+  const { sweepCommand } = await import("./sweep-command.js");
+  const { REPORT_METRICS } = await import("../experiment/report-metric-source.js");
   return sweepCommand(sweepFlagsOf(args), term, REPORT_METRICS, { replicationsOnly: true });
 }
 
@@ -393,7 +401,7 @@ function sweepFlagsOf(args: Record<string, unknown>): SweepFlags {
   };
 }
 
-main(hideBin(process.argv)).catch((e: unknown) => {
+main(process.argv.slice(2)).catch((e: unknown) => {
   process.stderr.write(`${describeInternalError(e, process.env)}\n`);
   process.exitCode = ExitCode.Internal;
 });

@@ -9,31 +9,32 @@ import { availableParallelism } from "node:os";
 import { accessSync, closeSync, constants, openSync, statSync, writeSync } from "node:fs";
 import type { Plan } from "../model/plan.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
-import { runHtml } from "../report/html-report.js";
 import { emptyHtmlSeries } from "../report/html-series.js";
 import { ProgressDisplay, type ProgressPoint } from "../report/progress.js";
 import { renderSummary, renderVerdict } from "../report/summary.js";
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { DURATION_HINT, parseDurationUs } from "../scenario/units.js";
 import { RUN_ID_HINT, RUN_ID_PATTERN } from "../metrics/context.js";
-import { MAX_FUNCTION_LABELS } from "../model/function-labels.js";
 import { pushgatewayUrlProblem } from "../metrics/pushgateway.js";
 import { parseStartTime, START_TIME_HINT } from "../metrics/start-time.js";
+import {
+  DEFAULT_METRICS_HOST,
+  DEFAULT_PARTITIONS,
+  DEFAULT_SAMPLE_INTERVAL,
+  DEFAULT_TRACE_FILTER,
+  DEFAULT_WORKER_MEMORY_MB,
+  MAX_FUNCTION_LABELS,
+  MAX_PARTITIONS,
+  MAX_WORKERS,
+} from "./cli-defaults.js";
 import { describeInternalError, ExitCode, UserError } from "./exit-codes.js";
 import { type MetricsSettings, MetricsOutputs } from "./metrics-outputs.js";
 import { type SimulateRequest, type SimulateResult, simulate } from "./simulate.js";
 
-export const DEFAULT_PARTITIONS = 8;
-export const MAX_PARTITIONS = 1024;
 /** The cores --workers auto may use (docs/parallel.md). */
 export function availableCores(): number {
   return availableParallelism();
 }
-export const MAX_WORKERS = 64;
-export const DEFAULT_WORKER_MEMORY_MB = 4096;
-export const DEFAULT_TRACE_FILTER = "*";
-export const DEFAULT_METRICS_HOST = "127.0.0.1";
-export const DEFAULT_SAMPLE_INTERVAL = "15s";
 
 /** The flags as yargs hands them over (values not yet checked). */
 export interface RunFlags {
@@ -347,6 +348,7 @@ async function executeWith(
   if (outFd !== null) writeReport(outFd, report);
   if (htmlFd !== null) {
     const series = result.htmlSeries ?? emptyHtmlSeries();
+    const { runHtml } = await import("../report/html-report.js");
     writeText(htmlFd, runHtml(report, series));
     if (!s.quiet) {
       term.stderr.write(`fleet-sim: wrote ${s.html}: ${series.t.length} samples\n`);

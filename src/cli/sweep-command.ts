@@ -30,12 +30,12 @@ import { sweepHtml } from "../report/html-report.js";
 import { RunsProgress } from "../report/runs-progress.js";
 import { loadScenarioFile } from "../scenario/load.js";
 import { parseSetFlag } from "../scenario/settings.js";
+import { DEFAULT_SWEEP_REPLICATIONS, MAX_WORKERS } from "./cli-defaults.js";
 import { ExitCode, UserError } from "./exit-codes.js";
 import { sweepReportOf } from "./sweep-html.js";
 import {
   checkReadable,
   integerFlag,
-  MAX_WORKERS,
   openForWriting,
   parseSimulationFlags,
   pathFlag,
@@ -44,7 +44,6 @@ import {
   type Terminal,
 } from "./run-command.js";
 
-export const DEFAULT_SWEEP_REPLICATIONS = 5;
 /** A bound on the grid that keeps a typo from starting a day of runs. */
 export const MAX_SWEEP_RUNS = 10_000;
 

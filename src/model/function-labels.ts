@@ -24,15 +24,6 @@ import { ERROR_COUNT } from "./observations.js";
 import type { Plan } from "./plan.js";
 
 /**
- * At most this many functions get a label. Each brings 11 series (7
- * invocation outcomes, 4 States), so 1,000 are some 11,000 series on top of
- * the few hundred of the rest: about what one Prometheus target should
- * expose, and the top of what a dashboard legend or a backfilled file stays
- * usable with.
- */
-export const MAX_FUNCTION_LABELS = 1000;
-
-/**
  * The `function` label of the functions without one of their own. A
  * function with this very name is never labelled (its series would be
  * the bucket's), so it is counted in the bucket.
@@ -77,7 +68,7 @@ export class FunctionLabeller {
 
   constructor(
     plan: Plan,
-    /** How many functions get a label (1 to MAX_FUNCTION_LABELS). */
+    /** How many functions get a label (1 to the CLI's MAX_FUNCTION_LABELS). */
     readonly limit: number,
   ) {
     this.functions = plan.functions.names.length;

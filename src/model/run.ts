@@ -13,8 +13,8 @@ import { GrantConflict } from "../engine/grant-conflict.js";
 import { Kernel, type KernelStats, type Progress } from "../engine/kernel.js";
 import { LocalRunner } from "../engine/local-runner.js";
 import type { RoundRunner } from "../engine/round-runner.js";
+import type { ThreadRunner } from "../engine/threads/thread-runner.js";
 import { driveAsync, driveSync, type Steps } from "../engine/steps.js";
-import { ThreadRunner } from "../engine/threads/thread-runner.js";
 import { assembleOutcome } from "./assemble-outcome.js";
 import { EpochTraces } from "./epoch-traces.js";
 import { FLEET_HOST_URL, type FleetHostInit, hostModel } from "./fleet-host.js";
@@ -106,7 +106,13 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
   let stopRequested = false;
 
   function* attempt(grants: boolean): Steps<Attempt> {
-    const runner = newRunner(plan, placement, threads, host, traces, opts);
+    // Worker threads (and piscina) are loaded only by runs that use them.
+    let threadRunner: typeof ThreadRunner | null = null;
+    if (threads.workers > 0)
+      yield import("../engine/threads/thread-runner.js").then((m) => {
+        threadRunner = m.ThreadRunner;
+      });
+    const runner = newRunner(plan, placement, threads, host, traces, opts, threadRunner);
     const k = new Kernel(runner, placement.partitionOf, GRANT_WIDTH);
     kernel = k;
     if (stopRequested) k.stop();
@@ -181,14 +187,15 @@ function newRunner(
   host: FleetHostInit,
   traces: EpochTraces | null,
   opts: RunOptions,
+  threadRunner: typeof ThreadRunner | null,
 ): RoundRunner {
   const onRecord = traces !== null ? (traces.add as (r: unknown) => void) : null;
-  if (threads.workers === 0) {
+  if (threadRunner === null) {
     const local = new LocalRunner(placement.partitions, GRANT_WIDTH, gaugeCount(plan));
     local.host(hostModel(host), onRecord);
     return local;
   }
-  return new ThreadRunner({
+  return new threadRunner({
     partitionCount: placement.partitions,
     grantWidth: GRANT_WIDTH,
     gaugeCount: gaugeCount(plan),

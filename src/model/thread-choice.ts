@@ -6,7 +6,7 @@
  * than they save (docs/parallel.md has the measurements behind the limits).
  */
 import type { Plan } from "./plan.js";
-import { partitionWeights } from "./workload-rates.js";
+import { partitionWeights, streamConcentration } from "./workload-rates.js";
 
 export interface ThreadChoice {
   /** Worker threads hosting the partitions; 0: all on the coordinator's thread. */
@@ -19,8 +19,8 @@ export interface ThreadChoice {
 export const MIN_THREADED_INVOCATIONS = 1_000_000;
 /** Below this many expected invocations per epoch, waking threads every epoch costs more than they save. */
 export const MIN_INVOCATIONS_PER_EPOCH = 5_000;
-/** Above this share of the work in one partition, there is little left to share. */
-export const MAX_HEAVIEST_SHARE = 0.6;
+/** Above this share of the traffic in one partition at a time, there is little left to share. */
+export const MAX_CONCENTRATION = 0.6;
 
 export function chooseThreads(
   plan: Plan,
@@ -39,21 +39,17 @@ export function chooseThreads(
     return { workers: 0, reason: partitions < 2 ? "one partition" : "one core: nothing to share" };
   const weights = partitionWeights(plan, placement.partitionOf, partitions);
   let total = 0;
-  let heaviest = 0;
-  for (const w of weights) {
-    total += w;
-    if (w > heaviest) heaviest = w;
-  }
+  for (const w of weights) total += w;
   const invocations = Math.round(total - plan.functions.names.length);
   const epochs = Math.max(1, Math.ceil(plan.untilUs / epochUs));
   const perEpoch = Math.round(invocations / epochs);
-  const share = total > 0 ? heaviest / total : 1;
+  const share = streamConcentration(plan, placement.partitionOf, partitions);
   if (invocations < MIN_THREADED_INVOCATIONS)
     return { workers: 0, reason: `${invocations} expected invocations: too few to pay for threads` };
-  if (share > MAX_HEAVIEST_SHARE)
+  if (share > MAX_CONCENTRATION)
     return {
       workers: 0,
-      reason: `one partition has ${Math.round(share * 100)}% of the work: nothing to share`,
+      reason: `one partition carries ${Math.round(share * 100)}% of the traffic at a time: little to share`,
     };
   if (perEpoch < MIN_INVOCATIONS_PER_EPOCH)
     return {

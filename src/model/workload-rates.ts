@@ -19,6 +19,32 @@ export function partitionWeights(plan: Plan, partitionOf: Int32Array, partitions
   return w;
 }
 
+/**
+ * How much of the traffic one partition carries at a time: for each invoke
+ * stream, the share of its invocations that go to its busiest partition,
+ * averaged over streams weighted by their invocations (1: every stream hits
+ * one partition; 1/P: spread evenly). Streams run at different times, so
+ * this, not the partitions' totals, says whether threads can share the work.
+ */
+export function streamConcentration(plan: Plan, partitionOf: Int32Array, partitions: number): number {
+  let weighted = 0;
+  let total = 0;
+  const perPartition = new Float64Array(partitions);
+  for (const st of plan.invokeStreams) {
+    const invocations =
+      meanRatePerSec(st.rate.points, st.startUs, st.endUs) * ((st.endUs - st.startUs) / 1e6);
+    if (!(invocations > 0)) continue;
+    const weights = popularityWeights(st.targets.length, st.popularity);
+    perPartition.fill(0);
+    for (let k = 0; k < st.targets.length; k++) perPartition[partitionOf[st.targets[k]]] += weights[k];
+    let busiest = 0;
+    for (const share of perPartition) if (share > busiest) busiest = share;
+    weighted += busiest * invocations;
+    total += invocations;
+  }
+  return total > 0 ? weighted / total : 1;
+}
+
 /** Mean of a piecewise-linear rate over [fromUs, toUs): trapezoids between the breakpoints inside the span. */
 function meanRatePerSec(
   points: { atUs: number; ratePerSec: number }[],

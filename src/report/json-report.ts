@@ -64,8 +64,11 @@ export const INVOCATION_OUTCOMES = [
 ] as const;
 export type InvocationOutcomeName = (typeof INVOCATION_OUTCOMES)[number];
 
-/** Fields that depend on the wall clock: the only ones that differ between two runs of one seed. */
-export const WALL_CLOCK_FIELDS = ["wallMs", "eventsPerSec"] as const;
+/**
+ * Fields that depend on the wall clock, or on the threads the host gave the
+ * run: the only ones that differ between two runs of one seed.
+ */
+export const WALL_CLOCK_FIELDS = ["wallMs", "eventsPerSec", "workers", "workersReason"] as const;
 
 export interface ApiOperationReport {
   /** Answered calls, each attempt of a retried call counted. */
@@ -206,6 +209,9 @@ export interface Report {
     events: number;
     windows: number;
     messages: number;
+    /** Worker threads that hosted the partitions (0: the coordinator's thread), and why that many. */
+    workers: number;
+    workersReason: string;
     wallMs: number;
     eventsPerSec: number;
     partial: boolean;
@@ -321,6 +327,8 @@ export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
       events: outcome.kernel.events,
       windows: outcome.kernel.rounds,
       messages: outcome.kernel.messages,
+      workers: outcome.threads.workers,
+      workersReason: outcome.threads.reason,
       wallMs: Math.round(outcome.wallMs * 1000) / 1000,
       eventsPerSec: seconds > 0 ? Math.round(outcome.kernel.events / seconds) : 0,
       partial: outcome.partial,

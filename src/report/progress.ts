@@ -54,7 +54,7 @@ export class ProgressDisplay {
     this.draw(renderProgress(p, now - this.startMs));
   }
 
-  /** A line of its own, such as "stopping after the current window". */
+  /** A line of its own, such as "stopping after the current epoch". */
   note(text: string): void {
     this.clear();
     this.sink.write(`${text}\n`);

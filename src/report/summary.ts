@@ -197,6 +197,7 @@ export function renderSummary(report: Report, opts: SummaryOptions): string {
   section("RUN");
   line("simulated", simulatedSpan(report));
   line("events", `${r.events} in ${r.windows} rounds, ${r.messages} messages`);
+  line("threads", r.workers === 0 ? `one (${r.workersReason})` : `${r.workers} workers (${r.workersReason})`);
   line("wall time", `${formatWallMs(r.wallMs)}, ${formatCount(r.eventsPerSec)} events/s`);
 
   // Thresholds

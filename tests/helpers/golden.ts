@@ -4,8 +4,9 @@
  * change behaviour proves it byte for byte.
  *
  * Left out, because they are not results of the simulation: the wall-clock
- * fields (`run.wallMs`, `run.eventsPerSec`), the partition count the run was
- * given (`scenario.partitions`) and the engine's round count (`run.windows`),
+ * fields (`run.wallMs`, `run.eventsPerSec`), the partition count and worker
+ * threads the run was given (`scenario.partitions`, `run.workers`,
+ * `run.workersReason`) and the engine's round count (`run.windows`),
  * which depends on how functions are placed in partitions and on the
  * engine's synchronisation, never on what the run decides.
  */
@@ -51,6 +52,8 @@ export async function goldenReport(
   delete run.wallMs;
   delete run.eventsPerSec;
   delete run.windows;
+  delete run.workers;
+  delete run.workersReason;
   delete (report.scenario as { partitions?: number }).partitions;
   return `${JSON.stringify(report, null, 2)}\n`;
 }
