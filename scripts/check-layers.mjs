@@ -54,21 +54,24 @@ const fresh = found.filter((violation) => !known.some((entry) => sameViolation(e
 const stillKnown = found.filter((violation) => !fresh.includes(violation));
 const fixed = known.filter((entry) => !found.some((violation) => sameViolation(entry, violation)));
 
+const count = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 const lines = [];
 if (stillKnown.length > 0) {
-  lines.push(`warning: ${stillKnown.length} known violations (${args.baseline}), to be fixed:`);
+  lines.push(`warning: ${count(stillKnown.length, "known violation")} (${args.baseline}), to be fixed:`);
   lines.push(...stillKnown.map(describe), "");
 }
 if (fixed.length > 0) {
-  lines.push(`note: ${fixed.length} baseline entries no longer occur; drop them with \`${REGENERATE}\`:`);
+  lines.push(
+    `note: fixed since the baseline was written (${fixed.length}); drop them with \`${REGENERATE}\`:`,
+  );
   lines.push(...fixed.map(describe), "");
 }
 if (fresh.length > 0) {
-  lines.push(`error: ${fresh.length} new dependency violations (rules: .dependency-cruiser.mjs):`);
+  lines.push(`error: ${count(fresh.length, "new dependency violation")} (rules: .dependency-cruiser.mjs):`);
   lines.push(...fresh.map(describe), "");
   lines.push(
-    "Fix the import (see docs/architecture.md, Layers). Only if it must stay for now, " +
-      `record it with \`${REGENERATE}\` and say why in the commit.`,
+    "Fix the import: docs/architecture.md (Layers) says what belongs where. The baseline is " +
+      "for violations older than this check, not for new ones.",
   );
 } else {
   lines.push(
