@@ -2,7 +2,7 @@
  * Every timing and limit of the model, with its source. A scenario can
  * override any of them under `model:`; the README prints this table.
  */
-import type { Distribution } from "./plan.js";
+import type { Distribution } from "./duration-distribution.js";
 
 const S = 1_000_000;
 const MS = 1_000;

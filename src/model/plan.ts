@@ -6,16 +6,9 @@
  */
 import type { FailureReasonName, InvocationTypeName, OperationName } from "./aws-names.js";
 import type { ModelDefaults } from "./defaults.js";
+import type { Distribution } from "./duration-distribution.js";
 
-/** A distribution of durations, in microseconds. */
-export type Distribution =
-  | { kind: "constant"; valueUs: number }
-  | { kind: "uniform"; minUs: number; maxUs: number }
-  | { kind: "exponential"; meanUs: number }
-  /** Lognormal given by its median and 99th percentile. */
-  | { kind: "lognormal"; medianUs: number; p99Us: number }
-  /** Percentile table: ascending p (0-100) with the value at each; linear in between. */
-  | { kind: "empirical"; points: { p: number; valueUs: number }[] };
+export type { Distribution };
 
 export interface PlanAccount {
   /** Account concurrency limit (AWS default 1,000). */

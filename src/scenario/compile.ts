@@ -18,9 +18,9 @@ import {
   defaultClientInput,
   type EventInput,
   modelFileKey,
-  type QualifierInput,
   type ScenarioInput,
 } from "./schema.js";
+import type { Scope } from "./scope.js";
 import { unknownName } from "./suggest.js";
 import { compileThresholds } from "./thresholds.js";
 import { parseRatePerSec, toUs } from "./units.js";
@@ -32,24 +32,6 @@ export interface CompileOptions {
   headerComment: string;
   seed?: number;
   untilUs?: number;
-}
-
-/** What the parts of the compiler share. */
-export interface Scope {
-  readonly fleet: Fleet;
-  readonly network: Network;
-  readonly callers: Callers;
-  readonly kmsKeys: KmsKeys;
-  readonly issues: PathIssue[];
-  /** The file's duration: nothing may start after it. */
-  readonly durationUs: number;
-  /** End of the run: the file's duration unless the caller overrides it. */
-  readonly untilUs: number;
-  client(name: string, path: Path): number;
-  /** Alias names seen so far (Plan.aliases). */
-  readonly aliases: string[];
-  /** A qualifier as the plan numbers it (model/qualifiers.ts); alias names are added to `aliases`. */
-  qualifier(input: QualifierInput, path: Path): number;
 }
 
 /** The Plan, and the problems found; the Plan is only usable when there are none. */

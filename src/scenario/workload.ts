@@ -5,9 +5,9 @@
 import type { PlanConfigChange, PlanInvokeStream, PlanStep, RateProfile } from "../model/plan.js";
 import { LATEST } from "../model/qualifiers.js";
 import { ACTION_OPERATIONS } from "./actions.js";
-import type { Scope } from "./compile.js";
 import type { Path } from "./issues.js";
 import type { ConfigChangeInput, StepInput } from "./schema.js";
+import type { Scope } from "./scope.js";
 import { formatDurationUs, parseRatePerSec, toUs } from "./units.js";
 
 type InvokeStepInput = Extract<StepInput, { action: "invoke" }>;
