@@ -15,10 +15,7 @@ const LAYERS = [
   { folder: "docs", rank: 5 },
 ];
 
-// src/parallel/ is the second engine that issue 10 folds into src/engine/. Until then
-// it is checked as engine, so its imports of model and scenario are engine violations
-// (recorded in the baseline). Drop "parallel" here when the folder is gone.
-const ENGINE = ["engine", "parallel"];
+const ENGINE = ["engine"];
 
 const KNOWN_FOLDERS = [...LAYERS.map((layer) => layer.folder), ...ENGINE];
 const inFolders = (folders) => `^src/(${folders.join("|")})/`;
@@ -62,8 +59,7 @@ export default {
       name: "engine-imports-only-engine",
       severity: "error",
       comment:
-        "src/engine/ knows nothing about Lambda: it imports only itself, node built-ins and npm " +
-        "packages (src/parallel/ is checked as engine until it is folded in).",
+        "src/engine/ knows nothing about Lambda: it imports only itself, node built-ins and npm packages.",
       from: { path: inFolders(ENGINE) },
       to: { pathNot: [inFolders(ENGINE), "^node_modules/"], dependencyTypesNot: ["core"] },
     },

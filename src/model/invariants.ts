@@ -4,13 +4,9 @@
  * in the simulator and ends the run with exit code 70.
  */
 import { ALLOWED_TRANSITIONS, PHASE_COUNT, PHASE_NAMES } from "./lifecycle-table.js";
-import type { RunOutcome } from "./run-outcome.js";
+import type { InvariantResult, RunOutcome } from "./run-outcome.js";
 
-export interface InvariantResult {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
+export type { InvariantResult } from "./run-outcome.js";
 
 export function checkInvariants(
   o: RunOutcome,

@@ -5,7 +5,6 @@
 import type { KernelStats } from "../engine/kernel.js";
 import type { TraceRecord } from "./fleet-partition.js";
 import type { FunctionSample } from "./function-labels.js";
-import type { InvariantResult } from "./invariants.js";
 import type { Observations } from "./observations.js";
 import type { Plan } from "./plan.js";
 import type { SampleCounters, SampledHistogram, SampleShared } from "./sampling.js";
@@ -109,4 +108,11 @@ export interface RunEvents {
   sample: (s: Sample) => void;
   transition: (r: TraceRecord) => void;
   finished: (o: RunOutcome) => void;
+}
+
+/** One of the run's own checks of its books (invariants.ts). */
+export interface InvariantResult {
+  name: string;
+  ok: boolean;
+  detail: string;
 }
