@@ -357,7 +357,10 @@ async function main(argv: string[]): Promise<void> {
     .help()
     .alias("help", "h")
     .version(packageVersion())
-    .wrap(Math.min(120, process.stdout.columns ?? 120))
+    // Wrapping measures every help line's width: only worth it when help is printed.
+    .wrap(
+      argv.some((a) => a === "--help" || a === "-h") ? Math.min(120, process.stdout.columns ?? 120) : null,
+    )
     .fail((message: string | undefined, error: Error | undefined) => {
       // yargs reports bad usage as a message, or as a YError; anything else is a bug.
       if (error !== undefined && error !== null && error.name !== "YError") throw error;
