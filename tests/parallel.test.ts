@@ -96,6 +96,16 @@ describe("faults in partition hosts", () => {
     return err as PartitionHostError;
   }
 
+  it("a partition on the coordinator's thread that throws is named the same way", async () => {
+    // The coordinator's thread hosts partitions 0, 1, 5 and 7 here.
+    process.env.FLEET_SIM_INJECT_FAULT = "throw:5:60";
+    const err = await failure(runPlanAsync(plan(), { partitions: 8, workers: 2 }));
+    expect(err.partition).toBe(5);
+    expect(err.simTimeUs).toBeGreaterThanOrEqual(60_000_000);
+    expect(err.simTimeUs).toBeLessThan(61_000_000);
+    expect(err.message).toContain("partition 5 failed at simulated time 1m: injected fault in partition 5");
+  });
+
   it("a partition that throws ends the run naming the partition, the simulated time and the cause", async () => {
     process.env.FLEET_SIM_INJECT_FAULT = "throw:3:60";
     const err = await failure(runPlanAsync(plan(), { partitions: 8, workers: 2 }));
@@ -113,9 +123,10 @@ describe("faults in partition hosts", () => {
   });
 
   it("the per-worker memory limit turns a runaway partition into the same clear error", async () => {
-    process.env.FLEET_SIM_INJECT_FAULT = "oom:1:10";
+    // Partition 4 is on a worker thread (the coordinator's thread hosts 0, 1, 5 and 7 here).
+    process.env.FLEET_SIM_INJECT_FAULT = "oom:4:10";
     const err = await failure(runPlanAsync(plan(), { partitions: 8, workers: 2, workerMemoryMb: 64 }));
-    expect(hostedBy(err.message)).toContain(1);
+    expect(hostedBy(err.message)).toContain(4);
     expect(err.message).toMatch(/memory/i);
   }, 60_000);
 });

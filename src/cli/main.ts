@@ -66,7 +66,7 @@ async function main(argv: string[]): Promise<void> {
           .option("workers", {
             alias: "w",
             describe:
-              'Worker threads hosting the partitions: "auto" uses threads only when the plan has parallel work for them; 0: all on one thread; N: N threads, at most --partitions (docs/parallel.md)',
+              'Worker threads hosting partitions beside this thread, which hosts a share too: "auto" uses one per core beyond the first only when the plan has parallel work for them; 0: all on one thread (docs/parallel.md)',
             defaultDescription: "auto",
             requiresArg: true,
           })
@@ -202,8 +202,8 @@ async function main(argv: string[]): Promise<void> {
           )
           .example("$0 run scenarios/quickstart.yaml --quiet", "Only the verdict line (for CI)")
           .example(
-            "$0 run scenarios/scale/scale-100k.yaml --workers 2",
-            "Host the partitions on two worker threads",
+            "$0 run scenarios/scale/scale-100k.yaml --workers 1",
+            "Host the partitions on this thread and one worker thread",
           )
           .example(
             "$0 run scenarios/vpc-burst-deploy.yaml --metrics-port 9464 --speed 10 --hold",

@@ -1,32 +1,47 @@
 /**
- * Every partition on this thread: the round is a loop over them.
+ * Partitions on this thread: the round is a loop over them. Standalone it
+ * hosts every partition; inside ThreadRunner it hosts the coordinator's
+ * thread's share, in the shared horizon, grant and gauge arrays.
  */
 import type { MessageBuffer } from "./message-buffer.js";
 import { Partition } from "./partition.js";
 import type { HostedPartition, PartitionFactory, RoundRunner } from "./round-runner.js";
 import type { Pause } from "./steps.js";
 
+/** A share of a run's partitions, in arrays that span all of them. */
+export interface PartitionShare {
+  indices: number[];
+  horizons: Float64Array;
+  grants: Float64Array;
+  gauges: Float64Array;
+}
+
 export class LocalRunner implements RoundRunner {
-  readonly partitions: Partition[] = [];
+  /** The partitions hosted here, by position (not by partition index when hosting a share). */
+  readonly partitions: Partition[];
   readonly inboxes: MessageBuffer[];
   readonly horizons: Float64Array;
   readonly grants: Float64Array;
   readonly gauges: Float64Array;
+  /** The partition running now (for naming it in an error). */
+  current: Partition | null = null;
   private hosted: HostedPartition[] = [];
 
   constructor(
     readonly partitionCount: number,
     grantWidth = 0,
     private readonly gaugeCount = 0,
+    share?: PartitionShare,
   ) {
-    this.gauges = new Float64Array(partitionCount * gaugeCount);
-    this.horizons = new Float64Array(partitionCount);
-    this.grants = new Float64Array(partitionCount * grantWidth);
-    for (let p = 0; p < partitionCount; p++) {
+    this.horizons = share?.horizons ?? new Float64Array(partitionCount);
+    this.grants = share?.grants ?? new Float64Array(partitionCount * grantWidth);
+    this.gauges = share?.gauges ?? new Float64Array(partitionCount * gaugeCount);
+    const indices = share?.indices ?? Array.from({ length: partitionCount }, (_, p) => p);
+    this.partitions = indices.map((p) => {
       const part = new Partition(p);
       part.grant = this.grants.subarray(p * grantWidth, (p + 1) * grantWidth);
-      this.partitions.push(part);
-    }
+      return part;
+    });
     this.inboxes = this.partitions.map((p) => p.inbox);
   }
 
@@ -51,10 +66,12 @@ export class LocalRunner implements RoundRunner {
   runRound(): Pause {
     const horizons = this.horizons;
     for (const p of this.partitions) {
+      this.current = p;
       p.drainInbox();
       p.runToHorizon();
       horizons[p.index] = p.horizonUs;
     }
+    this.current = null;
     return null;
   }
 
@@ -66,7 +83,7 @@ export class LocalRunner implements RoundRunner {
   }
 
   writeGauges(): Pause {
-    this.hosted.forEach((h, p) => h.writeGauges(this.gauges, p * this.gaugeCount));
+    this.hosted.forEach((h, k) => h.writeGauges(this.gauges, this.partitions[k].index * this.gaugeCount));
     return null;
   }
 

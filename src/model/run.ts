@@ -203,6 +203,7 @@ function newRunner(
     weights: partitionWeights(plan, placement.partitionOf, placement.partitions),
     partitionOfEntity: placement.partitionOf,
     model: { moduleUrl: FLEET_HOST_URL, init: host },
+    localFactory: hostModel(host),
     onRecord,
     workerMemoryMb: opts.workerMemoryMb ?? DEFAULT_WORKER_MEMORY_MB,
   });

@@ -9,7 +9,7 @@ import type { Plan } from "./plan.js";
 import { partitionWeights, streamConcentration } from "./workload-rates.js";
 
 export interface ThreadChoice {
-  /** Worker threads hosting the partitions; 0: all on the coordinator's thread. */
+  /** Worker threads hosting partitions beside the coordinator's thread (which hosts a share too); 0: none. */
   workers: number;
   /** Why, in a few words, for the summary's RUN section. */
   reason: string;
@@ -34,8 +34,9 @@ export function chooseThreads(
     const workers = Math.min(requested, partitions);
     return { workers, reason: workers === 0 ? "--workers 0" : `--workers ${requested}` };
   }
-  const most = Math.min(cores, partitions);
-  if (most < 2)
+  // The coordinator's thread hosts a share of the partitions too: one worker per further core.
+  const most = Math.min(cores - 1, partitions - 1);
+  if (most < 1)
     return { workers: 0, reason: partitions < 2 ? "one partition" : "one core: nothing to share" };
   const weights = partitionWeights(plan, placement.partitionOf, partitions);
   let total = 0;

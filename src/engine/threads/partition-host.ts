@@ -10,7 +10,7 @@ import { MessageBuffer } from "../message-buffer.js";
 import { Partition } from "../partition.js";
 import type { HostedPartition, ModelModule, PartitionFactory } from "../round-runner.js";
 import { Command, type ControlBuffers, Ctl, F64 } from "./control-block.js";
-import { type InjectedFault, parseInjectedFault } from "./injected-fault.js";
+import { injectFault, parseInjectedFault } from "./injected-fault.js";
 import { grownCapacity, SharedMessages } from "./shared-messages.js";
 
 export interface HostInit {
@@ -147,7 +147,7 @@ function runHost(init: HostInit, factory: PartitionFactory): HostResult {
       for (let k = 0; k < parts.length; k++) {
         const p = parts[k];
         running = p.index;
-        if (fault !== null) injectFault(fault, p);
+        if (fault !== null) injectFault(fault, p, true);
         p.runToHorizon();
         outgoing.append(p.outbox);
         p.outbox.clear();
@@ -210,14 +210,4 @@ function takeBuffer(port: MessagePort, type: "inbox" | "outbox"): SharedArrayBuf
     const msg = m.message as HostPortMessage;
     if (msg.type === type) return msg.sab;
   }
-}
-
-/** Test aid: makes one partition throw, exit its thread or run out of memory at a simulated time. */
-function injectFault(fault: InjectedFault, p: Partition): void {
-  if (fault.partition !== p.index || p.horizonUs <= fault.atUs) return;
-  p.nowUs = Math.max(p.nowUs, fault.atUs); // the fault happens at its time, not at the partition's last event
-  if (fault.kind === "throw") throw new Error(`injected fault in partition ${p.index}`);
-  if (fault.kind === "exit") process.exit(3);
-  const hog: number[][] = [];
-  for (;;) hog.push(new Array(1_000_000).fill(hog.length));
 }

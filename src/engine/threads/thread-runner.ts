@@ -1,20 +1,25 @@
 /**
- * The partitions' half of each round in a piscina pool. The coordinator and
- * the loop stay on this thread; each worker runs one long-lived task hosting
- * a fixed set of partitions (partition-host.ts), which loads the model by
- * module URL. Per round: the coordinator's deliveries go into each host's
- * shared inbox, one Atomics.notify starts every host, hosts run their
- * partitions to their horizons, write their outboxes and horizons to shared
- * memory and count down. Grants and gauges live in shared memory too.
+ * The partitions' half of each round on worker threads (a piscina pool)
+ * and on this thread. The coordinator and the loop stay on this thread,
+ * which also hosts a share of the partitions, so N workers keep N + 1
+ * threads busy and this one never idles through a round. Each worker runs
+ * one long-lived task hosting a fixed set of partitions (partition-host.ts),
+ * which loads the model by module URL. Per round: the coordinator's
+ * deliveries go into each worker's shared inbox, one Atomics.notify starts
+ * every worker, this thread runs its own share, then waits for the workers
+ * to write their outboxes and horizons to shared memory and count down.
+ * Grants and gauges live in shared memory too.
  */
 import { availableParallelism } from "node:os";
 import { MessageChannel, type MessagePort, receiveMessageOnPort } from "node:worker_threads";
 import { Piscina } from "piscina";
+import { LocalRunner } from "../local-runner.js";
 import { MessageBuffer } from "../message-buffer.js";
-import type { ModelModule, RoundRunner, RunnerTiming } from "../round-runner.js";
+import type { ModelModule, PartitionFactory, RoundRunner, RunnerTiming } from "../round-runner.js";
 import type { Pause } from "../steps.js";
 import { Command, Ctl, F64, MAX_HOSTS, newControlBuffers } from "./control-block.js";
 import { assignHosts } from "./host-assignment.js";
+import { type InjectedFault, injectFault, parseInjectedFault } from "./injected-fault.js";
 import { type HostInit, type HostPortMessage, type HostResult, HostStatus } from "./partition-host.js";
 import { PartitionHostError } from "./partition-host-error.js";
 import { grownCapacity, SharedMessages } from "./shared-messages.js";
@@ -29,6 +34,8 @@ export interface ThreadRunnerOptions {
   weights: Float64Array;
   partitionOfEntity: Int32Array;
   model: ModelModule<unknown>;
+  /** The same model's partitions, made on this thread for its own share. */
+  localFactory: PartitionFactory;
   /** Where the partitions' records go (posted by the hosts after each round). */
   onRecord: ((r: unknown) => void) | null;
   /** Heap limit of each worker thread, in MB. */
@@ -61,6 +68,10 @@ export class ThreadRunner implements RoundRunner {
   readonly timing: RunnerTiming = { criticalWorkMs: 0, decideMs: 0, hostWorkMs: 0 };
   private readonly hostCount: number;
   private readonly hosted: number[][];
+  /** This thread's share of the partitions. */
+  private readonly local: LocalRunner;
+  /** The coordinator's deliveries to partitions on worker threads (those on this thread go straight to them). */
+  private readonly remoteInboxes: MessageBuffer[] = [];
   private readonly ctl: Int32Array;
   private readonly f64: Float64Array;
   private readonly hostInboxes: SharedMessages[];
@@ -72,14 +83,18 @@ export class ThreadRunner implements RoundRunner {
   private readonly tasks: Promise<HostResult | null>[];
   private failure: PartitionHostError | null = null;
   private newEpoch = false;
+  private localWorkMs = 0;
+  private readonly fault: InjectedFault | null = parseInjectedFault(process.env.FLEET_SIM_INJECT_FAULT);
   private finished: unknown[] | null = null;
   private closing: Promise<void> | null = null;
 
   constructor(private readonly opts: ThreadRunnerOptions) {
     const partitions = opts.partitionCount;
     this.partitionCount = partitions;
-    this.hostCount = Math.min(opts.workers, partitions, MAX_HOSTS);
-    this.hosted = assignHosts(opts.weights, this.hostCount);
+    this.hostCount = Math.max(1, Math.min(opts.workers, partitions - 1, MAX_HOSTS));
+    // The last share is this thread's: it also decides, and its share comes last when loads tie.
+    const shares = assignHosts(opts.weights, this.hostCount + 1);
+    this.hosted = shares.slice(0, this.hostCount);
     this.spinChecks = this.hostCount + 1 <= availableParallelism() ? SPIN_CHECKS : 0;
     const control = newControlBuffers();
     this.ctl = new Int32Array(control.ctl);
@@ -91,7 +106,18 @@ export class ThreadRunner implements RoundRunner {
     const cells = new Float64Array(cellsSab);
     this.horizons = cells.subarray(0, partitions);
     this.grants = cells.subarray(partitions);
+    this.local = new LocalRunner(partitions, opts.grantWidth, opts.gaugeCount, {
+      indices: shares[this.hostCount],
+      horizons: this.horizons,
+      grants: this.grants,
+      gauges: this.gauges,
+    });
+    this.local.host(opts.localFactory, opts.onRecord);
     this.inboxes = Array.from({ length: partitions }, () => new MessageBuffer(256));
+    this.local.partitions.forEach((p, k) => {
+      this.inboxes[p.index] = this.local.inboxes[k];
+    });
+    for (const parts of this.hosted) for (const p of parts) this.remoteInboxes.push(this.inboxes[p]);
     this.hostInboxes = this.hosted.map(() => new SharedMessages(INITIAL_CAPACITY));
     this.hostOutboxes = this.hosted.map(() => new SharedMessages(INITIAL_CAPACITY));
     const placement = new Int32Array(new SharedArrayBuffer(4 * opts.partitionOfEntity.length));
@@ -137,12 +163,14 @@ export class ThreadRunner implements RoundRunner {
   }
 
   beginEpoch(endUs: number, lookaheadUs: number): void {
+    this.local.beginEpoch(endUs, lookaheadUs);
     this.f64[F64.EndUs] = endUs;
     this.f64[F64.LookaheadUs] = lookaheadUs;
     this.newEpoch = true;
   }
 
   decidedBefore(decidedUs: number): void {
+    this.local.decidedBefore(decidedUs);
     this.f64[F64.DecidedUs] = decidedUs;
     this.newEpoch = false;
   }
@@ -150,11 +178,21 @@ export class ThreadRunner implements RoundRunner {
   runRound(): Pause {
     this.writeInboxes();
     Atomics.store(this.ctl, Ctl.NewEpoch, this.newEpoch ? 1 : 0);
-    return this.step(Command.RunRound);
+    this.start(Command.RunRound);
+    const startMs = performance.now();
+    this.onThisThread(() => {
+      const fault = this.fault;
+      if (fault !== null) for (const p of this.local.partitions) injectFault(fault, p, false);
+      this.local.runRound();
+    });
+    this.localWorkMs = performance.now() - startMs;
+    return this.waitForStep();
   }
 
   collectRound(merged: MessageBuffer): void {
-    let busiestMs = 0;
+    this.local.collectRound(merged);
+    this.timing.hostWorkMs += this.localWorkMs;
+    let busiestMs = this.localWorkMs;
     for (let h = 0; h < this.hostCount; h++) {
       const workMs = this.f64[F64.HostBase + h * F64.HostStride + 4];
       this.timing.hostWorkMs += workMs;
@@ -167,29 +205,31 @@ export class ThreadRunner implements RoundRunner {
   }
 
   writeGauges(): Pause {
-    return this.step(Command.WriteGauges);
+    this.start(Command.WriteGauges);
+    this.local.writeGauges();
+    return this.waitForStep();
   }
 
   nextEventUs(): number {
-    let t = Number.POSITIVE_INFINITY;
+    let t = this.local.nextEventUs();
     for (let h = 0; h < this.hostCount; h++) {
       const next = this.f64[F64.HostBase + h * F64.HostStride];
       if (next < t) t = next;
     }
-    for (const inbox of this.inboxes) {
+    for (const inbox of this.remoteInboxes) {
       for (let i = 0; i < inbox.length; i++) if (inbox.timeUs[i] < t) t = inbox.timeUs[i];
     }
     return t;
   }
 
   pendingEvents(): number {
-    let n = 0;
+    let n = this.local.pendingEvents();
     for (let h = 0; h < this.hostCount; h++) n += this.f64[F64.HostBase + h * F64.HostStride + 3];
     return n;
   }
 
   eventsProcessed(): number {
-    let n = 0;
+    let n = this.local.eventsProcessed();
     for (let h = 0; h < this.hostCount; h++) n += this.f64[F64.HostBase + h * F64.HostStride + 1];
     return n;
   }
@@ -197,10 +237,15 @@ export class ThreadRunner implements RoundRunner {
   finish(endUs: number): Pause {
     this.f64[F64.EndUs] = endUs;
     this.start(Command.Finish);
+    this.local.finish(endUs);
     return Promise.all(this.tasks).then((hostResults) => {
       this.drainPorts();
       if (this.failure !== null) throw this.failure;
       const results: unknown[] = new Array(this.partitionCount);
+      const local = this.local.results();
+      this.local.partitions.forEach((p, k) => {
+        results[p.index] = local[k];
+      });
       for (const r of hostResults) if (r !== null) for (const p of r.partitions) results[p.index] = p.result;
       this.finished = results;
     });
@@ -236,9 +281,20 @@ export class ThreadRunner implements RoundRunner {
     Atomics.notify(ctl, Ctl.Seq);
   }
 
-  /** Starts a step on every host and waits for all of them; a host's failure rejects. */
-  private async step(command: number): Promise<void> {
-    this.start(command);
+  /** Runs this thread's share; a failure there is reported like a worker's, naming the partition. */
+  private onThisThread(work: () => void): void {
+    try {
+      work();
+    } catch (e) {
+      const fault = this.fault;
+      const p = this.local.current ?? this.local.partitions.find((q) => q.index === fault?.partition) ?? null;
+      const err = e instanceof Error ? e : new Error(String(e));
+      throw new PartitionHostError(p?.index ?? -1, p?.nowUs ?? this.f64[F64.EndUs], err.message, err.stack);
+    }
+  }
+
+  /** Waits for every worker to finish the step started; a worker's failure rejects. */
+  private async waitForStep(): Promise<void> {
     await this.waitForHosts();
     this.drainPorts();
     if (this.failure !== null || Atomics.load(this.ctl, Ctl.Failed) > 0) {
