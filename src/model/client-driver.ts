@@ -12,18 +12,20 @@ import {
   type OperationCode,
 } from "./aws-names.js";
 import { ClientTasks } from "./client-tasks.js";
-import { ANSWER_LATER, type ControlPlane } from "./control-plane.js";
+import { ANSWER_LATER } from "./control-plane.js";
 import type { FleetContext } from "./fleet-context.js";
 import type { FunctionTrace } from "./function-trace.js";
 import { stateNameOf } from "./function-view.js";
 import type { Invocations } from "./invocations.js";
 import type { Lifecycle } from "./lifecycle.js";
-import { Phase, type PhaseCode, type TriggerCode } from "./lifecycle-table.js";
+import { Phase, type PhaseCode } from "./lifecycle-table.js";
 import { ERROR_COUNT, Hist, WaiterOutcome } from "./observations.js";
-import type { PlanConfigChange } from "./plan.js";
+import type { PlanCallParams, PlanConfigChange } from "./plan.js";
 import { Ev, Msg } from "./protocol.js";
 import { LATEST } from "./qualifiers.js";
 import { judge, Verdict, waiterAfter } from "./waiters.js";
+
+const NO_PARAMS: PlanCallParams = {};
 
 export class ClientDriver {
   readonly tasks = new ClientTasks();
@@ -34,7 +36,6 @@ export class ClientDriver {
     private readonly c: FleetContext,
     private readonly trace: FunctionTrace,
     private readonly lifecycle: Lifecycle,
-    private readonly controlPlane: ControlPlane,
     private readonly invocations: Invocations,
   ) {
     this.callIsEvent = Uint8Array.from(c.plan.calls, (call) => (call.invocationType === "Event" ? 1 : 0));
@@ -74,25 +75,19 @@ export class ClientDriver {
 
   /** The coordinator let a task's call through the account's API rate: it reaches the function. */
   onApiApply(f: number, op: OperationCode, slot: number): void {
-    const tasks = this.tasks;
-    if (tasks.polls[slot] >= 0) {
+    const t = this.tasks;
+    if (t.polls[slot] >= 0) {
       this.onPoll(f, op, slot);
       return;
     }
-    const rule = this.lifecycle.lookup(f, op as TriggerCode);
-    if (rule !== null && (rule.effect === "configureAlias" || rule.effect === "configureConcurrency")) {
-      const params = (tasks.call[slot] >= 0 ? this.c.plan.calls[tasks.call[slot]].params : undefined) ?? {};
-      const error =
-        rule.effect === "configureAlias"
-          ? this.controlPlane.configureAlias(f, op, params)
-          : this.controlPlane.configureConcurrency(f, op, params, slot);
-      if (error === ANSWER_LATER) return; // the coordinator answers (concurrencyConfigResult)
-      this.c.obs.api[op * ERROR_COUNT + error]++;
-      this.taskAnswer(slot, error);
-      return;
-    }
-    const error = this.lifecycle.applyOperation(f, op, this.configOfTask(slot));
-    this.taskAnswer(slot, error);
+    const { plan, request } = this.c;
+    const call = t.call[slot] >= 0 ? plan.calls[t.call[slot]] : null;
+    request.slot = slot;
+    request.params = call?.params ?? NO_PARAMS;
+    // A code update stages no configuration change.
+    request.change = op === Operation.UpdateFunctionConfiguration ? this.configOfTask(slot) : undefined;
+    const error = this.lifecycle.applyOperation(f, op);
+    if (error !== ANSWER_LATER) this.taskAnswer(slot, error); // else the coordinator answers (control-plane.ts)
   }
 
   /** The account's API rate refused a task's call (R14). */
@@ -150,7 +145,11 @@ export class ClientDriver {
     const obs = this.c.obs;
     const t = this.tasks;
     const spec = t.waiter[slot]!;
-    const error = this.lifecycle.applyOperation(f, op, undefined);
+    const request = this.c.request;
+    request.slot = slot;
+    request.params = NO_PARAMS;
+    request.change = undefined;
+    const error = this.lifecycle.applyOperation(f, op);
     if (error !== ApiError.None) {
       this.taskAnswer(slot, error);
       return;

@@ -34,8 +34,17 @@ export class ControlPlane {
     private readonly faults: ServiceFaults,
   ) {}
 
+  /** The configureAlias and configureConcurrency effects: the call is in c.request, and so is its answer. */
+  configure(f: number, op: OperationCode, what: "alias" | "concurrency"): void {
+    const request = this.c.request;
+    request.answer =
+      what === "alias"
+        ? this.configureAlias(f, op, request.params)
+        : this.configureConcurrency(f, op, request.params, request.slot);
+  }
+
   /** CreateAlias / UpdateAlias (V1); updating the weights re-splits provisioned concurrency (V3). */
-  configureAlias(f: number, op: OperationCode, params: PlanCallParams): number {
+  private configureAlias(f: number, op: OperationCode, params: PlanCallParams): number {
     const vs = this.c.fn.versionsOf[f]!;
     const a = params.alias!;
     const exists = vs.aliasVersion[a] >= 0;
@@ -69,7 +78,7 @@ export class ControlPlane {
    * (V2): checked here against the function, then against the account's
    * pool by the coordinator, which answers (ANSWER_LATER).
    */
-  configureConcurrency(f: number, op: OperationCode, params: PlanCallParams, slot: number): number {
+  private configureConcurrency(f: number, op: OperationCode, params: PlanCallParams, slot: number): number {
     const vs = this.c.fn.versionsOf[f]!;
     if (vs.pendingSlot >= 0) {
       const message = Messages.updateInProgress(functionArn(this.c.nameOf(f)));

@@ -4,10 +4,11 @@
  * file-system mount), runs for its sampled duration, and ends; then its
  * environment stays warm or goes. The hot path: numbers only, no objects.
  */
-import { ApiError, functionArn, Messages, ThrottleCause } from "./aws-names.js";
+import { ApiError, functionArn, Messages, ReasonCode, ThrottleCause } from "./aws-names.js";
 import type { ControlPlane } from "./control-plane.js";
 import { sampleUs } from "./distributions.js";
 import type { FleetContext } from "./fleet-context.js";
+import { NO_CONFIG } from "./function-store.js";
 import type { FunctionTrace } from "./function-trace.js";
 import { EFS_MOUNT_ERRORS } from "./invocation-faults.js";
 import type { InvocationOutcomes } from "./invocation-outcomes.js";
@@ -39,20 +40,40 @@ export class Environments {
   }
 
   /**
-   * An admitted invocation starts. slowdown: how much its file system's
-   * shared throughput stretches its IO (V10; 1 without EFS).
+   * An admitted invocation reaches its environment (the table's
+   * InvocationStart). slowdown: how much its file system's shared throughput
+   * stretches its IO (V10; 1 without EFS).
    */
-  start(f: number, arrivalUs: number, ctx: number, slowdown: number): void {
-    const { fn, plan, obs } = this.c;
-    const now = this.c.p.nowUs;
-    const vs = fn.versionsOf[f];
+  onAdmitted(f: number, arrivalUs: number, ctx: number, slowdown: number): void {
+    const vs = this.c.fn.versionsOf[f];
     const route = vs === null ? 0 : vs.shiftRoute();
-    const slot = routeSlot(route);
-    const version = vs === null ? null : vs.version(routeVersion(route));
-    if (fn.phase[f] === Phase.Absent) {
-      this.deletedBeforeStart(f, ctx, slot);
-      return;
+    const request = this.c.request;
+    request.ctx = ctx;
+    request.arrivalUs = arrivalUs;
+    request.slowdown = slowdown;
+    request.envRevision = route;
+    request.envVersion = vs === null ? null : vs.version(routeVersion(route));
+    const rule = this.lifecycle.lookup(f, Trigger.InvocationStart)!;
+    this.lifecycle.apply(f, rule, Trigger.InvocationStart, ReasonCode.None, NO_CONFIG);
+  }
+
+  /** R18: the function was deleted between admission and start: its concurrency goes back. */
+  abandonInvocation(f: number): void {
+    const { ctx, envRevision } = this.c.request;
+    this.outcomes.releaseConcurrency(f);
+    if (this.trace.isTraced(f)) {
+      const message = Messages.notFound(functionArn(this.c.nameOf(f)));
+      this.trace.trace(f, Trigger.Invoke, ApiError.ResourceNotFoundException, Phase.Absent, message, "", 0);
     }
+    this.outcomes.outcome(f, ctx, ApiError.ResourceNotFoundException, routeSlot(envRevision));
+  }
+
+  /** D1: the invocation starts on a warm environment, or a cold one (scaling rate, init, mount). */
+  startInvocation(f: number): void {
+    const { fn, plan, obs, request } = this.c;
+    const { ctx, arrivalUs, slowdown, envRevision: route, envVersion: version } = request;
+    const now = this.c.p.nowUs;
+    const slot = routeSlot(route);
     const tpl = plan.templates[fn.templateOf[f]];
     const rng = this.c.serviceRng;
     let cold = 0;
@@ -98,16 +119,6 @@ export class Environments {
     const kind = version === null ? EnvKind.Latest : EnvKind.Version;
     const packed = packInvocation(ctx, fn.incarnation[f], rev, outcome, cold, kind);
     this.c.p.at(now + initUs + runUs, Ev.InvocationEnd, f, arrivalUs, packed);
-  }
-
-  /** R18: the function was deleted between admission and start. */
-  private deletedBeforeStart(f: number, ctx: number, slot: number): void {
-    this.outcomes.releaseConcurrency(f);
-    if (this.trace.isTraced(f)) {
-      const message = Messages.notFound(functionArn(this.c.nameOf(f)));
-      this.trace.trace(f, Trigger.Invoke, ApiError.ResourceNotFoundException, Phase.Absent, message, "", 0);
-    }
-    this.outcomes.outcome(f, ctx, ApiError.ResourceNotFoundException, slot);
   }
 
   /**
@@ -186,9 +197,9 @@ export class Environments {
     this.outcomes.fault(f, ctx, error, fn.phase[f] as PhaseCode, -1, slot);
   }
 
-  /** An invocation ended: its environment stays warm or goes, and the invocation gets its outcome. */
-  end(f: number, arrivalUs: number, packed: number): void {
-    const { fn, obs } = this.c;
+  /** An invocation ended (the table's InvocationEnd): its environment stays warm or goes, and it gets its outcome. */
+  onEnded(f: number, arrivalUs: number, packed: number): void {
+    const { fn, obs, request } = this.c;
     const cold = packed % 2;
     let x = (packed - cold) / 2;
     const outcome = x % OUTCOME_SPAN;
@@ -203,29 +214,19 @@ export class Environments {
     if (fn.busyEnvironments[f] === 0 && fn.phase[f] === Phase.Active) this.lifecycle.armIdleCheck(f);
     let ranRevision = rev;
     let slot = 0;
-    // An environment stopped by Lambda (EFS mount timeout, EFSIOException) is not kept.
-    const keep = sameIncarnation && outcome <= ApiError.Timeout;
-    if (kind === EnvKind.Latest) {
-      // The environment stays warm only if it still runs the live revision (R8 retires old ones)
-      // of the same function, not one deleted and re-created meanwhile (R18).
-      if (rev === fn.liveRevision[f] && keep) {
-        let idle = fn.idleEnvironments[f];
-        if (idle === null) idle = fn.idleEnvironments[f] = [];
-        idle.push(this.c.p.nowUs);
-      }
-      this.outcomes.releaseConcurrency(f);
-    } else {
+    let version: Version | null = null;
+    if (kind !== EnvKind.Latest) {
       slot = routeSlot(rev);
-      const version = sameIncarnation ? fn.versionsOf[f]!.version(routeVersion(rev)) : null;
+      version = sameIncarnation ? fn.versionsOf[f]!.version(routeVersion(rev)) : null;
       if (version !== null) ranRevision = version.revision;
-      if (kind === EnvKind.Provisioned) {
-        if (version !== null) this.controlPlane.provisionedEnvFreed(f, version.pool);
-        else this.c.provisionedBusy--; // its function was deleted: the environment went with it
-      } else {
-        if (version !== null && keep) version.pool.idle.push(this.c.p.nowUs);
-        this.outcomes.releaseConcurrency(f);
-      }
     }
+    request.envKind = kind;
+    request.envRevision = rev;
+    request.envOutcome = outcome;
+    request.envVersion = version;
+    request.sameIncarnation = sameIncarnation;
+    const rule = this.lifecycle.lookup(f, Trigger.InvocationEnd)!;
+    this.lifecycle.apply(f, rule, Trigger.InvocationEnd, ReasonCode.None, NO_CONFIG);
     if (outcome === ApiError.EFSIOException) obs.efsIoStopped[this.c.invocationFaults.fileSystemOf(f)]++;
     const byRev = obs.invocationsByRevision;
     byRev.set(ranRevision, (byRev.get(ranRevision) ?? 0) + 1);
@@ -236,6 +237,36 @@ export class Environments {
       this.trace.trace(f, Trigger.Invoke, outcome, ph, message, "", ranRevision); // the revision it ran (R7)
     }
     this.outcomes.outcome(f, ctx, outcome, slot);
+  }
+
+  /** D2: the environment stays warm for the next request of its revision. */
+  keepEnvironment(f: number): void {
+    this.releaseEnvironment(f, true);
+  }
+
+  /** R8, R18: the environment ran a revision no longer live, or its function is gone, or Lambda stopped it. */
+  retireEnvironment(f: number): void {
+    this.releaseEnvironment(f, false);
+  }
+
+  /** The ended invocation's environment (in c.request) goes back idle when `warm`, and its concurrency goes back. */
+  private releaseEnvironment(f: number, warm: boolean): void {
+    const { fn, request } = this.c;
+    const version = request.envVersion;
+    if (request.envKind === EnvKind.Latest) {
+      if (warm) {
+        let idle = fn.idleEnvironments[f];
+        if (idle === null) idle = fn.idleEnvironments[f] = [];
+        idle.push(this.c.p.nowUs);
+      }
+      this.outcomes.releaseConcurrency(f);
+    } else if (request.envKind === EnvKind.Provisioned) {
+      if (version !== null) this.controlPlane.provisionedEnvFreed(f, version.pool);
+      else this.c.provisionedBusy--; // its function was deleted: the environment went with it
+    } else {
+      if (version !== null && warm) version.pool.idle.push(this.c.p.nowUs);
+      this.outcomes.releaseConcurrency(f);
+    }
   }
 }
 

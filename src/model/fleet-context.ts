@@ -16,7 +16,9 @@ import { deployWindow } from "./deploy-window.js";
 import { FunctionStore } from "./function-store.js";
 import { InvocationFaults } from "./invocation-faults.js";
 import type { Observations } from "./observations.js";
-import type { Plan } from "./plan.js";
+import type { Plan, PlanCallParams, PlanConfigChange } from "./plan.js";
+import { LATEST } from "./qualifiers.js";
+import type { Version } from "./versions.js";
 
 /** Calls that go back up to a room above the caller. */
 export interface Links {
@@ -26,7 +28,43 @@ export interface Links {
   taskAnswer(slot: number, error: number): void;
 }
 
+/** The qualifier has not been resolved for this request yet (RequestContext.version). */
+export const UNRESOLVED = -2;
+
+/**
+ * What a table lookup is about: the request, API call or invocation whose
+ * guards and effects read it. One per partition, refilled before each lookup
+ * (no object per request); an effect reads what it needs before it calls
+ * anything that may start another request.
+ */
+export class RequestContext {
+  // An Invoke request (invocations.ts invoke).
+  ctx = 0;
+  hop = 0;
+  caller = -1;
+  qualifier = LATEST;
+  /** The version the qualifier resolved to (-1: none), UNRESOLVED until a guard asks. */
+  version = UNRESOLVED;
+  // An API call (client-driver.ts): its task slot, staged configuration and answer.
+  slot = -1;
+  params: PlanCallParams = {};
+  change: PlanConfigChange | undefined = undefined;
+  /** The caller's answer: the rule's, unless its effect answers otherwise (or later: -1). */
+  answer = 0;
+  // An invocation starting or ending (environments.ts).
+  arrivalUs = 0;
+  slowdown = 1;
+  /** Qualifier slot and version of the invocation's route (V1). */
+  routeSlot = 0;
+  envVersion: Version | null = null;
+  envKind = 0;
+  envRevision = 0;
+  envOutcome = 0;
+  sameIncarnation = false;
+}
+
 export class FleetContext {
+  readonly request = new RequestContext();
   readonly fn: FunctionStore;
   readonly serviceRng: RandomStreams;
   readonly arrivalRng: RandomStreams;

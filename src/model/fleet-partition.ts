@@ -16,7 +16,7 @@
  *   function-trace.ts      the trace of watched functions
  */
 import type { Partition, PartitionHandler } from "../engine/partition.js";
-import type { OperationCode, ReasonCodeValue } from "./aws-names.js";
+import { type OperationCode, ReasonCode, type ReasonCodeValue } from "./aws-names.js";
 import { AsyncInvocations, usesAsync } from "./async-events.js";
 import { ClientDriver } from "./client-driver.js";
 import { ControlPlane } from "./control-plane.js";
@@ -26,7 +26,7 @@ import { FunctionTrace, type Tracer } from "./function-trace.js";
 import { InvocationOutcomes } from "./invocation-outcomes.js";
 import { Invocations } from "./invocations.js";
 import { Lifecycle } from "./lifecycle.js";
-import { Phase, type Rule } from "./lifecycle-table.js";
+import { Phase, type Rule, Trigger } from "./lifecycle-table.js";
 import { Observations } from "./observations.js";
 import type { Plan } from "./plan.js";
 import { IO_SLOWDOWN_SPAN, isDelivery, Ev } from "./protocol.js";
@@ -81,7 +81,7 @@ export class FleetPartition implements PartitionHandler {
     this.outcomes = new InvocationOutcomes(c, this.trace, functionTable);
     this.environments = new Environments(c, this.trace, this.outcomes, this.lifecycle, this.controlPlane);
     this.invocations = new Invocations(c, this.trace, this.outcomes, this.lifecycle, this.environments);
-    this.clients = new ClientDriver(c, this.trace, this.lifecycle, this.controlPlane, this.invocations);
+    this.clients = new ClientDriver(c, this.trace, this.lifecycle, this.invocations);
     this.workload = new Workload(c, localOf, this.invocations);
     c.links = {
       invoke: (f, ctx, hop, caller, qualifier) => this.invocations.invoke(f, ctx, hop, caller, qualifier),
@@ -116,10 +116,8 @@ export class FleetPartition implements PartitionHandler {
       if (versioned.has(g))
         fn.versionsOf[f] = new FunctionVersions(plan.aliases.length, tpl.reservedConcurrency);
       if (tpl.existing) {
-        fn.liveRevision[f] = 1;
-        fn.nextRevision[f] = 1;
-        fn.claimedConfig[f] = tpl.vpcConfig;
-        fn.setPhase(f, Phase.Active);
+        const rule = this.lifecycle.lookup(f, Trigger.Existing)!;
+        this.lifecycle.apply(f, rule, Trigger.Existing, ReasonCode.None, NO_CONFIG);
       }
     }
   }
@@ -142,15 +140,15 @@ export class FleetPartition implements PartitionHandler {
       case Ev.Arrival:
         return this.workload.onArrival(target, a);
       case Ev.InvocationAdmitted:
-        return this.environments.start(target, a, b, 1);
+        return this.environments.onAdmitted(target, a, b, 1);
       case Ev.InvocationAdmittedEfs: {
         const slowMilli = b % IO_SLOWDOWN_SPAN;
-        return this.environments.start(target, a, (b - slowMilli) / IO_SLOWDOWN_SPAN, slowMilli / 1000);
+        return this.environments.onAdmitted(target, a, (b - slowMilli) / IO_SLOWDOWN_SPAN, slowMilli / 1000);
       }
       case Ev.KmsGrantRevoked:
         return this.revokeGrant(target, a);
       case Ev.InvocationEnd:
-        return this.environments.end(target, a, b);
+        return this.environments.onEnded(target, a, b);
       case Ev.InvocationThrottled:
         return this.invocations.throttled(target, b);
       case Ev.StepTarget:
@@ -193,16 +191,45 @@ export class FleetPartition implements PartitionHandler {
       this.c.invocationFaults.revokeGrant(f, fault);
   }
 
-  /** Runs the effect a lifecycle rule names, in the room that does it. */
+  /**
+   * Runs the effect a lifecycle rule names, in the room that does it. One case
+   * per effect of the table: a new effect without a case does not compile.
+   */
   private runEffect(f: number, rule: Rule, code: ReasonCodeValue, config: number): void {
     const lc = this.lifecycle;
     const effect = rule.effect;
     switch (effect) {
+      // Invocations and their environments (the hot path first).
+      case "runInvocation":
+        return this.invocations.runInvocation(f);
+      case "startInvocation":
+        return this.environments.startInvocation(f);
+      case "keepEnvironment":
+        return this.environments.keepEnvironment(f);
+      case "retireEnvironment":
+        return this.environments.retireEnvironment(f);
       case "none":
-      case "runInvocation": // invocations.ts runs it: the request's context is its own
-      case "configureAlias": // client-driver.ts hands the call's parameters to control-plane.ts
-      case "configureConcurrency":
         return;
+      case "queueEvent":
+        return this.invocations.queueEvent(f);
+      case "denyAccess":
+        return this.invocations.denyAccess();
+      case "refuseKms":
+        return this.invocations.refuseKms(f);
+      case "refuseQualifier":
+        return this.invocations.refuseQualifier(f);
+      case "abandonInvocation":
+        return this.environments.abandonInvocation(f);
+      case "rearmIdleCheck":
+        return lc.rearmIdleCheck(f);
+      // Configuration outside the State lifecycle (V1-V4).
+      case "configureAlias":
+        return this.controlPlane.configure(f, rule.on as OperationCode, "alias");
+      case "configureConcurrency":
+        return this.controlPlane.configure(f, rule.on as OperationCode, "concurrency");
+      // The lifecycle's own (lifecycle.ts).
+      case "adoptExisting":
+        return lc.adoptExisting(f);
       case "startCreate":
         return lc.startCreate(f);
       case "activate":

@@ -7,16 +7,16 @@
  */
 import { ApiError, Messages, Operation, qualifiedArn, ReasonCode, ThrottleCause } from "./aws-names.js";
 import type { Environments } from "./environments.js";
-import type { FleetContext } from "./fleet-context.js";
+import { type FleetContext, UNRESOLVED } from "./fleet-context.js";
 import { NO_CONFIG } from "./function-store.js";
 import type { FunctionTrace } from "./function-trace.js";
 import { stateNameOf } from "./function-view.js";
 import type { InvocationOutcomes } from "./invocation-outcomes.js";
 import type { Lifecycle } from "./lifecycle.js";
-import { answerMessage, type PhaseCode, Trigger } from "./lifecycle-table.js";
+import { answerMessage, type PhaseCode, type Rule, Trigger } from "./lifecycle-table.js";
 import { ERROR_COUNT, SpilloverReason } from "./observations.js";
 import { Ev, Grant, Msg } from "./protocol.js";
-import { isAlias, LATEST, qualifierName, qualifierSlot, routeOf, routeSlot } from "./qualifiers.js";
+import { LATEST, qualifierName, qualifierSlot, routeOf, routeSlot } from "./qualifiers.js";
 import { refilledTokens } from "./token-buckets.js";
 import type { FunctionVersions } from "./versions.js";
 
@@ -38,53 +38,78 @@ export class Invocations {
    * qualifier: what it names (qualifiers.ts).
    */
   invoke(f: number, ctx: number, hop: number, caller = -1, qualifier: number = LATEST): void {
-    const { fn, obs } = this.c;
+    const { fn, obs, request } = this.c;
     const before = fn.phase[f] as PhaseCode;
-    if (caller >= 0) {
-      obs.invocationsByCaller[caller]++;
-      // V8: authorisation comes before the State rules and takes no concurrency.
-      if (this.c.invocationFaults.isDenied(caller, f)) {
-        obs.deniedByCaller[caller]++;
-        obs.invocationRequests++;
-        this.c.openInvocations++;
-        const slot = qualifierSlot(qualifier);
-        this.outcomes.fault(f, ctx, ApiError.AccessDeniedException, before, caller, slot);
-        return;
-      }
-    }
+    if (caller >= 0) obs.invocationsByCaller[caller]++;
+    request.ctx = ctx;
+    request.hop = hop;
+    request.caller = caller;
+    request.qualifier = qualifier;
+    request.version = UNRESOLVED;
     const rule = this.lifecycle.lookup(f, Trigger.Invoke);
     if (rule === null) throw new Error(`no rule for Invoke in phase ${before}`);
-    if (rule.effect === "runInvocation" && hop > 0) {
-      this.acceptEvent(f, ctx, hop, qualifier);
-      return;
-    }
-    obs.invocationRequests++;
-    this.c.openInvocations++;
-    if (rule.effect === "runInvocation") {
-      const now = this.c.p.nowUs;
-      if (this.c.invocationFaults.kmsBlocked(f, now)) {
-        // V9: the environment cannot be decrypted: no invocation, no concurrency, no warm environment kept.
-        fn.dropIdleEnvironments(f);
-        this.outcomes.fault(f, ctx, ApiError.KMSDisabledException, before, -1, qualifierSlot(qualifier));
-        return;
-      }
-      this.run(f, ctx, qualifier, now);
-      return;
+    if (rule.effect !== "queueEvent") {
+      obs.invocationRequests++;
+      this.c.openInvocations++;
     }
     this.lifecycle.apply(f, rule, Trigger.Invoke, ReasonCode.None, NO_CONFIG);
+    const error = rule.answer.error;
+    if (error === ApiError.None) return; // running, or queued (V6): answered when it ends
     if (this.trace.isTraced(f)) {
-      const message = answerMessage(rule.answer, this.c.nameOf(f), stateNameOf(before));
-      this.trace.trace(f, Trigger.Invoke, rule.answer.error, before, message, "", fn.liveRevision[f]);
+      const message = this.refusalMessage(f, rule, before, caller, qualifier);
+      this.trace.trace(f, Trigger.Invoke, error, before, message, "", fn.liveRevision[f]);
     }
-    this.outcomes.outcome(f, ctx, rule.answer.error, qualifierSlot(qualifier));
+    this.outcomes.outcome(f, ctx, error, qualifierSlot(qualifier));
+  }
+
+  /** The message a refused request reads, in AWS's words (traced functions only). */
+  private refusalMessage(
+    f: number,
+    rule: Rule,
+    before: PhaseCode,
+    caller: number,
+    qualifier: number,
+  ): string {
+    const answer = rule.answer;
+    if (!("message" in answer)) return "";
+    switch (answer.message) {
+      case "accessDenied":
+      case "kmsDisabled":
+        return this.trace.faultMessage(f, answer.error, caller);
+      case "qualifierNotFound": {
+        const arn = qualifiedArn(this.c.nameOf(f), qualifierName(qualifier, this.c.plan.aliases));
+        return Messages.qualifierNotFound(arn);
+      }
+      default:
+        return answerMessage(answer, this.c.nameOf(f), stateNameOf(before));
+    }
+  }
+
+  // ---- Effects (each named by the table's Effect) ------------------------------------------------
+
+  /** V8: refused before the State rules; it takes no concurrency. */
+  denyAccess(): void {
+    this.c.obs.deniedByCaller[this.c.request.caller]++;
+  }
+
+  /** V9: the environment cannot be decrypted: no invocation, and no warm environment kept. */
+  refuseKms(f: number): void {
+    this.c.fn.dropIdleEnvironments(f);
+  }
+
+  /** V1, R17: refused for its qualifier; still a request, as far as the idle clock goes. */
+  refuseQualifier(f: number): void {
+    this.c.fn.lastInvokeUs[f] = this.c.p.nowUs;
   }
 
   /** D1: the request runs: on a provisioned environment, or asking for on-demand concurrency. */
-  private run(f: number, ctx: number, qualifier: number, now: number): void {
-    const { fn, p, plan } = this.c;
+  runInvocation(f: number): void {
+    const { fn, p, plan, request } = this.c;
+    const ctx = request.ctx;
+    const now = p.nowUs;
     fn.lastInvokeUs[f] = now;
     const vs = fn.versionsOf[f];
-    if (vs !== null && this.route(f, vs, ctx, qualifier, now)) return;
+    if (vs !== null && this.route(f, vs, ctx, request.qualifier, request.version, now)) return;
     const g = fn.globalId[f];
     if (fn.unreserved[f] === 1 && this.takeGranted(now)) {
       // Within this partition's share of the pool: admitted here, booked by the coordinator (grants.ts).
@@ -96,28 +121,37 @@ export class Invocations {
   }
 
   /**
-   * V1, V2: picks the version a request runs and, when that version has
-   * provisioned environments, runs it on one or spills it over. True when
-   * the request is settled here; false when it goes on to ask for on-demand
-   * concurrency like any other (its route is queued for the answer).
+   * V6: where the table runs an invocation, an Event invocation is answered
+   * 202 and its event joins the function's queue instead; the caller sees
+   * success (an Invoke answered without error).
    */
-  private route(f: number, vs: FunctionVersions, ctx: number, qualifier: number, now: number): boolean {
+  queueEvent(f: number): void {
+    const { ctx, hop, qualifier } = this.c.request;
+    this.c.fn.lastInvokeUs[f] = this.c.p.nowUs;
+    this.c.async!.accept(f, hop, ctx === 0 && hop > 1, qualifier);
+    if (ctx === 0 && hop > 1) return; // a self-trigger (V7): the service's own call, not a client's API request
+    this.c.obs.api[Operation.Invoke * ERROR_COUNT + ApiError.None]++;
+    if (ctx > 0) this.c.links.taskAnswer(ctx - 1, ApiError.None);
+  }
+
+  /**
+   * V2: when the version the request resolved to (v) has provisioned
+   * environments, runs it on one or spills it over. True when the request is
+   * settled here; false when it goes on to ask for on-demand concurrency like
+   * any other (its route is queued for the answer).
+   */
+  private route(
+    f: number,
+    vs: FunctionVersions,
+    ctx: number,
+    qualifier: number,
+    v: number,
+    now: number,
+  ): boolean {
     const { obs, plan } = this.c;
     const slot = qualifierSlot(qualifier);
-    const u = isAlias(qualifier) && this.c.routeRng !== null ? this.c.routeRng.next(f) : 0;
-    const v = vs.resolve(qualifier, u);
-    if (v < 0) {
-      const arn = qualifiedArn(this.c.nameOf(f), qualifierName(qualifier, plan.aliases));
-      this.outcomes.refuse(f, ctx, ApiError.ResourceNotFoundException, Messages.qualifierNotFound(arn), slot);
-      return true;
-    }
     const route = routeOf(slot, v);
     const version = vs.version(v);
-    if (version !== null && !version.active) {
-      const message = Messages.pendingConflict("Pending");
-      this.outcomes.refuse(f, ctx, ApiError.ResourceConflictException, message, slot);
-      return true;
-    }
     if (version !== null && (version.pool.ready > 0 || version.pool.target > 0)) {
       const pool = version.pool;
       if (pool.free > 0 && pool.takeToken(now, plan.defaults.requestsPerSecPerConcurrency)) {
@@ -148,19 +182,6 @@ export class Invocations {
     const route = vs === null ? 0 : vs.shiftRoute();
     this.outcomes.countThrottle(f, cause);
     this.outcomes.outcome(f, (packed - cause) / 8, ApiError.TooManyRequestsException, routeSlot(route));
-  }
-
-  /**
-   * V6: where the table runs an invocation, an Event invocation is answered
-   * 202 and its event joins the function's queue instead; the caller sees
-   * success (an Invoke answered without error).
-   */
-  private acceptEvent(f: number, ctx: number, hop: number, qualifier: number): void {
-    this.c.fn.lastInvokeUs[f] = this.c.p.nowUs;
-    this.c.async!.accept(f, hop, ctx === 0 && hop > 1, qualifier);
-    if (ctx === 0 && hop > 1) return; // a self-trigger (V7): the service's own call, not a client's API request
-    this.c.obs.api[Operation.Invoke * ERROR_COUNT + ApiError.None]++;
-    if (ctx > 0) this.c.links.taskAnswer(ctx - 1, ApiError.None);
   }
 
   /** Takes one admission from this partition's epoch grant (grants.ts): a unit of concurrency and a token of its sub-bucket. */

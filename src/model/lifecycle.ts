@@ -6,18 +6,18 @@
  * coordinator (ENIs) or a local timer; its answer comes back to `settle`.
  */
 import {
+  ApiError,
   LastUpdateStatus,
-  Operation,
   type OperationCode,
   ReasonCode,
   type ReasonCodeValue,
 } from "./aws-names.js";
-import type { ControlPlane } from "./control-plane.js";
+import { ANSWER_LATER, type ControlPlane } from "./control-plane.js";
 import { sampleUs } from "./distributions.js";
-import type { FleetContext } from "./fleet-context.js";
+import { type FleetContext, UNRESOLVED } from "./fleet-context.js";
 import { NO_CONFIG } from "./function-store.js";
 import type { FunctionTrace } from "./function-trace.js";
-import { isInProgress, stateNameOf } from "./function-view.js";
+import { stateNameOf } from "./function-view.js";
 import {
   answerMessage,
   type Guard,
@@ -26,12 +26,14 @@ import {
   Phase,
   type PhaseCode,
   type Rule,
+  SETTLED_BY,
   Trigger,
   type TriggerCode,
 } from "./lifecycle-table.js";
 import { ERROR_COUNT, Hist, TEMPLATE_HIST_INDEX } from "./observations.js";
-import type { PlanConfigChange, PlanTemplate } from "./plan.js";
-import { Ev, Msg } from "./protocol.js";
+import type { PlanTemplate } from "./plan.js";
+import { EnvKind, Ev, Msg } from "./protocol.js";
+import { isAlias } from "./qualifiers.js";
 import type { ServiceFaults } from "./service-faults.js";
 
 // Positions in TEMPLATE_HISTS of the histograms kept per template.
@@ -54,13 +56,7 @@ export class Lifecycle {
 
   // Guard context for lookupRule, set before each lookup (no closure per call).
   private guardFn = 0;
-  private readonly guardHolds = (g: Guard): boolean => {
-    const f = this.guardFn;
-    const now = this.c.p.nowUs;
-    if (g === "pendingTooLong")
-      return now - this.c.fn.pendingSinceUs[f] > this.c.plan.defaults.stuckPendingUs;
-    return now < this.c.fn.restoreBlockedUntilUs[f];
-  };
+  private readonly guardHolds = (g: Guard): boolean => this.holds(g, this.guardFn);
 
   constructor(
     private readonly c: FleetContext,
@@ -75,12 +71,68 @@ export class Lifecycle {
     return lookupRule(this.c.fn.phase[f] as PhaseCode, trigger, this.guardHolds);
   }
 
-  /** Takes a rule: runs its effect, moves the phase, counts the transition, traces it. */
+  /** Whether guard `g` holds for function f (and the request in c.request). */
+  private holds(g: Guard, f: number): boolean {
+    const { fn, plan, request } = this.c;
+    const now = this.c.p.nowUs;
+    switch (g) {
+      case "callerDenied":
+        return request.caller >= 0 && this.c.invocationFaults.isDenied(request.caller, f);
+      case "eventInvocation":
+        return request.hop > 0;
+      case "kmsBlocked":
+        return this.c.invocationFaults.kmsBlocked(f, now);
+      case "qualifierNotFound":
+        return fn.versionsOf[f] !== null && this.resolvedVersion(f) < 0;
+      case "versionPending": {
+        const vs = fn.versionsOf[f];
+        const version = vs === null ? null : vs.version(this.resolvedVersion(f));
+        return version !== null && !version.active;
+      }
+      case "environmentRetired":
+        return (
+          !request.sameIncarnation ||
+          request.envOutcome > ApiError.Timeout ||
+          (request.envKind === EnvKind.Latest && request.envRevision !== fn.liveRevision[f])
+        );
+      case "invokedSinceCheck":
+        return now < fn.lastInvokeUs[f] + plan.defaults.inactiveAfterUs;
+      case "environmentsBusy":
+        return fn.busyEnvironments[f] > 0;
+      case "provisionedInUse":
+        return (fn.versionsOf[f]?.provisionedTotal() ?? 0) > 0;
+      case "pendingTooLong":
+        return now - fn.pendingSinceUs[f] > plan.defaults.stuckPendingUs;
+      case "restoreBlocked":
+        return now < fn.restoreBlockedUntilUs[f];
+    }
+  }
+
+  /**
+   * The version the request's qualifier names (V1), resolved once per request:
+   * an alias with weighted routing draws from the function's routing stream.
+   */
+  private resolvedVersion(f: number): number {
+    const request = this.c.request;
+    if (request.version === UNRESOLVED) {
+      const vs = this.c.fn.versionsOf[f]!;
+      const q = request.qualifier;
+      const u = isAlias(q) && this.c.routeRng !== null ? this.c.routeRng.next(f) : 0;
+      request.version = vs.resolve(q, u);
+    }
+    return request.version;
+  }
+
+  /**
+   * Takes a rule: runs its effect, moves the phase, counts the transition,
+   * traces it. A quiet rule (a check) only runs its effect.
+   */
   apply(f: number, rule: Rule, trigger: TriggerCode, code: ReasonCodeValue, config: number): void {
     const fn = this.c.fn;
     const from = fn.phase[f] as PhaseCode;
     this.runEffect(f, rule, code, config);
     fn.setPhase(f, rule.to);
+    if (rule.quiet === true) return;
     this.c.obs.transitions[from * PHASE_COUNT + rule.to]++;
     if (trigger !== Trigger.Invoke && this.trace.isTraced(f)) {
       const message = answerMessage(rule.answer, this.c.nameOf(f), stateNameOf(from));
@@ -88,19 +140,19 @@ export class Lifecycle {
     }
   }
 
-  /** A control-plane operation reached the function; returns the caller's answer. */
-  applyOperation(f: number, op: OperationCode, change: PlanConfigChange | undefined): number {
+  /**
+   * A control-plane operation reached the function (its call in c.request);
+   * returns the caller's answer, or ANSWER_LATER when the coordinator answers.
+   */
+  applyOperation(f: number, op: OperationCode): number {
     const rule = this.lookup(f, op as TriggerCode);
     if (rule === null) throw new Error(`no rule for ${op} in phase ${this.c.fn.phase[f]}`);
-    if (rule.effect === "startUpdate") {
-      // A code update stages no configuration change.
-      const staged = op === Operation.UpdateFunctionConfiguration ? change : undefined;
-      this.c.fn.stageConfig(f, staged);
-      this.c.invocationFaults.stage(f, staged);
-    }
+    const request = this.c.request;
+    request.answer = rule.answer.error;
     this.apply(f, rule, op as TriggerCode, ReasonCode.None, NO_CONFIG);
-    this.c.obs.api[op * ERROR_COUNT + rule.answer.error]++;
-    return rule.answer.error;
+    const error = request.answer;
+    if (error !== ANSWER_LATER) this.c.obs.api[op * ERROR_COUNT + error]++;
+    return error;
   }
 
   /** An ENI claim or a local provisioning step settled: success or failure of whatever is pending. */
@@ -114,15 +166,13 @@ export class Lifecycle {
     }
     const ph = fn.phase[f];
     const ok = code === ReasonCode.None;
-    let trigger: TriggerCode;
-    if (ph === Phase.PendingCreating)
-      trigger = ok ? Trigger.ProvisioningSucceeded : Trigger.ProvisioningFailed;
-    else if (ph === Phase.PendingRestoring) trigger = ok ? Trigger.RestoreSucceeded : Trigger.RestoreFailed;
-    else if (isInProgress(ph as PhaseCode)) trigger = ok ? Trigger.UpdateSucceeded : Trigger.UpdateFailed;
-    else {
+    const raises = SETTLED_BY[ph];
+    if (raises === null) {
+      // Nothing is pending: ENIs granted for a cancelled claim go back.
       if (ok && config !== NO_CONFIG) this.c.p.notify(Msg.EniRelease, fn.globalId[f], config, 0);
       return;
     }
+    const trigger = raises[ok ? 0 : 1];
     const rule = this.lookup(f, trigger);
     if (rule === null) {
       this.c.badTransitions.push(`${this.c.nameOf(f)}: ${trigger} in phase ${ph}`);
@@ -138,19 +188,17 @@ export class Lifecycle {
    * of its update arms it again (no polling while it waits).
    */
   onIdleCheck(f: number): void {
-    const fn = this.c.fn;
-    fn.idleCheckAtUs[f] = -1;
-    if (fn.phase[f] !== Phase.Active) return;
-    const dueUs = fn.lastInvokeUs[f] + this.c.plan.defaults.inactiveAfterUs;
-    if (this.c.p.nowUs < dueUs) {
-      fn.idleCheckAtUs[f] = dueUs;
-      this.c.p.at(dueUs, Ev.IdleCheck, f, 0, 0);
-      return;
-    }
-    if (fn.busyEnvironments[f] > 0) return;
-    if ((fn.versionsOf[f]?.provisionedTotal() ?? 0) > 0) return; // provisioned environments are in use
+    this.c.fn.idleCheckAtUs[f] = -1;
     const rule = this.lookup(f, Trigger.IdleTimeout);
     if (rule !== null) this.apply(f, rule, Trigger.IdleTimeout, ReasonCode.Idle, NO_CONFIG);
+  }
+
+  /** R11: invoked since the check was armed: it re-arms at the latest invocation's deadline. */
+  rearmIdleCheck(f: number): void {
+    const fn = this.c.fn;
+    const dueUs = fn.lastInvokeUs[f] + this.c.plan.defaults.inactiveAfterUs;
+    fn.idleCheckAtUs[f] = dueUs;
+    this.c.p.at(dueUs, Ev.IdleCheck, f, 0, 0);
   }
 
   armIdleCheck(f: number): void {
@@ -162,6 +210,14 @@ export class Lifecycle {
   }
 
   // ---- Effects (each named by the table's Effect) ------------------------------------------------
+
+  /** The scenario's existing function: provisioned before the run, revision 1, holding its ENIs. */
+  adoptExisting(f: number): void {
+    const fn = this.c.fn;
+    fn.liveRevision[f] = 1;
+    fn.nextRevision[f] = 1;
+    fn.claimedConfig[f] = this.c.plan.templates[fn.templateOf[f]].vpcConfig;
+  }
 
   startCreate(f: number): void {
     const { fn, plan } = this.c;
@@ -212,9 +268,13 @@ export class Lifecycle {
     fn.setSettledLus(f, LastUpdateStatus.Failed);
   }
 
+  /** R6: stages the call's configuration (none for a code update) and starts provisioning it. */
   startUpdate(f: number): void {
     const { fn, plan } = this.c;
     const d = plan.defaults;
+    const change = this.c.request.change;
+    fn.stageConfig(f, change);
+    this.c.invocationFaults.stage(f, change);
     fn.epoch[f]++;
     fn.updateStartUs[f] = this.c.p.nowUs;
     fn.lusReason[f] = ReasonCode.Creating;
