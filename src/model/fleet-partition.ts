@@ -25,7 +25,7 @@ import { FleetContext } from "./fleet-context.js";
 import { FunctionTrace, type Tracer } from "./function-trace.js";
 import { InvocationOutcomes } from "./invocation-outcomes.js";
 import { Invocations } from "./invocations.js";
-import { Lifecycle } from "./lifecycle.js";
+import { type EffectRunner, Lifecycle } from "./lifecycle.js";
 import { Phase, type Rule, Trigger } from "./lifecycle-table.js";
 import { Observations } from "./observations.js";
 import type { Plan } from "./plan.js";
@@ -40,7 +40,7 @@ export type { TraceRecord, Tracer } from "./function-trace.js";
 const CONFIG_SHIFT = 1_048_576; // ENI result packing: a = epoch * CONFIG_SHIFT + vpc config
 const NO_CONFIG = -1;
 
-export class FleetPartition implements PartitionHandler {
+export class FleetPartition implements PartitionHandler, EffectRunner {
   readonly obs: Observations;
   readonly count: number;
   private readonly c: FleetContext;
@@ -87,7 +87,7 @@ export class FleetPartition implements PartitionHandler {
       invoke: (f, ctx, hop, caller, qualifier) => this.invocations.invoke(f, ctx, hop, caller, qualifier),
       taskAnswer: (slot, error) => this.clients.taskAnswer(slot, error),
     };
-    this.lifecycle.runEffect = (f, rule, code, config) => this.runEffect(f, rule, code, config);
+    this.lifecycle.effects = this;
     if (usesAsync(plan)) {
       const trace = this.trace;
       c.async = new AsyncInvocations(
@@ -195,7 +195,7 @@ export class FleetPartition implements PartitionHandler {
    * Runs the effect a lifecycle rule names, in the room that does it. One case
    * per effect of the table: a new effect without a case does not compile.
    */
-  private runEffect(f: number, rule: Rule, code: ReasonCodeValue, config: number): void {
+  runEffect(f: number, rule: Rule, code: ReasonCodeValue, config: number): void {
     const lc = this.lifecycle;
     const effect = rule.effect;
     switch (effect) {

@@ -171,7 +171,8 @@ export interface Rule {
   ids: string[];
   from: PhaseCode;
   on: TriggerCode;
-  guard?: Guard;
+  /** Undefined when the rule applies whatever holds. */
+  guard: Guard | undefined;
   answer: Answer;
   to: PhaseCode;
   effect: Effect;
@@ -180,7 +181,7 @@ export interface Rule {
    * counted among the transitions taken nor traced as a record of its own
    * (what it answers is traced with the invocation's outcome).
    */
-  quiet?: true;
+  quiet: boolean;
 }
 
 const OK: Answer = { error: ApiError.None };
@@ -211,6 +212,18 @@ const EXISTING: PhaseCode[] = [
 
 function rows(): Rule[] {
   const r: Rule[] = [];
+  // Every rule has the same fields in the same order: one object shape, so the
+  // dispatch's property reads stay monomorphic.
+  const push = (
+    ids: string[],
+    from: PhaseCode,
+    on: TriggerCode,
+    guard: Guard | undefined,
+    answer: Answer,
+    to: PhaseCode,
+    effect: Effect,
+    quiet: boolean,
+  ) => r.push({ ids, from, on, guard, answer, to, effect, quiet });
   const add = (
     ids: string[],
     from: PhaseCode,
@@ -219,12 +232,7 @@ function rows(): Rule[] {
     to: PhaseCode,
     effect: Effect,
     guard?: Guard,
-  ) =>
-    r.push(
-      guard === undefined
-        ? { ids, from, on, answer, to, effect }
-        : { ids, from, on, guard, answer, to, effect },
-    );
+  ) => push(ids, from, on, guard, answer, to, effect, false);
   // A check that leaves the phase as it is (Rule.quiet).
   const check = (
     ids: string[],
@@ -233,12 +241,7 @@ function rows(): Rule[] {
     answer: Answer,
     effect: Effect,
     guard?: Guard,
-  ) =>
-    r.push(
-      guard === undefined
-        ? { ids, from, on, answer, to: from, effect, quiet: true }
-        : { ids, from, on, guard, answer, to: from, effect, quiet: true },
-    );
+  ) => push(ids, from, on, guard, answer, from, effect, true);
 
   // V8: authorisation comes before the State rules, for every name.
   for (const ph of [P.Absent, ...EXISTING]) check(["V8"], ph, T.Invoke, DENIED, "denyAccess", "callerDenied");
@@ -246,15 +249,8 @@ function rows(): Rule[] {
   // R16: names with no function; CreateFunction on a taken name.
   add(["R1"], P.Absent, T.CreateFunction, OK, P.PendingCreating, "startCreate");
   // The scenario's existing functions: created and provisioned before the run (R2).
-  r.push({
-    ids: ["R2"],
-    from: P.Absent,
-    on: T.Existing,
-    answer: OK,
-    to: P.Active,
-    effect: "adoptExisting",
-    quiet: true,
-  });
+  push(["R2"], P.Absent, T.Existing, undefined, OK, P.Active, "adoptExisting", true);
+
   for (let op = T.Invoke; op < OPERATION_NAMES.length; op++)
     add(["R16"], P.Absent, op as TriggerCode, NOT_FOUND, P.Absent, "none");
   for (const ph of EXISTING) add(["R16"], ph, T.CreateFunction, EXISTS, ph, "none");

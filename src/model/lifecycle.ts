@@ -46,13 +46,19 @@ const BLOCKING_RESTORE_CODES: ReadonlySet<number> = new Set([
 ]);
 
 /** Runs a rule's effect (FleetPartition.runEffect: the one dispatch over every effect). */
-export type EffectRunner = (f: number, rule: Rule, code: ReasonCodeValue, config: number) => void;
+export interface EffectRunner {
+  runEffect(f: number, rule: Rule, code: ReasonCodeValue, config: number): void;
+}
+
+const UNLINKED: EffectRunner = {
+  runEffect: () => {
+    throw new Error("the lifecycle's effects are not linked yet");
+  },
+};
 
 export class Lifecycle {
   /** Set by FleetPartition once every room exists. */
-  runEffect: EffectRunner = () => {
-    throw new Error("the lifecycle's effects are not linked yet");
-  };
+  effects: EffectRunner = UNLINKED;
 
   // Guard context for lookupRule, set before each lookup (no closure per call).
   private guardFn = 0;
@@ -130,9 +136,9 @@ export class Lifecycle {
   apply(f: number, rule: Rule, trigger: TriggerCode, code: ReasonCodeValue, config: number): void {
     const fn = this.c.fn;
     const from = fn.phase[f] as PhaseCode;
-    this.runEffect(f, rule, code, config);
-    fn.setPhase(f, rule.to);
-    if (rule.quiet === true) return;
+    this.effects.runEffect(f, rule, code, config);
+    if (rule.to !== from) fn.setPhase(f, rule.to);
+    if (rule.quiet) return;
     this.c.obs.transitions[from * PHASE_COUNT + rule.to]++;
     if (trigger !== Trigger.Invoke && this.trace.isTraced(f)) {
       const message = answerMessage(rule.answer, this.c.nameOf(f), stateNameOf(from));

@@ -109,12 +109,12 @@ describe("the lifecycle table", () => {
   });
 
   it("quiet rules are checks: none moves the phase but the scenario's Existing, none is an API operation's State step", () => {
-    for (const r of LIFECYCLE_RULES.filter((x) => x.quiet === true)) {
+    for (const r of LIFECYCLE_RULES.filter((x) => x.quiet)) {
       if (r.on === Trigger.Existing) expect([r.from, r.to]).toEqual([Phase.Absent, Phase.Active]);
       else expect(r.to, `${r.ids} ${TRIGGER_NAMES[r.on]}`).toBe(r.from);
     }
     // The rules that count as transitions are the ones that did before the table held the checks.
-    const quietEffects = new Set(LIFECYCLE_RULES.filter((r) => r.quiet === true).map((r) => r.effect));
+    const quietEffects = new Set(LIFECYCLE_RULES.filter((r) => r.quiet).map((r) => r.effect));
     expect(quietEffects).toEqual(
       new Set([
         "adoptExisting",
@@ -133,7 +133,7 @@ describe("the lifecycle table", () => {
         "configureConcurrency",
       ]),
     );
-    for (const r of LIFECYCLE_RULES.filter((x) => x.quiet !== true))
+    for (const r of LIFECYCLE_RULES.filter((x) => !x.quiet))
       expect(quietEffects.has(r.effect) && r.effect !== "none", r.effect).toBe(false);
   });
 
