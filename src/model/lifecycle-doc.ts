@@ -22,6 +22,17 @@ export const GUARD_TEXT: Readonly<Record<Guard, string>> = {
   pendingTooLong: "Pending for more than 6 minutes (model.stuckPendingUs)",
   restoreBlocked:
     "within 5 minutes (model.restoreRetryDelayUs) of a restore that failed with InsufficientRolePermissions or SubnetOutOfIPAddresses",
+  callerDenied:
+    "the caller's identity or the function's resource-based policy does not allow lambda:InvokeFunction",
+  eventInvocation: "InvocationType is Event",
+  kmsBlocked: "the function's KMS key is disabled, or Lambda's grant on it is revoked",
+  qualifierNotFound: "the qualifier names no version or alias of the function",
+  versionPending: "the version the qualifier resolves to is still Pending",
+  environmentRetired:
+    "the environment ran a revision no longer live, or of a function deleted since, or Lambda stopped it (EFS)",
+  invokedSinceCheck: "invoked since the check was armed (model.inactiveAfterUs from the latest invocation)",
+  environmentsBusy: "an invocation is running",
+  provisionedInUse: "provisioned concurrency is configured",
 };
 
 /** The answer column: OK, or the error code, its HTTP status and message (the function named `<name>`). */

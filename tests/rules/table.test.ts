@@ -16,11 +16,13 @@ import {
   Phase,
   type PhaseCode,
   rulesFor,
+  SETTLED_BY,
   TRIGGER_COUNT,
   TRIGGER_NAMES,
   Trigger,
   type TriggerCode,
 } from "../../src/model/lifecycle-table.js";
+import { aliasQualifier } from "../../src/model/qualifiers.js";
 import { constant, PlanBuilder, sec } from "../helpers/plan-builder.js";
 import { expectInvariantsHold, runTraced } from "../helpers/run-traced.js";
 
@@ -40,6 +42,9 @@ const RULE_IDS = [
   "V2",
   "V3",
   "V4",
+  "V6",
+  "V8",
+  "V9",
 ];
 
 describe("the lifecycle table", () => {
@@ -59,13 +64,108 @@ describe("the lifecycle table", () => {
     expect(PHASES.length * OPERATIONS.length).toBe(9 * 14);
   });
 
-  it("every rule names known rule ids, and the guarded rules are R5 and R13", () => {
+  it("every rule names known rule ids, and every guard belongs to the rules that name it", () => {
     for (const rule of LIFECYCLE_RULES) {
       expect(rule.ids.length).toBeGreaterThan(0);
       for (const id of rule.ids) expect(RULE_IDS).toContain(id);
     }
     const guarded = LIFECYCLE_RULES.filter((r) => r.guard !== undefined).map((r) => `${r.ids}:${r.guard}`);
-    expect(new Set(guarded)).toEqual(new Set(["R5:pendingTooLong", "R13:restoreBlocked"]));
+    expect(new Set(guarded)).toEqual(
+      new Set([
+        "R5:pendingTooLong",
+        "R13:restoreBlocked",
+        "V8:callerDenied",
+        "V6:eventInvocation",
+        "V9:kmsBlocked",
+        "V1:qualifierNotFound",
+        "R17:versionPending",
+        "R8,R18:environmentRetired",
+        "R11:invokedSinceCheck",
+        "R11:environmentsBusy",
+        "R11,V2:provisionedInUse",
+      ]),
+    );
+  });
+
+  it("V8 comes before every State rule of Invoke; where an invocation may run, V6, V9, V1 and R17 come first, in that order", () => {
+    for (const ph of PHASES) {
+      const guards = rulesFor(ph, Trigger.Invoke).map((r) => r.guard ?? "-");
+      expect(guards[0], PHASE_NAMES[ph]).toBe("callerDenied");
+      const runs = rulesFor(ph, Trigger.Invoke).some((r) => r.effect === "runInvocation");
+      if (runs)
+        expect(guards).toEqual([
+          "callerDenied",
+          "eventInvocation",
+          "kmsBlocked",
+          "qualifierNotFound",
+          "versionPending",
+          "-",
+        ]);
+    }
+    const runsIn = PHASES.filter((ph) =>
+      rulesFor(ph, Trigger.Invoke).some((r) => r.effect === "runInvocation"),
+    );
+    expect(runsIn).toEqual([Phase.Active, Phase.ActiveUpdating]);
+  });
+
+  it("quiet rules are checks: none moves the phase but the scenario's Existing, none is an API operation's State step", () => {
+    for (const r of LIFECYCLE_RULES.filter((x) => x.quiet)) {
+      if (r.on === Trigger.Existing) expect([r.from, r.to]).toEqual([Phase.Absent, Phase.Active]);
+      else expect(r.to, `${r.ids} ${TRIGGER_NAMES[r.on]}`).toBe(r.from);
+    }
+    // The rules that count as transitions are the ones that did before the table held the checks.
+    const quietEffects = new Set(LIFECYCLE_RULES.filter((r) => r.quiet).map((r) => r.effect));
+    expect(quietEffects).toEqual(
+      new Set([
+        "adoptExisting",
+        "denyAccess",
+        "queueEvent",
+        "refuseKms",
+        "refuseQualifier",
+        "runInvocation",
+        "startInvocation",
+        "abandonInvocation",
+        "keepEnvironment",
+        "retireEnvironment",
+        "rearmIdleCheck",
+        "none",
+        "configureAlias",
+        "configureConcurrency",
+      ]),
+    );
+    for (const r of LIFECYCLE_RULES.filter((x) => !x.quiet))
+      expect(quietEffects.has(r.effect) && r.effect !== "none", r.effect).toBe(false);
+  });
+
+  it("an admitted invocation starts in every phase but Absent (R18), and its environment is kept only unless retired (R8)", () => {
+    for (const ph of PHASES) {
+      const start = rulesFor(ph, Trigger.InvocationStart);
+      expect(start.map((r) => r.effect)).toEqual([
+        ph === Phase.Absent ? "abandonInvocation" : "startInvocation",
+      ]);
+      const end = lookupRule(ph, Trigger.InvocationEnd, () => false)!;
+      expect(end.effect).toBe(ph === Phase.Absent ? "retireEnvironment" : "keepEnvironment");
+      expect(lookupRule(ph, Trigger.InvocationEnd, () => true)!.effect).toBe("retireEnvironment");
+    }
+  });
+
+  it("R11: at the idle deadline only an Active function not invoked meanwhile, not busy and without provisioned concurrency goes Inactive", () => {
+    const effectWhen = (guard: string | null) =>
+      lookupRule(Phase.Active, Trigger.IdleTimeout, (g) => g === guard)!.effect;
+    expect(effectWhen("invokedSinceCheck")).toBe("rearmIdleCheck");
+    expect(effectWhen("environmentsBusy")).toBe("none");
+    expect(effectWhen("provisionedInUse")).toBe("none");
+    expect(effectWhen(null)).toBe("goInactive");
+  });
+
+  it("SETTLED_BY names, for each phase with an operation pending, the service events that have a rule there", () => {
+    for (const ph of PHASES) {
+      const pending = SERVICE_EVENTS.filter(
+        (t) => /(Succeeded|Failed)$/.test(TRIGGER_NAMES[t]) && rulesFor(ph, t).length > 0,
+      );
+      const pair = SETTLED_BY[ph];
+      expect(pair === null ? [] : [...pair].sort(), PHASE_NAMES[ph]).toEqual(pending.sort());
+    }
   });
 
   it("no (phase, trigger, guard) has two rules: the table is deterministic", () => {
@@ -77,9 +177,10 @@ describe("the lifecycle table", () => {
     }
   });
 
-  it("only CreateFunction brings a function into existence, and only DeleteFunction removes one", () => {
+  it("only CreateFunction (or the scenario's Existing) brings a function into existence, and only DeleteFunction removes one", () => {
     for (const r of LIFECYCLE_RULES) {
-      if (r.from === Phase.Absent && r.to !== Phase.Absent) expect(r.on).toBe(Trigger.CreateFunction);
+      if (r.from === Phase.Absent && r.to !== Phase.Absent)
+        expect([Trigger.CreateFunction, Trigger.Existing]).toContain(r.on);
       if (r.from !== Phase.Absent && r.to === Phase.Absent) expect(r.on).toBe(Trigger.DeleteFunction);
     }
   });
@@ -99,6 +200,9 @@ describe("the lifecycle table", () => {
       IdleTimeout: ["Active"],
       RestoreSucceeded: ["Pending (Restoring)"],
       RestoreFailed: ["Pending (Restoring)"],
+      Existing: ["Absent"],
+      InvocationStart: [...PHASE_NAMES],
+      InvocationEnd: [...PHASE_NAMES],
     });
   });
 
@@ -169,8 +273,9 @@ describe("the lifecycle table as Markdown (README, docs)", () => {
     expect(md).toContain(
       "An update is in progress for resource: arn:aws:lambda:us-east-1:123456789012:function:<name>",
     );
-    expect(md).toContain(GUARD_TEXT.pendingTooLong);
-    expect(md).toContain(GUARD_TEXT.restoreBlocked);
+    for (const text of Object.values(GUARD_TEXT)) expect(md).toContain(text);
+    expect(md).toContain('AccessDeniedException (403): "User: <caller> is not authorized');
+    expect(md).toContain("KMSDisabledException");
   });
 });
 
@@ -285,4 +390,78 @@ describe("the running model obeys the table in every (phase, operation) cell", (
       }
     });
   }
+});
+
+/**
+ * The guarded rows, run: one function per row, driven so that its guard
+ * holds, and checked against the row's answer and phase as above.
+ */
+describe("the running model obeys the table's guarded rows", () => {
+  interface GuardedCell {
+    fn: string;
+    phase: PhaseCode;
+    guard: string;
+    atS: number;
+    /** The traced outcome when it is not the answer's code (V6's 202). */
+    outcome?: string;
+  }
+  const b = new PlanBuilder(3000, { inactiveAfterUs: sec(1000), publishDuration: constant(1) })
+    .client("once", null, 1)
+    .caller("nobody");
+  const cells: GuardedCell[] = [];
+  const invoke = (fn: string, atS: number, caller?: string, qualifier?: number) =>
+    b.call(atS, "Invoke", fn, "once", undefined, caller, qualifier === undefined ? undefined : { qualifier });
+
+  b.template("v8-absent");
+  invoke("v8-absent", 10, "nobody");
+  cells.push({ fn: "v8-absent", phase: Phase.Absent, guard: "callerDenied", atS: 10 });
+  b.template("v8-active", { existing: true });
+  invoke("v8-active", 10, "nobody");
+  cells.push({ fn: "v8-active", phase: Phase.Active, guard: "callerDenied", atS: 10 });
+  b.template("v6", { existing: true });
+  b.event(10, "v6", "once");
+  cells.push({ fn: "v6", phase: Phase.Active, guard: "eventInvocation", atS: 10, outcome: "Accepted" });
+  b.template("v9", { existing: true, kmsKey: "key-a" });
+  b.fault({ kind: "kmsKeyDisabled", fromUs: 0, untilUs: sec(100), key: b.kmsKey("key-a") });
+  invoke("v9", 10);
+  cells.push({ fn: "v9", phase: Phase.Active, guard: "kmsBlocked", atS: 10 });
+  b.template("v1", { existing: true });
+  invoke("v1", 10, undefined, aliasQualifier(b.alias("live")));
+  cells.push({ fn: "v1", phase: Phase.Active, guard: "qualifierNotFound", atS: 10 });
+  b.template("r17", { existing: true });
+  b.call(10, "PublishVersion", "r17", "once");
+  invoke("r17", 10.5, undefined, 1);
+  cells.push({ fn: "r17", phase: Phase.Active, guard: "versionPending", atS: 10.5 });
+  const { out, trace } = runTraced(b.build(), 1);
+
+  it("the run keeps its books", () => {
+    expectInvariantsHold(out);
+  });
+
+  for (const c of cells) {
+    const rule = lookupRule(c.phase, Trigger.Invoke, (g) => g === c.guard)!;
+    const answer = c.outcome ?? (rule.answer.error === 0 ? "OK" : API_ERROR_NAMES[rule.answer.error]);
+    it(`${rule.ids.join("/")}: Invoke on a function in ${PHASE_NAMES[c.phase]} when ${c.guard} answers ${answer}, phase unchanged`, () => {
+      const r = trace.find((x) => x.function === c.fn && x.operation === "Invoke" && x.timeUs >= sec(c.atS));
+      expect(r, `no Invoke traced for ${c.fn}`).toBeDefined();
+      expect(rule.guard).toBe(c.guard);
+      expect(r!.outcome).toBe(answer);
+      expect(r!.stateBefore).toBe(stateNameOf(c.phase));
+      expect(r!.stateAfter).toBe(stateNameOf(rule.to));
+    });
+  }
+
+  it("R11: invoked since the check was armed, the check re-arms; busy at the deadline, it lapses until the invocation ends", () => {
+    const idle = new PlanBuilder(4000, { inactiveAfterUs: sec(1000) }).client("once", null, 1);
+    idle.template("rearm", { existing: true });
+    idle.call(500, "Invoke", "rearm", "once");
+    idle.template("busy", { existing: true, duration: constant(1200), timeoutS: 1500 });
+    idle.call(0.5, "Invoke", "busy", "once");
+    const { trace: t } = runTraced(idle.build(), 1);
+    const inactiveAtS = (fn: string) =>
+      t.find((x) => x.function === fn && x.operation === "IdleTimeout")!.timeUs / 1e6;
+    expect(inactiveAtS("rearm")).toBeCloseTo(1500, 0);
+    expect(inactiveAtS("busy")).toBeGreaterThan(1200);
+    expect(inactiveAtS("busy")).toBeLessThan(1201);
+  });
 });

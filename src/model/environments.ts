@@ -1,0 +1,273 @@
+/**
+ * Execution environments (D1-D4, R7, R8, V2, V10): an admitted invocation
+ * starts on a warm environment or a cold one (init duration, scaling rate,
+ * file-system mount), runs for its sampled duration, and ends; then its
+ * environment stays warm or goes. The hot path: numbers only, no objects.
+ */
+import { ApiError, functionArn, Messages, ReasonCode, ThrottleCause } from "./aws-names.js";
+import type { ControlPlane } from "./control-plane.js";
+import { sampleUs } from "./distributions.js";
+import type { FleetContext } from "./fleet-context.js";
+import { NO_CONFIG } from "./function-store.js";
+import type { FunctionTrace } from "./function-trace.js";
+import { EFS_MOUNT_ERRORS } from "./invocation-faults.js";
+import type { InvocationOutcomes } from "./invocation-outcomes.js";
+import type { Lifecycle } from "./lifecycle.js";
+import { Phase, type PhaseCode, Trigger } from "./lifecycle-table.js";
+import { Hist, TEMPLATE_HIST_INDEX } from "./observations.js";
+import { EnvKind, Ev, OUTCOME_SPAN, packInvocation } from "./protocol.js";
+import { routeSlot, routeVersion } from "./qualifiers.js";
+import { TokenBuckets } from "./token-buckets.js";
+import type { Version } from "./versions.js";
+
+const LATENCY = TEMPLATE_HIST_INDEX[Hist.InvocationLatency];
+
+export class Environments {
+  /** Each function's burst of new environments (the scaling rate, D3). */
+  private readonly scaling: TokenBuckets;
+
+  constructor(
+    private readonly c: FleetContext,
+    private readonly trace: FunctionTrace,
+    private readonly outcomes: InvocationOutcomes,
+    private readonly lifecycle: Lifecycle,
+    private readonly controlPlane: ControlPlane,
+  ) {
+    const d = c.plan.defaults;
+    this.scaling = new TokenBuckets(c.fn.count);
+    for (let f = 0; f < c.fn.count; f++)
+      this.scaling.set(f, (d.scalingEnvironments * 1e6) / d.scalingWindowUs, d.scalingEnvironments);
+  }
+
+  /**
+   * An admitted invocation reaches its environment (the table's
+   * InvocationStart). slowdown: how much its file system's shared throughput
+   * stretches its IO (V10; 1 without EFS).
+   */
+  onAdmitted(f: number, arrivalUs: number, ctx: number, slowdown: number): void {
+    const vs = this.c.fn.versionsOf[f];
+    const route = vs === null ? 0 : vs.shiftRoute();
+    const request = this.c.request;
+    request.ctx = ctx;
+    request.arrivalUs = arrivalUs;
+    request.slowdown = slowdown;
+    request.envRevision = route;
+    request.envVersion = vs === null ? null : vs.version(routeVersion(route));
+    const rule = this.lifecycle.lookup(f, Trigger.InvocationStart)!;
+    this.lifecycle.apply(f, rule, Trigger.InvocationStart, ReasonCode.None, NO_CONFIG);
+  }
+
+  /** R18: the function was deleted between admission and start: its concurrency goes back. */
+  abandonInvocation(f: number): void {
+    const { ctx, envRevision } = this.c.request;
+    this.outcomes.releaseConcurrency(f);
+    if (this.trace.isTraced(f)) {
+      const message = Messages.notFound(functionArn(this.c.nameOf(f)));
+      this.trace.trace(f, Trigger.Invoke, ApiError.ResourceNotFoundException, Phase.Absent, message, "", 0);
+    }
+    this.outcomes.outcome(f, ctx, ApiError.ResourceNotFoundException, routeSlot(envRevision));
+  }
+
+  /** D1: the invocation starts on a warm environment, or a cold one (scaling rate, init, mount). */
+  startInvocation(f: number): void {
+    const { fn, plan, obs, request } = this.c;
+    const { ctx, arrivalUs, slowdown, envRevision: route, envVersion: version } = request;
+    const now = this.c.p.nowUs;
+    const slot = routeSlot(route);
+    const tpl = plan.templates[fn.templateOf[f]];
+    const rng = this.c.serviceRng;
+    let cold = 0;
+    let initUs = 0;
+    const idle = version === null ? fn.idleEnvironments[f] : version.pool.idle;
+    if (idle !== null && idle.length > 0 && now - idle[idle.length - 1] <= plan.defaults.keepAliveUs) {
+      idle.pop();
+    } else {
+      // No warm environment: everything idle longer than the keep-alive is gone (LIFO: the top is newest).
+      if (idle !== null) idle.length = 0;
+      if (!this.scaling.take(f, now)) {
+        this.outcomes.releaseConcurrency(f);
+        this.outcomes.countThrottle(f, ThrottleCause.ScalingRate);
+        this.outcomes.outcome(f, ctx, ApiError.TooManyRequestsException, slot);
+        return;
+      }
+      const mount = this.c.invocationFaults.mountFault(f, now, rng);
+      if (mount >= 0) {
+        this.mountFailed(f, arrivalUs, ctx, mount, slot);
+        return;
+      }
+      cold = 1;
+      initUs = sampleUs(tpl.initDuration, rng, f);
+      obs.record(Hist.InitDuration, initUs);
+    }
+    let runUs = sampleUs(tpl.duration, rng, f);
+    let outcome: number = rng.next(f) < tpl.errorRate ? ApiError.FunctionError : ApiError.None;
+    const timeoutUs = version === null ? fn.timeoutUs[f] : version.timeoutUs;
+    if (runUs > timeoutUs) {
+      runUs = timeoutUs;
+      outcome = ApiError.Timeout;
+    } else if (slowdown > 1) {
+      // V10: IO slowed by the file system's shared throughput; past the timeout Lambda stops the instance.
+      runUs = Math.round(runUs * slowdown);
+      if (runUs > fn.timeoutUs[f]) {
+        runUs = fn.timeoutUs[f];
+        outcome = ApiError.EFSIOException;
+      }
+    }
+    this.countStart(f, now, cold);
+    fn.busyEnvironments[f]++;
+    const rev = version === null ? fn.liveRevision[f] : route;
+    const kind = version === null ? EnvKind.Latest : EnvKind.Version;
+    const packed = packInvocation(ctx, fn.incarnation[f], rev, outcome, cold, kind);
+    this.c.p.at(now + initUs + runUs, Ev.InvocationEnd, f, arrivalUs, packed);
+  }
+
+  /**
+   * Runs a request on a free provisioned environment of `version` (V2). Its
+   * concurrency was set aside when the environments were allocated, so the
+   * coordinator is not asked. The first request an environment serves pays
+   * the runtime's lazy loading (the seed's latency variability).
+   */
+  runProvisioned(f: number, version: Version, route: number, ctx: number, now: number): void {
+    const { fn, plan, obs } = this.c;
+    const pool = version.pool;
+    let firstUs = 0;
+    if (pool.free - pool.fresh <= 0) {
+      pool.fresh--;
+      firstUs = this.firstInvokeUs(f, version);
+      obs.record(Hist.FirstInvokeLatency, firstUs);
+    }
+    pool.busy++;
+    this.c.provisionedBusy++;
+    fn.busyEnvironments[f]++;
+    obs.provisionedInvocations++;
+    this.countStart(f, now, 0);
+    const tpl = plan.templates[fn.templateOf[f]];
+    const rng = this.c.serviceRng;
+    let runUs = sampleUs(tpl.duration, rng, f);
+    let outcome: number = rng.next(f) < tpl.errorRate ? ApiError.FunctionError : ApiError.None;
+    if (runUs > version.timeoutUs) {
+      runUs = version.timeoutUs;
+      outcome = ApiError.Timeout;
+    }
+    const packed = packInvocation(ctx, fn.incarnation[f], route, outcome, 0, EnvKind.Provisioned);
+    const endUs = now + plan.defaults.invokeLatencyUs + firstUs + runUs;
+    this.c.p.at(endUs, Ev.InvocationEnd, f, now, packed);
+  }
+
+  /** The first-invocation latency of a provisioned environment: by runtime at 512 MB, scaled by 512 / memory (0.25-4x). */
+  private firstInvokeUs(f: number, version: Version): number {
+    const plan = this.c.plan;
+    const tpl = plan.templates[this.c.fn.templateOf[f]];
+    const d = plan.defaults.firstInvokeLatencyByRuntime[runtimeFamilyOf(tpl.runtime)];
+    if (d === undefined) return 0;
+    const scale = Math.min(4, Math.max(0.25, 512 / version.memoryMb));
+    return Math.round(sampleUs(d, this.c.serviceRng, f) * scale);
+  }
+
+  /** Counts a start, warm or cold, by template and by deploy phase (V11). */
+  private countStart(f: number, now: number, cold: number): void {
+    const obs = this.c.obs;
+    if (cold) obs.coldStarts++;
+    else obs.warmStarts++;
+    const w = this.c.deploy;
+    if (w !== null) {
+      const phase = now < w.startUs ? 0 : now < w.endUs ? 1 : 2;
+      obs.startsByDeployPhase[phase * 2 + 1 - cold]++;
+    }
+    obs.startsByTemplate[this.c.fn.templateOf[f] * 2 + 1 - cold]++;
+  }
+
+  /**
+   * V10: a cold start's mount failed. A rejected mount or one that cannot
+   * connect fails at once; a mount that times out holds the new environment
+   * for the mount timeout first. Either way the environment is not kept.
+   */
+  private mountFailed(f: number, arrivalUs: number, ctx: number, kind: number, slot: number): void {
+    const fn = this.c.fn;
+    const error = EFS_MOUNT_ERRORS[kind];
+    const fs = this.c.invocationFaults.fileSystemOf(f);
+    this.c.obs.efsMountFailures[fs * EFS_MOUNT_ERRORS.length + kind]++;
+    if (error === ApiError.EFSMountTimeoutException) {
+      fn.busyEnvironments[f]++;
+      const packed = packInvocation(ctx, fn.incarnation[f], fn.liveRevision[f], error, 1);
+      this.c.p.after(this.c.plan.defaults.efsMountTimeoutUs, Ev.InvocationEnd, f, arrivalUs, packed);
+      return;
+    }
+    this.outcomes.releaseConcurrency(f);
+    this.outcomes.fault(f, ctx, error, fn.phase[f] as PhaseCode, -1, slot);
+  }
+
+  /** An invocation ended (the table's InvocationEnd): its environment stays warm or goes, and it gets its outcome. */
+  onEnded(f: number, arrivalUs: number, packed: number): void {
+    const { fn, obs, request } = this.c;
+    const cold = packed % 2;
+    let x = (packed - cold) / 2;
+    const outcome = x % OUTCOME_SPAN;
+    x = (x - outcome) / OUTCOME_SPAN;
+    const rev = x % 65_536;
+    x = (x - rev) / 65_536;
+    const tag = x % 256;
+    const ctx = (x - tag) / 256;
+    const kind = tag % 4;
+    const sameIncarnation = (tag - kind) / 4 === fn.incarnation[f] % 64 && fn.phase[f] !== Phase.Absent;
+    fn.busyEnvironments[f]--;
+    if (fn.busyEnvironments[f] === 0 && fn.phase[f] === Phase.Active) this.lifecycle.armIdleCheck(f);
+    let ranRevision = rev;
+    let slot = 0;
+    let version: Version | null = null;
+    if (kind !== EnvKind.Latest) {
+      slot = routeSlot(rev);
+      version = sameIncarnation ? fn.versionsOf[f]!.version(routeVersion(rev)) : null;
+      if (version !== null) ranRevision = version.revision;
+    }
+    request.envKind = kind;
+    request.envRevision = rev;
+    request.envOutcome = outcome;
+    request.envVersion = version;
+    request.sameIncarnation = sameIncarnation;
+    const rule = this.lifecycle.lookup(f, Trigger.InvocationEnd)!;
+    this.lifecycle.apply(f, rule, Trigger.InvocationEnd, ReasonCode.None, NO_CONFIG);
+    if (outcome === ApiError.EFSIOException) obs.efsIoStopped[this.c.invocationFaults.fileSystemOf(f)]++;
+    const byRev = obs.invocationsByRevision;
+    byRev.set(ranRevision, (byRev.get(ranRevision) ?? 0) + 1);
+    obs.recordForTemplate(LATENCY, fn.templateOf[f], this.c.p.nowUs - arrivalUs);
+    if (this.trace.isTraced(f)) {
+      const ph = fn.phase[f] as PhaseCode;
+      const message = outcome > ApiError.Timeout ? this.trace.faultMessage(f, outcome) : "";
+      this.trace.trace(f, Trigger.Invoke, outcome, ph, message, "", ranRevision); // the revision it ran (R7)
+    }
+    this.outcomes.outcome(f, ctx, outcome, slot);
+  }
+
+  /** D2: the environment stays warm for the next request of its revision. */
+  keepEnvironment(f: number): void {
+    this.releaseEnvironment(f, true);
+  }
+
+  /** R8, R18: the environment ran a revision no longer live, or its function is gone, or Lambda stopped it. */
+  retireEnvironment(f: number): void {
+    this.releaseEnvironment(f, false);
+  }
+
+  /** The ended invocation's environment (in c.request) goes back idle when `warm`, and its concurrency goes back. */
+  private releaseEnvironment(f: number, warm: boolean): void {
+    const { fn, request } = this.c;
+    const version = request.envVersion;
+    if (request.envKind === EnvKind.Latest) {
+      if (warm) {
+        let idle = fn.idleEnvironments[f];
+        if (idle === null) idle = fn.idleEnvironments[f] = [];
+        idle.push(this.c.p.nowUs);
+      }
+      this.outcomes.releaseConcurrency(f);
+    } else if (request.envKind === EnvKind.Provisioned) {
+      if (version !== null) this.controlPlane.provisionedEnvFreed(f, version.pool);
+      else this.c.provisionedBusy--; // its function was deleted: the environment went with it
+    } else {
+      if (version !== null && warm) version.pool.idle.push(this.c.p.nowUs);
+      this.outcomes.releaseConcurrency(f);
+    }
+  }
+}
+
+const runtimeFamilyOf = (runtime: string): string => /^[a-z]*/.exec(runtime)![0];

@@ -1,0 +1,123 @@
+/**
+ * What the rooms of one partition's model share: the partition they run in,
+ * the plan, the observations they count into, the per-function store, the
+ * random streams and the few partition-wide counters. FleetPartition builds
+ * one and hands it to each room.
+ *
+ * Rooms import the rooms they call; the two calls that go back up (a
+ * self-triggering success invokes the function again, V7; every answer goes
+ * back to the client task that asked) go through `links`, set once the rooms
+ * exist.
+ */
+import type { Partition } from "../engine/partition.js";
+import { RandomStreams } from "../engine/random-streams.js";
+import type { AsyncInvocations } from "./async-events.js";
+import { deployWindow } from "./deploy-window.js";
+import { FunctionStore } from "./function-store.js";
+import { InvocationFaults } from "./invocation-faults.js";
+import type { Observations } from "./observations.js";
+import type { Plan, PlanCallParams, PlanConfigChange } from "./plan.js";
+import { LATEST } from "./qualifiers.js";
+import type { Version } from "./versions.js";
+
+/** Calls that go back up to a room above the caller. */
+export interface Links {
+  /** invocations.ts: an Invoke request reaches a function. */
+  invoke(f: number, ctx: number, hop: number, caller: number, qualifier: number): void;
+  /** client-driver.ts: the answer to a client task's call. */
+  taskAnswer(slot: number, error: number): void;
+}
+
+/** The qualifier has not been resolved for this request yet (RequestContext.version). */
+export const UNRESOLVED = -2;
+
+/**
+ * What a table lookup is about: the request, API call or invocation whose
+ * guards and effects read it. One per partition, refilled before each lookup
+ * (no object per request); an effect reads what it needs before it calls
+ * anything that may start another request.
+ */
+export class RequestContext {
+  // An Invoke request (invocations.ts invoke).
+  ctx = 0;
+  hop = 0;
+  caller = -1;
+  qualifier = LATEST;
+  /** The version the qualifier resolved to (-1: none), UNRESOLVED until a guard asks. */
+  version = UNRESOLVED;
+  // An API call (client-driver.ts): its task slot, staged configuration and answer.
+  slot = -1;
+  params: PlanCallParams = {};
+  change: PlanConfigChange | undefined = undefined;
+  /** The caller's answer: the rule's, unless its effect answers otherwise (or later: -1). */
+  answer = 0;
+  // An invocation starting or ending (environments.ts).
+  arrivalUs = 0;
+  slowdown = 1;
+  /** Qualifier slot and version of the invocation's route (V1). */
+  routeSlot = 0;
+  envVersion: Version | null = null;
+  envKind = 0;
+  envRevision = 0;
+  envOutcome = 0;
+  sameIncarnation = false;
+}
+
+export class FleetContext {
+  readonly request = new RequestContext();
+  readonly fn: FunctionStore;
+  readonly serviceRng: RandomStreams;
+  readonly arrivalRng: RandomStreams;
+  readonly clientRng: RandomStreams;
+  /** Weighted alias routing draws (V1), only when the scenario has aliases. */
+  readonly routeRng: RandomStreams | null;
+  /** Permissions, KMS keys and EFS mounts (V8-V10). */
+  readonly invocationFaults: InvocationFaults;
+  /** The run's deploy window (V11), or null. */
+  readonly deploy: { startUs: number; endUs: number } | null;
+  /** The functions' async queues (V6, V7); null when the plan never invokes asynchronously. */
+  async: AsyncInvocations | null = null;
+  links: Links = UNLINKED;
+
+  /** Invocations accepted into the model but without an outcome yet. */
+  openInvocations = 0;
+  /** Provisioned environments of this partition's functions running a request, and initialised (V2; sampled). */
+  provisionedBusy = 0;
+  provisionedReady = 0;
+  /** Transitions the table does not allow (must stay empty). */
+  readonly badTransitions: string[] = [];
+
+  constructor(
+    readonly p: Partition,
+    readonly plan: Plan,
+    readonly obs: Observations,
+    globalIds: Int32Array,
+    functionTable: Float64Array | null,
+  ) {
+    this.fn = new FunctionStore(globalIds, plan.templates.length, functionTable);
+    this.serviceRng = this.streams("svc");
+    this.arrivalRng = this.streams("arr");
+    this.clientRng = this.streams("cli");
+    this.routeRng = plan.aliases.length === 0 ? null : this.streams("route");
+    this.invocationFaults = new InvocationFaults(plan, globalIds);
+    this.deploy = deployWindow(plan);
+  }
+
+  /** One random stream per local function, named `<prefix>:<function name>` (seeded by name, so partitioning does not matter). */
+  streams(prefix: string): RandomStreams {
+    const names = this.plan.functions.names;
+    return new RandomStreams(
+      this.plan.seed,
+      Array.from(this.fn.globalId, (g) => `${prefix}:${names[g]}`),
+    );
+  }
+
+  nameOf(f: number): string {
+    return this.plan.functions.names[this.fn.globalId[f]];
+  }
+}
+
+const unlinked = (): never => {
+  throw new Error("the model's rooms are not linked yet");
+};
+const UNLINKED: Links = { invoke: unlinked, taskAnswer: unlinked };

@@ -1,0 +1,121 @@
+/**
+ * The scenario's workload at this partition's functions: each step's visit
+ * to each target, explicit calls, and invoke streams' arrivals (thinning of
+ * a piecewise-linear rate, or evenly spaced). Every event is scheduled per
+ * function, never by a partition-wide actor: a function's same-time events
+ * then run in an order that does not depend on which other functions share
+ * its partition.
+ */
+import type { FleetContext } from "./fleet-context.js";
+import type { Invocations } from "./invocations.js";
+import type { PlanStep } from "./plan.js";
+import { Ev } from "./protocol.js";
+import { LATEST } from "./qualifiers.js";
+import { nextPositiveRateUs, popularityWeights, rateAt } from "./workload-rates.js";
+
+export class Workload {
+  /** Per invoke stream: each local function's peak arrival rate (per µs), 0 when not a target. */
+  private readonly streamPeakPerUs: Float64Array[] = [];
+  private readonly streamMaxRate: number[] = [];
+  /** 1 for the invoke streams whose InvocationType is Event. */
+  private readonly streamIsEvent: Uint8Array;
+
+  constructor(
+    private readonly c: FleetContext,
+    /** Local index of every global function (valid for this partition's functions). */
+    private readonly localOf: Int32Array,
+    private readonly invocations: Invocations,
+  ) {
+    this.streamIsEvent = Uint8Array.from(c.plan.invokeStreams, (st) =>
+      st.invocationType === "Event" ? 1 : 0,
+    );
+  }
+
+  /** Schedules each step's visit to each target, the streams' first arrivals and the explicit calls. */
+  start(): void {
+    const { plan, p } = this.c;
+    const localOf = this.localOf;
+    for (let s = 0; s < plan.steps.length; s++) {
+      const step = plan.steps[s];
+      for (let k = 0; k < step.targets.length; k++) {
+        const g = step.targets[k];
+        if (this.owns(g)) p.at(stepTimeUs(step, k), Ev.StepTarget, localOf[g], s, 0);
+      }
+    }
+    for (let s = 0; s < plan.invokeStreams.length; s++) this.startStream(s);
+    for (let c = 0; c < plan.calls.length; c++) {
+      const call = plan.calls[c];
+      if (this.owns(call.function)) p.at(call.atUs, Ev.ExplicitCall, localOf[call.function], c, 0);
+    }
+  }
+
+  private startStream(s: number): void {
+    const st = this.c.plan.invokeStreams[s];
+    let maxRate = 0;
+    for (const pt of st.rate.points) if (pt.ratePerSec > maxRate) maxRate = pt.ratePerSec;
+    this.streamMaxRate.push(maxRate);
+    const peak = new Float64Array(this.c.fn.count);
+    this.streamPeakPerUs.push(peak);
+    const weights = popularityWeights(st.targets.length, st.popularity);
+    for (let k = 0; k < st.targets.length; k++) {
+      const g = st.targets[k];
+      if (!this.owns(g)) continue;
+      const f = this.localOf[g];
+      peak[f] = (maxRate * weights[k]) / 1e6;
+      if (peak[f] > 0) this.scheduleArrival(f, s, st.startUs, true);
+    }
+  }
+
+  /** An arrival of stream s at function f: the next one is scheduled, this one invokes. */
+  onArrival(f: number, s: number): void {
+    const st = this.c.plan.invokeStreams[s];
+    this.scheduleArrival(f, s, this.c.p.nowUs, false);
+    this.invocations.invoke(f, 0, this.streamIsEvent[s], st.caller ?? -1, st.qualifier ?? LATEST);
+  }
+
+  /** Next arrival of stream s at function f after `fromUs` (thinning of a piecewise-linear rate). */
+  private scheduleArrival(f: number, s: number, fromUs: number, first: boolean): void {
+    const st = this.c.plan.invokeStreams[s];
+    const peak = this.streamPeakPerUs[s][f];
+    if (!(peak > 0)) return;
+    const rng = this.c.arrivalRng;
+    let t = fromUs;
+    const maxRate = this.streamMaxRate[s];
+    if (st.process === "constant") {
+      // Evenly spaced at the current rate, with a random phase for the first arrival.
+      for (let guard = 0; guard < 1_000_000; guard++) {
+        const rate = rateAt(st.rate.points, t);
+        if (rate <= 0) {
+          const nextUs = nextPositiveRateUs(st.rate.points, t);
+          if (nextUs === null || nextUs >= st.endUs) return;
+          t = nextUs;
+          continue;
+        }
+        const gapUs = maxRate > 0 ? 1 / ((peak * rate) / maxRate) : Number.POSITIVE_INFINITY;
+        t += first ? rng.next(f) * gapUs : gapUs;
+        break;
+      }
+    } else {
+      for (;;) {
+        t += -Math.log(rng.nextOpen(f)) / peak;
+        if (t >= st.endUs) return;
+        if (rng.next(f) * maxRate < rateAt(st.rate.points, t)) break;
+      }
+    }
+    const atUs = Math.round(t);
+    if (atUs >= st.endUs) return;
+    const p = this.c.p;
+    p.at(Math.max(atUs, p.nowUs), Ev.Arrival, f, s, 0);
+  }
+
+  private owns(g: number): boolean {
+    const f = this.localOf[g];
+    return f >= 0 && f < this.c.fn.count && this.c.fn.globalId[f] === g;
+  }
+}
+
+/** When a step reaches its k-th target: `ratePerSec` targets a second from `atUs`, or all at once. */
+function stepTimeUs(step: PlanStep, k: number): number {
+  if (step.ratePerSec <= 0) return step.atUs;
+  return step.atUs + Math.round((k * 1e6) / step.ratePerSec);
+}
