@@ -6,13 +6,7 @@
  * bucketed histograms. Names are dotted, our own words in snake_case, AWS's
  * names (operations, error codes) exactly as AWS spells them.
  */
-import {
-  API_ERROR_NAMES,
-  ApiError,
-  OPERATION_NAMES,
-  STATE_NAMES,
-  THROTTLE_CAUSE_NAMES,
-} from "../model/aws-names.js";
+import { ApiError, OPERATION_NAMES, STATE_NAMES, THROTTLE_CAUSE_NAMES } from "../model/aws-names.js";
 import {
   ASYNC_DISPOSITION_NAMES,
   ERROR_COUNT,
@@ -20,19 +14,18 @@ import {
   type HistName,
   WAITER_OUTCOME_NAMES,
 } from "../model/observations.js";
-import type { Plan } from "../model/plan.js";
 import type { Sample } from "../model/run.js";
-import { HIST_BUCKET_BOUNDS_US, type SampledHistogram } from "../model/sampling.js";
+import { HIST_BUCKET_BOUNDS_US } from "../model/sampling.js";
 import {
+  API_ERROR_CODE_INDEX,
   API_ERROR_CODES,
-  type HistogramReport,
+  API_SUCCESS_CODES,
+  INVOCATION_OUTCOME_CODE,
   INVOCATION_OUTCOMES,
   type InvocationOutcomeName,
-  type Report,
-} from "./json-report.js";
-
-/** What a metric's number counts: thresholds compare durations only with seconds, percentages only with ratios. */
-export type MetricUnit = "count" | "ratio" | "seconds";
+} from "../model/outcomes.js";
+import { HISTOGRAM_STATS, type MetricUnit, type SampleLimits, sampledStat } from "./reading.js";
+import type { HistogramReport, Report } from "./report-shape.js";
 
 export interface ReportMetric {
   /** Dotted name, as thresholds write it: "pending.create.p99". */
@@ -46,18 +39,6 @@ export interface ReportMetric {
   /** The value at a sample point during the run; absent: only known at the end (no abortOnFail). */
   readonly fromSample?: (sample: Sample, limits: SampleLimits) => number;
 }
-
-/** The plan's fixed figures a sample-time reader needs (the metrics context has them too). */
-export interface SampleLimits {
-  concurrencyLimit: number;
-  /** By Plan.subnets index. */
-  subnetCapacityIps: readonly number[];
-}
-
-export const sampleLimitsOf = (plan: Plan): SampleLimits => ({
-  concurrencyLimit: plan.account.concurrencyLimit,
-  subnetCapacityIps: plan.subnets.map((s) => s.capacityIps),
-});
 
 /** How each histogram is named in the summary and in metric names. */
 export const HISTOGRAM_LABELS: Readonly<Record<HistName, string>> = {
@@ -76,18 +57,7 @@ export const snakeCase = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
 
-/** The ApiError code of each invocation outcome the report lists. */
-const OUTCOME_CODE: Readonly<Record<InvocationOutcomeName, number>> = Object.fromEntries(
-  INVOCATION_OUTCOMES.map((o) => {
-    const special: Record<string, number> = {
-      success: ApiError.None,
-      functionError: ApiError.FunctionError,
-      timeout: ApiError.Timeout,
-      throttled: ApiError.TooManyRequestsException,
-    };
-    return [o, special[o] ?? API_ERROR_NAMES.indexOf(o as (typeof API_ERROR_NAMES)[number])];
-  }),
-) as Record<InvocationOutcomeName, number>;
+const OUTCOME_CODE = INVOCATION_OUTCOME_CODE;
 
 /** Our words in snake_case, AWS's error codes as they are. */
 const outcomeMetricName = (o: InvocationOutcomeName) => (/^[a-z]/.test(o) ? snakeCase(o) : o);
@@ -227,9 +197,8 @@ function invocationMetrics(): ReportMetric[] {
 function apiMetrics(): ReportMetric[] {
   const m: ReportMetric[] = [];
   const row = (s: Sample, op: number, code: number) => s.counters.api[op * ERROR_COUNT + code];
-  const okOf = (s: Sample, op: number) =>
-    row(s, op, ApiError.None) + row(s, op, ApiError.FunctionError) + row(s, op, ApiError.Timeout);
-  const codes = API_ERROR_CODES.map((c) => API_ERROR_NAMES.indexOf(c));
+  const okOf = (s: Sample, op: number) => API_SUCCESS_CODES.reduce((n, c) => n + row(s, op, c), 0);
+  const codes = API_ERROR_CODE_INDEX;
   OPERATION_NAMES.forEach((op, i) => {
     m.push(
       {
@@ -263,10 +232,6 @@ function apiMetrics(): ReportMetric[] {
   return m;
 }
 
-/** The statistics of a histogram a metric can name, and the report field each reads. */
-export const HISTOGRAM_STATS = ["count", "mean", "p50", "p90", "p95", "p99", "max"] as const;
-type HistogramStat = (typeof HISTOGRAM_STATS)[number];
-
 function histogramMetrics(): ReportMetric[] {
   const m: ReportMetric[] = [];
   HIST_NAMES.forEach((hist, h) => {
@@ -285,33 +250,6 @@ function histogramMetrics(): ReportMetric[] {
     }
   });
   return m;
-}
-
-/**
- * A statistic of a histogram as a sample holds it (cumulative counts at
- * fixed bounds): percentiles interpolated linearly within their bucket, as
- * Prometheus's histogram_quantile does, so they approximate the report's
- * HDR values; past the last bound, the last bound.
- */
-export function sampledStat(h: SampledHistogram, boundsUs: readonly number[], stat: HistogramStat): number {
-  if (stat === "count") return h.count;
-  if (h.count === 0) return 0;
-  if (stat === "mean") return h.sumUs / h.count / 1e6;
-  const q = stat === "max" ? 1 : Number(stat.slice(1)) / 100;
-  const rank = q * h.count;
-  let lowerUs = 0;
-  let below = 0;
-  for (let b = 0; b < boundsUs.length; b++) {
-    const cum = h.buckets[b];
-    if (cum >= rank) {
-      const inBucket = cum - below;
-      const f = inBucket > 0 ? (rank - below) / inBucket : 1;
-      return (lowerUs + f * (boundsUs[b] - lowerUs)) / 1e6;
-    }
-    lowerUs = boundsUs[b];
-    below = cum;
-  }
-  return boundsUs[boundsUs.length - 1] / 1e6;
 }
 
 function concurrencyMetrics(): ReportMetric[] {

@@ -13,8 +13,6 @@
  * families with `byFunction`, and only for the N busiest functions.
  */
 import {
-  API_ERROR_NAMES,
-  ApiError,
   LAST_UPDATE_STATUS_NAMES,
   OPERATION_NAMES,
   Operation,
@@ -38,10 +36,16 @@ import {
 import { DEPLOY_PHASE_NAMES } from "../model/deploy-window.js";
 import type { Sample } from "../model/run.js";
 import { ENI_SAMPLE_STATES, HIST_BUCKET_BOUNDS_US, type SampledHistogram } from "../model/sampling.js";
-import { API_ERROR_CODES, INVOCATION_OUTCOMES } from "../report/json-report.js";
-import { metricByName } from "../report/report-metrics.js";
-import { compare } from "../report/thresholds.js";
+import {
+  API_ERROR_CODE_INDEX,
+  API_ERROR_CODES,
+  API_SUCCESS_CODES,
+  INVOCATION_OUTCOME_CODE,
+  INVOCATION_OUTCOMES,
+} from "../model/outcomes.js";
 import type { MetricsContext } from "./context.js";
+import { compare } from "./reading.js";
+import { metricByName } from "./report-metrics.js";
 
 export const METRIC_PREFIX = "fleetsim_";
 /** Labels on every series, ahead of the family's own. */
@@ -100,11 +104,11 @@ const boundsS = (h: number) => HIST_BUCKET_BOUNDS_US[h].map((us) => us / 1e6);
 /** Operation outcomes: success, or one of the AWS error codes an API call can fail with. */
 const API_OUTCOMES: readonly { outcome: string; errorCode: string; codes: readonly number[] }[] = [
   // HTTP 200: for Invoke, also invocations whose function errored or timed out.
-  { outcome: "success", errorCode: "none", codes: [ApiError.None, ApiError.FunctionError, ApiError.Timeout] },
-  ...API_ERROR_CODES.map((code) => ({
+  { outcome: "success", errorCode: "none", codes: API_SUCCESS_CODES },
+  ...API_ERROR_CODES.map((code, k) => ({
     outcome: "error",
     errorCode: code,
-    codes: [API_ERROR_NAMES.indexOf(code)],
+    codes: [API_ERROR_CODE_INDEX[k]],
   })),
 ];
 
@@ -112,23 +116,6 @@ const MIB = 1_048_576;
 const fileSystemSeries = (ctx: MetricsContext): string[][] => ctx.fileSystems.map((f) => [f.id]);
 
 const CONTROL_PLANE_OPERATIONS = OPERATION_NAMES.filter((op) => op !== "Invoke");
-
-/** Invocation outcomes (as in the JSON report) and the API error each is counted under. */
-const INVOCATION_OUTCOME_CODES: Record<(typeof INVOCATION_OUTCOMES)[number], number> = {
-  success: ApiError.None,
-  functionError: ApiError.FunctionError,
-  timeout: ApiError.Timeout,
-  throttled: ApiError.TooManyRequestsException,
-  ResourceConflictException: ApiError.ResourceConflictException,
-  ResourceNotReadyException: ApiError.ResourceNotReadyException,
-  ResourceNotFoundException: ApiError.ResourceNotFoundException,
-  AccessDeniedException: ApiError.AccessDeniedException,
-  KMSDisabledException: ApiError.KMSDisabledException,
-  EFSMountFailureException: ApiError.EFSMountFailureException,
-  EFSMountConnectivityException: ApiError.EFSMountConnectivityException,
-  EFSMountTimeoutException: ApiError.EFSMountTimeoutException,
-  EFSIOException: ApiError.EFSIOException,
-};
 
 /** Each of `first`'s label-value lists crossed with each template: the series order of templated families. */
 const byTemplate =
@@ -159,7 +146,7 @@ const STATE_LIST = STATE_NAMES.map((st) => [st]);
 const STATE_COUNT = STATE_NAMES.length;
 
 /** The ApiError code of each of INVOCATION_OUTCOMES, in order. */
-const OUTCOME_CODE = INVOCATION_OUTCOMES.map((o) => INVOCATION_OUTCOME_CODES[o]);
+const OUTCOME_CODE = INVOCATION_OUTCOMES.map((o) => INVOCATION_OUTCOME_CODE[o]);
 
 /** Fates of asynchronous events: succeeded, or never processed (where to, why). */
 const ASYNC_FATES: readonly { fate: string; reason: string; index: number }[] = [

@@ -1,0 +1,78 @@
+/**
+ * What the exporters need to know about a run besides its samples: the
+ * labels every series carries (run_id, scenario), and the plan's fixed
+ * figures (subnets, VPCs, limits). Plain data, so it can be posted to the
+ * simulation thread.
+ */
+import { deployWindow } from "../model/deploy-window.js";
+import type { Plan, PlanThreshold } from "../model/plan.js";
+import { qualifierSlotCount, qualifierSlotName } from "../model/qualifiers.js";
+import { packageVersion } from "./package-version.js";
+import { metricByName } from "./report-metrics.js";
+
+export interface MetricsContext {
+  runId: string;
+  scenario: string;
+  seed: number;
+  version: string;
+  untilUs: number;
+  concurrencyLimit: number;
+  subnets: { id: string; vpc: string; capacityIps: number }[];
+  vpcs: { id: string; eniQuota: number; enisUsedByOthers: number }[];
+  /** EFS file systems (V10): the `file_system` label's values and their baselines. */
+  fileSystems: { id: string; baselineMiBps: number }[];
+  /** Function template names, by template index: the `template` label's values. */
+  templates: string[];
+  /** The `qualifier` label's values, by qualifier slot: $LATEST, version, then the scenario's alias names (qualifiers.ts). */
+  qualifiers: string[];
+  /** Whether the scenario deploys (updates code or shifts an alias; deploy-window.ts): only then are starts counted by deploy phase. */
+  deploys: boolean;
+  /** --metrics-function-labels: how many of the busiest functions get a `function` label (0: none). */
+  functionLabels: number;
+  /** The scenario's thresholds that can be read from a sample: the `threshold` label's values (thresholds.md). */
+  thresholds: Pick<PlanThreshold, "source" | "metric" | "op" | "value">[];
+}
+
+export function metricsContext(
+  plan: Plan,
+  runId: string = deriveRunId(plan.name, plan.seed),
+  functionLabels = 0,
+): MetricsContext {
+  return {
+    runId,
+    scenario: plan.name,
+    seed: plan.seed,
+    version: packageVersion(),
+    untilUs: plan.untilUs,
+    concurrencyLimit: plan.account.concurrencyLimit,
+    subnets: plan.subnets.map((s) => ({
+      id: s.id,
+      vpc: plan.vpcs[s.vpc]?.id ?? "",
+      capacityIps: s.capacityIps,
+    })),
+    vpcs: plan.vpcs.map((v) => ({ id: v.id, eniQuota: v.eniQuota, enisUsedByOthers: v.enisUsedByOthers })),
+    fileSystems: plan.fileSystems.map((f) => ({ id: f.id, baselineMiBps: f.baselineMiBps })),
+    templates: plan.templates.map((t) => t.name),
+    qualifiers: Array.from({ length: qualifierSlotCount(plan.aliases) }, (_, slot) =>
+      qualifierSlotName(slot, plan.aliases),
+    ),
+    deploys: deployWindow(plan) !== null,
+    functionLabels,
+    thresholds: (plan.thresholds ?? [])
+      .filter((t) => metricByName(t.metric)?.fromSample !== undefined)
+      .map(({ source, metric, op, value }) => ({ source, metric, op, value })),
+  };
+}
+
+/** The run_id of a run without --run-id: the scenario name (letters, digits, `.`, `_`, `-`) and the seed. */
+export function deriveRunId(scenario: string, seed: number): string {
+  const slug = scenario
+    .replace(/[^A-Za-z0-9._-]+/g, "-")
+    .replace(/^[^A-Za-z0-9]+|-+$/g, "")
+    .slice(0, 100);
+  return `${slug === "" ? "run" : slug}-seed${seed}`;
+}
+
+/** What --run-id accepts: it is a label value and a Pushgateway grouping key in a URL path. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+export const RUN_ID_HINT = "1 to 128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit";
