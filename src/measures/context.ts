@@ -5,33 +5,13 @@
  * simulation thread.
  */
 import { deployWindow } from "../model/deploy-window.js";
-import type { Plan, PlanThreshold } from "../model/plan.js";
+import type { Plan } from "../model/plan.js";
 import { qualifierSlotCount, qualifierSlotName } from "../model/qualifiers.js";
 import { packageVersion } from "./package-version.js";
+import type { MetricsContext } from "./measure.js";
 import { metricByName } from "./report-metrics.js";
 
-export interface MetricsContext {
-  runId: string;
-  scenario: string;
-  seed: number;
-  version: string;
-  untilUs: number;
-  concurrencyLimit: number;
-  subnets: { id: string; vpc: string; capacityIps: number }[];
-  vpcs: { id: string; eniQuota: number; enisUsedByOthers: number }[];
-  /** EFS file systems (V10): the `file_system` label's values and their baselines. */
-  fileSystems: { id: string; baselineMiBps: number }[];
-  /** Function template names, by template index: the `template` label's values. */
-  templates: string[];
-  /** The `qualifier` label's values, by qualifier slot: $LATEST, version, then the scenario's alias names (qualifiers.ts). */
-  qualifiers: string[];
-  /** Whether the scenario deploys (updates code or shifts an alias; deploy-window.ts): only then are starts counted by deploy phase. */
-  deploys: boolean;
-  /** --metrics-function-labels: how many of the busiest functions get a `function` label (0: none). */
-  functionLabels: number;
-  /** The scenario's thresholds that can be read from a sample: the `threshold` label's values (thresholds.md). */
-  thresholds: Pick<PlanThreshold, "source" | "metric" | "op" | "value">[];
-}
+export type { MetricsContext };
 
 export function metricsContext(
   plan: Plan,
