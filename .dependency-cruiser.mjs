@@ -7,19 +7,20 @@
 const LAYERS = [
   { folder: "engine", rank: 0 },
   { folder: "model", rank: 1 },
-  { folder: "scenario", rank: 2 },
-  { folder: "report", rank: 3 },
-  { folder: "metrics", rank: 3 },
-  { folder: "experiment", rank: 4 },
-  { folder: "cli", rank: 5 },
-  { folder: "docs", rank: 5 },
+  { folder: "measures", rank: 2 },
+  { folder: "scenario", rank: 3 },
+  { folder: "report", rank: 4 },
+  { folder: "metrics", rank: 4 },
+  { folder: "experiment", rank: 5 },
+  { folder: "cli", rank: 6 },
+  { folder: "docs", rank: 6 },
 ];
 
 const ENGINE = ["engine"];
 
 const KNOWN_FOLDERS = [...LAYERS.map((layer) => layer.folder), ...ENGINE];
 const inFolders = (folders) => `^src/(${folders.join("|")})/`;
-const ORDER = "engine <- model <- scenario <- {report, metrics} <- experiment <- {cli, docs}";
+const ORDER = "engine <- model <- measures <- scenario <- {report, metrics} <- experiment <- {cli, docs}";
 
 // One rule per layer above the engine: it may not import a higher layer or a sibling.
 function layerRule({ folder, rank }) {

@@ -12,7 +12,7 @@ import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { family } from "../src/metrics/families.js";
+import { family } from "../src/measures/families.js";
 
 export const DATASOURCE: dashboard.DataSourceRef = { type: "prometheus", uid: "${datasource}" };
 

@@ -7,7 +7,7 @@
  * EFS file systems behind some of them.
  */
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import { INVOCATION_OUTCOMES } from "../src/report/json-report.js";
+import { INVOCATION_OUTCOMES } from "../src/model/outcomes.js";
 import { baseDashboard, metric, quantile, rate, sel, timeSeriesPanel } from "./common.js";
 
 /** The outcomes of the troubleshooting guide's invocation errors: permissions, KMS keys, EFS. */

@@ -10,7 +10,7 @@ import { answer, holds, orderKey, sweepGrid } from "../src/experiment/sweep.js";
 import { MODEL_DEFAULTS } from "../src/model/defaults.js";
 import { runPlan } from "../src/model/run.js";
 import { buildReport } from "../src/report/json-report.js";
-import { metricValue } from "../src/report/report-metrics.js";
+import { metricValue } from "../src/measures/report-metrics.js";
 import { loadScenarioText } from "../src/scenario/load.js";
 import { applySetting, parseSetFlag, parseSettingPath } from "../src/scenario/settings.js";
 import { constant, PlanBuilder } from "./helpers/plan-builder.js";

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateDashboards } from "../dashboards/generate.js";
-import { FAMILIES } from "../src/metrics/families.js";
+import { FAMILIES } from "../src/measures/families.js";
 import { dashboardQueries } from "./helpers/dashboards.js";
 
 const DIR = join(import.meta.dirname, "..", "dashboards");

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { metricsContext } from "../src/metrics/context.js";
-import { family } from "../src/metrics/families.js";
+import { family } from "../src/measures/families.js";
 import { runPlan, type Sample } from "../src/model/run.js";
 import { buildReport } from "../src/report/json-report.js";
 import { loadScenarioFile } from "../src/scenario/load.js";

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { deriveRunId, metricsContext, RUN_ID_PATTERN } from "../src/metrics/context.js";
-import { COMMON_LABELS, FAMILIES, METRIC_PREFIX } from "../src/metrics/families.js";
+import { COMMON_LABELS, FAMILIES, METRIC_PREFIX } from "../src/measures/families.js";
 import { SeriesLayout } from "../src/metrics/series.js";
 import { loadScenarioFile } from "../src/scenario/load.js";
 

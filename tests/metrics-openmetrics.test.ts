@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { deriveRunId, metricsContext } from "../src/metrics/context.js";
-import { FAMILIES } from "../src/metrics/families.js";
+import { FAMILIES } from "../src/measures/families.js";
 import { formatBound, formatTimestampMs, formatValue } from "../src/metrics/format.js";
 import { OpenMetricsWriter, stringSink } from "../src/metrics/openmetrics-writer.js";
 import { SeriesLayout } from "../src/metrics/series.js";

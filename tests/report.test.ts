@@ -8,14 +8,8 @@ import type { TraceRecord } from "../src/model/fleet-partition.js";
 import { ERROR_COUNT, HIST_NAMES } from "../src/model/observations.js";
 import type { Plan, PlanThreshold } from "../src/model/plan.js";
 import { type RunOutcome, runPlan } from "../src/model/run.js";
-import {
-  API_ERROR_CODES,
-  buildReport,
-  INVOCATION_OUTCOMES,
-  packageVersion,
-  type Report,
-  stripWallClock,
-} from "../src/report/json-report.js";
+import { API_ERROR_CODES, INVOCATION_OUTCOMES } from "../src/model/outcomes.js";
+import { buildReport, packageVersion, type Report, stripWallClock } from "../src/report/json-report.js";
 import { ProgressDisplay, renderProgress } from "../src/report/progress.js";
 import {
   firstSentence,

@@ -8,22 +8,17 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { simulate, THRESHOLD_SAMPLE_INTERVAL_US } from "../src/cli/simulate.js";
 import { metricsContext } from "../src/metrics/context.js";
-import { family } from "../src/metrics/families.js";
+import { family } from "../src/measures/families.js";
 import { API_ERROR_NAMES, OPERATION_NAMES } from "../src/model/aws-names.js";
 import { HIST_NAMES } from "../src/model/observations.js";
 import type { Plan } from "../src/model/plan.js";
 import { newRunEmitter, prepareRun, type RunHandle, runPlan, type Sample } from "../src/model/run.js";
 import { HIST_BUCKET_BOUNDS_US } from "../src/model/sampling.js";
 import { buildReport, type Report, stripWallClock } from "../src/report/json-report.js";
-import {
-  METRICS,
-  metricByName,
-  metricValue,
-  sampledStat,
-  sampleLimitsOf,
-} from "../src/report/report-metrics.js";
+import { compare, sampledStat, sampleLimitsOf } from "../src/measures/reading.js";
+import { METRICS, metricByName, metricValue } from "../src/measures/report-metrics.js";
 import { renderSummary, renderVerdict } from "../src/report/summary.js";
-import { compare, evaluateThresholds, ThresholdWatch, thresholdsFailed } from "../src/report/thresholds.js";
+import { evaluateThresholds, ThresholdWatch, thresholdsFailed } from "../src/report/thresholds.js";
 import { loadScenarioFile, loadScenarioText } from "../src/scenario/load.js";
 import { parseThreshold } from "../src/scenario/thresholds.js";
 

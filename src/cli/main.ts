@@ -4,7 +4,7 @@
  * the commands' modules do the work (docs/cli.md), loaded only when their
  * command runs, so `--version` and `--help` start at once.
  */
-import { packageVersion } from "../report/tool-version.js";
+import { packageVersion } from "../measures/package-version.js";
 import {
   DEFAULT_METRICS_HOST,
   DEFAULT_PARTITIONS,

@@ -14,15 +14,14 @@ import {
   runJobs,
   summarise,
 } from "../experiment/experiment.js";
-import type { Estimate } from "../experiment/statistics.js";
 import {
   answer,
   type GridPoint,
   judge,
   type SweepParameter,
   sweepGrid,
+  type SweepResult,
   type SweepThreshold,
-  type ThresholdAnswer,
 } from "../experiment/sweep.js";
 import type { Plan } from "../model/plan.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
@@ -76,23 +75,6 @@ export interface SweepSettings {
   /** --html: the sweep page (docs/html-report.md). */
   html: string | null;
   quiet: boolean;
-}
-
-/** What a sweep found, as `--out` writes it (docs/sweep.md). */
-export interface SweepResult {
-  schemaVersion: 1;
-  scenario: { name: string; file: string; baseSeed: number };
-  parameters: SweepParameter[];
-  replications: number;
-  seeds: number[];
-  points: { values: string[]; metrics: Record<string, Estimate> }[];
-  thresholds: {
-    threshold: string;
-    metric: string;
-    passes: boolean[];
-    straddles: boolean[];
-    answer: ThresholdAnswer | null;
-  }[];
 }
 
 /** `run --replications N` is a sweep of no parameter: one point, N seeds. */

@@ -4,10 +4,9 @@
  * x axis; with more than one, each combination of the others gets its own
  * chart per metric, named after it.
  */
-import { metricByName } from "../report/report-metrics.js";
-import type { SweepThreshold } from "../experiment/sweep.js";
+import type { SweepResult, SweepThreshold } from "../experiment/sweep.js";
+import { metricByName } from "../measures/report-metrics.js";
 import type { SweepMetric, SweepReport } from "../report/sweep-types.js";
-import type { SweepResult } from "./sweep-command.js";
 
 export function sweepReportOf(
   result: SweepResult,

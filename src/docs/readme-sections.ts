@@ -6,7 +6,7 @@
 import { metricsTableMarkdown } from "../metrics/metrics-doc.js";
 import { renderDefaultsTable } from "../model/defaults-doc.js";
 import { lifecycleTableMarkdown } from "../model/lifecycle-doc.js";
-import { metricsListMarkdown } from "../report/report-metrics.js";
+import { metricsListMarkdown } from "../measures/report-metrics.js";
 
 export function readmeSections(): Record<string, string> {
   return {

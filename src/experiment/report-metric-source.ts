@@ -1,5 +1,5 @@
 /** The report-metric registry as what replications summarise and sweeps compare. */
-import { METRICS, metricByName, metricValue } from "../report/report-metrics.js";
+import { METRICS, metricByName, metricValue } from "../measures/report-metrics.js";
 import type { MetricSource } from "./experiment.js";
 
 export const REPORT_METRICS: MetricSource = {

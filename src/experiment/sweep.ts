@@ -136,3 +136,20 @@ export function answer(
   }
   return { threshold: t.text, edge, passing, sentence };
 }
+
+/** What a sweep found, as `--out` writes it (docs/sweep.md). */
+export interface SweepResult {
+  schemaVersion: 1;
+  scenario: { name: string; file: string; baseSeed: number };
+  parameters: SweepParameter[];
+  replications: number;
+  seeds: number[];
+  points: { values: string[]; metrics: Record<string, Estimate> }[];
+  thresholds: {
+    threshold: string;
+    metric: string;
+    passes: boolean[];
+    straddles: boolean[];
+    answer: ThresholdAnswer | null;
+  }[];
+}

@@ -2,7 +2,7 @@
  * The README's metrics reference table, generated from the metric families
  * (`npm run docs`); tests/readme.test.ts fails when it is out of date.
  */
-import { COMMON_LABELS, FAMILIES, FUNCTION_LABEL } from "./families.js";
+import { COMMON_LABELS, FAMILIES, FUNCTION_LABEL } from "../measures/families.js";
 
 export function metricsTableMarkdown(): string {
   const rows = FAMILIES.map((f) => {

@@ -14,7 +14,7 @@
  */
 import { closeSync, writeSync } from "node:fs";
 import type { Sample } from "../model/run.js";
-import { familyBaseName } from "./families.js";
+import { familyBaseName } from "../measures/families.js";
 import { escapeHelp, formatBound, formatLabels, formatTimestampMs, formatValue } from "./format.js";
 import type { FamilySeries, SeriesLayout } from "./series.js";
 

@@ -9,7 +9,7 @@
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Sample } from "../model/run.js";
-import type { MetricFamily } from "./families.js";
+import type { MetricFamily } from "../measures/families.js";
 import { formatBound } from "./format.js";
 import type { FamilySeries, SeriesLayout } from "./series.js";
 

@@ -12,14 +12,14 @@
  */
 import { OTHER_FUNCTION } from "../model/function-labels.js";
 import type { Sample } from "../model/run.js";
-import type { MetricsContext } from "./context.js";
+import type { MetricsContext } from "../measures/context.js";
 import {
   COMMON_LABELS,
   FAMILIES,
   FUNCTION_LABEL,
   type FunctionLabelled,
   type MetricFamily,
-} from "./families.js";
+} from "../measures/families.js";
 
 export interface FamilySeries {
   family: MetricFamily;

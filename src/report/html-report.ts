@@ -11,7 +11,7 @@ import type { HtmlSeries } from "./html-series.js";
 import type { Report } from "./json-report.js";
 import { formatCount, formatSeconds } from "./summary.js";
 import type { SweepReport } from "./sweep-types.js";
-import type { ThresholdsReport } from "./thresholds.js";
+import type { ThresholdsReport } from "../measures/report-shape.js";
 
 /** The page of one run: its header, figures, invariants, thresholds (if any) and charts. */
 export function runHtml(report: Report, series: HtmlSeries): string {

@@ -5,18 +5,15 @@
  * Only `run.wallMs` and `run.eventsPerSec` depend on the wall clock; the rest
  * is a pure function of (scenario, seed).
  */
-import { readFileSync } from "node:fs";
 import * as hdr from "hdr-histogram-js";
 import {
   API_ERROR_NAMES,
   ApiError,
   LAST_UPDATE_STATUS_NAMES,
-  type LastUpdateStatusName,
   OPERATION_NAMES,
   type OperationName,
   PROVISIONED_STATUS_NAMES,
   STATE_NAMES,
-  type StateName,
   THROTTLE_CAUSE_NAMES,
 } from "../model/aws-names.js";
 import { usesAsync } from "../model/async-events.js";
@@ -32,262 +29,36 @@ import {
   SPILLOVER_REASON_NAMES,
   WAITER_OUTCOME_NAMES,
 } from "../model/observations.js";
+import {
+  API_ERROR_CODE_INDEX,
+  API_ERROR_CODES,
+  API_SUCCESS_CODES,
+  type ApiErrorCodeName,
+  EFS_MOUNT_ERROR_NAMES,
+  INVOCATION_OUTCOME_CODE,
+  INVOCATION_OUTCOMES,
+} from "../model/outcomes.js";
 import { qualifierSlotCount, qualifierSlotName } from "../model/qualifiers.js";
 import type { RunOutcome, Sample } from "../model/run.js";
-import type { SteadyStateReport } from "./steady-state.js";
-import type { ThresholdsReport } from "./thresholds.js";
+import { packageVersion } from "../measures/package-version.js";
+import {
+  type ApiOperationReport,
+  type AsyncReport,
+  type FileSystemReport,
+  type HistogramReport,
+  REPORT_SCHEMA_VERSION,
+  type Report,
+  type SampleReport,
+  TOOL_NAME,
+  WALL_CLOCK_FIELDS,
+  type WallClockFreeReport,
+} from "../measures/report-shape.js";
 
-export const REPORT_SCHEMA_VERSION = 1;
-export const TOOL_NAME = "lambda-fleet-sim";
-
-/** Codes an API call can fail with (FunctionError and Timeout are invocation outcomes, not API errors). */
-export const API_ERROR_CODES = API_ERROR_NAMES.filter(
-  (name): name is Exclude<(typeof API_ERROR_NAMES)[number], "" | "FunctionError" | "Timeout"> =>
-    name !== "" && name !== "FunctionError" && name !== "Timeout",
-);
-export type ApiErrorCodeName = (typeof API_ERROR_CODES)[number];
-
-export const INVOCATION_OUTCOMES = [
-  "success",
-  "functionError",
-  "timeout",
-  "throttled",
-  "ResourceConflictException",
-  "ResourceNotReadyException",
-  "ResourceNotFoundException",
-  "AccessDeniedException",
-  "KMSDisabledException",
-  "EFSMountFailureException",
-  "EFSMountConnectivityException",
-  "EFSMountTimeoutException",
-  "EFSIOException",
-] as const;
-export type InvocationOutcomeName = (typeof INVOCATION_OUTCOMES)[number];
-
-/**
- * Fields that depend on the wall clock, or on the threads the host gave the
- * run: the only ones that differ between two runs of one seed.
- */
-export const WALL_CLOCK_FIELDS = ["wallMs", "eventsPerSec", "workers", "workersReason"] as const;
-
-export interface ApiOperationReport {
-  /** Answered calls, each attempt of a retried call counted. */
-  requests: number;
-  /** Calls answered with HTTP 200 (for Invoke, also those whose function errored or timed out). */
-  success: number;
-  /** Calls answered with an AWS error, by error code; only codes that occurred. */
-  errors: Partial<Record<ApiErrorCodeName, number>>;
-}
-
-/** A duration distribution, in seconds. */
-export interface HistogramReport {
-  count: number;
-  min: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p95: number;
-  p99: number;
-  p999: number;
-  max: number;
-  /** hdr-histogram-js `encodeIntoCompressedBase64` of the histogram in microseconds. */
-  hdr: string;
-}
-
-export interface SubnetReport {
-  id: string;
-  vpc: string;
-  cidr: string | null;
-  capacityIps: number;
-  peakUsedIps: number;
-  usedIpsAtEnd: number;
-  othersIps: number;
-  freeIpsAtEnd: number;
-  minHeadroom: number;
-  enisCreated: number;
-  enisFailed: number;
-  enisDeleted: number;
-}
-
-export interface VpcReport {
-  id: string;
-  eniQuota: number;
-  enisUsedByOthers: number;
-  peakEnis: number;
-  enisAtEnd: number;
-}
-
-export interface SampleReport {
-  t: number;
-  timeUs: number;
-  byState: Record<StateName, number>;
-  byLastUpdateStatus: Record<LastUpdateStatusName, number>;
-  concurrency: number;
-  subnetUsedIps: number[];
-  /** Burst credit balance of each file system (MiB), when the scenario has file systems (V10). */
-  efsCreditsMiB?: number[];
-  /** With asynchronous invocation: events waiting in the queues. */
-  asyncQueueDepth?: number;
-  /** With asynchronous invocation: age of the oldest waiting event, in seconds (0 when none). */
-  asyncOldestEventAge?: number;
-}
-
-export type AsyncDispositionName = (typeof ASYNC_DISPOSITION_NAMES)[number];
-export type AsyncFailureName = (typeof ASYNC_FAILURE_NAMES)[number];
-
-/** Asynchronous invocation (V6, V7): what happened to the events. */
-export interface AsyncReport {
-  /** Events accepted into a queue: Invoke calls with InvocationType Event answered 202, and self-triggers. */
-  accepted: number;
-  /** Of those, queued by a self-triggering function's success (V7). */
-  selfTriggered: number;
-  /** Events whose invocation succeeded. */
-  succeeded: number;
-  /** Events never processed, by where they went. */
-  failed: Record<AsyncDispositionName, number>;
-  /** The same by why: past the maximum event age, out of retries after function errors, stopped as a recursive loop, refused by a non-retryable error. */
-  failedByReason: Record<AsyncFailureName, Record<AsyncDispositionName, number>>;
-  /** Attempts after which an event went back to the queue, by cause. */
-  retries: Record<(typeof ASYNC_RETRY_CAUSE_NAMES)[number], number>;
-  /** Chains stopped after 16 invocations (the failedByReason.recursiveLoop events). */
-  recursiveStops: number;
-  queuedAtEnd: number;
-  inFlightAtEnd: number;
-  /** Age of the oldest event waiting at the end, in seconds (0 when none). */
-  oldestEventAgeAtEnd: number;
-}
-
-/** A caller identity and what its Invoke calls met (V8). */
-export interface CallerReport {
-  name: string;
-  account: string;
-  arn: string;
-  invocations: number;
-  /** Answered AccessDeniedException. */
-  denied: number;
-}
-
-/** An EFS file system: its throughput, burst credits and the errors its functions met (V10). */
-export interface FileSystemReport {
-  id: string;
-  accessPointArn: string;
-  baselineMiBps: number;
-  burstMiBps: number;
-  burstCreditsMiB: number;
-  creditsAtEndMiB: number;
-  minCreditsMiB: number;
-  peakDemandMiBps: number;
-  /** Admissions whose IO was slowed (demand above what the file system served). */
-  slowedAdmissions: number;
-  /** Cold starts whose mount failed, by error code. */
-  mountFailures: Record<EfsMountErrorName, number>;
-  /** Invocations stopped with EFSIOException. */
-  ioStopped: number;
-}
-
-export const EFS_MOUNT_ERROR_NAMES = [
-  "EFSMountFailureException",
-  "EFSMountConnectivityException",
-  "EFSMountTimeoutException",
-] as const;
-export type EfsMountErrorName = (typeof EFS_MOUNT_ERROR_NAMES)[number];
-
-export interface Report {
-  schemaVersion: typeof REPORT_SCHEMA_VERSION;
-  tool: typeof TOOL_NAME;
-  version: string;
-  scenario: {
-    name: string;
-    description: string;
-    file: string | null;
-    seed: number;
-    partitions: number;
-    untilUs: number;
-  };
-  run: {
-    simulatedUs: number;
-    events: number;
-    windows: number;
-    messages: number;
-    /** Worker threads that hosted the partitions (0: the coordinator's thread), and why that many. */
-    workers: number;
-    workersReason: string;
-    wallMs: number;
-    eventsPerSec: number;
-    partial: boolean;
-  };
-  functions: {
-    byState: Record<StateName, number>;
-    byLastUpdateStatus: Record<LastUpdateStatusName, number>;
-    existingAtStart: number;
-    created: number;
-    deleted: number;
-    versionsPublished: number;
-  };
-  api: Record<OperationName, ApiOperationReport>;
-  invocations: {
-    requests: number;
-    outcomes: Record<InvocationOutcomeName, number>;
-    coldStarts: number;
-    warmStarts: number;
-    coldStartRatio: number;
-    byRevision: Record<string, number>;
-    throttlesByCause: Record<(typeof THROTTLE_CAUSE_NAMES)[number], number>;
-    /** Outcomes by what the requests named: $LATEST (unqualified), "version" (any version number) or an alias (V1). */
-    byQualifier: Record<string, Record<string, number>>;
-    /** Provisioned concurrency (V2, V3); all zero when the scenario configures none. */
-    provisioned: {
-      invocations: number;
-      spilloverInvocations: number;
-      spillovers: Record<(typeof SPILLOVER_REASON_NAMES)[number], number>;
-      environmentsInitialized: number;
-      environmentsReleased: number;
-      /** Environments whose init failed (their configurations went FAILED). */
-      environmentsFailed: number;
-      /** At the end, summed over the configurations: AWS's Requested/Allocated/AvailableProvisionedConcurrentExecutions. */
-      requestedAtEnd: number;
-      allocatedAtEnd: number;
-      availableAtEnd: number;
-      /** Configurations by Status at the end. */
-      configsByStatus: Record<(typeof PROVISIONED_STATUS_NAMES)[number], number>;
-    };
-    /** Cold-start ratio before, during and after the deploy window (deploy-window.ts); null without deploys. */
-    coldStartRatioByDeployPhase: Record<(typeof DEPLOY_PHASE_NAMES)[number], number> | null;
-    openAtEnd: number;
-  };
-  clients: {
-    retries: number;
-    gaveUp: number;
-    waiters: Record<(typeof WAITER_OUTCOME_NAMES)[number], number>;
-    openTasks: number;
-  };
-  histograms: Record<HistName, HistogramReport>;
-  concurrency: {
-    limit: number;
-    unreservedPool: number;
-    peak: number;
-    peakUnreserved: number;
-    inFlightAtEnd: number;
-  };
-  subnets: SubnetReport[];
-  vpcs: VpcReport[];
-  /** Present when the scenario has callers (V8). */
-  callers?: CallerReport[];
-  /** Present when the scenario has EFS file systems (V10). */
-  fileSystems?: FileSystemReport[];
-  invariants: { name: string; ok: boolean; detail: string }[];
-  /** Present when the scenario invokes asynchronously (or has a self-triggering function). */
-  async?: AsyncReport;
-  samples?: SampleReport[];
-  /** Present when the scenario has thresholds (docs/thresholds.md). */
-  /** With the scenario's warmup: the cumulative metrics over the steady state (steady-state.ts). */
-  steadyState?: SteadyStateReport;
-  thresholds?: ThresholdsReport;
-}
-
-export type WallClockFreeReport = Omit<Report, "run"> & {
-  run: Omit<Report["run"], (typeof WALL_CLOCK_FIELDS)[number]>;
-};
+// The report's shape and the package version are declared below the report
+// (src/measures), where the catalogue reads them; the report's users import them here.
+export type * from "../measures/report-shape.js";
+export { REPORT_SCHEMA_VERSION, TOOL_NAME, WALL_CLOCK_FIELDS } from "../measures/report-shape.js";
+export { packageVersion };
 
 export interface ReportMeta {
   /** The scenario file as the user named it, or null for a Plan built in code. */
@@ -344,21 +115,10 @@ export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
     api: apiReport(obs.api),
     invocations: {
       requests: obs.invocationRequests,
-      outcomes: {
-        success: invoke(ApiError.None),
-        functionError: invoke(ApiError.FunctionError),
-        timeout: invoke(ApiError.Timeout),
-        throttled: invoke(ApiError.TooManyRequestsException),
-        ResourceConflictException: invoke(ApiError.ResourceConflictException),
-        ResourceNotReadyException: invoke(ApiError.ResourceNotReadyException),
-        ResourceNotFoundException: invoke(ApiError.ResourceNotFoundException),
-        AccessDeniedException: invoke(ApiError.AccessDeniedException),
-        KMSDisabledException: invoke(ApiError.KMSDisabledException),
-        EFSMountFailureException: invoke(ApiError.EFSMountFailureException),
-        EFSMountConnectivityException: invoke(ApiError.EFSMountConnectivityException),
-        EFSMountTimeoutException: invoke(ApiError.EFSMountTimeoutException),
-        EFSIOException: invoke(ApiError.EFSIOException),
-      },
+      outcomes: byName(
+        INVOCATION_OUTCOMES,
+        INVOCATION_OUTCOMES.map((o) => invoke(INVOCATION_OUTCOME_CODE[o])),
+      ),
       coldStarts: obs.coldStarts,
       warmStarts: obs.warmStarts,
       coldStartRatio: ratio(obs.coldStarts, obs.coldStarts + obs.warmStarts),
@@ -523,12 +283,12 @@ function apiReport(api: Float64Array): Record<OperationName, ApiOperationReport>
     const row = (code: number) => api[op * ERROR_COUNT + code];
     const errors: Partial<Record<ApiErrorCodeName, number>> = {};
     let failed = 0;
-    for (const code of API_ERROR_CODES) {
-      const n = row(API_ERROR_NAMES.indexOf(code));
+    API_ERROR_CODES.forEach((code, k) => {
+      const n = row(API_ERROR_CODE_INDEX[k]);
       if (n > 0) errors[code] = n;
       failed += n;
-    }
-    const success = row(ApiError.None) + row(ApiError.FunctionError) + row(ApiError.Timeout);
+    });
+    const success = API_SUCCESS_CODES.reduce((n, code) => n + row(code), 0);
     out[name] = { requests: success + failed, success, errors };
   });
   return out;
@@ -595,22 +355,6 @@ function byName<K extends string>(names: readonly K[], values: ArrayLike<number>
 
 const ratio = (a: number, b: number) => (b > 0 ? round6(a / b) : 0);
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
-
-let cachedVersion: string | null = null;
-
-/** This package's version, from its package.json (two levels above src/report and dist/report). */
-export function packageVersion(): string {
-  if (cachedVersion !== null) return cachedVersion;
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-      version?: unknown;
-    };
-    cachedVersion = typeof pkg.version === "string" ? pkg.version : "0.0.0";
-  } catch {
-    cachedVersion = "0.0.0";
-  }
-  return cachedVersion;
-}
 
 /** Invocation outcomes by qualifier slot (qualifiers.ts), only the slots and codes that occurred. */
 function byQualifier(

@@ -10,15 +10,9 @@ import type { Plan } from "../model/plan.js";
 import type { RunEvents, Sample } from "../model/run.js";
 import type { SampledHistogram } from "../model/sampling.js";
 import type { EventEmitter } from "eventemitter3";
-import { isCumulative, METRICS, sampleLimitsOf } from "./report-metrics.js";
-
-export interface SteadyStateReport {
-  /** The sample point the steady state starts at (the first at or after the warm-up), and the run's end. */
-  fromUs: number;
-  toUs: number;
-  /** Each cumulative metric over [fromUs, toUs]. */
-  values: Record<string, number>;
-}
+import { sampleLimitsOf } from "../measures/reading.js";
+import { isCumulative, METRICS } from "../measures/report-metrics.js";
+import type { SteadyStateReport } from "../measures/report-shape.js";
 
 export class SteadyStateCollector {
   private first: Sample | null = null;

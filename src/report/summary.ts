@@ -7,8 +7,10 @@
 import { LAST_UPDATE_STATUS_NAMES, OPERATION_NAMES, STATE_NAMES } from "../model/aws-names.js";
 import { HIST_NAMES, type HistName } from "../model/observations.js";
 import { formatDurationUs } from "../scenario/units.js";
-import { INVOCATION_OUTCOMES, type Report, violatedInvariants } from "./json-report.js";
-import { HISTOGRAM_LABELS, type MetricUnit } from "./report-metrics.js";
+import type { MetricUnit } from "../measures/reading.js";
+import { HISTOGRAM_LABELS } from "../measures/report-metrics.js";
+import { INVOCATION_OUTCOMES } from "../model/outcomes.js";
+import { type Report, violatedInvariants } from "./json-report.js";
 
 export interface SummaryOptions {
   /** ANSI colors (only when stdout is a terminal). */

@@ -2,54 +2,12 @@
  * Thresholds evaluated: on the finished run's report (the verdict), and on
  * each sample during the run for those with abortOnFail (ThresholdWatch).
  */
-import type { PlanThreshold, ThresholdOperator } from "../model/plan.js";
+import type { PlanThreshold } from "../model/plan.js";
 import type { Plan } from "../model/plan.js";
 import type { Sample } from "../model/run.js";
-import type { Report } from "./json-report.js";
-import { type MetricUnit, metricByName, type SampleLimits, sampleLimitsOf } from "./report-metrics.js";
-
-export interface ThresholdResult {
-  /** The expression as the scenario wrote it. */
-  threshold: string;
-  metric: string;
-  unit: MetricUnit;
-  /** The metric's value in the report. */
-  observed: number;
-  ok: boolean;
-  abortOnFail: boolean;
-}
-
-/** The threshold that stopped the run, where, and what it saw. */
-export interface ThresholdAbort {
-  threshold: string;
-  /** The sample point at which it failed. */
-  atUs: number;
-  /** The metric's value at that sample (percentiles estimated from the sample's buckets). */
-  observed: number;
-}
-
-export interface ThresholdsReport {
-  results: ThresholdResult[];
-  /** Set when an abortOnFail threshold stopped the run; run.partial is then true. */
-  aborted: ThresholdAbort | null;
-}
-
-export function compare(observed: number, op: ThresholdOperator, value: number): boolean {
-  switch (op) {
-    case "<":
-      return observed < value;
-    case "<=":
-      return observed <= value;
-    case ">":
-      return observed > value;
-    case ">=":
-      return observed >= value;
-    case "==":
-      return observed === value;
-    case "!=":
-      return observed !== value;
-  }
-}
+import { compare, type SampleLimits, sampleLimitsOf } from "../measures/reading.js";
+import { metricByName } from "../measures/report-metrics.js";
+import type { Report, ThresholdAbort, ThresholdsReport } from "../measures/report-shape.js";
 
 /**
  * Every threshold on the report. The one that aborted the run fails even if

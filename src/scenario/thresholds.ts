@@ -6,7 +6,8 @@
  * against a ratio.
  */
 import { THRESHOLD_OPERATORS, type PlanThreshold, type ThresholdOperator } from "../model/plan.js";
-import { METRIC_NAMES, type MetricUnit, metricByName } from "../report/report-metrics.js";
+import type { MetricUnit } from "../measures/reading.js";
+import { METRIC_NAMES, metricByName } from "../measures/report-metrics.js";
 import type { Path, PathIssue } from "./issues.js";
 import type { ThresholdInput } from "./schema.js";
 import { closest } from "./suggest.js";

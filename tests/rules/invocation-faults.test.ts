@@ -7,7 +7,7 @@ import { API_ERROR_HTTP_STATUS, ApiError, Messages } from "../../src/model/aws-n
 import type { PlanFault } from "../../src/model/plan.js";
 import { runPlan } from "../../src/model/run.js";
 import { metricsContext } from "../../src/metrics/context.js";
-import { family } from "../../src/metrics/families.js";
+import { family } from "../../src/measures/families.js";
 import { buildReport, stripWallClock } from "../../src/report/json-report.js";
 import { renderSummary } from "../../src/report/summary.js";
 import { loadScenarioFile } from "../../src/scenario/load.js";

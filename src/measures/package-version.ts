@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 
 let cachedVersion: string | null = null;
 
-/** This tool's version, from its package.json (the reports' `version`, `fleet-sim --version`). */
+/** This package's version, from its package.json (two levels above src/measures and dist/measures). */
 export function packageVersion(): string {
   if (cachedVersion !== null) return cachedVersion;
   try {
