@@ -66,7 +66,7 @@ describe("the layer check (npm run lint:layers)", () => {
     expect(status).toBe(1);
     expect(section(stdout, "error:")).toEqual(EXPECTED);
     expect(stdout).toContain(
-      "src/metrics/ may import only itself and the layers below it (scenario, model, engine); " +
+      "src/metrics/ may import only itself and the layers below it (scenario, measures, model, engine); " +
         "report is a sibling, not below.",
     );
     expect(stdout).not.toContain("warning:");
