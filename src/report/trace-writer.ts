@@ -11,28 +11,8 @@ import type { EventEmitter } from "eventemitter3";
 import type { TraceRecord } from "../model/fleet-partition.js";
 import type { RunEvents } from "../model/run.js";
 
-/** One line of the trace file. */
-export interface TraceLine {
-  /** Simulated time in seconds. */
-  t: number;
-  timeUs: number;
-  function: string;
-  /** An API operation, or a service event such as ProvisioningSucceeded. */
-  operation: string;
-  /** "OK" or the AWS error code. */
-  outcome: string;
-  /** The error message the caller reads, in AWS's words; "" when none. */
-  message: string;
-  /** TooManyRequestsException Reason of a throttled invocation; "" otherwise. */
-  reason: string;
-  stateBefore: string;
-  stateAfter: string;
-  lastUpdateStatus: string;
-  stateReasonCode: string;
-  lastUpdateStatusReasonCode: string;
-  /** Revision live after the record; for a finished invocation, the revision it ran. */
-  revision: number;
-}
+/** One line of the trace file: the record, with its simulated time in seconds first. */
+export type TraceLine = { t: number } & TraceRecord;
 
 export function traceLine(r: TraceRecord): TraceLine {
   return {
