@@ -26,7 +26,7 @@ import { FunctionTrace, type Tracer } from "./function-trace.js";
 import { InvocationOutcomes } from "./invocation-outcomes.js";
 import { Invocations } from "./invocations.js";
 import { type EffectRunner, Lifecycle } from "./lifecycle.js";
-import { Phase, type Rule, Trigger } from "./lifecycle-table.js";
+import { EffectCode, Phase, type Rule, Trigger } from "./lifecycle-table.js";
 import { Observations } from "./observations.js";
 import type { Plan } from "./plan.js";
 import { IO_SLOWDOWN_SPAN, isDelivery, Ev } from "./protocol.js";
@@ -197,64 +197,64 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
    */
   runEffect(f: number, rule: Rule, code: ReasonCodeValue, config: number): void {
     const lc = this.lifecycle;
-    const effect = rule.effect;
+    const effect = rule.effectCode;
     switch (effect) {
       // Invocations and their environments (the hot path first).
-      case "runInvocation":
+      case EffectCode.runInvocation:
         return this.invocations.runInvocation(f);
-      case "startInvocation":
+      case EffectCode.startInvocation:
         return this.environments.startInvocation(f);
-      case "keepEnvironment":
+      case EffectCode.keepEnvironment:
         return this.environments.keepEnvironment(f);
-      case "retireEnvironment":
+      case EffectCode.retireEnvironment:
         return this.environments.retireEnvironment(f);
-      case "none":
+      case EffectCode.none:
         return;
-      case "queueEvent":
+      case EffectCode.queueEvent:
         return this.invocations.queueEvent(f);
-      case "denyAccess":
+      case EffectCode.denyAccess:
         return this.invocations.denyAccess();
-      case "refuseKms":
+      case EffectCode.refuseKms:
         return this.invocations.refuseKms(f);
-      case "refuseQualifier":
+      case EffectCode.refuseQualifier:
         return this.invocations.refuseQualifier(f);
-      case "abandonInvocation":
+      case EffectCode.abandonInvocation:
         return this.environments.abandonInvocation(f);
-      case "rearmIdleCheck":
+      case EffectCode.rearmIdleCheck:
         return lc.rearmIdleCheck(f);
       // Configuration outside the State lifecycle (V1-V4).
-      case "configureAlias":
+      case EffectCode.configureAlias:
         return this.controlPlane.configure(f, rule.on as OperationCode, "alias");
-      case "configureConcurrency":
+      case EffectCode.configureConcurrency:
         return this.controlPlane.configure(f, rule.on as OperationCode, "concurrency");
       // The lifecycle's own (lifecycle.ts).
-      case "adoptExisting":
+      case EffectCode.adoptExisting:
         return lc.adoptExisting(f);
-      case "startCreate":
+      case EffectCode.startCreate:
         return lc.startCreate(f);
-      case "activate":
+      case EffectCode.activate:
         return lc.activate(f, config);
-      case "fail":
+      case EffectCode.fail:
         return lc.fail(f, code);
-      case "cancelPending":
+      case EffectCode.cancelPending:
         return lc.cancelPending(f);
-      case "startUpdate":
+      case EffectCode.startUpdate:
         return lc.startUpdate(f);
-      case "completeUpdate":
+      case EffectCode.completeUpdate:
         return lc.completeUpdate(f, config);
-      case "failUpdate":
+      case EffectCode.failUpdate:
         return lc.failUpdate(f, rule, code);
-      case "publishVersion":
+      case EffectCode.publishVersion:
         return lc.publishVersion(f);
-      case "goInactive":
+      case EffectCode.goInactive:
         return lc.goInactive(f);
-      case "startRestore":
+      case EffectCode.startRestore:
         return lc.startRestore(f);
-      case "completeRestore":
+      case EffectCode.completeRestore:
         return lc.completeRestore(f, config);
-      case "failRestore":
+      case EffectCode.failRestore:
         return lc.failRestore(f, code);
-      case "delete":
+      case EffectCode.delete:
         return lc.delete(f);
       default:
         return unknownEffect(effect);

@@ -13,7 +13,7 @@ import type { FunctionTrace } from "./function-trace.js";
 import { stateNameOf } from "./function-view.js";
 import type { InvocationOutcomes } from "./invocation-outcomes.js";
 import type { Lifecycle } from "./lifecycle.js";
-import { answerMessage, type PhaseCode, type Rule, Trigger } from "./lifecycle-table.js";
+import { answerMessage, EffectCode, type PhaseCode, type Rule, Trigger } from "./lifecycle-table.js";
 import { ERROR_COUNT, SpilloverReason } from "./observations.js";
 import { Ev, Grant, Msg } from "./protocol.js";
 import { LATEST, qualifierName, qualifierSlot, routeOf, routeSlot } from "./qualifiers.js";
@@ -48,7 +48,7 @@ export class Invocations {
     request.version = UNRESOLVED;
     const rule = this.lifecycle.lookup(f, Trigger.Invoke);
     if (rule === null) throw new Error(`no rule for Invoke in phase ${before}`);
-    if (rule.effect !== "queueEvent") {
+    if (rule.effectCode !== EffectCode.queueEvent) {
       obs.invocationRequests++;
       this.c.openInvocations++;
     }

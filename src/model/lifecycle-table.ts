@@ -154,6 +154,59 @@ export type Effect =
   /** R11: the idle check re-arms at the deadline of the latest invocation. */
   | "rearmIdleCheck";
 
+/**
+ * Guards and effects as small integers, for the hot path's switches (a
+ * string switch compares case by case); the table and its docs keep the
+ * names. Every name has a code, and no code is taken twice (table.test.ts).
+ */
+export const GuardCode = {
+  pendingTooLong: 1,
+  restoreBlocked: 2,
+  callerDenied: 3,
+  eventInvocation: 4,
+  kmsBlocked: 5,
+  qualifierNotFound: 6,
+  versionPending: 7,
+  environmentRetired: 8,
+  invokedSinceCheck: 9,
+  environmentsBusy: 10,
+  provisionedInUse: 11,
+} as const satisfies Record<Guard, number>;
+export type GuardCodeValue = (typeof GuardCode)[Guard];
+/** The guard code of a rule that applies whatever holds. */
+export const NO_GUARD = 0;
+
+export const EffectCode = {
+  none: 0,
+  startCreate: 1,
+  activate: 2,
+  fail: 3,
+  cancelPending: 4,
+  startUpdate: 5,
+  completeUpdate: 6,
+  failUpdate: 7,
+  publishVersion: 8,
+  runInvocation: 9,
+  goInactive: 10,
+  configureAlias: 11,
+  configureConcurrency: 12,
+  startRestore: 13,
+  completeRestore: 14,
+  failRestore: 15,
+  delete: 16,
+  adoptExisting: 17,
+  denyAccess: 18,
+  queueEvent: 19,
+  refuseKms: 20,
+  refuseQualifier: 21,
+  startInvocation: 22,
+  abandonInvocation: 23,
+  keepEnvironment: 24,
+  retireEnvironment: 25,
+  rearmIdleCheck: 26,
+} as const satisfies Record<Effect, number>;
+export type EffectCodeValue = (typeof EffectCode)[Effect];
+
 /** The answer the caller gets; message names a template in aws-names Messages. */
 export type Answer =
   | { error: typeof ApiError.None }
@@ -173,9 +226,12 @@ export interface Rule {
   on: TriggerCode;
   /** Undefined when the rule applies whatever holds. */
   guard: Guard | undefined;
+  /** The guard's code (NO_GUARD when undefined). */
+  guardCode: GuardCodeValue | typeof NO_GUARD;
   answer: Answer;
   to: PhaseCode;
   effect: Effect;
+  effectCode: EffectCodeValue;
   /**
    * A check on a request or a timer, not a step of the lifecycle: it is not
    * counted among the transitions taken nor traced as a record of its own
@@ -223,7 +279,19 @@ function rows(): Rule[] {
     to: PhaseCode,
     effect: Effect,
     quiet: boolean,
-  ) => r.push({ ids, from, on, guard, answer, to, effect, quiet });
+  ) =>
+    r.push({
+      ids,
+      from,
+      on,
+      guard,
+      guardCode: guard === undefined ? NO_GUARD : GuardCode[guard],
+      answer,
+      to,
+      effect,
+      effectCode: EffectCode[effect],
+      quiet,
+    });
   const add = (
     ids: string[],
     from: PhaseCode,
@@ -383,12 +451,12 @@ export function rulesFor(phase: PhaseCode, trigger: TriggerCode): readonly Rule[
 export function lookupRule(
   phase: PhaseCode,
   trigger: TriggerCode,
-  guardHolds: (g: Guard) => boolean,
+  guardHolds: (guard: Guard, code: GuardCodeValue) => boolean,
 ): Rule | null {
   const candidates = INDEX[phase * TRIGGER_COUNT + trigger];
   for (let i = 0; i < candidates.length; i++) {
     const rule = candidates[i];
-    if (rule.guard === undefined || guardHolds(rule.guard)) return rule;
+    if (rule.guardCode === NO_GUARD || guardHolds(rule.guard!, rule.guardCode)) return rule;
   }
   return null;
 }

@@ -21,6 +21,8 @@ import { stateNameOf } from "./function-view.js";
 import {
   answerMessage,
   type Guard,
+  GuardCode,
+  type GuardCodeValue,
   lookupRule,
   PHASE_COUNT,
   Phase,
@@ -62,7 +64,7 @@ export class Lifecycle {
 
   // Guard context for lookupRule, set before each lookup (no closure per call).
   private guardFn = 0;
-  private readonly guardHolds = (g: Guard): boolean => this.holds(g, this.guardFn);
+  private readonly guardHolds = (_g: Guard, code: GuardCodeValue): boolean => this.holds(code, this.guardFn);
 
   constructor(
     private readonly c: FleetContext,
@@ -78,38 +80,38 @@ export class Lifecycle {
   }
 
   /** Whether guard `g` holds for function f (and the request in c.request). */
-  private holds(g: Guard, f: number): boolean {
+  private holds(g: GuardCodeValue, f: number): boolean {
     const { fn, plan, request } = this.c;
     const now = this.c.p.nowUs;
     switch (g) {
-      case "callerDenied":
+      case GuardCode.callerDenied:
         return request.caller >= 0 && this.c.invocationFaults.isDenied(request.caller, f);
-      case "eventInvocation":
+      case GuardCode.eventInvocation:
         return request.hop > 0;
-      case "kmsBlocked":
+      case GuardCode.kmsBlocked:
         return this.c.invocationFaults.kmsBlocked(f, now);
-      case "qualifierNotFound":
+      case GuardCode.qualifierNotFound:
         return fn.versionsOf[f] !== null && this.resolvedVersion(f) < 0;
-      case "versionPending": {
+      case GuardCode.versionPending: {
         const vs = fn.versionsOf[f];
         const version = vs === null ? null : vs.version(this.resolvedVersion(f));
         return version !== null && !version.active;
       }
-      case "environmentRetired":
+      case GuardCode.environmentRetired:
         return (
           !request.sameIncarnation ||
           request.envOutcome > ApiError.Timeout ||
           (request.envKind === EnvKind.Latest && request.envRevision !== fn.liveRevision[f])
         );
-      case "invokedSinceCheck":
+      case GuardCode.invokedSinceCheck:
         return now < fn.lastInvokeUs[f] + plan.defaults.inactiveAfterUs;
-      case "environmentsBusy":
+      case GuardCode.environmentsBusy:
         return fn.busyEnvironments[f] > 0;
-      case "provisionedInUse":
+      case GuardCode.provisionedInUse:
         return (fn.versionsOf[f]?.provisionedTotal() ?? 0) > 0;
-      case "pendingTooLong":
+      case GuardCode.pendingTooLong:
         return now - fn.pendingSinceUs[f] > plan.defaults.stuckPendingUs;
-      case "restoreBlocked":
+      case GuardCode.restoreBlocked:
         return now < fn.restoreBlockedUntilUs[f];
     }
   }

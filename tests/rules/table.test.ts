@@ -9,7 +9,10 @@ import { GUARD_TEXT, lifecycleTableMarkdown } from "../../src/model/lifecycle-do
 import {
   ALLOWED_TRANSITIONS,
   answerMessage,
+  EffectCode,
+  GuardCode,
   LIFECYCLE_RULES,
+  NO_GUARD,
   lookupRule,
   PHASE_COUNT,
   PHASE_NAMES,
@@ -62,6 +65,18 @@ describe("the lifecycle table", () => {
     }
     expect(missing).toEqual([]);
     expect(PHASES.length * OPERATIONS.length).toBe(9 * 14);
+  });
+
+  it("every guard and effect has its own code, and each rule carries the codes of its names", () => {
+    const guardCodes = Object.values(GuardCode);
+    const effectCodes = Object.values(EffectCode);
+    expect(new Set(guardCodes).size).toBe(guardCodes.length);
+    expect(guardCodes).not.toContain(NO_GUARD);
+    expect(new Set(effectCodes).size).toBe(effectCodes.length);
+    for (const rule of LIFECYCLE_RULES) {
+      expect(rule.guardCode).toBe(rule.guard === undefined ? NO_GUARD : GuardCode[rule.guard]);
+      expect(rule.effectCode).toBe(EffectCode[rule.effect]);
+    }
   });
 
   it("every rule names known rule ids, and every guard belongs to the rules that name it", () => {
