@@ -228,8 +228,7 @@ export class Environments {
     const rule = this.lifecycle.lookup(f, Trigger.InvocationEnd)!;
     this.lifecycle.apply(f, rule, Trigger.InvocationEnd, ReasonCode.None, NO_CONFIG);
     if (outcome === ApiError.EFSIOException) obs.efsIoStopped[this.c.invocationFaults.fileSystemOf(f)]++;
-    const byRev = obs.invocationsByRevision;
-    byRev.set(ranRevision, (byRev.get(ranRevision) ?? 0) + 1);
+    obs.invocationsByRevision.add(ranRevision);
     obs.recordForTemplate(LATENCY, fn.templateOf[f], this.c.p.nowUs - arrivalUs);
     if (this.trace.isTraced(f)) {
       const ph = fn.phase[f] as PhaseCode;

@@ -77,7 +77,11 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
     this.trace = new FunctionTrace(c, tracer, traced);
     this.faults = new ServiceFaults(c);
     this.controlPlane = new ControlPlane(c, this.trace, this.faults);
-    this.lifecycle = new Lifecycle(c, this.trace, this.faults, this.controlPlane);
+    const versioned = functionsWithVersions(plan);
+    this.lifecycle = new Lifecycle(c, this.trace, this.faults, this.controlPlane, {
+      versions: Array.from(globalIds).some((g) => versioned.has(g)),
+      eventInvocations: usesAsync(plan),
+    });
     this.outcomes = new InvocationOutcomes(c, this.trace, functionTable);
     this.environments = new Environments(c, this.trace, this.outcomes, this.lifecycle, this.controlPlane);
     this.invocations = new Invocations(c, this.trace, this.outcomes, this.lifecycle, this.environments);
@@ -100,7 +104,7 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
         tracer === null ? null : (f, kind, code, detail) => trace.traceAsync(f, kind, code, detail),
       );
     }
-    this.setUpFunctions(functionsWithVersions(plan));
+    this.setUpFunctions(versioned);
   }
 
   /** Each function's template and settings; the scenario's existing functions start Active. */

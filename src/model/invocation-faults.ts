@@ -50,7 +50,10 @@ export class InvocationFaults {
   /** 1 where caller c may not invoke local function f: index c * n + f; empty without callers. */
   private readonly denied: Uint8Array;
   /** Whether the plan names KMS keys / file systems; without, the arrays below are empty. */
-  private readonly usesKms: boolean;
+  /** Whether any function uses a customer managed key (V9 can refuse only then). */
+  readonly usesKms: boolean;
+  /** Whether some caller may not invoke some local function (V8 can refuse only then). */
+  readonly deniesAny: boolean;
   private readonly usesEfs: boolean;
   /** KMS key of each local function's environment, or -1 for the AWS managed key. */
   readonly kmsKey: Int32Array;
@@ -75,6 +78,7 @@ export class InvocationFaults {
       for (let c = 0; c < callers.length; c++)
         this.denied[c * n + f] = mayInvoke(callers[c], g, policy) ? 0 : 1;
     }
+    this.deniesAny = this.denied.includes(1);
     this.usesKms = plan.kmsKeys.length > 0;
     this.usesEfs = plan.fileSystems.length > 0;
     const kms = this.usesKms ? n : 0;

@@ -23,6 +23,7 @@ import {
   type Guard,
   GuardCode,
   type GuardCodeValue,
+  indexWithout,
   lookupRule,
   PHASE_COUNT,
   Phase,
@@ -66,17 +67,32 @@ export class Lifecycle {
   private guardFn = 0;
   private readonly guardHolds = (_g: Guard, code: GuardCodeValue): boolean => this.holds(code, this.guardFn);
 
+  /** The table's rules that can apply in this run (indexWithout). */
+  private readonly index: readonly (readonly Rule[])[];
+
   constructor(
     private readonly c: FleetContext,
     private readonly trace: FunctionTrace,
     private readonly faults: ServiceFaults,
     private readonly controlPlane: ControlPlane,
-  ) {}
+    /** Which guards the plan makes possible at all (FleetPartition decides it once). */
+    uses: { versions: boolean; eventInvocations: boolean },
+  ) {
+    const never = new Set<GuardCodeValue>();
+    if (!c.invocationFaults.deniesAny) never.add(GuardCode.callerDenied);
+    if (!c.invocationFaults.usesKms) never.add(GuardCode.kmsBlocked);
+    if (!uses.eventInvocations) never.add(GuardCode.eventInvocation);
+    if (!uses.versions) {
+      never.add(GuardCode.qualifierNotFound);
+      never.add(GuardCode.versionPending);
+    }
+    this.index = indexWithout(never);
+  }
 
   /** The rule for `trigger` in the function's phase, given its guards; null when the trigger does not apply. */
   lookup(f: number, trigger: TriggerCode): Rule | null {
     this.guardFn = f;
-    return lookupRule(this.c.fn.phase[f] as PhaseCode, trigger, this.guardHolds);
+    return lookupRule(this.c.fn.phase[f] as PhaseCode, trigger, this.guardHolds, this.index);
   }
 
   /** Whether guard `g` holds for function f (and the request in c.request). */

@@ -2,6 +2,7 @@ import * as hdr from "hdr-histogram-js";
 import { API_ERROR_NAMES, OPERATION_NAMES, THROTTLE_CAUSE_NAMES } from "./aws-names.js";
 import { PHASE_COUNT } from "./lifecycle-table.js";
 import { EFS_MOUNT_FAULT_KINDS } from "./plan.js";
+import { RevisionCounts } from "./revision-counts.js";
 
 /** Duration distributions the run records, all in microseconds. */
 export const Hist = {
@@ -144,7 +145,7 @@ export class Observations {
   /** Asynchronous events sent back to the queue, by AsyncRetryCause. */
   readonly asyncRetries = new Float64Array(ASYNC_RETRY_CAUSE_NAMES.length);
   /** Invocations by the revision they ran: revision 1 is the code at creation. */
-  readonly invocationsByRevision = new Map<number, number>();
+  readonly invocationsByRevision = new RevisionCounts();
   readonly histograms: hdr.Histogram[] = HIST_NAMES.map(() => newHistogram());
   /** Cold starts that failed to mount their file system, by (file system, EFS_MOUNT_FAULT_KINDS index) (V10). */
   readonly efsMountFailures: Float64Array;
@@ -230,9 +231,7 @@ export class Observations {
     this.asyncAccepted += o.asyncAccepted;
     this.asyncSelfTriggered += o.asyncSelfTriggered;
     this.asyncSucceeded += o.asyncSucceeded;
-    for (const [rev, n] of o.invocationsByRevision) {
-      this.invocationsByRevision.set(rev, (this.invocationsByRevision.get(rev) ?? 0) + n);
-    }
+    for (const [rev, n] of o.invocationsByRevision) this.invocationsByRevision.add(rev, n);
     for (let i = 0; i < this.histograms.length; i++) addHistogram(this.histograms[i], o.histograms[i]);
     for (let i = 0; i < this.templateHistograms.length; i++)
       addHistogram(this.templateHistograms[i], o.templateHistograms[i]);

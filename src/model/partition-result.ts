@@ -122,7 +122,7 @@ export function deserializeObservations(s: SerializedObservations, templates: nu
   );
   for (const f of ARRAY_FIELDS) o[f].set(s.arrays[f]);
   for (const f of SCALAR_FIELDS) o[f] = s.scalars[f];
-  for (const [rev, n] of s.invocationsByRevision) o.invocationsByRevision.set(rev, n);
+  for (const [rev, n] of s.invocationsByRevision) o.invocationsByRevision.add(rev, n);
   s.histograms.forEach((h, i) => {
     if (h.count > 0) o.histograms[i] = deserializeHistogram(h);
   });

@@ -11,6 +11,8 @@ import {
   answerMessage,
   EffectCode,
   GuardCode,
+  type GuardCodeValue,
+  indexWithout,
   LIFECYCLE_RULES,
   NO_GUARD,
   lookupRule,
@@ -76,6 +78,26 @@ describe("the lifecycle table", () => {
     for (const rule of LIFECYCLE_RULES) {
       expect(rule.guardCode).toBe(rule.guard === undefined ? NO_GUARD : GuardCode[rule.guard]);
       expect(rule.effectCode).toBe(EffectCode[rule.effect]);
+    }
+  });
+
+  it("a run's index without guards that never hold picks the same rule as the whole table, for every combination of the other guards", () => {
+    const codes = Object.values(GuardCode) as GuardCodeValue[];
+    const never = new Set<GuardCodeValue>([
+      GuardCode.callerDenied,
+      GuardCode.kmsBlocked,
+      GuardCode.qualifierNotFound,
+    ]);
+    const index = indexWithout(never);
+    expect(index.flat().length).toBeLessThan(LIFECYCLE_RULES.length);
+    for (let mask = 0; mask < 1 << codes.length; mask++) {
+      const holds = (_g: unknown, code: GuardCodeValue): boolean =>
+        !never.has(code) && (mask & (1 << codes.indexOf(code))) !== 0;
+      for (let ph = 0; ph < PHASE_COUNT; ph++)
+        for (let t = 0; t < TRIGGER_COUNT; t++)
+          expect(lookupRule(ph as PhaseCode, t as TriggerCode, holds, index)).toBe(
+            lookupRule(ph as PhaseCode, t as TriggerCode, holds),
+          );
     }
   });
 
