@@ -7,9 +7,9 @@
  */
 import { closeSync } from "node:fs";
 import { type MetricsContext, metricsContext } from "../metrics/context.js";
-import { MetricsServer } from "../metrics/http-exporter.js";
-import { MetricsPusher } from "../metrics/pushgateway.js";
-import { MetricsRegistry } from "../metrics/registry.js";
+import type { MetricsServer } from "../metrics/http-exporter.js";
+import type { MetricsPusher } from "../metrics/pushgateway.js";
+import type { MetricsRegistry } from "../metrics/registry.js";
 import { SeriesLayout } from "../metrics/series.js";
 import { defaultStartTimeMs } from "../metrics/start-time.js";
 import type { Plan } from "../model/plan.js";
@@ -55,9 +55,13 @@ export class MetricsOutputs {
   ): Promise<MetricsOutputs> {
     const context = metricsContext(plan, s.runId ?? undefined, s.functionLabels);
     const live = s.metricsPort !== null || s.pushgateway !== null;
-    const registry = live ? new MetricsRegistry(new SeriesLayout(context)) : null;
+    // prom-client and the HTTP server load only for a run that serves or pushes metrics.
+    const registry = live
+      ? new (await import("../metrics/registry.js")).MetricsRegistry(new SeriesLayout(context))
+      : null;
     let server: MetricsServer | null = null;
     if (registry !== null && s.metricsPort !== null) {
+      const { MetricsServer } = await import("../metrics/http-exporter.js");
       try {
         server = await MetricsServer.listen(registry, s.metricsHost, s.metricsPort);
       } catch (e) {
@@ -69,7 +73,11 @@ export class MetricsOutputs {
     }
     const pusher =
       registry !== null && s.pushgateway !== null
-        ? new MetricsPusher(s.pushgateway, registry, context.runId)
+        ? new (await import("../metrics/pushgateway.js")).MetricsPusher(
+            s.pushgateway,
+            registry,
+            context.runId,
+          )
         : null;
     // The one wall-clock reading of the metrics: where the OpenMetrics file places the run.
     const startTimeMs = s.startTimeMs ?? defaultStartTimeMs(Date.now(), plan.untilUs);

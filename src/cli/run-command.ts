@@ -15,7 +15,7 @@ import { renderSummary, renderVerdict } from "../report/summary.js";
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { DURATION_HINT, parseDurationUs } from "../scenario/units.js";
 import { RUN_ID_HINT, RUN_ID_PATTERN } from "../metrics/context.js";
-import { pushgatewayUrlProblem } from "../metrics/pushgateway.js";
+import { pushgatewayUrlProblem } from "../metrics/pushgateway-url.js";
 import { parseStartTime, START_TIME_HINT } from "../metrics/start-time.js";
 import {
   DEFAULT_METRICS_HOST,

@@ -116,7 +116,7 @@ export class LocalRunner implements RoundRunner {
   }
 
   results(): unknown[] {
-    return this.hosted.map((h) => h.result());
+    return this.hosted.map((h) => h.result(false));
   }
 
   close(): Pause {

@@ -57,8 +57,12 @@ export interface HostedPartition {
   start(): void;
   /** Writes `gaugeCount` values from `offset`: the partition's state at a sample point. */
   writeGauges(out: Float64Array, offset: number): void;
-  /** What the partition hands back at the end; structured-cloneable (it may cross threads). */
-  result(): unknown;
+  /**
+   * What the partition hands back at the end. With `crossesThreads` it must
+   * be structured-cloneable; otherwise it stays on this thread and may hand
+   * its live objects over (no encoding for a run on one thread).
+   */
+  result(crossesThreads: boolean): unknown;
 }
 
 /**

@@ -41,7 +41,7 @@ export function hostModel(init: FleetHostInit): PartitionFactory {
       handler: fleet,
       start: () => fleet.start(),
       writeGauges: (out, offset) => writeGauges(fleet, out, offset),
-      result: () => partitionResultOf(fleet),
+      result: (crossesThreads) => partitionResultOf(fleet, crossesThreads),
     };
   };
 }

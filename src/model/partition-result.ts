@@ -32,7 +32,8 @@ interface SerializedHistogram {
 }
 
 export interface PartitionResult {
-  obs: SerializedObservations;
+  /** Encoded when the result crossed threads; the partition's own otherwise. */
+  obs: SerializedObservations | Observations;
   stateCount: number[];
   lusCount: number[];
   /** Functions by (template, State), as FleetPartition.stateByTemplate. */
@@ -113,7 +114,11 @@ function serializeHistogram(h: hdr.Histogram): SerializedHistogram {
 
 type Extremes = hdr.Histogram & { minNonZeroValue: number; maxValue: number };
 
-export function deserializeObservations(s: SerializedObservations, templates: number): Observations {
+export function deserializeObservations(
+  s: SerializedObservations | Observations,
+  templates: number,
+): Observations {
+  if (s instanceof Observations) return s;
   const o = new Observations(
     templates,
     s.arrays.efsIoStopped.length,
@@ -140,9 +145,9 @@ function deserializeHistogram(h: SerializedHistogram): hdr.Histogram {
   return decoded;
 }
 
-export function partitionResultOf(f: FleetPartition): PartitionResult {
+export function partitionResultOf(f: FleetPartition, crossesThreads: boolean): PartitionResult {
   return {
-    obs: serializeObservations(f.obs),
+    obs: crossesThreads ? serializeObservations(f.obs) : f.obs,
     stateCount: Array.from(f.stateCount),
     lusCount: Array.from(f.lusCount),
     stateByTemplate: Array.from(f.stateByTemplate),

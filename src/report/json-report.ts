@@ -41,6 +41,7 @@ import {
 import { qualifierSlotCount, qualifierSlotName } from "../model/qualifiers.js";
 import type { RunOutcome, Sample } from "../model/run.js";
 import { packageVersion } from "../measures/package-version.js";
+import { histogramMean } from "./histogram-mean.js";
 import {
   type ApiOperationReport,
   type AsyncReport,
@@ -300,7 +301,7 @@ function histogramReport(h: hdr.Histogram): HistogramReport {
   return {
     count,
     min: s(h.getValueAtPercentile(0)),
-    mean: s(round6(h.mean)),
+    mean: s(round6(histogramMean(h))),
     p50: s(h.getValueAtPercentile(50)),
     p90: s(h.getValueAtPercentile(90)),
     p95: s(h.getValueAtPercentile(95)),

@@ -191,7 +191,7 @@ function runHost(init: HostInit, factory: PartitionFactory): HostResult {
   }
   return {
     host,
-    partitions: models.map((m, k) => ({ index: parts[k].index, result: m.result() })),
+    partitions: models.map((m, k) => ({ index: parts[k].index, result: m.result(true) })),
   };
 }
 
