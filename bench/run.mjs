@@ -8,7 +8,7 @@
 //   node bench/run.mjs --day-runs 1     runs of the simulated-day case (default: --runs)
 //   node bench/run.mjs --quick          skip the simulated-day and 1M-function cases
 import { execFileSync, execSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { runPlan, runPlanAsync } from "../dist/model/run.js";
@@ -156,5 +156,9 @@ const lines = [
       ]
     : []),
 ];
-writeFileSync(here("./RESULTS.md"), lines.join("\n"));
+// The "## Earlier figures" section (before/after comparisons, older runs) is kept as it is.
+const resultsPath = here("./RESULTS.md");
+const previous = existsSync(resultsPath) ? readFileSync(resultsPath, "utf8") : "";
+const earlier = previous.indexOf("\n## Earlier figures");
+writeFileSync(resultsPath, lines.join("\n") + (earlier >= 0 ? previous.slice(earlier) : ""));
 console.log("wrote bench/RESULTS.md");
