@@ -1,5 +1,8 @@
-/** --pushgateway's URL, checked without loading the Pushgateway client (a run without it never loads prom-client). */
-/** Checks a --pushgateway value: an http(s) URL. Returns null when fine, else what is wrong. */
+/**
+ * Checks a --pushgateway value: an http(s) URL. Returns null when fine, else
+ * what is wrong. Apart from the Pushgateway client, so that a run without
+ * --pushgateway never loads prom-client.
+ */
 export function pushgatewayUrlProblem(text: string): string | null {
   let u: URL;
   try {

@@ -36,7 +36,8 @@ export function assembleOutcome(
     plan.callers.length,
     qualifierSlotCount(plan.aliases),
   );
-  for (const res of r.results) obs.merge(deserializeObservations(res.obs, templates));
+  for (const res of r.results)
+    obs.merge(res.obs instanceof Observations ? res.obs : deserializeObservations(res.obs, templates));
   obs.foldTemplateHistograms();
   const shared = r.shared;
   const outcome: RunOutcome = {

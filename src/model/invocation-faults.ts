@@ -49,12 +49,11 @@ export function mayInvoke(caller: PlanCaller, g: number, policy: PlanResourcePol
 export class InvocationFaults {
   /** 1 where caller c may not invoke local function f: index c * n + f; empty without callers. */
   private readonly denied: Uint8Array;
-  /** Whether the plan names KMS keys / file systems; without, the arrays below are empty. */
-  /** Whether any function uses a customer managed key (V9 can refuse only then). */
+  /** Whether the plan names KMS keys / file systems; without, the arrays below are empty (and V9 never refuses). */
   readonly usesKms: boolean;
+  private readonly usesEfs: boolean;
   /** Whether some caller may not invoke some local function (V8 can refuse only then). */
   readonly deniesAny: boolean;
-  private readonly usesEfs: boolean;
   /** KMS key of each local function's environment, or -1 for the AWS managed key. */
   readonly kmsKey: Int32Array;
   private readonly pendingKmsKey: Int32Array;

@@ -114,11 +114,7 @@ function serializeHistogram(h: hdr.Histogram): SerializedHistogram {
 
 type Extremes = hdr.Histogram & { minNonZeroValue: number; maxValue: number };
 
-export function deserializeObservations(
-  s: SerializedObservations | Observations,
-  templates: number,
-): Observations {
-  if (s instanceof Observations) return s;
+export function deserializeObservations(s: SerializedObservations, templates: number): Observations {
   const o = new Observations(
     templates,
     s.arrays.efsIoStopped.length,
