@@ -5,7 +5,7 @@
  * state and subnet.
  */
 import { describe, expect, it } from "vitest";
-import { newHistogram } from "../src/model/observations.js";
+import { newHistogram } from "../src/model/histogram.js";
 import { ENI_SAMPLE_STATES, HIST_BUCKET_BOUNDS_US, readHistogram } from "../src/model/sampling.js";
 import { runPlan } from "../src/model/run.js";
 import { PlanBuilder, sec } from "./helpers/plan-builder.js";

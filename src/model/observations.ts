@@ -1,6 +1,6 @@
-import * as hdr from "hdr-histogram-js";
 import { API_ERROR_NAMES, OPERATION_NAMES, THROTTLE_CAUSE_NAMES } from "./aws-names.js";
 import { PHASE_COUNT } from "./lifecycle-table.js";
+import { type Histogram, newHistogram } from "./histogram.js";
 import { EFS_MOUNT_FAULT_KINDS } from "./plan.js";
 import { RevisionCounts } from "./revision-counts.js";
 
@@ -75,10 +75,6 @@ export const ASYNC_DISPOSITION_NAMES = ["dropped", "destination", "deadLetterQue
 export const AsyncRetryCause = { Throttled: 0, SystemError: 1, FunctionError: 2 } as const;
 export const ASYNC_RETRY_CAUSE_NAMES = ["throttled", "systemError", "functionError"] as const;
 
-export function newHistogram(): hdr.Histogram {
-  return hdr.build({ numberOfSignificantValueDigits: 3, autoResize: true, useWebAssembly: false });
-}
-
 /**
  * What one partition (or the coordinator) observed. Plain counters in typed
  * arrays on the hot path; merged across partitions at the end of a run, so
@@ -95,7 +91,7 @@ export class Observations {
    * TEMPLATE_HISTS[k] of template t at k * templates + t. For those kinds the
    * total in `histograms` stays empty until foldTemplateHistograms.
    */
-  readonly templateHistograms: hdr.Histogram[];
+  readonly templateHistograms: Histogram[];
   /** Requests by (operation, outcome): index op * ERROR_COUNT + ApiError code. */
   readonly api = new Float64Array(OPERATION_COUNT * ERROR_COUNT);
   /** Throttled invocations by cause (ThrottleCause). */
@@ -146,7 +142,7 @@ export class Observations {
   readonly asyncRetries = new Float64Array(ASYNC_RETRY_CAUSE_NAMES.length);
   /** Invocations by the revision they ran: revision 1 is the code at creation. */
   readonly invocationsByRevision = new RevisionCounts();
-  readonly histograms: hdr.Histogram[] = HIST_NAMES.map(() => newHistogram());
+  readonly histograms: Histogram[] = HIST_NAMES.map(() => newHistogram());
   /** Cold starts that failed to mount their file system, by (file system, EFS_MOUNT_FAULT_KINDS index) (V10). */
   readonly efsMountFailures: Float64Array;
   /** Invocations stopped with EFSIOException, by file system (V10). */
@@ -239,7 +235,7 @@ export class Observations {
 }
 
 /** JsHistogram's resize (what autoResize uses); the Histogram interface does not declare it. */
-type Resizable = hdr.Histogram & { resize(highestTrackableValue: number): void };
+type Resizable = Histogram & { resize(highestTrackableValue: number): void };
 
 /**
  * Adds `from` into `into` after bringing both to the same size. hdr-histogram
@@ -248,7 +244,7 @@ type Resizable = hdr.Histogram & { resize(highestTrackableValue: number): void }
  * rounding min and max in a way that depends on how functions were spread
  * over partitions (and so on P).
  */
-function addHistogram(into: hdr.Histogram, from: hdr.Histogram): void {
+function addHistogram(into: Histogram, from: Histogram): void {
   if (from.totalCount === 0) return;
   const top = Math.max(into.highestTrackableValue, from.highestTrackableValue);
   if (into.highestTrackableValue < top) (into as Resizable).resize(top);

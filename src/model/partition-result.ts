@@ -3,8 +3,8 @@
  * cross threads: counters as arrays, histograms in HDR's encoded form plus
  * their exact extremes (the encoding keeps counts, not the exact min and max).
  */
-import * as hdr from "hdr-histogram-js";
 import type { FleetPartition } from "./fleet-partition.js";
+import { decodeHistogram, encodeHistogram, type Histogram } from "./histogram.js";
 import { ERROR_COUNT, Observations } from "./observations.js";
 import type { Plan } from "./plan.js";
 import { qualifierSlotCount } from "./qualifiers.js";
@@ -103,16 +103,16 @@ export function serializeObservations(o: Observations): SerializedObservations {
   };
 }
 
-function serializeHistogram(h: hdr.Histogram): SerializedHistogram {
+function serializeHistogram(h: Histogram): SerializedHistogram {
   return {
-    encoded: h.totalCount === 0 ? "" : hdr.encodeIntoCompressedBase64(h),
+    encoded: h.totalCount === 0 ? "" : encodeHistogram(h),
     min: h.minNonZeroValue,
     max: h.maxValue,
     count: h.totalCount,
   };
 }
 
-type Extremes = hdr.Histogram & { minNonZeroValue: number; maxValue: number };
+type Extremes = Histogram & { minNonZeroValue: number; maxValue: number };
 
 export function deserializeObservations(s: SerializedObservations, templates: number): Observations {
   const o = new Observations(
@@ -133,8 +133,8 @@ export function deserializeObservations(s: SerializedObservations, templates: nu
   return o;
 }
 
-function deserializeHistogram(h: SerializedHistogram): hdr.Histogram {
-  const decoded = hdr.decodeFromCompressedBase64(h.encoded, 32, false) as Extremes;
+function deserializeHistogram(h: SerializedHistogram): Histogram {
+  const decoded = decodeHistogram(h.encoded) as Extremes;
   // Restore the exact extremes the encoding rounded to bucket bounds.
   decoded.minNonZeroValue = h.min;
   decoded.maxValue = h.max;

@@ -4,7 +4,7 @@
  * ChartSpec the same way, so everything a chart shows is decided here, where
  * it can be tested without a browser.
  */
-import * as hdr from "hdr-histogram-js";
+import { decodeHistogram } from "../model/histogram.js";
 import { STATE_NAMES } from "../model/aws-names.js";
 import type { HistName } from "../model/observations.js";
 import type { HtmlSeries } from "./html-series.js";
@@ -207,7 +207,7 @@ function pendingCdf(report: Report): ChartSpec | ChartNote {
 
 /** (seconds, fraction of values at or below) points of an hdr-histogram-js compressed encoding. */
 export function cdf(encoded: string): [number, number][] {
-  const h = hdr.decodeFromCompressedBase64(encoded, 32, false);
+  const h = decodeHistogram(encoded);
   const byX = new Map<number, number>();
   for (const p of CDF_PERCENTILES) {
     const x = h.getValueAtPercentile(p) / 1e6;

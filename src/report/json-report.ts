@@ -5,7 +5,7 @@
  * Only `run.wallMs` and `run.eventsPerSec` depend on the wall clock; the rest
  * is a pure function of (scenario, seed).
  */
-import * as hdr from "hdr-histogram-js";
+import { encodeHistogram, type Histogram, newHistogram } from "../model/histogram.js";
 import {
   API_ERROR_NAMES,
   ApiError,
@@ -295,9 +295,10 @@ function apiReport(api: Float64Array): Record<OperationName, ApiOperationReport>
   return out;
 }
 
-function histogramReport(h: hdr.Histogram): HistogramReport {
+function histogramReport(h: Histogram): HistogramReport {
   const count = h.totalCount;
   const s = (us: number) => (count > 0 ? us / 1e6 : 0);
+  let encoded: string | undefined;
   return {
     count,
     min: s(h.getValueAtPercentile(0)),
@@ -308,7 +309,11 @@ function histogramReport(h: hdr.Histogram): HistogramReport {
     p99: s(h.getValueAtPercentile(99)),
     p999: s(h.getValueAtPercentile(99.9)),
     max: s(h.getValueAtPercentile(100)),
-    hdr: canonicalEncoding(h),
+    // Encoded when first read (written to a file, drawn, sent to another
+    // thread): a run that only prints its summary never deflates.
+    get hdr() {
+      return (encoded ??= canonicalEncoding(h));
+    },
   };
 }
 
@@ -318,15 +323,10 @@ function histogramReport(h: hdr.Histogram): HistogramReport {
  * merged in (which depends on the partition count), so the counts are first
  * copied into a histogram sized by the maximum alone.
  */
-function canonicalEncoding(h: hdr.Histogram): string {
-  const copy = hdr.build({
-    numberOfSignificantValueDigits: 3,
-    highestTrackableValue: Math.max(h.maxValue, 2),
-    autoResize: true,
-    useWebAssembly: false,
-  });
+function canonicalEncoding(h: Histogram): string {
+  const copy = newHistogram(Math.max(h.maxValue, 2));
   copy.add(h);
-  return hdr.encodeIntoCompressedBase64(copy);
+  return encodeHistogram(copy);
 }
 
 function sampleReport(s: Sample, withAsync: boolean): SampleReport {

@@ -1,0 +1,36 @@
+/**
+ * The HDR histograms of a run, from the parts of hdr-histogram-js a run uses.
+ * The package's index loads its WebAssembly build, pako and the log writer,
+ * about 50 ms at every start; a run needs the plain 32-bit histogram, and the
+ * compressed encoding only when histograms cross threads or go into a report,
+ * so the encoding loads on first use.
+ */
+import { createRequire } from "node:module";
+import type * as hdr from "hdr-histogram-js";
+
+export type Histogram = hdr.Histogram;
+type Encoding = typeof import("hdr-histogram-js/dist/encoding.js");
+type Int32Module = typeof import("hdr-histogram-js/dist/Int32Histogram.js");
+
+// Required, not imported: the same CommonJS exports under Node and under vitest.
+const require = createRequire(import.meta.url);
+const Int32Histogram = (require("hdr-histogram-js/dist/Int32Histogram.js") as Int32Module).default;
+let encoding: Encoding | undefined;
+
+/** A histogram of microseconds at 3 significant digits that grows to fit (hdr.build's defaults). */
+export function newHistogram(highestTrackableValue = 2): Histogram {
+  const h = new Int32Histogram(1, highestTrackableValue, 3);
+  h.autoResize = true;
+  return h;
+}
+
+/** The histogram in HdrHistogram's compressed base64 form (V2 encoding, deflated). */
+export function encodeHistogram(h: Histogram): string {
+  encoding ??= require("hdr-histogram-js/dist/encoding.js") as Encoding;
+  return encoding.encodeIntoCompressedBase64(h);
+}
+
+export function decodeHistogram(encoded: string): Histogram {
+  encoding ??= require("hdr-histogram-js/dist/encoding.js") as Encoding;
+  return encoding.decodeFromCompressedBase64(encoded, 32, false);
+}
