@@ -9,7 +9,8 @@
 //   node bench/startup.mjs --runs 15
 //   node bench/startup.mjs --vs ../before  the same commands in ../before, side by side
 import { spawnSync } from "node:child_process";
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -19,19 +20,22 @@ const option = (name) => {
 const runs = Number(option("--runs") ?? 9);
 const vs = option("--vs");
 
+// Each checkout's own `bin`, as `npm link` or npx would run it.
+const binOf = (dir) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).bin["fleet-sim"];
+
 const commands = (dir) => [
-  { name: "fleet-sim --version", cmd: "node", args: ["dist/cli/main.js", "--version"], cwd: dir },
+  { name: "fleet-sim --version", cmd: "node", args: [binOf(dir), "--version"], cwd: dir },
   {
     name: "fleet-sim run scenarios/quickstart.yaml --quiet",
     cmd: "node",
-    args: ["dist/cli/main.js", "run", "scenarios/quickstart.yaml", "--quiet"],
+    args: [binOf(dir), "run", "scenarios/quickstart.yaml", "--quiet"],
     cwd: dir,
   },
   { name: "npm start", cmd: "npm", args: ["start", "--silent"], cwd: dir },
   {
     name: "fleet-sim run bench/scenarios/one-function-1m.yaml --quiet",
     cmd: "node",
-    args: ["dist/cli/main.js", "run", resolve("bench/scenarios/one-function-1m.yaml"), "--quiet"],
+    args: [binOf(dir), "run", resolve("bench/scenarios/one-function-1m.yaml"), "--quiet"],
     cwd: dir,
   },
 ];

@@ -1,6 +1,7 @@
 /**
- * `fleet-sim` end to end: the compiled CLI (dist/cli/main.js, built here
- * first) spawned as a user would run it, plus the run command in-process.
+ * `fleet-sim` end to end: the shipped CLI (dist/bin/fleet-sim.js, the
+ * bundle of dist/cli/main.js, built here first) spawned as a user would run
+ * it, plus the run command in-process.
  */
 import { type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,7 +17,7 @@ import { validateCommand } from "../src/cli/validate-command.js";
 import type { Report } from "../src/report/json-report.js";
 
 const ROOT = join(import.meta.dirname, "..");
-const MAIN = join(ROOT, "dist", "cli", "main.js");
+const MAIN = join(ROOT, "dist", "bin", "fleet-sim.js");
 const QUICKSTART = "scenarios/quickstart.yaml";
 const tmp = mkdtempSync(join(tmpdir(), "fleet-sim-cli-"));
 
@@ -49,6 +50,11 @@ beforeAll(() => {
     },
   );
   if (tsc.status !== 0) console.warn(`tsc -p tsconfig.build.json reported:\n${tsc.stdout}${tsc.stderr}`);
+  const bundle = spawnSync(process.execPath, [join(ROOT, "scripts/bundle-cli.mjs")], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  expect(bundle.status, bundle.stderr).toBe(0);
   expect(existsSync(MAIN)).toBe(true);
 }, 120_000);
 

@@ -139,7 +139,7 @@ function hostedBy(message: string): number[] {
 }
 
 describe("fleet-sim run --workers", () => {
-  const cli = new URL("../dist/cli/main.js", import.meta.url).pathname;
+  const cli = new URL("../dist/bin/fleet-sim.js", import.meta.url).pathname;
   const root = new URL("..", import.meta.url).pathname;
 
   function run(args: string[], env: Record<string, string> = {}) {

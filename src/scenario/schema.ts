@@ -5,7 +5,7 @@
  * field of one mapping live here too; checks across sections (references,
  * globs, the timeline) live in the compiler.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { FAILURE_REASON_NAMES, INVOCATION_TYPE_NAMES, OPERATION_NAMES } from "../model/aws-names.js";
 import { ON_FAILURE_NAMES } from "../model/plan.js";
 import { DEFAULT_SOURCES, MODEL_DEFAULTS, type ModelDefaults } from "../model/defaults.js";

@@ -3,7 +3,7 @@
  * distributions and function selectors, and the strict mapping every section
  * is made of. schema.ts assembles the file from them.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { describeValue } from "./issues.js";
 import { expectedOneOf } from "./suggest.js";
 import {

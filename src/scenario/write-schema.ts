@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { z } from "zod";
+import * as z from "zod";
 import { scenarioSchema } from "./schema.js";
 
 /** The JSON Schema of a scenario file as text, exactly as schema/scenario.schema.json holds it. */
