@@ -709,8 +709,8 @@ describe("bad thresholds: each at its line:column", () => {
         ),
       ),
     ).toEqual([
-      "5:5: thresholds[1]: unknown metric 'pending.create.p98' (did you mean 'pending.create.p90'?); the README lists every metric",
-      "6:18: thresholds[2].threshold: unknown metric 'subnets.min_headrom' (did you mean 'subnets.min_headroom'?); the README lists every metric",
+      "5:5: thresholds[1]: unknown metric 'pending.create.p98' (did you mean 'pending.create.p90'?); docs/report-metrics.md lists every metric",
+      "6:18: thresholds[2].threshold: unknown metric 'subnets.min_headrom' (did you mean 'subnets.min_headroom'?); docs/report-metrics.md lists every metric",
     ]);
   });
 

@@ -180,7 +180,9 @@ export function parseSweepFlags(
   const chosen = named.map((m) => stringFlag("--metric", m));
   for (const m of chosen) {
     if (!metrics.names.includes(m))
-      throw new UserError(`--metric: unknown metric "${m}" (the README lists every metric a report has)`);
+      throw new UserError(
+        `--metric: unknown metric "${m}" (docs/report-metrics.md lists every metric a report has)`,
+      );
   }
   const out = flags.out === undefined ? null : pathFlag("--out", flags.out);
   const csv = flags.csv === undefined ? null : pathFlag("--csv", flags.csv);

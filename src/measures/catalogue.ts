@@ -4,7 +4,7 @@
  * exposition lists them. Everything reads it: the exporters and the
  * OpenMetrics file (FAMILIES, through families.ts), thresholds, sweeps,
  * replications and steady state (METRICS, through report-metrics.ts), the
- * dashboards, and the README's and docs/metrics.md's generated tables.
+ * dashboards, and the generated tables of docs/report-metrics.md and docs/metrics.md.
  *
  * Adding a counter: count it in the model (an Observations field, and its
  * slot in sampling.ts's block so samples carry it), then add one entry to
@@ -58,7 +58,7 @@ const steadyMetrics = (): ReportMetric[] =>
     fromReport: (r: Report) => r.steadyState?.values[m.name] ?? m.fromReport(r),
   }));
 
-/** Every named metric: what thresholds, sweeps and the README name. */
+/** Every named metric: what thresholds, sweeps and docs/report-metrics.md name. */
 export const METRICS: readonly ReportMetric[] = Object.freeze([...BASE_METRICS, ...steadyMetrics()]);
 
 const BY_NAME: ReadonlyMap<string, ReportMetric> = new Map(METRICS.map((m) => [m.name, m]));

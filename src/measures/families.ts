@@ -1,6 +1,6 @@
 /**
  * The Prometheus view of the measure catalogue (catalogue.ts): the families
- * the live exporter, the Pushgateway, the OpenMetrics file, the README's
+ * the live exporter, the Pushgateway, the OpenMetrics file, docs/metrics.md's
  * reference table and the dashboards are all made from. Each family says
  * how to read its series' values from a Sample, so the exposition is a
  * function of simulated state.

@@ -4,7 +4,7 @@
  * Its Prometheus family feeds the exporters, the OpenMetrics file, the
  * dashboards and docs/metrics.md; its named metrics feed thresholds
  * (abortOnFail when they read a sample), sweeps, replications, steady state,
- * the HTML sweep page and the README's list. Both read the same Sample
+ * the HTML sweep page and docs/report-metrics.md. Both read the same Sample
  * fields, so a measure's reader is written once, beside its names.
  */
 import type { Sample } from "../model/run.js";
@@ -47,7 +47,7 @@ export interface Measure {
 export interface ReportMetric {
   /** Dotted name, as thresholds write it: "pending.create.p99". */
   readonly name: string;
-  /** The name with its variable parts as placeholders ("api.<Operation>.requests"): the README's rows. */
+  /** The name with its variable parts as placeholders ("api.<Operation>.requests"): docs/report-metrics.md's rows. */
   readonly family: string;
   readonly unit: MetricUnit;
   readonly description: string;
@@ -107,7 +107,7 @@ export interface ScalarMeasure {
   family: string;
   type: "counter" | "gauge";
   help: string;
-  /** The named metric: dotted name, unit and the README's description. */
+  /** The named metric: dotted name, unit and its description in docs/report-metrics.md. */
   name: string;
   unit: MetricUnit;
   description: string;

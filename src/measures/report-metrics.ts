@@ -1,6 +1,6 @@
 /**
  * The named-metric view of the measure catalogue (catalogue.ts): the dotted
- * names thresholds write, the README lists, and replications and sweeps
+ * names thresholds write, docs/report-metrics.md lists, and replications and sweeps
  * aggregate. Each metric reads the JSON report (a pure function of it); most
  * can also be read from a sample during the run (for abortOnFail), from the
  * sampled counters and bucketed histograms. Names are dotted, our own words
@@ -18,7 +18,7 @@ export type { ReportMetric };
 export { HISTOGRAM_LABELS, isCumulative, METRIC_NAMES, METRICS, metricByName, metricValue };
 export { snakeCase } from "./label-series.js";
 
-/** The README's list of every metric: one row per family, its names spelt out. */
+/** docs/report-metrics.md's list of every metric: one row per family, its names spelt out. */
 export function metricsListMarkdown(): string {
   const families = new Map<string, ReportMetric[]>();
   for (const m of METRICS) {

@@ -1,5 +1,5 @@
 /**
- * The README's metrics reference table, generated from the metric families
+ * docs/metrics.md's reference table, generated from the metric families
  * (`npm run docs`); tests/readme.test.ts fails when it is out of date.
  */
 import { COMMON_LABELS, FAMILIES, FUNCTION_LABEL } from "../measures/families.js";

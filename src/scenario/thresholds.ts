@@ -42,7 +42,7 @@ export function parseThreshold(
       error:
         `unknown metric '${name}'` +
         (guess === undefined ? "" : ` (did you mean '${guess}'?)`) +
-        "; the README lists every metric",
+        "; docs/report-metrics.md lists every metric",
     };
   }
   let value: number;

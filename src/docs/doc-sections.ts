@@ -1,19 +1,22 @@
 /**
- * The README's generated sections, each between
- * `<!-- BEGIN name -->` and `<!-- END name -->` markers. `npm run docs`
- * rewrites them; a test fails when the README is out of date.
+ * The generated sections of the documentation, each between
+ * `<!-- BEGIN name -->` and `<!-- END name -->` markers in its page.
+ * `npm run docs` rewrites them; a test fails when a page is out of date.
  */
 import { metricsTableMarkdown } from "../metrics/metrics-doc.js";
 import { renderDefaultsTable } from "../model/defaults-doc.js";
 import { lifecycleTableMarkdown } from "../model/lifecycle-doc.js";
 import { metricsListMarkdown } from "../measures/report-metrics.js";
 
-export function readmeSections(): Record<string, string> {
+/** Page (relative to the repository root) -> section name -> generated body. */
+export function docSections(): Record<string, Record<string, string>> {
   return {
-    "rules-table": lifecycleTableMarkdown(),
-    "defaults-table": renderDefaultsTable(),
-    "metrics-table": metricsTableMarkdown(),
-    "report-metrics": metricsListMarkdown(),
+    "docs/model.md": {
+      "rules-table": lifecycleTableMarkdown(),
+      "defaults-table": renderDefaultsTable(),
+    },
+    "docs/metrics.md": { "metrics-table": metricsTableMarkdown() },
+    "docs/report-metrics.md": { "report-metrics": metricsListMarkdown() },
   };
 }
 
@@ -25,7 +28,7 @@ export function fillSections(text: string, sections: Record<string, string>): st
     const end = `<!-- END ${name} -->`;
     const i = out.indexOf(begin);
     const j = out.indexOf(end);
-    if (i < 0 || j < i) throw new Error(`README has no section ${name}`);
+    if (i < 0 || j < i) throw new Error(`no section ${name}`);
     out = `${out.slice(0, i + begin.length)}\n${body}\n${out.slice(j)}`;
   }
   return out;
