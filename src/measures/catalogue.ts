@@ -6,11 +6,12 @@
  * replications and steady state (METRICS, through report-metrics.ts), the
  * dashboards, and the generated tables of docs/report-metrics.md and docs/metrics.md.
  *
- * Adding a counter: count it in the model (an Observations field, and its
- * slot in sampling.ts's block so samples carry it), then add one entry to
- * the section file here that reads it. Those hot-path fields stay plain
- * typed-array slots and properties, written by name where the model counts,
- * so they cannot be generated from this list.
+ * Adding a counter: count it in the model (an Observations field and its
+ * line in COUNTER_ARRAYS or COUNTER_SCALARS, which say its size and whether
+ * samples carry it; merging, thread hand-over and samples read those), then
+ * add one entry to the section file here that reads it. The hot-path
+ * fields stay plain typed-array slots and properties, written by name where
+ * the model counts, so they cannot be generated from this list.
  */
 import { API_MEASURES } from "./api-measures.js";
 import { ASYNC_MEASURES } from "./async-measures.js";

@@ -1,4 +1,5 @@
 import { API_ERROR_NAMES, OPERATION_NAMES, THROTTLE_CAUSE_NAMES } from "./aws-names.js";
+import { DEPLOY_PHASE_NAMES } from "./deploy-window.js";
 import { PHASE_COUNT } from "./lifecycle-table.js";
 import { type Histogram, newHistogram } from "./histogram.js";
 import { EFS_MOUNT_FAULT_KINDS } from "./plan.js";
@@ -76,28 +77,86 @@ export const AsyncRetryCause = { Throttled: 0, SystemError: 1, FunctionError: 2 
 export const ASYNC_RETRY_CAUSE_NAMES = ["throttled", "systemError", "functionError"] as const;
 
 /**
+ * Every counter of Observations, once: merging partitions, handing a result
+ * across threads and the sample vector all read these lists, so a new
+ * counter is a field below and its name here (a test fails on a counter
+ * field missing from them). `sampled`: carried by every sample point (live
+ * metrics, thresholds checked during the run), not only by the report.
+ */
+/** What counter arrays are sized by: the plan's numbers of templates, qualifier slots (qualifiers.ts), file systems and callers. */
+export interface CounterDims {
+  templates: number;
+  qualifierSlots: number;
+  fileSystems: number;
+  callers: number;
+}
+export const COUNTER_ARRAYS = {
+  api: { sampled: true, length: () => OPERATION_COUNT * ERROR_COUNT },
+  throttles: { sampled: true, length: () => THROTTLE_CAUSE_COUNT },
+  apiThrottles: { sampled: true, length: () => OPERATION_COUNT },
+  waiters: { sampled: true, length: () => WAITER_OUTCOME_NAMES.length },
+  invocationsByTemplate: { sampled: true, length: (d) => d.templates * ERROR_COUNT },
+  startsByTemplate: { sampled: true, length: (d) => d.templates * START_TYPE_NAMES.length },
+  throttlesByTemplate: { sampled: true, length: (d) => d.templates * THROTTLE_CAUSE_COUNT },
+  invocationsByQualifier: { sampled: true, length: (d) => d.qualifierSlots * ERROR_COUNT },
+  spillovers: { sampled: true, length: () => SPILLOVER_REASON_NAMES.length },
+  startsByDeployPhase: { sampled: true, length: () => DEPLOY_PHASE_NAMES.length * START_TYPE_NAMES.length },
+  asyncFailures: { sampled: true, length: () => ASYNC_FAILURE_NAMES.length * ASYNC_DISPOSITION_NAMES.length },
+  asyncRetries: { sampled: true, length: () => ASYNC_RETRY_CAUSE_NAMES.length },
+  transitions: { sampled: false, length: () => PHASE_COUNT * PHASE_COUNT },
+  efsMountFailures: { sampled: false, length: (d) => d.fileSystems * EFS_MOUNT_FAULT_KINDS.length },
+  efsIoStopped: { sampled: false, length: (d) => d.fileSystems },
+  invocationsByCaller: { sampled: false, length: (d) => d.callers },
+  deniedByCaller: { sampled: false, length: (d) => d.callers },
+} as const satisfies Record<string, { sampled: boolean; length: (d: CounterDims) => number }>;
+export const COUNTER_SCALARS = {
+  coldStarts: { sampled: true },
+  warmStarts: { sampled: true },
+  invocationRequests: { sampled: true },
+  invocationOutcomes: { sampled: true },
+  clientRetries: { sampled: true },
+  clientGaveUp: { sampled: true },
+  created: { sampled: true },
+  deleted: { sampled: true },
+  versionsPublished: { sampled: true },
+  provisionedInvocations: { sampled: true },
+  spilloverInvocations: { sampled: true },
+  asyncAccepted: { sampled: true },
+  asyncSelfTriggered: { sampled: true },
+  asyncSucceeded: { sampled: true },
+  provisionedInitialized: { sampled: false },
+  provisionedReleased: { sampled: false },
+  provisionedFailed: { sampled: false },
+  aliasUpdates: { sampled: false },
+} as const satisfies Record<string, { sampled: boolean }>;
+export type CounterArray = keyof typeof COUNTER_ARRAYS;
+export type CounterScalar = keyof typeof COUNTER_SCALARS;
+export const COUNTER_ARRAY_NAMES = Object.keys(COUNTER_ARRAYS) as CounterArray[];
+export const COUNTER_SCALAR_NAMES = Object.keys(COUNTER_SCALARS) as CounterScalar[];
+
+/**
  * What one partition (or the coordinator) observed. Plain counters in typed
  * arrays on the hot path; merged across partitions at the end of a run, so
  * the totals do not depend on how functions were partitioned.
  */
 export class Observations {
   /** Invocation outcomes by (template, ApiError code): index template * ERROR_COUNT + code. */
-  readonly invocationsByTemplate: Float64Array;
+  readonly invocationsByTemplate!: Float64Array;
   /** Invocations started by (template, start type): index template * 2 + (0 cold, 1 warm). */
-  readonly startsByTemplate: Float64Array;
+  readonly startsByTemplate!: Float64Array;
   /** Throttled invocations by (template, ThrottleCause): index template * THROTTLE_CAUSE_COUNT + cause. */
-  readonly throttlesByTemplate: Float64Array;
+  readonly throttlesByTemplate!: Float64Array;
   /**
    * TEMPLATE_HISTS[k] of template t at k * templates + t. For those kinds the
    * total in `histograms` stays empty until foldTemplateHistograms.
    */
   readonly templateHistograms: Histogram[];
   /** Requests by (operation, outcome): index op * ERROR_COUNT + ApiError code. */
-  readonly api = new Float64Array(OPERATION_COUNT * ERROR_COUNT);
+  readonly api!: Float64Array;
   /** Throttled invocations by cause (ThrottleCause). */
-  readonly throttles = new Float64Array(THROTTLE_CAUSE_NAMES.length);
+  readonly throttles!: Float64Array;
   /** Control-plane requests refused by the rate buckets, by operation. */
-  readonly apiThrottles = new Float64Array(OPERATION_COUNT);
+  readonly apiThrottles!: Float64Array;
   coldStarts = 0;
   warmStarts = 0;
   /** Invocation requests seen and outcomes given; the difference is still open. */
@@ -107,20 +166,20 @@ export class Observations {
   clientRetries = 0;
   /** Client calls abandoned after their last attempt failed with a retryable error. */
   clientGaveUp = 0;
-  readonly waiters = new Float64Array(WAITER_OUTCOME_NAMES.length);
+  readonly waiters!: Float64Array;
   /** Transitions taken, by (from phase, to phase). */
-  readonly transitions = new Float64Array(PHASE_COUNT * PHASE_COUNT);
+  readonly transitions!: Float64Array;
   created = 0;
   deleted = 0;
   versionsPublished = 0;
   /** Invocation outcomes by (qualifier slot, ApiError code): index slot * ERROR_COUNT + code (qualifiers.ts). */
-  readonly invocationsByQualifier: Float64Array;
+  readonly invocationsByQualifier!: Float64Array;
   /** V2: requests run on provisioned environments (ProvisionedConcurrencyInvocations). */
   provisionedInvocations = 0;
   /** V2: requests to a version with provisioned concurrency run on demand (ProvisionedConcurrencySpilloverInvocations). */
   spilloverInvocations = 0;
   /** Requests that found no provisioned environment they could use, by SpilloverReason (some were then throttled). */
-  readonly spillovers = new Float64Array(SPILLOVER_REASON_NAMES.length);
+  readonly spillovers!: Float64Array;
   /** Provisioned environments initialised and released (V2, V3). */
   provisionedInitialized = 0;
   provisionedReleased = 0;
@@ -129,7 +188,7 @@ export class Observations {
   /** CreateAlias / UpdateAlias calls that took effect (V1). */
   aliasUpdates = 0;
   /** Starts by (deploy phase, start type): index phase * 2 + (0 cold, 1 warm); deploy-window.ts. */
-  readonly startsByDeployPhase = new Float64Array(6);
+  readonly startsByDeployPhase!: Float64Array;
   /** Asynchronous events accepted into a function's queue (HTTP 202 or a self-trigger). */
   asyncAccepted = 0;
   /** Of those, the ones a self-triggering function's success queued (V7). */
@@ -137,19 +196,19 @@ export class Observations {
   /** Asynchronous events whose invocation succeeded. */
   asyncSucceeded = 0;
   /** Asynchronous events never processed, by (AsyncFailure, OnFailure): index reason * 3 + onFailure. */
-  readonly asyncFailures = new Float64Array(ASYNC_FAILURE_NAMES.length * ASYNC_DISPOSITION_NAMES.length);
+  readonly asyncFailures!: Float64Array;
   /** Asynchronous events sent back to the queue, by AsyncRetryCause. */
-  readonly asyncRetries = new Float64Array(ASYNC_RETRY_CAUSE_NAMES.length);
+  readonly asyncRetries!: Float64Array;
   /** Invocations by the revision they ran: revision 1 is the code at creation. */
   readonly invocationsByRevision = new RevisionCounts();
   readonly histograms: Histogram[] = HIST_NAMES.map(() => newHistogram());
   /** Cold starts that failed to mount their file system, by (file system, EFS_MOUNT_FAULT_KINDS index) (V10). */
-  readonly efsMountFailures: Float64Array;
+  readonly efsMountFailures!: Float64Array;
   /** Invocations stopped with EFSIOException, by file system (V10). */
-  readonly efsIoStopped: Float64Array;
+  readonly efsIoStopped!: Float64Array;
   /** Invoke requests by caller, and those denied (AccessDeniedException), by Plan.callers index (V8). */
-  readonly invocationsByCaller: Float64Array;
-  readonly deniedByCaller: Float64Array;
+  readonly invocationsByCaller!: Float64Array;
+  readonly deniedByCaller!: Float64Array;
 
   /**
    * `templates`, `fileSystems`, `callers`: the plan's numbers of function
@@ -162,14 +221,10 @@ export class Observations {
     callers = 0,
     readonly qualifierSlots = 2,
   ) {
-    this.invocationsByQualifier = new Float64Array(qualifierSlots * ERROR_COUNT);
-    this.efsMountFailures = new Float64Array(fileSystems * EFS_MOUNT_FAULT_KINDS.length);
-    this.efsIoStopped = new Float64Array(fileSystems);
-    this.invocationsByCaller = new Float64Array(callers);
-    this.deniedByCaller = new Float64Array(callers);
-    this.invocationsByTemplate = new Float64Array(templates * ERROR_COUNT);
-    this.startsByTemplate = new Float64Array(templates * START_TYPE_NAMES.length);
-    this.throttlesByTemplate = new Float64Array(templates * THROTTLE_CAUSE_COUNT);
+    const dims: CounterDims = { templates, qualifierSlots, fileSystems, callers };
+    const arrays = this as unknown as Record<CounterArray, Float64Array>;
+    for (const name of COUNTER_ARRAY_NAMES)
+      arrays[name] = new Float64Array(COUNTER_ARRAYS[name].length(dims));
     this.templateHistograms = Array.from({ length: TEMPLATE_HISTS.length * templates }, () => newHistogram());
   }
 
@@ -192,41 +247,8 @@ export class Observations {
   }
 
   merge(o: Observations): void {
-    addInto(this.invocationsByTemplate, o.invocationsByTemplate);
-    addInto(this.startsByTemplate, o.startsByTemplate);
-    addInto(this.throttlesByTemplate, o.throttlesByTemplate);
-    addInto(this.api, o.api);
-    addInto(this.throttles, o.throttles);
-    addInto(this.apiThrottles, o.apiThrottles);
-    addInto(this.waiters, o.waiters);
-    addInto(this.transitions, o.transitions);
-    addInto(this.invocationsByQualifier, o.invocationsByQualifier);
-    addInto(this.spillovers, o.spillovers);
-    addInto(this.startsByDeployPhase, o.startsByDeployPhase);
-    this.provisionedInvocations += o.provisionedInvocations;
-    this.spilloverInvocations += o.spilloverInvocations;
-    this.provisionedInitialized += o.provisionedInitialized;
-    this.provisionedReleased += o.provisionedReleased;
-    this.provisionedFailed += o.provisionedFailed;
-    this.aliasUpdates += o.aliasUpdates;
-    addInto(this.efsMountFailures, o.efsMountFailures);
-    addInto(this.efsIoStopped, o.efsIoStopped);
-    addInto(this.invocationsByCaller, o.invocationsByCaller);
-    addInto(this.deniedByCaller, o.deniedByCaller);
-    addInto(this.asyncFailures, o.asyncFailures);
-    addInto(this.asyncRetries, o.asyncRetries);
-    this.coldStarts += o.coldStarts;
-    this.warmStarts += o.warmStarts;
-    this.invocationRequests += o.invocationRequests;
-    this.invocationOutcomes += o.invocationOutcomes;
-    this.clientRetries += o.clientRetries;
-    this.clientGaveUp += o.clientGaveUp;
-    this.created += o.created;
-    this.deleted += o.deleted;
-    this.versionsPublished += o.versionsPublished;
-    this.asyncAccepted += o.asyncAccepted;
-    this.asyncSelfTriggered += o.asyncSelfTriggered;
-    this.asyncSucceeded += o.asyncSucceeded;
+    for (const name of COUNTER_ARRAY_NAMES) addInto(this[name], o[name]);
+    for (const name of COUNTER_SCALAR_NAMES) this[name] += o[name];
     for (const [rev, n] of o.invocationsByRevision) this.invocationsByRevision.add(rev, n);
     for (let i = 0; i < this.histograms.length; i++) addHistogram(this.histograms[i], o.histograms[i]);
     for (let i = 0; i < this.templateHistograms.length; i++)

@@ -5,7 +5,7 @@
  */
 import type { FleetPartition } from "./fleet-partition.js";
 import { decodeHistogram, encodeHistogram, type Histogram } from "./histogram.js";
-import { ERROR_COUNT, Observations } from "./observations.js";
+import { COUNTER_ARRAY_NAMES, COUNTER_SCALAR_NAMES, ERROR_COUNT, Observations } from "./observations.js";
 import type { Plan } from "./plan.js";
 import { qualifierSlotCount } from "./qualifiers.js";
 import {
@@ -49,51 +49,11 @@ export interface PartitionResult {
   badTransitions: string[];
 }
 
-const ARRAY_FIELDS = [
-  "api",
-  "throttles",
-  "apiThrottles",
-  "waiters",
-  "transitions",
-  "invocationsByTemplate",
-  "startsByTemplate",
-  "throttlesByTemplate",
-  "invocationsByQualifier",
-  "spillovers",
-  "startsByDeployPhase",
-  "efsMountFailures",
-  "efsIoStopped",
-  "invocationsByCaller",
-  "deniedByCaller",
-  "asyncFailures",
-  "asyncRetries",
-] as const;
-const SCALAR_FIELDS = [
-  "coldStarts",
-  "warmStarts",
-  "invocationRequests",
-  "invocationOutcomes",
-  "clientRetries",
-  "clientGaveUp",
-  "created",
-  "deleted",
-  "versionsPublished",
-  "provisionedInvocations",
-  "spilloverInvocations",
-  "provisionedInitialized",
-  "provisionedReleased",
-  "provisionedFailed",
-  "aliasUpdates",
-  "asyncAccepted",
-  "asyncSelfTriggered",
-  "asyncSucceeded",
-] as const;
-
 export function serializeObservations(o: Observations): SerializedObservations {
   const arrays: Record<string, number[]> = {};
-  for (const f of ARRAY_FIELDS) arrays[f] = Array.from(o[f]);
+  for (const f of COUNTER_ARRAY_NAMES) arrays[f] = Array.from(o[f]);
   const scalars: Record<string, number> = {};
-  for (const f of SCALAR_FIELDS) scalars[f] = o[f];
+  for (const f of COUNTER_SCALAR_NAMES) scalars[f] = o[f];
   return {
     arrays,
     scalars,
@@ -121,8 +81,8 @@ export function deserializeObservations(s: SerializedObservations, templates: nu
     s.arrays.invocationsByCaller.length,
     s.arrays.invocationsByQualifier.length / ERROR_COUNT,
   );
-  for (const f of ARRAY_FIELDS) o[f].set(s.arrays[f]);
-  for (const f of SCALAR_FIELDS) o[f] = s.scalars[f];
+  for (const f of COUNTER_ARRAY_NAMES) o[f].set(s.arrays[f]);
+  for (const f of COUNTER_SCALAR_NAMES) o[f] = s.scalars[f];
   for (const [rev, n] of s.invocationsByRevision) o.invocationsByRevision.add(rev, n);
   s.histograms.forEach((h, i) => {
     if (h.count > 0) o.histograms[i] = deserializeHistogram(h);

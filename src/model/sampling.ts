@@ -8,21 +8,15 @@
  */
 import type * as hdr from "hdr-histogram-js";
 import { STATE_NAMES } from "./aws-names.js";
-import { DEPLOY_PHASE_NAMES } from "./deploy-window.js";
 import {
-  ASYNC_DISPOSITION_NAMES,
-  ASYNC_FAILURE_NAMES,
-  ASYNC_RETRY_CAUSE_NAMES,
-  ERROR_COUNT,
+  COUNTER_ARRAY_NAMES,
+  COUNTER_ARRAYS,
+  COUNTER_SCALAR_NAMES,
+  COUNTER_SCALARS,
   HIST_NAMES,
   type Observations,
-  OPERATION_COUNT,
-  SPILLOVER_REASON_NAMES,
-  START_TYPE_NAMES,
   TEMPLATE_HIST_INDEX,
   TEMPLATE_HISTS,
-  THROTTLE_CAUSE_COUNT,
-  WAITER_OUTCOME_NAMES,
 } from "./observations.js";
 import type { SharedState } from "./shared-state.js";
 
@@ -52,49 +46,16 @@ export const HIST_BUCKET_BOUNDS_US: readonly (readonly number[])[] = [
   [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600].map(s), // asyncEventAge: to 6 h
 ];
 
-/** Counters of the partitions' Observations, summed; cumulative since the start of the run. */
-export interface SampleCounters {
-  /** Requests by (operation, outcome): index op * ERROR_COUNT + ApiError code, as in Observations. */
-  api: number[];
-  /** Throttled invocations by ThrottleCause. */
-  throttles: number[];
-  /** Control-plane requests refused by the rate buckets, by operation. */
-  apiThrottles: number[];
-  /** Waiters by WaiterOutcome. */
-  waiters: number[];
-  /** Invocation outcomes by (template, ApiError code): index template * ERROR_COUNT + code. */
-  invocationsByTemplate: number[];
-  /** Invocations started by (template, start type): index template * 2 + (0 cold, 1 warm). */
-  startsByTemplate: number[];
-  /** Throttled invocations by (template, ThrottleCause): index template * THROTTLE_CAUSE_COUNT + cause. */
-  throttlesByTemplate: number[];
-  /** Invocation outcomes by (qualifier slot, ApiError code): index slot * ERROR_COUNT + code (qualifiers.ts). */
-  invocationsByQualifier: number[];
-  /** Requests that found no provisioned environment they could use, by SpilloverReason. */
-  spillovers: number[];
-  /** Starts by (deploy phase, start type): index phase * 2 + (0 cold, 1 warm); deploy-window.ts. */
-  startsByDeployPhase: number[];
-  coldStarts: number;
-  warmStarts: number;
-  invocationRequests: number;
-  invocationOutcomes: number;
-  clientRetries: number;
-  clientGaveUp: number;
-  created: number;
-  deleted: number;
-  versionsPublished: number;
-  /** Requests run on provisioned environments (ProvisionedConcurrencyInvocations). */
-  provisionedInvocations: number;
-  /** Requests to a version with provisioned concurrency run on demand (ProvisionedConcurrencySpilloverInvocations). */
-  spilloverInvocations: number;
-  /** Asynchronous events never processed, by (AsyncFailure, OnFailure), as in Observations. */
-  asyncFailures: number[];
-  /** Asynchronous events sent back to the queue, by AsyncRetryCause. */
-  asyncRetries: number[];
-  asyncAccepted: number;
-  asyncSelfTriggered: number;
-  asyncSucceeded: number;
-}
+type Sampled<T extends Record<string, { sampled: boolean }>> = {
+  [K in keyof T]: T[K]["sampled"] extends true ? K : never;
+}[keyof T];
+
+/**
+ * Counters of the partitions' Observations, summed; cumulative since the
+ * start of the run. The arrays keep Observations' layout (see its fields).
+ */
+export type SampleCounters = Record<Sampled<typeof COUNTER_ARRAYS>, number[]> &
+  Record<Sampled<typeof COUNTER_SCALARS>, number>;
 
 /** One histogram read at its bucket bounds, cumulative since the start of the run. */
 export interface SampledHistogram {
@@ -139,22 +100,11 @@ export interface PartitionSums {
   templateHistograms: SampledHistogram[];
 }
 
-const SCALARS = [
-  "coldStarts",
-  "warmStarts",
-  "invocationRequests",
-  "invocationOutcomes",
-  "clientRetries",
-  "clientGaveUp",
-  "created",
-  "deleted",
-  "versionsPublished",
-  "provisionedInvocations",
-  "spilloverInvocations",
-  "asyncAccepted",
-  "asyncSelfTriggered",
-  "asyncSucceeded",
-] as const;
+/** The counters a sample carries (Observations' COUNTER_ARRAYS and COUNTER_SCALARS marked `sampled`). */
+const SAMPLED_ARRAYS = COUNTER_ARRAY_NAMES.filter((name) => COUNTER_ARRAYS[name].sampled);
+const SCALARS = COUNTER_SCALAR_NAMES.filter((name) => COUNTER_SCALARS[name].sampled) as Sampled<
+  typeof COUNTER_SCALARS
+>[];
 
 /**
  * What a partition's block depends on besides the fixed names: the plan's
@@ -173,21 +123,12 @@ export const shapeOf = (o: Observations): SampleShape => ({
 });
 
 /** The counter arrays of a block and their lengths, for a plan of `shape`. */
-function arrayFields({ templates, qualifierSlots }: SampleShape) {
-  return [
-    ["api", OPERATION_COUNT * ERROR_COUNT],
-    ["throttles", THROTTLE_CAUSE_COUNT],
-    ["apiThrottles", OPERATION_COUNT],
-    ["waiters", WAITER_OUTCOME_NAMES.length],
-    ["invocationsByTemplate", templates * ERROR_COUNT],
-    ["startsByTemplate", templates * START_TYPE_NAMES.length],
-    ["throttlesByTemplate", templates * THROTTLE_CAUSE_COUNT],
-    ["invocationsByQualifier", qualifierSlots * ERROR_COUNT],
-    ["spillovers", SPILLOVER_REASON_NAMES.length],
-    ["startsByDeployPhase", DEPLOY_PHASE_NAMES.length * START_TYPE_NAMES.length],
-    ["asyncFailures", ASYNC_FAILURE_NAMES.length * ASYNC_DISPOSITION_NAMES.length],
-    ["asyncRetries", ASYNC_RETRY_CAUSE_NAMES.length],
-  ] as const;
+function arrayFields({ templates, qualifierSlots }: SampleShape): [Sampled<typeof COUNTER_ARRAYS>, number][] {
+  const dims = { templates, qualifierSlots, fileSystems: 0, callers: 0 };
+  return SAMPLED_ARRAYS.map((name) => [
+    name as Sampled<typeof COUNTER_ARRAYS>,
+    COUNTER_ARRAYS[name].length(dims),
+  ]);
 }
 
 /** Histograms a block holds, in order: each Hist, those in TEMPLATE_HISTS once per template. */
@@ -262,14 +203,8 @@ export function sumPartitionSamples(
     k += n;
     return a;
   };
-  const arrays = Object.fromEntries(arrayFields(shape).map(([name, len]) => [name, take(len)])) as Record<
-    ReturnType<typeof arrayFields>[number][0],
-    number[]
-  >;
-  const scalars = Object.fromEntries(SCALARS.map((name) => [name, take(1)[0]])) as Record<
-    (typeof SCALARS)[number],
-    number
-  >;
+  const arrays = Object.fromEntries(arrayFields(shape).map(([name, len]) => [name, take(len)]));
+  const scalars = Object.fromEntries(SCALARS.map((name) => [name, take(1)[0]]));
   const per = histogramsPerHist(templates);
   const templateHistograms: SampledHistogram[] = new Array<SampledHistogram>(
     TEMPLATE_HISTS.length * templates,
@@ -292,7 +227,8 @@ export function sumPartitionSamples(
       sumUs: read.reduce((n, r) => n + r.sumUs, 0),
     };
   });
-  return { events, counters: { ...arrays, ...scalars }, histograms, templateHistograms };
+  const counters = { ...arrays, ...scalars } as SampleCounters;
+  return { events, counters, histograms, templateHistograms };
 }
 
 /** The same sums from one (merged) Observations: for the sample at the end of a run. */
