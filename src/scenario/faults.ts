@@ -1,6 +1,7 @@
 /** Faults to inject: time windows, targets and failure codes resolved to indices. */
 import type { PlanFault } from "../model/plan.js";
-import type { FaultInput, SelectorInput } from "./schema.js";
+import type { FaultInput } from "./schema-faults.js";
+import type { SelectorInput } from "./schema.js";
 import type { Scope } from "./scope.js";
 import { toUs } from "./units.js";
 import { checkStart } from "./workload.js";

@@ -3,20 +3,21 @@
  * Validation messages, the JSON Schema (schema/scenario.schema.json) and the
  * compiler's input type all come from here. Checks that need more than one
  * field of one mapping live here too; checks across sections (references,
- * globs, the timeline) live in the compiler.
+ * globs, the timeline) live in the compiler. The account and network
+ * sections are in schema-network.ts, the faults in schema-faults.ts.
  */
 import * as z from "zod";
-import { FAILURE_REASON_NAMES, INVOCATION_TYPE_NAMES, OPERATION_NAMES } from "../model/aws-names.js";
+import { INVOCATION_TYPE_NAMES, OPERATION_NAMES } from "../model/aws-names.js";
 import { ON_FAILURE_NAMES } from "../model/plan.js";
 import { DEFAULT_SOURCES, MODEL_DEFAULTS, type ModelDefaults } from "../model/defaults.js";
 import { SCENARIO_ACCOUNT } from "../model/invocation-faults.js";
-import { EFS_MOUNT_FAULT_KINDS, type EfsMountFaultKind } from "../model/plan.js";
 import { CONTROL_ACTIONS, THEN_ACTIONS, WAITER_NAMES } from "./actions.js";
+import { faultSchema } from "./schema-faults.js";
+import { accountId, accountSchema, networkSchema } from "./schema-network.js";
 import { formatDistribution } from "./distribution.js";
 import { describeValue } from "./issues.js";
-import { formatDurationUs, toUs } from "./units.js";
+import { formatDurationUs } from "./units.js";
 import {
-  type DurationInput,
   distributionSchema,
   durationSchema,
   durationWithin,
@@ -30,6 +31,8 @@ import {
 } from "./values.js";
 
 export type { DistributionInput, SelectorInput } from "./values.js";
+export type { FaultInput } from "./schema-faults.js";
+export { capacityOfCidr, parseCidr } from "./schema-network.js";
 
 // ---- model overrides
 
@@ -74,144 +77,6 @@ const modelSchema = strict(
     ]),
   ) as Record<string, z.ZodOptional<z.ZodType>>,
 ).meta({ description: "Overrides of the model's timings and limits." });
-
-// ---- account and network
-
-const accountSchema = strict({
-  concurrencyLimit: integer().min(1).default(1000),
-  unreservedMinimum: integer().min(0).default(100),
-  controlPlaneRate: positiveRate.default("15/s"),
-  controlPlaneBurst: integer()
-    .min(1)
-    .optional()
-    .meta({ description: "Default: the rate per second, rounded up." }),
-  getFunctionRate: positiveRate.default("100/s"),
-  getFunctionBurst: integer()
-    .min(1)
-    .optional()
-    .meta({ description: "Default: the rate per second, rounded up." }),
-}).superRefine((a, ctx) => {
-  if (a.unreservedMinimum > a.concurrencyLimit) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["unreservedMinimum"],
-      message: `must not exceed the concurrency limit ${a.concurrencyLimit}`,
-    });
-  }
-}, ifValid);
-
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-
-/** A subnet's address range as [first, first + size), or a message saying what is wrong. */
-export function parseCidr(cidr: string): { first: number; size: number } | string {
-  const m = CIDR.exec(cidr)!;
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255)) return `invalid CIDR ${cidr}: each address byte must be 0 to 255`;
-  if (prefix < 16 || prefix > 28) return `CIDR prefix /${prefix} is out of range: AWS subnets are /16 to /28`;
-  const first = octets.reduce((a, o) => a * 256 + o, 0);
-  const size = 2 ** (32 - prefix);
-  if (first % size !== 0)
-    return `invalid CIDR ${cidr}: the address has bits set beyond the /${prefix} prefix`;
-  return { first, size };
-}
-
-/** AWS reserves 5 addresses of every subnet. */
-export const capacityOfCidr = (cidr: string): number => (parseCidr(cidr) as { size: number }).size - 5;
-
-const subnetSchema = strict({
-  id: z.string().min(1),
-  cidr: z
-    .string()
-    .regex(CIDR, { error: (iss) => `invalid CIDR ${describeValue(iss.input)}: expected a.b.c.d/prefix` })
-    .optional()
-    .meta({ description: "Address range; usable addresses are its size less AWS's 5 reserved ones." }),
-  capacity: integer().min(1).optional().meta({ description: "Usable addresses, instead of a cidr." }),
-  usedByOthers: integer().min(0).default(0),
-}).superRefine((s, ctx) => {
-  if ((s.cidr === undefined) === (s.capacity === undefined)) {
-    ctx.addIssue({ code: "custom", message: "give exactly one of cidr and capacity" });
-    return;
-  }
-  let capacity = s.capacity;
-  if (s.cidr !== undefined) {
-    const range = parseCidr(s.cidr);
-    if (typeof range === "string") {
-      ctx.addIssue({ code: "custom", path: ["cidr"], message: range });
-      return;
-    }
-    capacity = range.size - 5;
-  }
-  if (s.usedByOthers > capacity!) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["usedByOthers"],
-      message: `must not exceed the subnet's capacity of ${capacity} addresses`,
-    });
-  }
-}, ifValid);
-
-const vpcSchema = strict({
-  id: z.string().min(1),
-  eniQuota: integer().min(1).default(250),
-  enisUsedByOthers: integer().min(0).default(0),
-  securityGroups: z.array(z.string().min(1)).default([]),
-  subnets: z.array(subnetSchema).default([]),
-}).superRefine((v, ctx) => {
-  if (v.enisUsedByOthers > v.eniQuota) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["enisUsedByOthers"],
-      message: `must not exceed eniQuota (${v.eniQuota})`,
-    });
-  }
-}, ifValid);
-
-const accountId = z.string().regex(/^\d{12}$/, {
-  error: (iss) => `invalid account id ${describeValue(iss.input)}: expected 12 digits`,
-});
-
-const fileSystemSchema = strict({
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/, { error: "expected letters, digits, '-' or '_'" })
-    .meta({ description: "File system name, referred to by functions' fileSystem." }),
-  accessPoint: z
-    .string()
-    .regex(/^fsap-[0-9a-f]{17}$/, {
-      error: (iss) => `invalid access point ${describeValue(iss.input)}: expected fsap- and 17 hex digits`,
-    })
-    .optional()
-    .meta({ description: "Access point id; default fsap- and 17 hex digits derived from the id." }),
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: (iss) => `invalid region ${describeValue(iss.input)}` })
-    .default("us-east-1"),
-  account: accountId.default(SCENARIO_ACCOUNT),
-  baselineThroughput: z.number().positive().meta({ description: "Baseline throughput, MiB/s." }),
-  burstThroughput: z.number().positive().optional().meta({
-    description: "Throughput while burst credits last, MiB/s; default the larger of 100 and the baseline.",
-  }),
-  burstCredits: z
-    .number()
-    .min(0)
-    .meta({ description: "Burst credit balance at the start, which is also its maximum, MiB." }),
-}).superRefine((f, ctx) => {
-  if (f.burstThroughput !== undefined && f.burstThroughput < f.baselineThroughput) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["burstThroughput"],
-      message: `must not be below baselineThroughput (${f.baselineThroughput})`,
-    });
-  }
-}, ifValid);
-
-export type FileSystemInput = z.output<typeof fileSystemSchema>;
-
-const networkSchema = strict({
-  vpcs: z.array(vpcSchema).default([]),
-  fileSystems: z.array(fileSystemSchema).default([]).meta({ description: "EFS file systems (V10)." }),
-});
 
 // ---- functions
 
@@ -535,127 +400,6 @@ const stepSchema = z.discriminatedUnion("action", [
 
 export type StepInput = z.output<typeof stepSchema>;
 
-// ---- faults
-
-const faultWindow = {
-  from: durationSchema.default(0),
-  until: durationSchema.optional().meta({ description: "Default: the end of the run." }),
-};
-const probability = z.number().min(0).max(1).default(1);
-const failureCode = z.enum(FAILURE_REASON_NAMES).default("InternalError");
-const subnetIds = z.array(z.string().min(1)).min(1);
-
-const faultShapes = {
-  createHang: {
-    kind: z.literal("createHang"),
-    ...faultWindow,
-    probability,
-    functions: selectorSchema.optional(),
-  },
-  eniCreationFailure: {
-    kind: z.literal("eniCreationFailure"),
-    ...faultWindow,
-    probability,
-    subnets: subnetIds.optional(),
-    code: failureCode,
-  },
-  subnetExhausted: { kind: z.literal("subnetExhausted"), ...faultWindow, subnets: subnetIds },
-  rolePermissions: {
-    kind: z.literal("rolePermissions"),
-    ...faultWindow,
-    functions: selectorSchema.optional(),
-  },
-  provisioningFailure: {
-    kind: z.literal("provisioningFailure"),
-    ...faultWindow,
-    probability,
-    functions: selectorSchema.optional(),
-    code: failureCode,
-  },
-  provisionedConcurrencyFailure: {
-    kind: z.literal("provisionedConcurrencyFailure"),
-    ...faultWindow,
-    probability,
-    functions: selectorSchema.optional(),
-  },
-  kmsKeyDisabled: {
-    kind: z.literal("kmsKeyDisabled"),
-    ...faultWindow,
-    key: z.string().min(1).meta({ description: "The KMS key; until: when it is re-enabled." }),
-  },
-  kmsGrantRevoked: {
-    kind: z.literal("kmsGrantRevoked"),
-    from: faultWindow.from,
-    key: z
-      .string()
-      .min(1)
-      .optional()
-      .meta({ description: "Revoke the grants of the functions using this key." }),
-    functions: selectorSchema.optional(),
-  },
-  ...(Object.fromEntries(
-    EFS_MOUNT_FAULT_KINDS.map((kind) => [
-      kind,
-      {
-        kind: z.literal(kind),
-        ...faultWindow,
-        probability,
-        fileSystem: z.string().min(1).optional().meta({ description: "Default: every file system." }),
-        functions: selectorSchema.optional(),
-      },
-    ]),
-  ) as Record<EfsMountFaultKind, EfsMountShape>),
-};
-
-type EfsMountShape = {
-  kind: z.ZodLiteral<EfsMountFaultKind>;
-  from: typeof faultWindow.from;
-  until: typeof faultWindow.until;
-  probability: typeof probability;
-  fileSystem: z.ZodOptional<z.ZodString>;
-  functions: z.ZodOptional<typeof selectorSchema>;
-};
-
-function misplacedFaultField(field: string, input: unknown): string | undefined {
-  const owners = Object.entries(faultShapes)
-    .filter(([, shape]) => Object.hasOwn(shape, field))
-    .map(([kind]) => kind);
-  const kind = String((input as { kind?: unknown }).kind);
-  return owners.length === 0
-    ? undefined
-    : `field '${field}' is not allowed on a ${kind} fault, only on: ${owners.join(", ")}`;
-}
-
-function fault<T extends z.ZodRawShape & typeof faultWindow>(shape: T) {
-  return strict(shape, misplacedFaultField).superRefine((f, ctx) => {
-    const { from, until } = f as { from: DurationInput; until?: DurationInput };
-    if (until !== undefined && toUs(until) <= toUs(from)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["until"],
-        message: `until (${until}) must be after from (${from})`,
-      });
-    }
-  }, ifValid);
-}
-
-const faultSchema = z.discriminatedUnion("kind", [
-  fault(faultShapes.createHang),
-  fault(faultShapes.eniCreationFailure),
-  fault(faultShapes.subnetExhausted),
-  fault(faultShapes.rolePermissions),
-  fault(faultShapes.provisioningFailure),
-  fault(faultShapes.provisionedConcurrencyFailure),
-  fault(faultShapes.kmsKeyDisabled),
-  strict(faultShapes.kmsGrantRevoked, misplacedFaultField).superRefine((f, ctx) => {
-    if (f.key === undefined && f.functions === undefined) {
-      ctx.addIssue({ code: "custom", message: "a kmsGrantRevoked fault needs a key or functions" });
-    }
-  }, ifValid),
-  ...EFS_MOUNT_FAULT_KINDS.map((kind) => fault(faultShapes[kind])),
-]);
-
-export type FaultInput = z.output<typeof faultSchema>;
 export type EventInput = z.output<typeof eventSchema>;
 export type QualifierInput = z.output<typeof qualifierSchema>;
 
