@@ -76,13 +76,6 @@ export const ASYNC_DISPOSITION_NAMES = ["dropped", "destination", "deadLetterQue
 export const AsyncRetryCause = { Throttled: 0, SystemError: 1, FunctionError: 2 } as const;
 export const ASYNC_RETRY_CAUSE_NAMES = ["throttled", "systemError", "functionError"] as const;
 
-/**
- * Every counter of Observations, once: merging partitions, handing a result
- * across threads and the sample vector all read these lists, so a new
- * counter is a field below and its name here (a test fails on a counter
- * field missing from them). `sampled`: carried by every sample point (live
- * metrics, thresholds checked during the run), not only by the report.
- */
 /** What counter arrays are sized by: the plan's numbers of templates, qualifier slots (qualifiers.ts), file systems and callers. */
 export interface CounterDims {
   templates: number;
@@ -90,6 +83,14 @@ export interface CounterDims {
   fileSystems: number;
   callers: number;
 }
+
+/**
+ * Every counter of Observations, once: merging partitions, handing a result
+ * across threads and the sample vector all read these lists, so a new
+ * counter is a field below and its name here (a test fails on a counter
+ * field missing from them). `sampled`: carried by every sample point (live
+ * metrics, thresholds checked during the run), not only by the report.
+ */
 export const COUNTER_ARRAYS = {
   api: { sampled: true, length: () => OPERATION_COUNT * ERROR_COUNT },
   throttles: { sampled: true, length: () => THROTTLE_CAUSE_COUNT },
