@@ -6,7 +6,6 @@
  * counters the run keeps anyway; nothing runs per event. The metrics
  * exporters (src/metrics) turn samples into Prometheus series.
  */
-import type * as hdr from "hdr-histogram-js";
 import { STATE_NAMES } from "./aws-names.js";
 import {
   COUNTER_ARRAY_NAMES,
@@ -18,6 +17,7 @@ import {
   TEMPLATE_HIST_INDEX,
   TEMPLATE_HISTS,
 } from "./observations.js";
+import type { Histogram } from "./histogram.js";
 import type { SharedState } from "./shared-state.js";
 
 /** ENI states a sample counts per subnet (SharedState.enisByState). */
@@ -261,7 +261,7 @@ export function sampleShared(shared: SharedState, timeUs: number): SampleShared 
 }
 
 /** What hdr-histogram-js keeps per histogram and does not declare on its interface. */
-type Readable = hdr.Histogram & {
+type Readable = Histogram & {
   countsArrayIndex(value: number): number;
   getCountAtIndex(index: number): number;
   unitMagnitude: number;
@@ -271,9 +271,9 @@ type Readable = hdr.Histogram & {
 };
 
 /** Last read of each histogram: one whose count has not moved is not read again. */
-const lastReads = new WeakMap<hdr.Histogram, SampledHistogram>();
+const lastReads = new WeakMap<Histogram, SampledHistogram>();
 
-function readCached(h: hdr.Histogram, boundsUs: readonly number[]): SampledHistogram {
+function readCached(h: Histogram, boundsUs: readonly number[]): SampledHistogram {
   const last = lastReads.get(h);
   if (last !== undefined && last.count === h.totalCount) return last;
   const r = readHistogram(h, boundsUs);
@@ -287,7 +287,7 @@ function readCached(h: hdr.Histogram, boundsUs: readonly number[]): SampledHisto
  * integers, so sums over partitions do not depend on how functions were
  * spread over them.
  */
-export function readHistogram(h: hdr.Histogram, boundsUs: readonly number[]): SampledHistogram {
+export function readHistogram(h: Histogram, boundsUs: readonly number[]): SampledHistogram {
   const r: SampledHistogram = {
     buckets: new Array<number>(boundsUs.length).fill(0),
     count: h.totalCount,

@@ -5,7 +5,7 @@
  * Only `run.wallMs` and `run.eventsPerSec` depend on the wall clock; the rest
  * is a pure function of (scenario, seed).
  */
-import { encodeHistogram, type Histogram, newHistogram } from "../model/histogram.js";
+import { encodeHistogram, type Histogram, histogramMean, newHistogram } from "../model/histogram.js";
 import {
   API_ERROR_NAMES,
   ApiError,
@@ -41,7 +41,6 @@ import {
 import { qualifierSlotCount, qualifierSlotName } from "../model/qualifiers.js";
 import type { RunOutcome, Sample } from "../model/run.js";
 import { packageVersion } from "../measures/package-version.js";
-import { histogramMean } from "./histogram-mean.js";
 import {
   type ApiOperationReport,
   type AsyncReport,
