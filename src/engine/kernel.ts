@@ -108,6 +108,8 @@ export class Kernel {
     let pendingSum = 0;
     let reportedEvents = 0;
     try {
+      const starting = runner.start();
+      if (starting !== null) yield starting;
       while (!this.stopped) {
         // Sample points are taken between epochs, once all earlier events ran.
         yield* this.samples(() => grid.takeDueSample(), opts);

@@ -55,6 +55,10 @@ export class LocalRunner implements RoundRunner {
     for (const h of this.hosted) h.start();
   }
 
+  start(): Pause {
+    return null;
+  }
+
   beginEpoch(endUs: number, lookaheadUs: number): void {
     for (const p of this.partitions) p.beginEpoch(endUs, lookaheadUs);
   }

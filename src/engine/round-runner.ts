@@ -17,6 +17,8 @@ export interface RoundRunner {
   readonly horizons: Float64Array;
   /** Each partition's grant, `grantWidth` values from p * grantWidth (written at epoch starts). */
   readonly grants: Float64Array;
+  /** Before the first epoch: whatever must be ready first (threads started, partitions made). */
+  start(): Pause;
   /** An epoch ending at `endUs` begins: partitions run freely to it until they send a request. */
   beginEpoch(endUs: number, lookaheadUs: number): void;
   /** The coordinator decided every request sent before `decidedUs`: horizons move on. */

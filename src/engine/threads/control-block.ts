@@ -6,8 +6,6 @@
 
 /** Int32 cells. */
 export const Ctl = {
-  /** Incremented by the coordinator's thread to start a step (a round, a sample, the finish). */
-  Seq: 0,
   /** Hosts done with the current step. */
   Done: 1,
   /** What the step is: Command.*. */
@@ -16,8 +14,16 @@ export const Ctl = {
   NewEpoch: 3,
   /** Hosts that failed (their error follows on their port). */
   Failed: 4,
+  /** Hosts whose task has started (they then load the model and make their partitions). */
+  Started: 5,
   /** First per-host status cell: 0 ok, 1 failed, 2 outbox replaced (new buffer on the port). */
   HostStatus: 8,
+  /**
+   * First per-host step counter: the coordinator's thread increments host h's
+   * cell to start a step there. Each host waits on its own cell, so a round
+   * wakes only the hosts whose partitions can move in it.
+   */
+  HostSeq: 8 + 64,
 } as const;
 
 /**
@@ -53,7 +59,7 @@ export interface ControlBuffers {
 
 export function newControlBuffers(): ControlBuffers {
   return {
-    ctl: new SharedArrayBuffer(4 * (Ctl.HostStatus + MAX_HOSTS)),
+    ctl: new SharedArrayBuffer(4 * (Ctl.HostSeq + MAX_HOSTS)),
     f64: new SharedArrayBuffer(8 * (F64.HostBase + F64.HostStride * MAX_HOSTS)),
   };
 }

@@ -54,6 +54,10 @@ export type HostPortMessage =
   | { type: "error"; partition: number; simTimeUs: number; message: string; stack: string | undefined };
 
 export default async function hostPartitions(init: HostInit): Promise<HostResult> {
+  // Tell the coordinator's thread, which makes its own partitions meanwhile.
+  const ctl = new Int32Array(init.control.ctl);
+  Atomics.add(ctl, Ctl.Started, 1);
+  Atomics.notify(ctl, Ctl.Started);
   const { hostModel } = (await import(init.model.moduleUrl)) as {
     hostModel: (init: unknown) => PartitionFactory;
   };
@@ -96,11 +100,12 @@ function runHost(init: HostInit, factory: PartitionFactory): HostResult {
   let running = -1;
   let seen = 0;
 
+  const seqCell = Ctl.HostSeq + host;
   for (;;) {
     // Spin briefly (the coordinator's half of a round is short), then sleep until the next step.
-    for (let i = 0; i < init.spinChecks && Atomics.load(ctl, Ctl.Seq) === seen; i++);
-    while (Atomics.load(ctl, Ctl.Seq) === seen) Atomics.wait(ctl, Ctl.Seq, seen, 1000);
-    seen = Atomics.load(ctl, Ctl.Seq);
+    for (let i = 0; i < init.spinChecks && Atomics.load(ctl, seqCell) === seen; i++);
+    while (Atomics.load(ctl, seqCell) === seen) Atomics.wait(ctl, seqCell, seen, 1000);
+    seen = Atomics.load(ctl, seqCell);
     const command = Atomics.load(ctl, Ctl.Command);
     const endUs = f64[F64.EndUs];
     if (command === Command.Finish) {
@@ -120,6 +125,7 @@ function runHost(init: HostInit, factory: PartitionFactory): HostResult {
         const lookaheadUs = f64[F64.LookaheadUs];
         for (const p of parts) p.beginEpoch(endUs, lookaheadUs);
       } else {
+        // Rounds this host sat out moved nothing here; decidedBefore catches up on them (it is monotone).
         const decidedUs = f64[F64.DecidedUs];
         for (const p of parts) p.decidedBefore(decidedUs);
       }

@@ -83,6 +83,10 @@ export class ThreadRunner implements RoundRunner {
   private readonly tasks: Promise<HostResult | null>[];
   private failure: PartitionHostError | null = null;
   private newEpoch = false;
+  private decidedUs = 0;
+  /** Hosts started in the current step (1) or sitting it out (0), and how many were started. */
+  private readonly woken: Uint8Array;
+  private wokenCount = 0;
   private localWorkMs = 0;
   private readonly fault: InjectedFault | null = parseInjectedFault(process.env.FLEET_SIM_INJECT_FAULT);
   private finished: unknown[] | null = null;
@@ -95,6 +99,7 @@ export class ThreadRunner implements RoundRunner {
     // The last share is this thread's: it also decides, and its share comes last when loads tie.
     const shares = assignHosts(opts.weights, this.hostCount + 1);
     this.hosted = shares.slice(0, this.hostCount);
+    this.woken = new Uint8Array(this.hostCount);
     this.spinChecks = this.hostCount + 1 <= availableParallelism() ? SPIN_CHECKS : 0;
     const control = newControlBuffers();
     this.ctl = new Int32Array(control.ctl);
@@ -112,7 +117,6 @@ export class ThreadRunner implements RoundRunner {
       grants: this.grants,
       gauges: this.gauges,
     });
-    this.local.host(opts.localFactory, opts.onRecord);
     this.inboxes = Array.from({ length: partitions }, () => new MessageBuffer(256));
     this.local.partitions.forEach((p, k) => {
       this.inboxes[p.index] = this.local.inboxes[k];
@@ -162,6 +166,23 @@ export class ThreadRunner implements RoundRunner {
     });
   }
 
+  /**
+   * Waits until every worker has its task (piscina hands a task over on this
+   * thread's event loop, once the worker is up), then makes this thread's
+   * partitions while the workers load the model and make theirs.
+   */
+  start(): Pause {
+    return this.waitForStarts().then(() => {
+      this.local.host(this.opts.localFactory, this.opts.onRecord);
+    });
+  }
+
+  private async waitForStarts(): Promise<void> {
+    while (Atomics.load(this.ctl, Ctl.Started) < this.hostCount && this.failure === null)
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    if (this.failure !== null) throw this.failure;
+  }
+
   beginEpoch(endUs: number, lookaheadUs: number): void {
     this.local.beginEpoch(endUs, lookaheadUs);
     this.f64[F64.EndUs] = endUs;
@@ -172,13 +193,22 @@ export class ThreadRunner implements RoundRunner {
   decidedBefore(decidedUs: number): void {
     this.local.decidedBefore(decidedUs);
     this.f64[F64.DecidedUs] = decidedUs;
+    this.decidedUs = decidedUs;
     this.newEpoch = false;
   }
 
+  /**
+   * Starts the hosts whose partitions can move in this round (all, at an
+   * epoch start) and runs this thread's share meanwhile. A partition moves
+   * only when it has deliveries or its horizon moves on (its first open
+   * request was decided); a host with neither would run nothing, so it is
+   * not woken: while creates are under way most rounds move one partition.
+   */
   runRound(): Pause {
     this.writeInboxes();
     Atomics.store(this.ctl, Ctl.NewEpoch, this.newEpoch ? 1 : 0);
-    this.start(Command.RunRound);
+    for (let h = 0; h < this.hostCount; h++) this.woken[h] = this.newEpoch || this.canMove(h) ? 1 : 0;
+    this.startStep(Command.RunRound);
     const startMs = performance.now();
     this.onThisThread(() => {
       const fault = this.fault;
@@ -186,7 +216,14 @@ export class ThreadRunner implements RoundRunner {
       this.local.runRound();
     });
     this.localWorkMs = performance.now() - startMs;
-    return this.waitForStep();
+    return this.wokenCount > 0 ? this.waitForStep() : null;
+  }
+
+  /** Whether any partition host h runs has deliveries waiting or a request decided in the last round. */
+  private canMove(h: number): boolean {
+    if (this.hostInboxes[h].length > 0) return true;
+    for (const p of this.hosted[h]) if (this.horizons[p] <= this.decidedUs) return true;
+    return false;
   }
 
   collectRound(merged: MessageBuffer): void {
@@ -194,6 +231,7 @@ export class ThreadRunner implements RoundRunner {
     this.timing.hostWorkMs += this.localWorkMs;
     let busiestMs = this.localWorkMs;
     for (let h = 0; h < this.hostCount; h++) {
+      if (this.woken[h] === 0) continue;
       const workMs = this.f64[F64.HostBase + h * F64.HostStride + 4];
       this.timing.hostWorkMs += workMs;
       if (workMs > busiestMs) busiestMs = workMs;
@@ -205,7 +243,8 @@ export class ThreadRunner implements RoundRunner {
   }
 
   writeGauges(): Pause {
-    this.start(Command.WriteGauges);
+    this.woken.fill(1);
+    this.startStep(Command.WriteGauges);
     this.local.writeGauges();
     return this.waitForStep();
   }
@@ -236,7 +275,8 @@ export class ThreadRunner implements RoundRunner {
 
   finish(endUs: number): Pause {
     this.f64[F64.EndUs] = endUs;
-    this.start(Command.Finish);
+    this.woken.fill(1);
+    this.startStep(Command.Finish);
     this.local.finish(endUs);
     return Promise.all(this.tasks).then((hostResults) => {
       this.drainPorts();
@@ -258,7 +298,10 @@ export class ThreadRunner implements RoundRunner {
 
   close(): Pause {
     if (this.closing === null) {
-      if (Atomics.load(this.ctl, Ctl.Command) !== Command.Finish) this.start(Command.Finish);
+      if (Atomics.load(this.ctl, Ctl.Command) !== Command.Finish) {
+        this.woken.fill(1);
+        this.startStep(Command.Finish);
+      }
       for (const port of this.ports) port.close();
       this.closing = this.pool.destroy();
     }
@@ -273,12 +316,19 @@ export class ThreadRunner implements RoundRunner {
     Atomics.notify(this.ctl, Ctl.Done);
   }
 
-  private start(command: number): void {
+  /** Starts `command` on the hosts marked in `woken`. */
+  private startStep(command: number): void {
     const ctl = this.ctl;
     Atomics.store(ctl, Ctl.Done, 0);
     Atomics.store(ctl, Ctl.Command, command);
-    Atomics.add(ctl, Ctl.Seq, 1);
-    Atomics.notify(ctl, Ctl.Seq);
+    let n = 0;
+    for (let h = 0; h < this.hostCount; h++) {
+      if (this.woken[h] === 0) continue;
+      Atomics.add(ctl, Ctl.HostSeq + h, 1);
+      Atomics.notify(ctl, Ctl.HostSeq + h);
+      n++;
+    }
+    this.wokenCount = n;
   }
 
   /** Runs this thread's share; a failure there is reported like a worker's, naming the partition. */
@@ -311,7 +361,7 @@ export class ThreadRunner implements RoundRunner {
    */
   private async waitForHosts(): Promise<void> {
     const ctl = this.ctl;
-    const hosts = this.hostCount;
+    const hosts = this.wokenCount;
     for (let i = 0; i < this.spinChecks; i++) if (Atomics.load(ctl, Ctl.Done) >= hosts) return;
     for (;;) {
       const done = Atomics.load(ctl, Ctl.Done);
