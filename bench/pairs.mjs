@@ -46,13 +46,19 @@ const self = fileURLToPath(import.meta.url);
 
 const run = (root, w) =>
   Number(
-    execFileSync(process.execPath, [self, "--child", root, file, String(untilS), String(w), String(partitions)], {
-      encoding: "utf8",
-    }).trim(),
+    execFileSync(
+      process.execPath,
+      [self, "--child", root, file, String(untilS), String(w), String(partitions)],
+      {
+        encoding: "utf8",
+      },
+    ).trim(),
   );
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-console.log(`${file}, ${untilS > 0 ? `first ${untilS} s` : "whole"}, ${partitions} partitions, ${rounds} rounds`);
+console.log(
+  `${file}, ${untilS > 0 ? `first ${untilS} s` : "whole"}, ${partitions} partitions, ${rounds} rounds`,
+);
 const cols = ["one thread s", `${workers + 1} threads s`, "ratio"];
 if (vs) cols.push(`${vs} ${workers + 1} threads s`, "ratio");
 console.log(cols.join("\t"));
@@ -72,4 +78,6 @@ for (let r = 0; r < rounds; r++) {
   cells[2] = (one / two).toFixed(3);
   console.log(cells.join("\t"));
 }
-console.log(`median ratio: ${median(ratios).toFixed(3)}${vs ? `; ${vs}: ${median(vsRatios).toFixed(3)}` : ""}`);
+console.log(
+  `median ratio: ${median(ratios).toFixed(3)}${vs ? `; ${vs}: ${median(vsRatios).toFixed(3)}` : ""}`,
+);
