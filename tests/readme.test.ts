@@ -1,6 +1,11 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { docSections, fillSections } from "../src/docs/doc-sections.js";
+import { runPlan } from "../src/model/run.js";
+import { loadScenarioFile } from "../src/scenario/load.js";
+import { apiCount, apiTotal } from "./helpers/run-traced.js";
 
 describe("README", () => {
   const text = readFileSync(new URL("../README.md", import.meta.url), "utf8");
@@ -38,5 +43,54 @@ describe("README", () => {
     ]) {
       expect(text).toContain(`\`${flag}`);
     }
+  });
+});
+
+describe("the README's first scenario (11.15)", () => {
+  const text = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+  const section = text.slice(text.indexOf("## Your first scenario"));
+  const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+  const run = (edit: (y: string) => string) => {
+    const dir = mkdtempSync(join(tmpdir(), "fleet-sim-first-"));
+    try {
+      const file = join(dir, "first.yaml");
+      writeFileSync(file, edit(yaml));
+      return runPlan(loadScenarioFile(file), { partitions: 4 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("11.15: is a short scenario that runs with the figures the README quotes", () => {
+    expect(yaml.split("\n").length).toBeLessThanOrEqual(30);
+    const out = run((y) => y);
+    expect(apiTotal(out, "CreateFunction")).toBe(40);
+    expect(apiTotal(out, "Invoke")).toBe(10899);
+    expect(apiCount(out, "Invoke", "ResourceConflictException")).toBe(348);
+    expect(section).toContain("ResourceConflictException=348");
+  });
+
+  it("11.15: its two suggested edits give what the README says (308 conflicts, then none)", () => {
+    const waiter = (y: string) => y.replace("waiter: none", "waiter: FunctionActiveV2");
+    expect(apiCount(run(waiter), "Invoke", "ResourceConflictException")).toBe(308);
+    const later = (y: string) =>
+      waiter(y).replace("at: 1m, action: invoke, for: 9m", "at: 2m, action: invoke, for: 8m");
+    const out = run(later);
+    expect(apiCount(out, "Invoke", "ResourceConflictException")).toBe(0);
+    expect(apiCount(out, "Invoke", "OK")).toBe(apiTotal(out, "Invoke"));
+  });
+});
+
+describe("shipped scenarios (11.15)", () => {
+  const files = ["scenarios", "scenarios/scale", "bench/scenarios"].flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith(".yaml"))
+      .map((f) => join(d, f)),
+  );
+
+  it.each(files)("11.15: %s starts with the $schema modeline the README recommends", (file) => {
+    const first = readFileSync(file, "utf8").split("\n")[0];
+    const schema = relative(dirname(file), "schema/scenario.schema.json");
+    expect(first).toBe(`# yaml-language-server: $schema=${schema}`);
   });
 });
