@@ -116,7 +116,7 @@ describe("fleet-sim run: bad input exits 1 with a clear message", () => {
     ],
     [["--until", "0"], 'fleet-sim: --until: expected a duration greater than 0, got "0"'],
     [["--out", join(tmp, "no-such-dir", "r.json")], "no such directory"],
-    [["--frobnicate"], "fleet-sim: Unknown argument: frobnicate"],
+    [["--frobnicate"], "fleet-sim: unknown option --frobnicate"],
   ])("%j", (args, message) => {
     const r = cli(["run", QUICKSTART, ...args]);
     expect(r.status).toBe(ExitCode.BadInput);
@@ -146,7 +146,9 @@ describe("fleet-sim run: bad input exits 1 with a clear message", () => {
   it("rejects an unknown command", () => {
     const r = cli(["frob"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('unknown command "frob": expected run, validate or sweep');
+    expect(r.stderr).toContain(
+      'unknown command "frob": expected one of run, validate, sweep, help, completion',
+    );
   });
 });
 

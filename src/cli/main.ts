@@ -17,26 +17,26 @@ import {
 import { describeInternalError, ExitCode } from "./exit-codes.js";
 import type { Terminal } from "./run-command.js";
 import type { SweepFlags } from "./sweep-command.js";
+import { COMMAND_NAMES, unknownCommandMessage, usageMessage } from "./usage-errors.js";
 
 const EXIT_CODES =
   "Exit codes: 0 ok, 1 bad input (scenario, flag or file), 70 internal error or violated invariant, 99 a threshold failed, 130 stopped by Ctrl-C.";
 
 const term: Terminal = { stdout: process.stdout, stderr: process.stderr, env: process.env };
-const COMMANDS = ["run", "validate", "sweep"];
-
-async function main(argv: string[]): Promise<void> {
-  if (argv.length === 1 && argv[0] === "--version") {
+async function main(given: string[]): Promise<void> {
+  if (given.length === 1 && given[0] === "--version") {
     process.stdout.write(`${packageVersion()}\n`);
     return;
   }
-  const first = argv[0];
-  if (first !== undefined && !first.startsWith("-") && !COMMANDS.includes(first)) {
-    process.stderr.write(
-      `fleet-sim: unknown command "${first}": expected run, validate or sweep\nRun 'fleet-sim --help' for usage.\n`,
-    );
+  const first = given[0];
+  if (first !== undefined && !first.startsWith("-") && !COMMAND_NAMES.includes(first)) {
+    process.stderr.write(`fleet-sim: ${unknownCommandMessage(first)}\nRun 'fleet-sim --help' for usage.\n`);
     process.exitCode = ExitCode.BadInput;
     return;
   }
+  // `fleet-sim help [COMMAND]` is `fleet-sim [COMMAND] --help`.
+  const argv = first === "help" ? [...given.slice(1, 2), "--help"] : given;
+  const command = COMMAND_NAMES.includes(argv[0]) ? argv[0] : undefined;
   const { default: yargs } = await import("yargs");
   const cli = yargs(argv)
     .scriptName("fleet-sim")
@@ -352,6 +352,8 @@ async function main(argv: string[]): Promise<void> {
     .example("$0 run scenarios/quickstart.yaml", "Run a scenario and print its summary")
     .example("$0 validate scenarios/*.yaml", "Check scenario files")
     .epilogue(EXIT_CODES)
+    .command("help [command]", "Show the help of fleet-sim or of one command")
+    .completion("completion", "Print a bash or zsh completion script (fleet-sim completion >> ~/.bashrc)")
     .demandCommand(1, "Name a command: run, validate or sweep.")
     .strict()
     .help()
@@ -361,10 +363,15 @@ async function main(argv: string[]): Promise<void> {
     .wrap(
       argv.some((a) => a === "--help" || a === "-h") ? Math.min(120, process.stdout.columns ?? 120) : null,
     )
-    .fail((message: string | undefined, error: Error | undefined) => {
+    .fail((message: string | undefined, error: Error | undefined, usage: object) => {
       // yargs reports bad usage as a message, or as a YError; anything else is a bug.
       if (error !== undefined && error !== null && error.name !== "YError") throw error;
-      process.stderr.write(`fleet-sim: ${message ?? error?.message}\nRun 'fleet-sim --help' for usage.\n`);
+      // The third argument is yargs's usage object: its descriptions name the command's options.
+      const descriptions = (usage as { getDescriptions?: () => object }).getDescriptions?.() ?? {};
+      const known = Object.keys(descriptions);
+      const text = usageMessage(message ?? error?.message ?? "", command, known);
+      const help = command === undefined ? "fleet-sim --help" : `fleet-sim ${command} --help`;
+      process.stderr.write(`fleet-sim: ${text}\nRun '${help}' for usage.\n`);
       process.exit(ExitCode.BadInput);
     });
   skipHelpCache(cli);

@@ -11,7 +11,7 @@ import type { Plan } from "../model/plan.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
 import { emptyHtmlSeries } from "../report/html-series.js";
 import { ProgressDisplay, type ProgressPoint } from "../report/progress.js";
-import { renderSummary, renderVerdict } from "../report/summary.js";
+import { formatMetricValue, renderSummary, renderVerdict } from "../report/summary.js";
 import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
 import { DURATION_HINT, parseDurationUs } from "../scenario/units.js";
 import { RUN_ID_HINT, RUN_ID_PATTERN } from "../metrics/context.js";
@@ -160,7 +160,6 @@ export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | 
     flags.traceFilter === undefined ? DEFAULT_TRACE_FILTER : stringFlag("--trace-filter", flags.traceFilter);
   if (traceFilter === "")
     throw new UserError(`--trace-filter: expected a glob on function names, like "api-*", got ""`);
-  const noColorEnv = term?.env.NO_COLOR !== undefined && term.env.NO_COLOR !== "";
   const metrics = parseMetricsFlags(flags, [out, trace, html]);
   return {
     file: flags.file,
@@ -174,7 +173,7 @@ export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | 
     trace,
     traceFilter,
     quiet: flags.quiet === true,
-    color: flags.color !== false && term?.stdout.isTTY === true && !noColorEnv,
+    color: flags.color !== false && colorWanted(term),
     ...metrics,
   };
 }
@@ -408,7 +407,9 @@ export function exitCodeFor(report: Report, term: Pick<Terminal, "stderr">): num
   const th = report.thresholds;
   const failed = th?.results.filter((t) => !t.ok) ?? [];
   for (const t of failed)
-    term.stderr.write(`fleet-sim: threshold failed: ${t.threshold} (observed ${t.observed})\n`);
+    term.stderr.write(
+      `fleet-sim: threshold failed: ${t.threshold} (observed ${formatMetricValue(t.observed, t.unit)})\n`,
+    );
   if (th?.aborted != null) return ExitCode.ThresholdsFailed;
   if (report.run.partial) return ExitCode.Interrupted;
   return failed.length > 0 ? ExitCode.ThresholdsFailed : ExitCode.Ok;
@@ -508,4 +509,16 @@ export function pathFlag(flag: string, value: unknown): string {
   const text = stringFlag(flag, value);
   if (text === "") throw new UserError(`${flag} needs a file name`);
   return text;
+}
+
+/**
+ * Color on a terminal unless NO_COLOR is set (no-color.org); FORCE_COLOR
+ * overrides both ways, as in Node and chalk: "0" or "false" never, any
+ * other value always (a CI log that renders ANSI). --no-color wins over all.
+ */
+export function colorWanted(term: Pick<Terminal, "stdout" | "env"> | undefined): boolean {
+  const force = term?.env.FORCE_COLOR;
+  if (force !== undefined) return force !== "0" && force !== "false";
+  const noColor = term?.env.NO_COLOR !== undefined && term.env.NO_COLOR !== "";
+  return term?.stdout.isTTY === true && !noColor;
 }

@@ -120,7 +120,8 @@ export async function sweepCommand(
     progress?.clear();
     const broken = reports.flatMap((r) => violatedInvariants(r).map((b) => `${b.name}: ${b.detail}`));
     const result = sweepResult(s, base, grid, seeds, reports, metrics);
-    if (!s.quiet) term.stdout.write(renderSweep(result, s, metrics));
+    // `run --replications --quiet` keeps its result table, as `run --quiet` keeps its verdict: quiet drops the progress.
+    if (!s.quiet || mode.replicationsOnly) term.stdout.write(renderSweep(result, s, metrics));
     if (s.out !== null) writeText(s.out, "--out", `${JSON.stringify(result, null, 2)}\n`);
     if (s.csv !== null) writeText(s.csv, "--csv", sweepCsv(result));
     if (s.html !== null) {

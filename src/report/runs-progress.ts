@@ -24,8 +24,9 @@ export class RunsProgress {
     const eta = Number.isFinite(etaS) ? ` ETA ${formatSeconds(etaS)}` : "";
     const pct = total > 0 ? Math.floor((100 * done) / total) : 100;
     let line = `${this.label}: ${done}/${total} runs (${pct}%), ${formatSeconds(elapsedS)} elapsed${eta}`;
-    if (this.sink.columns !== undefined && line.length >= this.sink.columns)
-      line = line.slice(0, this.sink.columns - 1);
+    // A terminal that reports 0 columns (some CI consoles) has no width to fit.
+    const width = this.sink.columns;
+    if (width !== undefined && width > 1 && line.length >= width) line = line.slice(0, width - 1);
     this.sink.write(`\r\x1b[2K${line}`);
     this.drawn = true;
   }
