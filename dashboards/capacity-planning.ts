@@ -184,7 +184,7 @@ export function capacityPlanning(): dashboard.Dashboard {
       timeSeriesPanel({
         title: "Functions leaving Pending after more than 90 s / 6 min",
         description:
-          "Functions per second whose Pending lasted longer than the 60-90 s of an ENI creation, and longer than the 6 minutes after which AWS calls a function stuck.",
+          "Functions per second that left Pending (to Active, or to Failed: provisioning failed, or a stuck operation cancelled) after longer than the 60-90 s of an ENI creation, and longer than the 6 minutes after which AWS calls a function stuck.",
         unit: "ops",
         min: 0,
         queries: [

@@ -145,9 +145,11 @@ export function fleetOverview(): dashboard.Dashboard {
     .withPanel(
       timeSeriesPanel({
         title: "Waiters",
-        description: "SDK waiters started, succeeded, failed and timed out, per second.",
+        description:
+          "SDK waiters started, and waiters that ended by outcome (succeeded, failed, timedOut), per second.",
         unit: "ops",
         queries: [
+          [`sum by (run_id) (${rate(metric("fleetsim_waiters_started_total"))})`, "started · {{run_id}}"],
           [
             `sum by (run_id, outcome) (${rate(metric("fleetsim_waiters_total"))})`,
             "{{outcome}} · {{run_id}}",
