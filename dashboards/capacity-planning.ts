@@ -133,7 +133,7 @@ export function capacityPlanning(): dashboard.Dashboard {
       timeSeriesPanel({
         title: "Throttle rate",
         description:
-          "Share of invocations throttled, and control-plane requests refused by the rate limits per second.",
+          "Share of invocations throttled, and control-plane requests refused by the rate limits per simulated second.",
         unit: "percentunit",
         min: 0,
         queries: [
@@ -148,7 +148,7 @@ export function capacityPlanning(): dashboard.Dashboard {
       timeSeriesPanel({
         title: "Throttles by cause",
         description:
-          "Throttled invocations per second by cause, and control-plane requests refused per operation.",
+          "Throttled invocations per simulated second by cause, and control-plane requests refused per operation.",
         unit: "reqps",
         queries: [
           [
@@ -184,7 +184,7 @@ export function capacityPlanning(): dashboard.Dashboard {
       timeSeriesPanel({
         title: "Functions leaving Pending after more than 90 s / 6 min",
         description:
-          "Functions per second whose Pending lasted longer than the 60-90 s of an ENI creation, and longer than the 6 minutes after which AWS calls a function stuck.",
+          "Functions per simulated second that left Pending (to Active, or to Failed: provisioning failed, or a stuck operation cancelled) after longer than the 60-90 s of an ENI creation, and longer than the 6 minutes after which AWS calls a function stuck.",
         unit: "ops",
         min: 0,
         queries: [

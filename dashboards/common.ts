@@ -44,9 +44,31 @@ export function series(name: string, ...matchers: string[]): string {
   return `${name}${sel(...template, ...matchers)}`;
 }
 
-/** `rate(name{sel}[$__rate_interval])`, through `series`. */
+/** The family of the simulated clock: a counter of simulated seconds. */
+export const CLOCK = "fleetsim_simulated_seconds_total";
+
+/**
+ * Simulated seconds per second of the series' timestamps, by run: the pace
+ * of a live run (--speed X: about X), 1 for a backfilled one (its
+ * timestamps are simulated times). Absent while the clock stands still (a
+ * run over, held with --hold), so a rate divided by it has no value then
+ * rather than 0/0.
+ */
+export function clockRate(): string {
+  return `(max by (run_id) (rate(${metric(CLOCK)}${sel()}[$__rate_interval])) > 0)`;
+}
+
+/** What follows every `rate(...)` of a dashboard: the division by the simulated clock's rate. */
+export const PER_SIMULATED_SECOND = ` / on (run_id) group_left () ${clockRate()}`;
+
+/**
+ * `rate(name{sel}[$__rate_interval])`, through `series`, per simulated
+ * second: divided by the simulated clock's rate of its run, so a panel
+ * reads the same whatever the pace of a live run (--speed) and for a
+ * backfilled one. Ratios of two rates and quantiles are unchanged by it.
+ */
 export function rate(name: string, ...matchers: string[]): string {
-  return `rate(${series(name, ...matchers)}[$__rate_interval])`;
+  return `(rate(${series(name, ...matchers)}[$__rate_interval])${PER_SIMULATED_SECOND})`;
 }
 
 /** The q-quantile of a histogram family over the rate window, by run and the given labels. */

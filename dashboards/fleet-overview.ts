@@ -43,8 +43,8 @@ export function fleetOverview(): dashboard.Dashboard {
     )
     .withPanel(
       statPanel(
-        "Invocations/s",
-        "Invocations with an outcome, per second.",
+        "Invocations per simulated second",
+        "Invocations with an outcome per simulated second (whatever the pace of the run).",
         "reqps",
         `sum by (run_id) (${rate(invocations)})`,
       ),
@@ -122,7 +122,8 @@ export function fleetOverview(): dashboard.Dashboard {
     .withPanel(
       timeSeriesPanel({
         title: "API requests by operation",
-        description: "Lambda API requests answered per second, each attempt of a retried call counted.",
+        description:
+          "Lambda API requests answered per simulated second, each attempt of a retried call counted.",
         unit: "reqps",
         queries: [[`sum by (run_id, operation) (${rate(api)})`, "{{operation}} · {{run_id}}"]],
       }),
@@ -145,9 +146,11 @@ export function fleetOverview(): dashboard.Dashboard {
     .withPanel(
       timeSeriesPanel({
         title: "Waiters",
-        description: "SDK waiters started, succeeded, failed and timed out, per second.",
+        description:
+          "SDK waiters started, and waiters that ended by outcome (succeeded, failed, timedOut), per simulated second.",
         unit: "ops",
         queries: [
+          [`sum by (run_id) (${rate(metric("fleetsim_waiters_started_total"))})`, "started · {{run_id}}"],
           [
             `sum by (run_id, outcome) (${rate(metric("fleetsim_waiters_total"))})`,
             "{{outcome}} · {{run_id}}",
@@ -182,7 +185,7 @@ export function fleetOverview(): dashboard.Dashboard {
     .withPanel(
       timeSeriesPanel({
         title: "Invocations by template",
-        description: "Invocations with an outcome per second, by function template.",
+        description: "Invocations with an outcome per simulated second, by function template.",
         unit: "reqps",
         stacked: true,
         queries: [[`sum by (run_id, template) (${rate(invocations)})`, "{{template}} · {{run_id}}"]],
@@ -192,7 +195,7 @@ export function fleetOverview(): dashboard.Dashboard {
       timeSeriesPanel({
         title: "Busiest functions",
         description:
-          'Invocations per second of the 10 busiest functions, for runs with --metrics-function-labels N (the N busiest functions get a function label, the rest count as function="other"). Empty for other runs.',
+          'Invocations per simulated second of the 10 busiest functions, for runs with --metrics-function-labels N (the N busiest functions get a function label, the rest count as function="other"). Empty for other runs.',
         unit: "reqps",
         queries: [
           [

@@ -29,7 +29,7 @@ export function invocationSide(): dashboard.Dashboard {
       timeSeriesPanel({
         title: "Invocations by qualifier and outcome",
         description:
-          "Invocations per second by the qualifier the request named ($LATEST, a version number, or an alias) and outcome; outcomes that did not occur in the window are left out.",
+          "Invocations per simulated second by the qualifier the request named ($LATEST, a version number, or an alias) and outcome; outcomes that did not occur in the window are left out.",
         unit: "reqps",
         stacked: true,
         queries: [
@@ -44,7 +44,7 @@ export function invocationSide(): dashboard.Dashboard {
       timeSeriesPanel({
         title: "Provisioned vs spillover invocations",
         description:
-          "Invocations per second run on provisioned environments (ProvisionedConcurrencyInvocations) and those of a version or alias with provisioned concurrency run on demand (ProvisionedConcurrencySpilloverInvocations).",
+          "Invocations per simulated second run on provisioned environments (ProvisionedConcurrencyInvocations) and those of a version or alias with provisioned concurrency run on demand (ProvisionedConcurrencySpilloverInvocations).",
         unit: "reqps",
         stacked: true,
         queries: [
@@ -81,7 +81,7 @@ export function invocationSide(): dashboard.Dashboard {
       timeSeriesPanel({
         title: "Spillovers by reason",
         description:
-          "Requests per second that found no provisioned environment to run on: allBusy (every environment busy, as while a new version's environments initialise) or requestRate (their request rate spent).",
+          "Requests per simulated second that found no provisioned environment to run on: allBusy (every environment busy, as while a new version's environments initialise) or requestRate (their request rate spent).",
         unit: "reqps",
         queries: [
           [
@@ -108,7 +108,7 @@ export function invocationSide(): dashboard.Dashboard {
       timeSeriesPanel({
         title: "Throttles by cause and reason",
         description:
-          "Throttled invocations per second by cause (account or reserved concurrency, scaling rate, account, reserved or provisioned request rate) with the TooManyRequestsException Reason the caller reads.",
+          "Throttled invocations per simulated second by cause (account or reserved concurrency, scaling rate, account, reserved or provisioned request rate) with the TooManyRequestsException Reason the caller reads.",
         unit: "reqps",
         queries: [
           [
@@ -159,7 +159,7 @@ export function invocationSide(): dashboard.Dashboard {
       timeSeriesPanel({
         title: "Async event fates and retries",
         description:
-          "Asynchronous events per second that succeeded or were never processed (sent to an on-failure destination, the dead-letter queue, or dropped, with the reason), and those sent back to the queue for another attempt, by cause.",
+          "Asynchronous events per simulated second that succeeded or were never processed (sent to an on-failure destination, the dead-letter queue, or dropped, with the reason), and those sent back to the queue for another attempt, by cause.",
         unit: "ops",
         queries: [
           [
@@ -188,7 +188,7 @@ export function invocationSide(): dashboard.Dashboard {
       timeSeriesPanel({
         title: "Recursive loop stops",
         description:
-          "Invocation chains per second Lambda stopped as recursive loops after 16 invocations, and asynchronous events accepted into the queues.",
+          "Invocation chains per simulated second Lambda stopped as recursive loops after 16 invocations, and asynchronous events accepted into the queues.",
         unit: "ops",
         queries: [
           [
@@ -207,7 +207,7 @@ export function invocationSide(): dashboard.Dashboard {
       timeSeriesPanel({
         title: "Invocation errors by error code",
         description:
-          "Invocations per second refused with the errors of the troubleshooting guide: AccessDeniedException (a caller without permission), KMSDisabledException (the function's KMS key disabled), and the EFS mount and IO errors; codes that did not occur in the window are left out.",
+          "Invocations per simulated second refused with the errors of the troubleshooting guide: AccessDeniedException (a caller without permission), KMSDisabledException (the function's KMS key disabled), and the EFS mount and IO errors; codes that did not occur in the window are left out.",
         unit: "reqps",
         queries: [
           [

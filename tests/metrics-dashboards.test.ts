@@ -60,6 +60,37 @@ describe("dashboards", () => {
     }
   });
 
+  it("11.1: every rate() of every dashboard is per simulated second (divided by the simulated clock's rate)", () => {
+    // What must follow each rate(...) of a family: the division by its run's simulated clock rate.
+    const divisor =
+      ' / on (run_id) group_left () (max by (run_id) (rate(fleetsim_simulated_seconds_total{run_id=~"$run_id", scenario=~"$scenario"}[$__rate_interval])) > 0)';
+    let rates = 0;
+    let clocks = 0;
+    for (const d of generated) {
+      for (const q of dashboardQueries(d.json)) {
+        // Only rate(): increase() and the others would want a division of their own.
+        expect(q.expr, q.panel).not.toMatch(/\b(irate|increase|delta|idelta|deriv)\(/);
+        clocks += q.expr.split("rate(fleetsim_simulated_seconds_total{").length - 1;
+        for (const m of q.expr.matchAll(/\brate\((fleetsim_[a-z_]+)\{[^}]*\}\[[^\]]+\]\)/g)) {
+          if (m[1] === "fleetsim_simulated_seconds_total") continue;
+          rates++;
+          const after = q.expr.slice(m.index + m[0].length);
+          expect(
+            after.startsWith(divisor),
+            `${d.file} / ${q.panel}: ${m[0]} is not divided by the clock`,
+          ).toBe(true);
+        }
+        // Every rate( in the text is one of those matched (none hides in another shape).
+        expect(q.expr.split(/\brate\(/).length - 1, q.panel).toBe(
+          [...q.expr.matchAll(/\brate\((fleetsim_[a-z_]+)\{[^}]*\}\[[^\]]+\]\)/g)].length,
+        );
+      }
+    }
+    expect(rates).toBeGreaterThan(40);
+    // The clock's rate appears only as the divisor of another rate.
+    expect(clocks).toBe(rates);
+  });
+
   it("names only metrics the simulator exports", () => {
     const known = new Set(
       FAMILIES.flatMap((f) =>

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { deriveRunId, metricsContext, RUN_ID_PATTERN } from "../src/metrics/context.js";
-import { COMMON_LABELS, FAMILIES, METRIC_PREFIX } from "../src/measures/families.js";
+import { COMMON_LABELS, FAMILIES, familyBaseName, METRIC_PREFIX } from "../src/measures/families.js";
 import { SeriesLayout } from "../src/metrics/series.js";
 import { loadScenarioFile } from "../src/scenario/load.js";
 
@@ -37,8 +37,9 @@ describe("metric naming", () => {
     else expect(f.name.endsWith("_total")).toBe(false);
     for (const suffix of ["_count", "_sum", "_bucket", "_created"])
       expect(f.name.endsWith(suffix)).toBe(false);
-    if (f.unit !== undefined) expect(f.name.endsWith(`_${f.unit}`)).toBe(true);
-    if (f.name.endsWith("_seconds")) expect(f.unit).toBe("seconds");
+    // OpenMetrics: the MetricFamily name (a counter's without `_total`) ends in its UNIT.
+    if (f.unit !== undefined) expect(familyBaseName(f).endsWith(`_${f.unit}`)).toBe(true);
+    if (familyBaseName(f).endsWith("_seconds")) expect(f.unit).toBe("seconds");
     expect(f.help.length).toBeGreaterThan(10);
     expect(f.help).not.toMatch(/["\n\\]/);
     for (const label of f.labels) {

@@ -8,6 +8,12 @@ import { describe, expect, it } from "vitest";
 import { newHistogram } from "../src/model/histogram.js";
 import { ENI_SAMPLE_STATES, HIST_BUCKET_BOUNDS_US, readHistogram } from "../src/model/sampling.js";
 import { runPlan } from "../src/model/run.js";
+import { simulate } from "../src/cli/simulate.js";
+import { metricsContext } from "../src/metrics/context.js";
+import { SeriesLayout } from "../src/metrics/series.js";
+import { PHASE_COUNT, Phase } from "../src/model/lifecycle-table.js";
+import { Hist } from "../src/model/observations.js";
+import { loadScenarioFile } from "../src/scenario/load.js";
 import { PlanBuilder, sec } from "./helpers/plan-builder.js";
 
 /** A deterministic spread of values from microseconds to hours (past the 6 h of the async event age bounds). */
@@ -90,5 +96,68 @@ describe("samples", () => {
     expect(states(330)).toEqual({ creating: 0, in_use: 0, idle: 1, failed: 0 });
     expect(states(870)).toEqual({ creating: 0, in_use: 0, idle: 1, failed: 0 });
     expect(states(930)).toEqual({ creating: 0, in_use: 0, idle: 0, failed: 0 });
+  });
+});
+
+describe("issue 11, item 4: waiters and the Pending histogram read as the dashboards sum them", () => {
+  const plan = loadScenarioFile("scenarios/stuck-pending.yaml");
+  const out = runPlan(plan, { partitions: 2, sampleIntervalUs: sec(15) });
+  const last = out.samples.at(-1)!;
+  const layout = new SeriesLayout(metricsContext(plan));
+  const row = new Float64Array(layout.width);
+  layout.write(last, row);
+  /** The family's series at the last sample: own labels and value (a histogram's: its count). */
+  const series = (name: string) => {
+    const fs = layout.families.find((f) => f.family.name === name);
+    expect(fs, name).toBeDefined();
+    const count = fs!.family.type === "histogram" ? fs!.columns - 2 : 0;
+    return fs!.series.map((values, i) => ({
+      labels: Object.fromEntries(fs!.labelNames.map((n, k) => [n, values[k]])),
+      value: row[fs!.offset + i * fs!.columns + count],
+    }));
+  };
+  const sum = (xs: { value: number }[]) => xs.reduce((n, x) => n + x.value, 0);
+
+  it("11.4: fleetsim_waiters_total counts each waiter once (starts are fleetsim_waiters_started_total)", () => {
+    const [started, succeeded, failed, timedOut] = last.counters.waiters;
+    expect(started).toBeGreaterThan(0);
+    expect(timedOut).toBeGreaterThan(0);
+    const ended = series("fleetsim_waiters_total");
+    expect(ended.map((s) => s.labels.outcome).sort()).toEqual(["failed", "succeeded", "timedOut"]);
+    // Summed over outcome: the waiters that ended, never more than those started.
+    expect(sum(ended)).toBe(succeeded + failed + timedOut);
+    expect(sum(ended)).toBeLessThanOrEqual(started);
+    expect(series("fleetsim_waiters_started_total").map((s) => s.value)).toEqual([started]);
+  });
+
+  it("11.4: functions cancelled to Failed after 6 minutes in Pending are in the Pending histogram", async () => {
+    const t = (from: number, to: number) => out.obs.transitions[from * PHASE_COUNT + to];
+    const cancelled = t(Phase.PendingCreating, Phase.Failed);
+    expect(cancelled).toBeGreaterThan(0);
+    // Every function that left Pending (Creating), to Active or Failed, is counted once.
+    const left = t(Phase.PendingCreating, Phase.Active) + cancelled;
+    const creating = series("fleetsim_pending_duration_seconds").filter(
+      (s) => s.labels.reason_code === "Creating",
+    );
+    expect(sum(creating)).toBe(left);
+    // The capacity dashboard's "over 6 min": count less the 360 s bucket, the cancelled functions.
+    const h = last.histograms[Hist.PendingCreate];
+    const at360 = h.buckets[HIST_BUCKET_BOUNDS_US[Hist.PendingCreate].indexOf(sec(360))];
+    expect(h.count).toBe(left);
+    expect(h.count - at360).toBe(cancelled);
+    // The JSON report (and the summary made from it) counts the same functions.
+    const { report } = await simulate({
+      plan,
+      file: "scenarios/stuck-pending.yaml",
+      partitions: 2,
+      traceFilter: "*",
+      traceFd: null,
+      stopFlag: null,
+      metrics: null,
+      workers: 0,
+      workerMemoryMb: 4096,
+    });
+    expect(report.histograms.pendingCreate.count).toBe(left);
+    expect(report.histograms.pendingCreate.max).toBeGreaterThan(360);
   });
 });

@@ -273,7 +273,9 @@ describe.runIf(bins.run)("Prometheus", () => {
       expect(await one("fleetsim_versions_published_total{}")).toBe(report.functions.versionsPublished);
       expect(await one("fleetsim_client_retries_total{}")).toBe(report.clients.retries);
       expect(await one("fleetsim_client_calls_given_up_total{}")).toBe(report.clients.gaveUp);
-      expect(await byLabel("fleetsim_waiters_total{}", "outcome")).toEqual(report.clients.waiters);
+      const { started, ...ended } = report.clients.waiters;
+      expect(await one("fleetsim_waiters_started_total{}")).toBe(started);
+      expect(await byLabel("fleetsim_waiters_total{}", "outcome")).toEqual(ended);
     });
 
     it("scraped API requests by operation, outcome and error code equal the JSON report", async () => {

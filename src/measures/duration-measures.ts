@@ -43,7 +43,7 @@ export const DURATION_MEASURES: readonly Measure[] = [
     family: {
       name: "fleetsim_pending_duration_seconds",
       type: "histogram",
-      help: "Time functions spent in Pending, by StateReasonCode (Creating: after CreateFunction; Restoring: waking an Inactive function) and function template.",
+      help: "Time functions spent in Pending, counted when they leave it (to Active, or to Failed or Inactive, a stuck operation cancelled after 6 minutes included; not when deleted), by StateReasonCode (Creating: after CreateFunction; Restoring: waking an Inactive function) and function template.",
       labels: ["reason_code", "template"],
       unit: "seconds",
       boundsS: boundsS(Hist.PendingCreate),

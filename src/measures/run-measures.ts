@@ -25,6 +25,19 @@ export const RUN_MEASURES: readonly Measure[] = [
     },
   },
   {
+    // The simulated clock as a counter: dashboards divide every rate() by its rate, so a rate is
+    // per simulated second whatever the pace (--speed) or the timestamps (live or backfilled).
+    family: {
+      name: "fleetsim_simulated_seconds_total",
+      type: "counter",
+      help: "Simulated seconds elapsed since the start of the run: divide a rate() by rate() of this counter to get it per simulated second, whatever --speed.",
+      labels: [],
+      unit: "seconds",
+      series: one,
+      values: (s) => [s.timeUs / 1e6],
+    },
+  },
+  {
     family: {
       name: "fleetsim_run_until_seconds",
       type: "gauge",

@@ -283,9 +283,15 @@ export class Lifecycle {
     fn.setSettledLus(f, LastUpdateStatus.Failed);
   }
 
-  /** R5: the stuck operation is abandoned; a late answer for it is stale (new epoch). */
+  /**
+   * R5: the stuck operation is abandoned; a late answer for it is stale (new
+   * epoch). The function leaves Pending (to Failed): its time in Pending is
+   * recorded, as for any other way out of Pending but a delete.
+   */
   cancelPending(f: number): void {
     const fn = this.c.fn;
+    const hist = fn.phase[f] === Phase.PendingRestoring ? PENDING_RESTORE : PENDING_CREATE;
+    this.c.obs.recordForTemplate(hist, fn.templateOf[f], this.c.p.nowUs - fn.pendingSinceUs[f]);
     fn.epoch[f]++;
     fn.stateReason[f] = ReasonCode.InternalError;
     fn.lusReason[f] = ReasonCode.InternalError;
