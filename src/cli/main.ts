@@ -19,7 +19,7 @@ import type { Terminal } from "./run-command.js";
 import type { SweepFlags } from "./sweep-command.js";
 
 const EXIT_CODES =
-  "Exit codes: 0 ok, 1 bad input (scenario, flag or file), 70 internal error or violated invariant, 99 a threshold failed, 130 stopped by Ctrl-C.";
+  "Exit codes: 0 ok, 1 bad input (scenario, flag, or a file that cannot be read or written), 70 internal error or violated invariant, 99 a threshold failed, 130 stopped by Ctrl-C (143 SIGTERM, 129 SIGHUP).";
 
 const term: Terminal = { stdout: process.stdout, stderr: process.stderr, env: process.env };
 const COMMANDS = ["run", "validate", "sweep"];
@@ -342,11 +342,15 @@ async function main(argv: string[]): Promise<void> {
             "$0 sweep scenarios/capacity-concurrency.yaml --set account.concurrencyLimit=1000,1500,2000,3000",
             "Which account limit keeps throttles under the scenario's threshold",
           )
-          .epilogue("Exit codes: 0 ok, 1 bad input, 70 internal error or violated invariant."),
+          .epilogue(
+            "Exit codes: 0 ok, 1 bad input or a file that cannot be written, 70 internal error or violated invariant, 130 stopped by Ctrl-C (143 SIGTERM, 129 SIGHUP).",
+          ),
       async (args) => {
         const { sweepCommand } = await import("./sweep-command.js");
         const { REPORT_METRICS } = await import("../experiment/report-metric-source.js");
-        process.exitCode = await sweepCommand(sweepFlagsOf(args), term, REPORT_METRICS);
+        process.exitCode = await sweepCommand(sweepFlagsOf(args), term, REPORT_METRICS, undefined, {
+          signals: process,
+        });
       },
     )
     .example("$0 run scenarios/quickstart.yaml", "Run a scenario and print its summary")
@@ -398,7 +402,13 @@ async function replicationsCommand(args: Record<string, unknown>): Promise<numbe
   }
   const { sweepCommand } = await import("./sweep-command.js");
   const { REPORT_METRICS } = await import("../experiment/report-metric-source.js");
-  return sweepCommand(sweepFlagsOf(args), term, REPORT_METRICS, { replicationsOnly: true });
+  return sweepCommand(
+    sweepFlagsOf(args),
+    term,
+    REPORT_METRICS,
+    { replicationsOnly: true },
+    { signals: process },
+  );
 }
 
 /** The flags of `sweep`, and of `run --replications` (which has no --set and refuses --html above). */
