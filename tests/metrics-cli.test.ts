@@ -77,7 +77,7 @@ describe("metrics flags: bad values are bad input", () => {
     [{ runId: "has space" }, "--run-id: expected 1 to 128 letters, digits"],
     [
       { openmetrics: "r.json", out: "r.json" },
-      '--openmetrics names the same file as --out, --trace or --html: "r.json"',
+      '--out and --openmetrics name the same file: "r.json"',
     ],
     [
       { openmetrics: "x.om", metricsFunctionLabels: "1001" },

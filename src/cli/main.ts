@@ -19,7 +19,7 @@ import type { Terminal } from "./run-command.js";
 import type { SweepFlags } from "./sweep-command.js";
 
 const EXIT_CODES =
-  "Exit codes: 0 ok, 1 bad input (scenario, flag, or a file that cannot be read or written), 70 internal error or violated invariant, 99 a threshold failed, 130 stopped by Ctrl-C (143 SIGTERM, 129 SIGHUP).";
+  "Exit codes: 0 ok, 1 bad input (scenario, flag or file), 70 internal error or violated invariant, 99 a threshold failed, 130 stopped by Ctrl-C (SIGTERM 143, SIGHUP 129).";
 
 const term: Terminal = { stdout: process.stdout, stderr: process.stderr, env: process.env };
 const COMMANDS = ["run", "validate", "sweep"];
@@ -343,7 +343,7 @@ async function main(argv: string[]): Promise<void> {
             "Which account limit keeps throttles under the scenario's threshold",
           )
           .epilogue(
-            "Exit codes: 0 ok, 1 bad input or a file that cannot be written, 70 internal error or violated invariant, 130 stopped by Ctrl-C (143 SIGTERM, 129 SIGHUP).",
+            "Exit codes: 0 ok, 1 bad input (flag, scenario or file), 70 internal error or violated invariant, 130 stopped by Ctrl-C (SIGTERM 143, SIGHUP 129).",
           ),
       async (args) => {
         const { sweepCommand } = await import("./sweep-command.js");
