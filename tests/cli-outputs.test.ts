@@ -204,7 +204,7 @@ describe("11.5: outputs survive a run that dies or is stopped", () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
-  it("11.5: --out through a symlink replaces the file it points to and keeps the link", () => {
+  it("11.5 (guard for the rename, passes before the fix too): --out through a symlink replaces the file it points to and keeps the link", () => {
     const { dir, old } = dirWithOldFile();
     const link = join(dir, "link.json");
     symlinkSync(old, link);
