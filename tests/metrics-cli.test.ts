@@ -75,10 +75,7 @@ describe("metrics flags: bad values are bad input", () => {
     ],
     [{ openmetrics: "x.om", startTime: "yesterday" }, "--start-time: expected an ISO 8601 date and time"],
     [{ runId: "has space" }, "--run-id: expected 1 to 128 letters, digits"],
-    [
-      { openmetrics: "r.json", out: "r.json" },
-      '--openmetrics names the same file as --out, --trace or --html: "r.json"',
-    ],
+    [{ openmetrics: "r.json", out: "r.json" }, '--out and --openmetrics name the same file: "r.json"'],
     [
       { openmetrics: "x.om", metricsFunctionLabels: "1001" },
       "--metrics-function-labels: expected an integer from 0 to 1000, got 1001",

@@ -10,10 +10,19 @@ export const ExitCode = {
   Internal: 70,
   /** A threshold of the scenario failed, or an abortOnFail threshold stopped the run (as k6's 99). */
   ThresholdsFailed: 99,
-  /** Stopped by Ctrl-C (SIGINT); the partial summary and report are still written. */
+  /** Stopped by Ctrl-C (SIGINT); the partial summary and report are still written. SIGTERM gives 143, SIGHUP 129. */
   Interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The signals that stop a run or a sweep the way Ctrl-C does, and their numbers. */
+export const STOP_SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+export type StopSignal = keyof typeof STOP_SIGNALS;
+
+/** The exit code of a run or sweep stopped by a signal: 128 + its number, as the shell reports a process it killed. */
+export function stoppedExitCode(signal: StopSignal | null): number {
+  return signal === null ? ExitCode.Interrupted : 128 + STOP_SIGNALS[signal];
+}
 
 /** Bad input from the user: its message is printed as is, without a stack trace, and the exit code is 1. */
 export class UserError extends Error {

@@ -20,7 +20,7 @@ import type { SweepFlags } from "./sweep-command.js";
 import { COMMAND_NAMES, unknownCommandMessage, usageMessage } from "./usage-errors.js";
 
 const EXIT_CODES =
-  "Exit codes: 0 ok, 1 bad input (scenario, flag or file), 70 internal error or violated invariant, 99 a threshold failed, 130 stopped by Ctrl-C.";
+  "Exit codes: 0 ok, 1 bad input (scenario, flag or file), 70 internal error or violated invariant, 99 a threshold failed, 130 stopped by Ctrl-C (SIGTERM 143, SIGHUP 129).";
 
 const term: Terminal = { stdout: process.stdout, stderr: process.stderr, env: process.env };
 async function main(given: string[]): Promise<void> {
@@ -342,11 +342,15 @@ async function main(given: string[]): Promise<void> {
             "$0 sweep scenarios/capacity-concurrency.yaml --set account.concurrencyLimit=1000,1500,2000,3000",
             "Which account limit keeps throttles under the scenario's threshold",
           )
-          .epilogue("Exit codes: 0 ok, 1 bad input, 70 internal error or violated invariant."),
+          .epilogue(
+            "Exit codes: 0 ok, 1 bad input (flag, scenario or file), 70 internal error or violated invariant, 130 stopped by Ctrl-C (SIGTERM 143, SIGHUP 129).",
+          ),
       async (args) => {
         const { sweepCommand } = await import("./sweep-command.js");
         const { REPORT_METRICS } = await import("../experiment/report-metric-source.js");
-        process.exitCode = await sweepCommand(sweepFlagsOf(args), term, REPORT_METRICS);
+        process.exitCode = await sweepCommand(sweepFlagsOf(args), term, REPORT_METRICS, undefined, {
+          signals: process,
+        });
       },
     )
     .example("$0 run scenarios/quickstart.yaml", "Run a scenario and print its summary")
@@ -405,7 +409,13 @@ async function replicationsCommand(args: Record<string, unknown>): Promise<numbe
   }
   const { sweepCommand } = await import("./sweep-command.js");
   const { REPORT_METRICS } = await import("../experiment/report-metric-source.js");
-  return sweepCommand(sweepFlagsOf(args), term, REPORT_METRICS, { replicationsOnly: true });
+  return sweepCommand(
+    sweepFlagsOf(args),
+    term,
+    REPORT_METRICS,
+    { replicationsOnly: true },
+    { signals: process },
+  );
 }
 
 /** The flags of `sweep`, and of `run --replications` (which has no --set and refuses --html above). */

@@ -5,7 +5,6 @@
  * what the simulation thread is asked to sample. Samples arrive from the
  * simulation thread and update the registry; nothing here touches the run.
  */
-import { closeSync } from "node:fs";
 import { type MetricsContext, metricsContext } from "../metrics/context.js";
 import type { MetricsServer } from "../metrics/http-exporter.js";
 import type { MetricsPusher } from "../metrics/pushgateway.js";
@@ -119,18 +118,22 @@ export class MetricsOutputs {
     return new Date(this.startTimeMs).toISOString();
   }
 
-  /** --hold: serves until SIGINT (or forever without a signal source). */
+  /** --hold: serves until SIGINT, SIGTERM or SIGHUP (or forever without a signal source). */
   async hold(signals: NodeJS.EventEmitter | undefined, stderr: { write(t: string): unknown }): Promise<void> {
     if (!this.s.hold || this.server === null) return;
     stderr.write(`fleet-sim: run over; still serving ${this.server.url} until Ctrl-C\n`);
     await new Promise<void>((resolve) => {
-      signals?.once("SIGINT", () => resolve());
+      const names = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+      const done = () => {
+        for (const n of names) signals?.off(n, done);
+        resolve();
+      };
+      for (const n of names) signals?.once(n, done);
     });
   }
 
-  /** Stops the server; closes the OpenMetrics descriptor unless the simulation thread may still write it. */
-  async close(closeOmFd: boolean): Promise<void> {
-    if (closeOmFd && this.omFd !== null) closeSync(this.omFd);
+  /** Stops the server (the OpenMetrics file is its opener's to commit or discard). */
+  async close(): Promise<void> {
     await this.server?.close();
   }
 }

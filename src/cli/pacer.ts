@@ -28,7 +28,16 @@ export class Pacer {
       const leftMs = dueMs - this.nowMs();
       if (leftMs <= 0) return true;
       const wait = Atomics.waitAsync(this.stop, 0, 0, leftMs);
-      if (wait.async) await wait.value;
+      if (!wait.async) continue;
+      // A pending waitAsync does not keep Node's event loop alive: once a signal's notify had ended
+      // it, the process could exit (code 0, nothing written) before the wait's promise settled.
+      // A timer holds the loop until then.
+      const alive = setTimeout(() => {}, leftMs + 1000);
+      try {
+        await wait.value;
+      } finally {
+        clearTimeout(alive);
+      }
     }
   }
 }

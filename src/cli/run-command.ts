@@ -6,7 +6,7 @@
  * never throws.
  */
 import { availableParallelism } from "node:os";
-import { accessSync, closeSync, constants, openSync, statSync, writeSync } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import type { Plan } from "../model/plan.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
 import { emptyHtmlSeries } from "../report/html-series.js";
@@ -27,8 +27,22 @@ import {
   MAX_PARTITIONS,
   MAX_WORKERS,
 } from "./cli-defaults.js";
-import { describeInternalError, ExitCode, UserError } from "./exit-codes.js";
+import {
+  describeInternalError,
+  ExitCode,
+  type StopSignal,
+  stoppedExitCode,
+  UserError,
+} from "./exit-codes.js";
 import { type MetricsSettings, MetricsOutputs } from "./metrics-outputs.js";
+import {
+  checkDistinctOutputs,
+  fsErrorReason,
+  OutputError,
+  OutputFiles,
+  type OutputSpec,
+} from "./output-files.js";
+import { StopSignals, stoppingNote } from "./stop-signals.js";
 import { type SimulateRequest, type SimulateResult, simulate } from "./simulate.js";
 
 /** The cores --workers auto may use (docs/parallel.md). */
@@ -152,15 +166,14 @@ export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | 
   }
   const out = flags.out === undefined ? null : pathFlag("--out", flags.out);
   const trace = flags.trace === undefined ? null : pathFlag("--trace", flags.trace);
-  if (out !== null && out === trace) throw new UserError(`--out and --trace name the same file "${out}"`);
   const html = flags.html === undefined ? null : pathFlag("--html", flags.html);
-  if (html !== null && (html === out || html === trace))
-    throw new UserError(`--html names the same file as --out or --trace: "${html}"`);
   const traceFilter =
     flags.traceFilter === undefined ? DEFAULT_TRACE_FILTER : stringFlag("--trace-filter", flags.traceFilter);
   if (traceFilter === "")
     throw new UserError(`--trace-filter: expected a glob on function names, like "api-*", got ""`);
-  const metrics = parseMetricsFlags(flags, [out, trace, html]);
+  const metrics = parseMetricsFlags(flags);
+  // One file named by two flags (under any spelling) would be written twice.
+  checkDistinctOutputs(runOutputs({ out, trace, html, openMetrics: metrics.openMetrics }));
   return {
     file: flags.file,
     seed,
@@ -178,8 +191,8 @@ export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | 
   };
 }
 
-/** The metrics flags (docs/metrics.md); `otherFiles` are --out and --trace. */
-function parseMetricsFlags(flags: RunFlags, otherFiles: (string | null)[]): Omit<MetricsSettings, "quiet"> {
+/** The metrics flags (docs/metrics.md). */
+function parseMetricsFlags(flags: RunFlags): Omit<MetricsSettings, "quiet"> {
   const metricsPort =
     flags.metricsPort === undefined ? null : integerFlag("--metrics-port", flags.metricsPort, 0, 65535);
   const metricsHost =
@@ -205,8 +218,6 @@ function parseMetricsFlags(flags: RunFlags, otherFiles: (string | null)[]): Omit
     if (problem !== null) throw new UserError(`--pushgateway: ${problem}`);
   }
   const openMetrics = flags.openmetrics === undefined ? null : pathFlag("--openmetrics", flags.openmetrics);
-  if (openMetrics !== null && otherFiles.includes(openMetrics))
-    throw new UserError(`--openmetrics names the same file as --out, --trace or --html: "${openMetrics}"`);
   const intervalText =
     flags.sampleInterval === undefined
       ? DEFAULT_SAMPLE_INTERVAL
@@ -262,22 +273,34 @@ async function execute(
   term: Terminal,
   options: RunCommandOptions,
 ): Promise<number> {
-  const outFd = s.out === null ? null : openForWriting(s.out, "--out");
-  const traceFd = s.trace === null ? null : openForWriting(s.trace, "--trace");
-  const omFd = s.openMetrics === null ? null : openForWriting(s.openMetrics, "--openmetrics");
-  const htmlFd = s.html === null ? null : openForWriting(s.html, "--html");
-  let metrics: MetricsOutputs;
+  // Every output is opened before the run (temporary files beside the targets, which stay untouched
+  // until they are replaced whole); whatever is not committed at the end is discarded.
+  const files = OutputFiles.open(runOutputs(s));
   try {
-    metrics = await MetricsOutputs.open(plan, s, omFd, term.stderr);
-  } catch (e) {
-    for (const fd of [outFd, traceFd, omFd, htmlFd]) if (fd !== null) closeSync(fd);
-    throw e;
-  }
-  try {
-    return await executeWith(plan, s, term, options, { outFd, traceFd, htmlFd, metrics });
+    const metrics = await MetricsOutputs.open(
+      plan,
+      s,
+      files.get("--openmetrics")?.descriptor ?? null,
+      term.stderr,
+    );
+    try {
+      return await executeWith(plan, s, term, options, files, metrics);
+    } finally {
+      await metrics.close();
+    }
   } finally {
-    await metrics.close(true);
+    files.discardAll();
   }
+}
+
+/** The output files of `run`, by flag. */
+function runOutputs(s: Pick<RunSettings, "out" | "trace" | "html" | "openMetrics">): OutputSpec[] {
+  return [
+    { flag: "--out", path: s.out },
+    { flag: "--trace", path: s.trace },
+    { flag: "--html", path: s.html },
+    { flag: "--openmetrics", path: s.openMetrics },
+  ];
 }
 
 async function executeWith(
@@ -285,57 +308,52 @@ async function executeWith(
   s: RunSettings,
   term: Terminal,
   options: RunCommandOptions,
-  io: { outFd: number | null; traceFd: number | null; htmlFd: number | null; metrics: MetricsOutputs },
+  files: OutputFiles,
+  metrics: MetricsOutputs,
 ): Promise<number> {
-  const { outFd, traceFd, htmlFd, metrics } = io;
   const progress = term.stderr.isTTY === true && !s.quiet ? new ProgressDisplay(term.stderr) : null;
   const stopFlag = options.stopFlag ?? new SharedArrayBuffer(4);
   const stop = new Int32Array(stopFlag);
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
+  // SIGINT, SIGTERM and SIGHUP: the first stops the run after the current epoch, a second gives up the report.
+  const signals = new StopSignals(options.signals, (signal, count) => {
+    if (count === 1) {
       Atomics.store(stop, 0, 1);
       Atomics.notify(stop, 0); // ends a --speed wait at once
-      const note = "fleet-sim: stopping after the current epoch (Ctrl-C again to abort without a report)";
+      const note = stoppingNote(signal, "after the current epoch");
       if (progress !== null) progress.note(note);
       else term.stderr.write(`${note}\n`);
     }
-  };
-  options.signals?.on("SIGINT", onSigint);
+  });
 
+  const traceFile = files.get("--trace");
+  const htmlFile = files.get("--html");
   const req: SimulateRequest = {
     plan,
     file: s.file,
     partitions: s.partitions,
-    traceFd,
+    traceFd: traceFile?.descriptor ?? null,
     traceFilter: s.traceFilter,
     stopFlag,
     metrics: metrics.request(),
     workers: s.workers,
     workerMemoryMb: s.workerMemoryMb,
     // The page's time series are sampled like the metrics, at --sample-interval.
-    htmlSampleIntervalUs: htmlFd === null ? null : s.sampleIntervalUs,
+    htmlSampleIntervalUs: htmlFile === null ? null : s.sampleIntervalUs,
   };
   const onProgress = progress === null ? undefined : (p: ProgressPoint) => progress.update(p);
   let result: SimulateResult;
   try {
+    // A run that fails (a dead worker thread) has no report: the outputs are discarded, so the
+    // files the flags name are left as they were.
     result = await simulate(req, onProgress, metrics.onSample);
-  } catch (e) {
-    if (outFd !== null) closeSync(outFd);
-    if (htmlFd !== null) closeSync(htmlFd);
-    throw e;
   } finally {
-    options.signals?.off("SIGINT", onSigint);
+    signals.dispose();
     progress?.clear();
-    if (traceFd !== null) closeSync(traceFd);
   }
-  if (interrupts > 1) {
-    // A second Ctrl-C: the user wants out, without the summary or the report.
-    if (outFd !== null) closeSync(outFd);
-    if (htmlFd !== null) closeSync(htmlFd);
-    term.stderr.write("fleet-sim: aborted; no summary or report\n");
-    return ExitCode.Interrupted;
+  if (signals.count > 1) {
+    // A second signal: the user wants out, without the summary or the report.
+    term.stderr.write("fleet-sim: aborted; no summary or report (existing output files left as they were)\n");
+    return signals.exitCode;
   }
 
   const report = result.report;
@@ -344,12 +362,25 @@ async function executeWith(
       ? `${renderVerdict(report, { color: s.color })}\n`
       : `${renderSummary(report, { color: s.color })}\n`,
   );
-  if (outFd !== null) writeReport(outFd, report);
-  if (htmlFd !== null) {
+  // Each output is written on its own: one that fails is said (exit code 1), the others are still written.
+  const failed: OutputError[] = [];
+  const attempt = (write: () => void) => {
+    try {
+      write();
+    } catch (e) {
+      if (!(e instanceof OutputError)) throw e;
+      failed.push(e);
+    }
+  };
+  const outFile = files.get("--out");
+  if (outFile !== null) attempt(() => outFile.writeAll(`${JSON.stringify(report, null, 2)}\n`));
+  if (traceFile !== null)
+    attempt(() => (result.traceError !== null ? traceFile.fail(result.traceError) : traceFile.commit()));
+  if (htmlFile !== null) {
     const series = result.htmlSeries ?? emptyHtmlSeries();
     const { runHtml } = await import("../report/html-report.js");
-    writeText(htmlFd, runHtml(report, series));
-    if (!s.quiet) {
+    attempt(() => htmlFile.writeAll(runHtml(report, series)));
+    if (htmlFile.committed && !s.quiet) {
       term.stderr.write(`fleet-sim: wrote ${s.html}: ${series.t.length} samples\n`);
       const coarser = coarserSampleInterval(series.t.length, report.run.simulatedUs);
       if (coarser !== null)
@@ -358,13 +389,21 @@ async function executeWith(
         );
     }
   }
-  if (result.openMetrics !== null && !s.quiet) {
-    const om = result.openMetrics;
-    term.stderr.write(
-      `fleet-sim: wrote ${s.openMetrics}: ${om.series} series x ${om.samples} samples from ${metrics.openMetricsStart} (run_id ${metrics.context.runId})\n`,
+  const omFile = files.get("--openmetrics");
+  if (omFile !== null) {
+    attempt(() =>
+      result.openMetricsError !== null ? omFile.fail(result.openMetricsError) : omFile.commit(),
     );
+    if (omFile.committed && result.openMetrics !== null && !s.quiet) {
+      const om = result.openMetrics;
+      term.stderr.write(
+        `fleet-sim: wrote ${s.openMetrics}: ${om.series} series x ${om.samples} samples from ${metrics.openMetricsStart} (run_id ${metrics.context.runId})\n`,
+      );
+    }
   }
-  let code = exitCodeFor(report, term);
+  for (const e of failed) term.stderr.write(`fleet-sim: ${e.message}\n`);
+  let code = exitCodeFor(report, term, signals.first);
+  if (failed.length > 0 && code === ExitCode.Ok) code = ExitCode.BadInput;
   const pushProblem = await metrics.finishPush();
   if (pushProblem !== null) {
     term.stderr.write(`fleet-sim: ${pushProblem}\n`);
@@ -396,9 +435,13 @@ export function coarserSampleInterval(samples: number, simulatedUs: number): str
 /**
  * Exit code of a finished run: a violated invariant is a bug (70); a failed
  * threshold is 99 (k6's), also when an abortOnFail one stopped the run; a
- * run stopped by Ctrl-C is 130.
+ * run stopped by a signal is 128 + its number (Ctrl-C: 130, SIGTERM: 143, SIGHUP: 129).
  */
-export function exitCodeFor(report: Report, term: Pick<Terminal, "stderr">): number {
+export function exitCodeFor(
+  report: Report,
+  term: Pick<Terminal, "stderr">,
+  stoppedBy: StopSignal | null = null,
+): number {
   const broken = violatedInvariants(report);
   if (broken.length > 0) {
     for (const b of broken) term.stderr.write(`fleet-sim: invariant violated: ${b.name}: ${b.detail}\n`);
@@ -411,23 +454,8 @@ export function exitCodeFor(report: Report, term: Pick<Terminal, "stderr">): num
       `fleet-sim: threshold failed: ${t.threshold} (observed ${formatMetricValue(t.observed, t.unit)})\n`,
     );
   if (th?.aborted != null) return ExitCode.ThresholdsFailed;
-  if (report.run.partial) return ExitCode.Interrupted;
+  if (report.run.partial) return stoppedExitCode(stoppedBy);
   return failed.length > 0 ? ExitCode.ThresholdsFailed : ExitCode.Ok;
-}
-
-function writeReport(fd: number, report: Report): void {
-  writeText(fd, `${JSON.stringify(report, null, 2)}\n`);
-}
-
-/** Writes the whole text to fd, then closes it. */
-function writeText(fd: number, text: string): void {
-  const buf = Buffer.from(text, "utf8");
-  try {
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** --workers: a count of threads, or "auto" (the default): threads only when the plan has parallel work for them. */
@@ -458,31 +486,7 @@ export function checkReadable(file: string): void {
     accessSync(file, constants.R_OK);
   } catch (e) {
     if (e instanceof UserError) throw e;
-    throw new UserError(`cannot read scenario file ${file}: ${fsReason(e, "no such file")}`);
-  }
-}
-
-export function openForWriting(path: string, flag: string): number {
-  try {
-    return openSync(path, "w");
-  } catch (e) {
-    throw new UserError(`${flag}: cannot write ${path}: ${fsReason(e, "no such directory")}`);
-  }
-}
-
-function fsReason(e: unknown, notFound: string): string {
-  switch ((e as NodeJS.ErrnoException).code) {
-    case "ENOENT":
-      return notFound;
-    case "ENOTDIR":
-      return "a parent is not a directory";
-    case "EISDIR":
-      return "it is a directory";
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    default:
-      return (e as Error).message;
+    throw new UserError(`cannot read scenario file ${file}: ${fsErrorReason(e, "no such file")}`);
   }
 }
 

@@ -57,6 +57,10 @@ export interface SimulateResult {
   openMetrics: OpenMetricsStats | null;
   /** The HTML report's time series, when htmlSampleIntervalUs asked for them. */
   htmlSeries: HtmlSeries | null;
+  /** The file system's error when writing the trace failed (the run went on without it), else null. */
+  traceError: Error | null;
+  /** The file system's error when writing the OpenMetrics file failed, else null. */
+  openMetricsError: Error | null;
 }
 
 export async function simulate(
@@ -110,14 +114,11 @@ export async function simulate(
   steady?.attach(emitter);
   const writer = req.traceFd === null ? null : new TraceWriter(req.traceFd, false);
   writer?.attach(emitter);
+  const omSink = m?.openMetrics == null ? null : fdSink(m.openMetrics.fd, false);
   const om =
-    m?.openMetrics == null
+    m?.openMetrics == null || omSink === null
       ? null
-      : new OpenMetricsWriter(
-          new SeriesLayout(m.context),
-          fdSink(m.openMetrics.fd, false),
-          m.openMetrics.startTimeMs,
-        );
+      : new OpenMetricsWriter(new SeriesLayout(m.context), omSink, m.openMetrics.startTimeMs);
   if (om !== null) emitter.on("sample", (s) => om.add(s));
   const html = req.htmlSampleIntervalUs == null ? null : new HtmlSeriesCollector();
   if (html !== null) emitter.on("sample", html.add);
@@ -137,7 +138,15 @@ export async function simulate(
     if (steadyState !== null) report.steadyState = steadyState;
     if (thresholds.length > 0) report.thresholds = evaluateThresholds(report, thresholds, watch.aborted);
     const openMetrics = om?.finish() ?? null;
-    return { report, traceLines: writer?.lines ?? 0, openMetrics, htmlSeries: html?.finish() ?? null };
+    writer?.close();
+    return {
+      report,
+      traceLines: writer?.lines ?? 0,
+      openMetrics,
+      htmlSeries: html?.finish() ?? null,
+      traceError: writer?.error ?? null,
+      openMetricsError: omSink?.error() ?? null,
+    };
   } finally {
     writer?.close();
   }

@@ -5,13 +5,13 @@
  * for each of the scenario's thresholds names the edge of the swept
  * parameter where it holds. Returns the exit code; never throws.
  */
-import { closeSync, writeSync } from "node:fs";
 import {
   defaultExperimentWorkers,
   MAX_REPLICATIONS,
   type MetricSource,
+  type JobsOutcome,
   replicationSeeds,
-  runJobs,
+  runJobsSettled,
   summarise,
 } from "../experiment/experiment.js";
 import {
@@ -30,12 +30,13 @@ import { RunsProgress } from "../report/runs-progress.js";
 import { loadScenarioFile } from "../scenario/load.js";
 import { parseSetFlag } from "../scenario/settings.js";
 import { DEFAULT_SWEEP_REPLICATIONS, MAX_WORKERS } from "./cli-defaults.js";
-import { ExitCode, UserError } from "./exit-codes.js";
+import { describeInternalError, ExitCode, UserError } from "./exit-codes.js";
+import { checkDistinctOutputs, OutputError, OutputFiles, type OutputSpec } from "./output-files.js";
+import { StopSignals, stoppingNote } from "./stop-signals.js";
 import { sweepReportOf } from "./sweep-html.js";
 import {
   checkReadable,
   integerFlag,
-  openForWriting,
   parseSimulationFlags,
   pathFlag,
   reportError,
@@ -82,71 +83,148 @@ export interface SweepMode {
   replicationsOnly: boolean;
 }
 
+export interface SweepCommandOptions {
+  /** Source of SIGINT, SIGTERM and SIGHUP (the process); absent, signals are not handled. */
+  signals?: NodeJS.EventEmitter;
+}
+
 export async function sweepCommand(
   flags: SweepFlags,
   term: Terminal,
   metrics: MetricSource,
   mode: SweepMode = { replicationsOnly: false },
+  options: SweepCommandOptions = {},
 ): Promise<number> {
   try {
     const s = parseSweepFlags(flags, metrics, mode);
     checkReadable(s.file);
-    // A file that cannot be written is said before the runs, not after them.
-    for (const [flag, path] of [
-      ["--out", s.out],
-      ["--csv", s.csv],
-      ["--html", s.html],
-    ] as const)
-      if (path !== null) closeSync(openForWriting(path, flag));
-    const base = loadScenarioFile(s.file, { seed: s.seed });
-    const grid = sweepGrid(s.parameters);
-    const seeds = replicationSeeds(base.seed, s.replications);
-    if (grid.length * seeds.length > MAX_SWEEP_RUNS)
-      throw new UserError(
-        `the sweep would make ${grid.length * seeds.length} runs (${grid.length} points x ${seeds.length} replications), more than ${MAX_SWEEP_RUNS}`,
-      );
-    // Every point is loaded, and so checked, before anything runs.
-    const plans = grid.map((point) => planFor(s, point, base.seed));
-    const jobs = plans.flatMap((plan) =>
-      seeds.map((seed) => ({ plan: { ...plan, seed }, file: s.file, partitions: s.partitions })),
-    );
-    const label = mode.replicationsOnly ? "replications" : "sweep";
-    const progress = term.stderr.isTTY === true && !s.quiet ? new RunsProgress(term.stderr, label) : null;
-    const reports = await runJobs(jobs, {
-      workers: s.workers,
-      workerMemoryMb: s.workerMemoryMb,
-      onDone: (done, total) => progress?.update(done, total),
-    });
-    progress?.clear();
-    const broken = reports.flatMap((r) => violatedInvariants(r).map((b) => `${b.name}: ${b.detail}`));
-    const result = sweepResult(s, base, grid, seeds, reports, metrics);
-    // `run --replications --quiet` keeps its result table, as `run --quiet` keeps its verdict: quiet drops the progress.
-    if (!s.quiet || mode.replicationsOnly) term.stdout.write(renderSweep(result, s, metrics));
-    if (s.out !== null) writeText(s.out, "--out", `${JSON.stringify(result, null, 2)}\n`);
-    if (s.csv !== null) writeText(s.csv, "--csv", sweepCsv(result));
-    if (s.html !== null) {
-      const input = sweepReportOf(
-        result,
-        shownMetrics(result, s, metrics),
-        planThresholds(base),
-        base.description,
-      );
-      writeText(s.html, "--html", sweepHtml(input));
+    // A file that cannot be written is said before the runs, not after them; the files the flags
+    // name stay untouched until each is replaced whole.
+    const files = OutputFiles.open(sweepOutputs(s));
+    try {
+      return await sweepWith(s, term, metrics, mode, options, files);
+    } finally {
+      files.discardAll();
     }
-    if (broken.length > 0) {
-      for (const b of new Set(broken)) term.stderr.write(`fleet-sim: invariant violated: ${b}\n`);
-      return ExitCode.Internal;
-    }
-    // run --replications judges the thresholds on the means, as one run does on its values (k6's 99).
-    if (mode.replicationsOnly && result.thresholds.some((t) => !t.passes[0])) {
-      const failed = result.thresholds.filter((t) => !t.passes[0]).map((t) => t.threshold);
-      term.stderr.write(`fleet-sim: threshold failed on the mean: ${failed.join("; ")}\n`);
-      return ExitCode.ThresholdsFailed;
-    }
-    return ExitCode.Ok;
   } catch (e) {
     return reportError(e, term);
   }
+}
+
+/** The output files of `sweep`, by flag. */
+function sweepOutputs(s: Pick<SweepSettings, "out" | "csv" | "html">): OutputSpec[] {
+  return [
+    { flag: "--out", path: s.out },
+    { flag: "--csv", path: s.csv },
+    { flag: "--html", path: s.html },
+  ];
+}
+
+async function sweepWith(
+  s: SweepSettings,
+  term: Terminal,
+  metrics: MetricSource,
+  mode: SweepMode,
+  options: SweepCommandOptions,
+  files: OutputFiles,
+): Promise<number> {
+  const base = loadScenarioFile(s.file, { seed: s.seed });
+  const grid = sweepGrid(s.parameters);
+  const seeds = replicationSeeds(base.seed, s.replications);
+  if (grid.length * seeds.length > MAX_SWEEP_RUNS)
+    throw new UserError(
+      `the sweep would make ${grid.length * seeds.length} runs (${grid.length} points x ${seeds.length} replications), more than ${MAX_SWEEP_RUNS}`,
+    );
+  // Every point is loaded, and so checked, before anything runs.
+  const plans = grid.map((point) => planFor(s, point, base.seed));
+  const jobs = plans.flatMap((plan) =>
+    seeds.map((seed) => ({ plan: { ...plan, seed }, file: s.file, partitions: s.partitions })),
+  );
+  const label = mode.replicationsOnly ? "replications" : "sweep";
+  const progress = term.stderr.isTTY === true && !s.quiet ? new RunsProgress(term.stderr, label) : null;
+  // SIGINT, SIGTERM and SIGHUP: the first stops the sweep and writes the finished runs, a second gives that up.
+  const stop = new AbortController();
+  const signals = new StopSignals(options.signals, (signal, count) => {
+    if (count > 1) return;
+    stop.abort();
+    progress?.clear();
+    term.stderr.write(`${stoppingNote(signal, `the ${label}; the finished runs will be written`)}\n`);
+  });
+  let outcome: JobsOutcome;
+  try {
+    outcome = await runJobsSettled(jobs, {
+      workers: s.workers,
+      workerMemoryMb: s.workerMemoryMb,
+      onDone: (done, total) => progress?.update(done, total),
+      stop: stop.signal,
+    });
+  } finally {
+    signals.dispose();
+    progress?.clear();
+  }
+  if (signals.count > 1) {
+    term.stderr.write(`fleet-sim: aborted; no report (existing output files left as they were)\n`);
+    return signals.exitCode;
+  }
+  const finished = outcome.reports.filter((r): r is Report => r !== null);
+  const stopped =
+    outcome.error !== null || outcome.stopped
+      ? {
+          by: outcome.error !== null ? "a failed run" : (signals.first ?? "a stop"),
+          runsFinished: finished.length,
+          runsPlanned: jobs.length,
+        }
+      : null;
+  const broken = finished.flatMap((r) => violatedInvariants(r).map((b) => `${b.name}: ${b.detail}`));
+  const result = sweepResult(s, base, grid, seeds, outcome.reports, metrics, stopped);
+  // `run --replications --quiet` keeps its result table, as `run --quiet` keeps its verdict: quiet drops the progress.
+  if (!s.quiet || mode.replicationsOnly) term.stdout.write(renderSweep(result, s, metrics));
+  // Each output is written on its own: one that fails is said (exit code 1), the others are still written.
+  const failed: OutputError[] = [];
+  const attempt = (flag: string, text: () => string) => {
+    const file = files.get(flag);
+    if (file === null) return;
+    try {
+      file.writeAll(text());
+    } catch (e) {
+      if (!(e instanceof OutputError)) throw e;
+      failed.push(e);
+    }
+  };
+  attempt("--out", () => `${JSON.stringify(result, null, 2)}\n`);
+  attempt("--csv", () => sweepCsv(result));
+  attempt("--html", () => {
+    const partialNote = stopped === null ? "" : `${partialSentence(stopped)}. `;
+    const input = sweepReportOf(
+      result,
+      shownMetrics(result, s, metrics),
+      planThresholds(base),
+      `${partialNote}${base.description ?? ""}`.trim(),
+    );
+    return sweepHtml(input);
+  });
+  for (const e of failed) term.stderr.write(`fleet-sim: ${e.message}\n`);
+  if (outcome.error !== null) {
+    term.stderr.write(`${describeInternalError(outcome.error.cause, term.env)}\n`);
+    return ExitCode.Internal;
+  }
+  if (broken.length > 0) {
+    for (const b of new Set(broken)) term.stderr.write(`fleet-sim: invariant violated: ${b}\n`);
+    return ExitCode.Internal;
+  }
+  if (stopped !== null) return signals.exitCode;
+  // run --replications judges the thresholds on the means, as one run does on its values (k6's 99).
+  if (mode.replicationsOnly && result.thresholds.some((t) => !t.passes[0])) {
+    const failedThresholds = result.thresholds.filter((t) => !t.passes[0]).map((t) => t.threshold);
+    term.stderr.write(`fleet-sim: threshold failed on the mean: ${failedThresholds.join("; ")}\n`);
+    return ExitCode.ThresholdsFailed;
+  }
+  return failed.length > 0 ? ExitCode.BadInput : ExitCode.Ok;
+}
+
+/** "partial: stopped by SIGINT after 7 of 12 runs", for the table, the CSV and the page. */
+function partialSentence(stopped: NonNullable<SweepResult["stopped"]>): string {
+  return `partial: stopped by ${stopped.by} after ${stopped.runsFinished} of ${stopped.runsPlanned} runs; each estimate is over its finished runs (n)`;
 }
 
 export function parseSweepFlags(
@@ -187,10 +265,9 @@ export function parseSweepFlags(
   }
   const out = flags.out === undefined ? null : pathFlag("--out", flags.out);
   const csv = flags.csv === undefined ? null : pathFlag("--csv", flags.csv);
-  if (out !== null && out === csv) throw new UserError(`--out and --csv name the same file "${out}"`);
   const html = flags.html === undefined ? null : pathFlag("--html", flags.html);
-  if (html !== null && (html === out || html === csv))
-    throw new UserError(`--html names the same file as --out or --csv: "${html}"`);
+  // One file named by two flags (under any spelling) would be written twice.
+  checkDistinctOutputs(sweepOutputs({ out, csv, html }));
   return {
     file: flags.file,
     parameters,
@@ -223,14 +300,19 @@ function sweepResult(
   base: Plan,
   grid: GridPoint[],
   seeds: number[],
-  reports: Report[],
+  reports: (Report | null)[],
   metrics: MetricSource,
+  stopped: SweepResult["stopped"] | null,
 ): SweepResult {
   const r = seeds.length;
-  const points = grid.map((point, i) => ({
-    values: point.values,
-    metrics: Object.fromEntries(summarise(reports.slice(i * r, (i + 1) * r), metrics)),
-  }));
+  const points = grid.map((point, i) => {
+    // A stopped sweep's point holds the runs that finished (maybe none).
+    const finished = reports.slice(i * r, (i + 1) * r).filter((x): x is Report => x !== null);
+    return {
+      values: point.values,
+      metrics: finished.length === 0 ? {} : Object.fromEntries(summarise(finished, metrics)),
+    };
+  });
   const thresholds = planThresholds(base).map((t) => {
     const at = points.map((p) => {
       const e = p.metrics[t.metric];
@@ -261,6 +343,7 @@ function sweepResult(
     seeds,
     points,
     thresholds,
+    ...(stopped === null ? {} : { partial: true as const, stopped }),
   };
 }
 
@@ -301,6 +384,7 @@ export function renderSweep(result: SweepResult, s: SweepSettings, metrics: Metr
   const lines = [
     "",
     `  ${what}`,
+    ...(result.stopped === undefined ? [] : [`  ${partialSentence(result.stopped)}`]),
     "",
     line(header),
     line(widths.map((w) => "-".repeat(w))),
@@ -334,6 +418,8 @@ export function renderSweep(result: SweepResult, s: SweepSettings, metrics: Metr
 export function sweepCsv(result: SweepResult): string {
   const head = [...result.parameters.map((p) => p.path), "metric", "n", "mean", "sd", "ci_low", "ci_high"];
   const rows = [head.map(csvCell).join(",")];
+  // A partial sweep says so on a first comment line (pandas: read_csv(..., comment="#")).
+  if (result.stopped !== undefined) rows.unshift(`# ${partialSentence(result.stopped)}`);
   for (const p of result.points) {
     for (const [name, e] of Object.entries(p.metrics))
       rows.push([...p.values, name, e.n, e.mean, e.sd, e.ciLow, e.ciHigh].map(csvCell).join(","));
@@ -357,15 +443,4 @@ export function formatNumber(v: number): string {
   const a = Math.abs(v);
   if (a >= 1e6 || a < 1e-4) return v.toExponential(3);
   return String(Number(v.toPrecision(4)));
-}
-
-function writeText(path: string, flag: string, text: string): void {
-  const fd = openForWriting(path, flag);
-  try {
-    const buf = Buffer.from(text, "utf8");
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -41,18 +41,56 @@ export function defaultExperimentWorkers(): number {
   return availableParallelism();
 }
 
-/** Runs every job and gives the reports in the jobs' order. */
+/** Runs every job and gives the reports in the jobs' order; the first run that fails is thrown. */
 export async function runJobs(jobs: readonly RunJob[], opts: PoolOptions): Promise<Report[]> {
+  const outcome = await runJobsSettled(jobs, opts);
+  if (outcome.error !== null) throw outcome.error.cause;
+  return outcome.reports as Report[];
+}
+
+/** What runJobsSettled did: the finished runs' reports (null for the others), and why it ended early, if it did. */
+export interface JobsOutcome {
+  /** In the jobs' order; null for a run that did not finish. */
+  reports: (Report | null)[];
+  /** True when `stop` ended the jobs before they were all done. */
+  stopped: boolean;
+  /** The first run that failed (the others were then stopped), or null. */
+  error: { cause: unknown } | null;
+}
+
+/**
+ * Runs the jobs until all are done, `stop` is aborted, or a run fails; gives
+ * what finished either way. A stop or a failure cancels the runs under way
+ * (their worker threads are ended); on this thread (workers 0) the run under
+ * way finishes first, as nothing else runs meanwhile.
+ */
+export async function runJobsSettled(
+  jobs: readonly RunJob[],
+  opts: PoolOptions & { stop?: AbortSignal },
+): Promise<JobsOutcome> {
   let done = 0;
   const finished = () => opts.onDone?.(++done, jobs.length);
+  const reports: (Report | null)[] = jobs.map(() => null);
+  let error: JobsOutcome["error"] = null;
   if (opts.workers === 0) {
     const { default: run } = await import("./replication-worker.js");
-    return jobs.map((j) => {
-      const r = run(j);
+    for (let i = 0; i < jobs.length && opts.stop?.aborted !== true; i++) {
+      try {
+        reports[i] = run(jobs[i]);
+      } catch (e) {
+        error = { cause: e };
+        break;
+      }
       finished();
-      return r;
-    });
+      // A turn of the event loop between runs, so a signal can stop the jobs.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { reports, stopped: error === null && done < jobs.length, error };
   }
+  const cancel = new AbortController();
+  const onStop = () => cancel.abort();
+  opts.stop?.addEventListener("abort", onStop);
+  if (opts.stop?.aborted === true) cancel.abort();
   const pool = new Piscina<ReplicationTask, Report>({
     filename: workerModuleUrl(),
     minThreads: Math.min(opts.workers, jobs.length),
@@ -61,16 +99,27 @@ export async function runJobs(jobs: readonly RunJob[], opts: PoolOptions): Promi
     resourceLimits: { maxOldGenerationSizeMb: opts.workerMemoryMb },
   });
   try {
-    return await Promise.all(
-      jobs.map(async (j) => {
-        const r = await pool.run({ plan: j.plan, file: j.file, partitions: j.partitions });
-        finished();
-        return r;
+    await Promise.all(
+      jobs.map(async (j, i) => {
+        try {
+          reports[i] = await pool.run(
+            { plan: j.plan, file: j.file, partitions: j.partitions },
+            { signal: cancel.signal },
+          );
+          finished();
+        } catch (e) {
+          // Runs cancelled by a stop or by an earlier failure are not failures of their own.
+          if (cancel.signal.aborted) return;
+          error = { cause: e };
+          cancel.abort();
+        }
       }),
     );
   } finally {
+    opts.stop?.removeEventListener("abort", onStop);
     await pool.destroy();
   }
+  return { reports, stopped: error === null && done < jobs.length, error };
 }
 
 function workerModuleUrl(): string {

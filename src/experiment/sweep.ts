@@ -152,4 +152,11 @@ export interface SweepResult {
     straddles: boolean[];
     answer: ThresholdAnswer | null;
   }[];
+  /**
+   * Only when the sweep did not make all its runs (a signal stopped it, or a
+   * run failed): each estimate is then over the runs that finished (its `n`).
+   */
+  partial?: true;
+  /** With `partial`: what stopped the sweep, and how many of its runs finished. */
+  stopped?: { by: string; runsFinished: number; runsPlanned: number };
 }

@@ -174,20 +174,32 @@ export class OpenMetricsWriter {
   }
 }
 
-/** A sink on an open file descriptor, written in blocks of about a megabyte; closing closes the fd. */
-export function fdSink(fd: number, closeFd = true): TextSink {
+/**
+ * A sink on an open file descriptor, written in blocks of about a megabyte;
+ * closing closes the fd. A write that fails (a full disk) is kept in
+ * `error()` and the rest of the text is dropped, so the caller can say so.
+ */
+export function fdSink(fd: number, closeFd = true): TextSink & { error(): Error | null } {
   let parts: string[] = [];
   let size = 0;
+  let failed: Error | null = null;
   const flush = () => {
     if (size === 0) return;
-    const buf = Buffer.from(parts.join(""), "utf8");
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    const buf = failed === null ? Buffer.from(parts.join(""), "utf8") : null;
     parts = [];
     size = 0;
+    if (buf === null) return;
+    try {
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    } catch (e) {
+      failed = e instanceof Error ? e : new Error(String(e));
+    }
   };
   return {
+    error: () => failed,
     write(text: string) {
+      if (failed !== null) return;
       parts.push(text);
       size += text.length;
       if (size >= 1 << 20) flush();

@@ -53,6 +53,11 @@ export class TraceWriter {
   private closed = false;
   /** Lines written so far. */
   lines = 0;
+  /**
+   * The file system's error when a write failed (a full disk): the writer then
+   * stops writing and the run goes on; its caller reports it.
+   */
+  error: Error | null = null;
 
   /** Writes to an open file descriptor, which close() closes unless `closeFd` is false. */
   constructor(
@@ -115,16 +120,31 @@ export class TraceWriter {
     const buf = Buffer.from(this.chunk.join("\n") + "\n", "utf8");
     this.chunk = [];
     this.chunkChars = 0;
-    let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    if (this.error !== null) return;
+    try {
+      let off = 0;
+      while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
+    } catch (e) {
+      this.error = e instanceof Error ? e : new Error(String(e));
+      this.held = [];
+      this.closed = true;
+    }
   }
 
-  /** Writes everything held and closes the file (see closeFd); later records are ignored. */
+  /**
+   * Writes everything held and closes the file (see closeFd); later records
+   * are ignored. A write that fails is kept in `error`, not thrown.
+   */
   close(): void {
-    if (this.closed) return;
-    this.release(Number.POSITIVE_INFINITY);
-    this.flush();
-    this.closed = true;
-    if (this.closeFd) closeSync(this.fd);
+    if (!this.closed) {
+      this.release(Number.POSITIVE_INFINITY);
+      this.flush();
+      this.closed = true;
+    }
+    if (this.closeFd && !this.fdClosed) {
+      this.fdClosed = true;
+      closeSync(this.fd);
+    }
   }
+  private fdClosed = false;
 }
