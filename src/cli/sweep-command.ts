@@ -27,17 +27,18 @@ import type { Plan } from "../model/plan.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
 import { sweepHtml } from "../report/html-report.js";
 import { RunsProgress } from "../report/runs-progress.js";
-import { loadScenarioFile } from "../scenario/load.js";
+import { loadScenarioText } from "../scenario/load.js";
 import { parseSetFlag } from "../scenario/settings.js";
 import { DEFAULT_SWEEP_REPLICATIONS, MAX_WORKERS } from "./cli-defaults.js";
 import { ExitCode, UserError } from "./exit-codes.js";
 import { sweepReportOf } from "./sweep-html.js";
 import {
-  checkReadable,
   integerFlag,
   openForWriting,
   parseSimulationFlags,
   pathFlag,
+  readScenario,
+  type ScenarioInputText,
   reportError,
   stringFlag,
   type Terminal,
@@ -90,7 +91,7 @@ export async function sweepCommand(
 ): Promise<number> {
   try {
     const s = parseSweepFlags(flags, metrics, mode);
-    checkReadable(s.file);
+    const scenario = readScenario(s.file, term.env);
     // A file that cannot be written is said before the runs, not after them.
     for (const [flag, path] of [
       ["--out", s.out],
@@ -98,7 +99,7 @@ export async function sweepCommand(
       ["--html", s.html],
     ] as const)
       if (path !== null) closeSync(openForWriting(path, flag));
-    const base = loadScenarioFile(s.file, { seed: s.seed });
+    const base = loadScenarioText(scenario.text, scenario.name, { seed: s.seed });
     const grid = sweepGrid(s.parameters);
     const seeds = replicationSeeds(base.seed, s.replications);
     if (grid.length * seeds.length > MAX_SWEEP_RUNS)
@@ -106,7 +107,7 @@ export async function sweepCommand(
         `the sweep would make ${grid.length * seeds.length} runs (${grid.length} points x ${seeds.length} replications), more than ${MAX_SWEEP_RUNS}`,
       );
     // Every point is loaded, and so checked, before anything runs.
-    const plans = grid.map((point) => planFor(s, point, base.seed));
+    const plans = grid.map((point) => planFor(s, scenario, point, base.seed));
     const jobs = plans.flatMap((plan) =>
       seeds.map((seed) => ({ plan: { ...plan, seed }, file: s.file, partitions: s.partitions })),
     );
@@ -207,9 +208,9 @@ export function parseSweepFlags(
 }
 
 /** The scenario at one grid point: loaded (and checked) with the point's values set. */
-function planFor(s: SweepSettings, point: GridPoint, seed: number): Plan {
+function planFor(s: SweepSettings, scenario: ScenarioInputText, point: GridPoint, seed: number): Plan {
   const settings = s.parameters.map((p, i) => ({ path: p.path, value: point.values[i] }));
-  return loadScenarioFile(s.file, { seed, settings });
+  return loadScenarioText(scenario.text, scenario.name, { seed, settings });
 }
 
 /** The thresholds a sweep judges: the scenario's `thresholds:`. */

@@ -27,12 +27,23 @@ export interface ScenarioIssue {
   message: string;
 }
 
+/** A message lists at most this many problems, then says how many more there are. */
+export const MAX_SHOWN_ISSUES = 50;
+
+/** The problems as lines, the first MAX_SHOWN_ISSUES of them and then "... and N more problems". */
+export function formatIssues(issues: readonly ScenarioIssue[]): string {
+  const lines = issues.slice(0, MAX_SHOWN_ISSUES).map(formatIssue);
+  const more = issues.length - MAX_SHOWN_ISSUES;
+  if (more > 0) lines.push(`... and ${more} more problem${more === 1 ? "" : "s"}`);
+  return lines.join("\n");
+}
+
 /** Bad input: every problem of a scenario file, one "file:line:column: path: message" line each. */
 export class ScenarioError extends Error {
   readonly issues: ScenarioIssue[];
 
   constructor(issues: ScenarioIssue[]) {
-    super(issues.map(formatIssue).join("\n"));
+    super(formatIssues(issues));
     this.name = "ScenarioError";
     this.issues = issues;
   }
@@ -118,7 +129,7 @@ const pathOf = (iss: ZodIssue): Path => iss.path.map((s) => (typeof s === "numbe
  * says it all.
  */
 export function issuesFromZod(issues: readonly ZodIssue[]): PathIssue[] {
-  const all = flatten(issues, []);
+  const all = flatten(tightestBounds(issues), []);
   const misspelt = all.filter((i) => i.kind === "unknownField");
   return all.filter(
     (i) =>
@@ -131,6 +142,31 @@ export function issuesFromZod(issues: readonly ZodIssue[]): PathIssue[] {
             editDistance(String(u.path[u.path.length - 1]), String(i.path[i.path.length - 1])) <= 2,
         )
       ),
+  );
+}
+
+/**
+ * One bound per value: an integer over both a field's maximum and the
+ * largest safe integer gets only "must be at most <the field's maximum>".
+ */
+function tightestBounds(issues: readonly ZodIssue[]): readonly ZodIssue[] {
+  const tightest = new Map<string, ZodIssue>();
+  for (const iss of issues) {
+    if (iss.code !== "too_big" && iss.code !== "too_small") continue;
+    const key = `${iss.code}|${JSON.stringify(iss.path)}`;
+    const other = tightest.get(key);
+    const bound = (i: ZodIssue) => Number((i as { maximum?: unknown; minimum?: unknown })[i.code === "too_big" ? "maximum" : "minimum"]);
+    if (
+      other === undefined ||
+      (iss.code === "too_big" ? bound(iss) < bound(other) : bound(iss) > bound(other))
+    )
+      tightest.set(key, iss);
+  }
+  if (tightest.size === 0) return issues;
+  return issues.filter(
+    (iss) =>
+      (iss.code !== "too_big" && iss.code !== "too_small") ||
+      tightest.get(`${iss.code}|${JSON.stringify(iss.path)}`) === iss,
   );
 }
 

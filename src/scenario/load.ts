@@ -2,7 +2,6 @@
  * The scenario compiler's entry points: a file (YAML or JSON) in, a Plan out,
  * or a ScenarioError listing every problem at its file:line:column.
  */
-import { readFileSync } from "node:fs";
 import type { Plan } from "../model/plan.js";
 import { compileScenario } from "./compile.js";
 import {
@@ -16,6 +15,7 @@ import {
 import { type ScenarioInput, scenarioSchema } from "./schema.js";
 import { applySetting, type Setting } from "./settings.js";
 import { ScenarioSource } from "./source.js";
+import { readScenarioText, ScenarioReadError, STDIN_FILE, STDIN_NAME } from "./read.js";
 
 export { ScenarioError, type ScenarioIssue } from "./issues.js";
 
@@ -28,23 +28,23 @@ export interface ScenarioOverrides {
   settings?: Setting[];
 }
 
-export function loadScenarioFile(file: string, overrides?: ScenarioOverrides): Plan {
+/** The scenario file (standard input for "-"), read with a size limit, as a Plan. */
+export function loadScenarioFile(file: string, overrides?: ScenarioOverrides, maxBytes?: number): Plan {
+  const name = scenarioName(file);
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readScenarioText(file, maxBytes);
   } catch (e) {
-    const reasons: Record<string, string> = {
-      ENOENT: "no such file",
-      EISDIR: "it is a directory",
-      EACCES: "permission denied",
-    };
-    const reason = reasons[(e as NodeJS.ErrnoException).code ?? ""] ?? (e as Error).message;
+    if (!(e instanceof ScenarioReadError)) throw e;
     throw new ScenarioError([
-      { file, line: 0, column: 0, path: "", message: `cannot read the scenario: ${reason}` },
+      { file: name, line: 0, column: 0, path: "", message: `cannot read the scenario: ${e.reason}` },
     ]);
   }
-  return loadScenarioText(text, file, overrides);
+  return loadScenarioText(text, name, overrides);
 }
+
+/** How messages name a scenario file: standard input as <stdin>. */
+export const scenarioName = (file: string): string => (file === STDIN_FILE ? STDIN_NAME : file);
 
 export function loadScenarioText(text: string, file: string, overrides?: ScenarioOverrides): Plan {
   checkOverrides(file, overrides);
