@@ -7,13 +7,14 @@ import { compileScenario } from "./compile.js";
 import {
   formatPath,
   issuesFromZod,
+  type Path,
   type PathIssue,
   ScenarioError,
   type ScenarioIssue,
   zodErrorMap,
 } from "./issues.js";
 import { type ScenarioInput, scenarioSchema } from "./schema.js";
-import { applySetting, type Setting } from "./settings.js";
+import { applySetting, FORBIDDEN_KEYS, type Setting } from "./settings.js";
 import { ScenarioSource } from "./source.js";
 import { readScenarioText, ScenarioReadError, STDIN_FILE, STDIN_NAME } from "./read.js";
 
@@ -86,6 +87,8 @@ function analyse(
       ],
     };
   }
+  const forbidden = forbiddenKeys(source.data);
+  if (forbidden.length > 0) return { issues: positioned(forbidden, source, file) };
   let data: unknown = source.data;
   if (overrides?.settings !== undefined && overrides.settings.length > 0) {
     data = structuredClone(source.data);
@@ -103,6 +106,34 @@ function analyse(
     untilUs: overrides?.untilUs,
   });
   return { issues: positioned(issues, source, file), plan };
+}
+
+/**
+ * Keys that would reach Object.prototype if code indexed an object with
+ * them: no scenario has them, and zod drops __proto__ from a record without
+ * a word, so they are refused before the schema sees the data.
+ */
+function forbiddenKeys(data: unknown): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const stack: { node: unknown; path: Path }[] = [{ node: data, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => stack.push({ node: item, path: [...path, i] }));
+    } else if (node !== null && typeof node === "object") {
+      for (const key of Object.keys(node)) {
+        if (FORBIDDEN_KEYS.has(key)) {
+          delete (node as Record<string, unknown>)[key];
+          issues.push({
+            path: [...path, key],
+            atKey: true,
+            message: `'${key}' is not allowed as a key: no field or name of a scenario is __proto__, constructor or prototype`,
+          });
+        } else stack.push({ node: (node as Record<string, unknown>)[key], path: [...path, key] });
+      }
+    }
+  }
+  return issues;
 }
 
 /** The issues with their positions, in the order of the text. */
