@@ -15,6 +15,7 @@ import {
 } from "./issues.js";
 import { type ScenarioInput, scenarioSchema } from "./schema.js";
 import { applySetting, FORBIDDEN_KEYS, type Setting } from "./settings.js";
+import { laterIssues } from "./partial.js";
 import { ScenarioSource } from "./source.js";
 import { readScenarioText, ScenarioReadError, STDIN_FILE, STDIN_NAME } from "./read.js";
 
@@ -88,7 +89,6 @@ function analyse(
     };
   }
   const forbidden = forbiddenKeys(source.data);
-  if (forbidden.length > 0) return { issues: positioned(forbidden, source, file) };
   let data: unknown = source.data;
   if (overrides?.settings !== undefined && overrides.settings.length > 0) {
     data = structuredClone(source.data);
@@ -97,7 +97,12 @@ function analyse(
       return { issues: problems.map((message) => ({ file, line: 0, column: 0, path: "", message })) };
   }
   const parsed = scenarioSchema.safeParse(data, { error: zodErrorMap, reportInput: true });
-  if (!parsed.success) return { issues: positioned(issuesFromZod(parsed.error.issues), source, file) };
+  if (!parsed.success || forbidden.length > 0) {
+    // Every problem at once: the checks across sections run on the parts that parse.
+    const fieldIssues = [...forbidden, ...(parsed.success ? [] : issuesFromZod(parsed.error.issues))];
+    const later = laterIssues(data, fieldIssues, overrides?.untilUs);
+    return { issues: positioned([...fieldIssues, ...later], source, file) };
+  }
   const input: ScenarioInput = parsed.data;
   const { plan, issues } = compileScenario(input, {
     file,
