@@ -152,11 +152,14 @@ export class Fleet {
   /** A short description of the fleet's names, for messages: "functions: api-0 to api-99, db". */
   summary(): string {
     if (this.names.length === 0) return "the scenario has no functions";
-    const parts = this.firstOf.map((first, ti) => {
+    const shown = 10;
+    const parts = this.firstOf.slice(0, shown).flatMap((first, ti) => {
       const last = first + this.countOf[ti] - 1;
-      return last === first ? this.names[first] : `${this.names[first]} to ${this.names[last]}`;
+      if (last < first) return [];
+      return last === first ? [this.names[first]] : [`${this.names[first]} to ${this.names[last]}`];
     });
-    return `functions: ${parts.join(", ")}`;
+    const more = this.firstOf.length > shown ? `, ... (${this.names.length} in all)` : "";
+    return `functions: ${parts.join(", ")}${more}`;
   }
 
   /** Sets picked[f] = value for the functions matching `glob`; false when there are none. */

@@ -49,17 +49,27 @@ export class ScenarioError extends Error {
   }
 }
 
+/** A message line never echoes more than this much of the input. */
+const MAX_LINE = 1000;
+
 export function formatIssue(i: ScenarioIssue): string {
   const where = i.line > 0 ? `${i.file}:${i.line}:${i.column}` : i.file;
-  return i.path === "" ? `${where}: ${i.message}` : `${where}: ${i.path}: ${i.message}`;
+  const line = i.path === "" ? `${where}: ${i.message}` : `${where}: ${i.path}: ${i.message}`;
+  return line.length <= MAX_LINE ? line : `${line.slice(0, MAX_LINE)}... (${line.length - MAX_LINE} characters more)`;
+}
+
+/** At most `max` characters of a text the file gave, as messages quote it. */
+export function excerpt(text: string, max = 60): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
 }
 
 export function formatPath(path: Path): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;
-    else if (/^[A-Za-z_][\w-]*$/.test(segment)) out += out === "" ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
+    else if (/^[A-Za-z_][\w-]*$/.test(segment) && segment.length <= 60)
+      out += out === "" ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(excerpt(segment))}]`;
   }
   return out;
 }
@@ -68,14 +78,14 @@ export function formatPath(path: Path): string {
 export function describeValue(v: unknown): string {
   if (v === undefined) return "nothing";
   if (v === null) return "an empty value";
-  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "string") return JSON.stringify(excerpt(v));
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
   return String(v);
 }
 
 /** A name the file gave, as messages quote names: 'x'. */
-const quoteName = (v: unknown): string => (typeof v === "string" ? `'${v}'` : describeValue(v));
+const quoteName = (v: unknown): string => (typeof v === "string" ? `'${excerpt(v)}'` : describeValue(v));
 /** What a "did you mean" compares: the text itself, or its description (String() throws on some objects). */
 const asText = (v: unknown): string => (typeof v === "string" ? v : describeValue(v));
 

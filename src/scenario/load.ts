@@ -65,12 +65,12 @@ function analyse(
   file: string,
   overrides?: ScenarioOverrides,
 ): { issues: ScenarioIssue[]; plan?: Plan } {
-  const source = new ScenarioSource(text);
+  const source = new ScenarioSource(text, /\.json$/i.test(file));
   if (source.syntaxErrors.length > 0) {
     const issues = source.syntaxErrors.map((e) => ({
       file,
       ...source.positionOfOffset(e.offset),
-      path: "",
+      path: formatPath(e.path ?? []),
       message: e.message,
     }));
     return { issues };
