@@ -12,7 +12,8 @@ import { type Report, violatedInvariants } from "../report/json-report.js";
 import { emptyHtmlSeries } from "../report/html-series.js";
 import { ProgressDisplay, type ProgressPoint } from "../report/progress.js";
 import { renderSummary, renderVerdict } from "../report/summary.js";
-import { loadScenarioText, ScenarioError, scenarioName } from "../scenario/load.js";
+import { loadScenario, ScenarioError, type ScenarioIssue, scenarioName } from "../scenario/load.js";
+import { formatIssue } from "../scenario/issues.js";
 import {
   DEFAULT_MAX_SCENARIO_BYTES,
   MAX_SCENARIO_BYTES_ENV,
@@ -113,10 +114,11 @@ export async function runCommand(
   try {
     const settings = parseRunFlags(flags, term);
     const scenario = readScenario(settings.file, term.env);
-    const plan = loadScenarioText(scenario.text, scenario.name, {
+    const { plan, warnings } = loadScenario(scenario.text, scenario.name, {
       seed: settings.seed,
       untilUs: settings.untilUs,
     });
+    writeWarnings(warnings, term);
     return await execute(plan, settings, term, options);
   } catch (e) {
     return reportError(e, term);
@@ -457,6 +459,11 @@ export function reportError(e: unknown, term: Terminal): number {
   }
   term.stderr.write(`${describeInternalError(e, term.env)}\n`);
   return ExitCode.Internal;
+}
+
+/** A scenario's warnings on stderr, one "file:line:column: path: warning: ..." line each; they never fail a run. */
+export function writeWarnings(warnings: readonly ScenarioIssue[], term: Terminal): void {
+  for (const w of warnings) term.stderr.write(`${formatIssue({ ...w, message: `warning: ${w.message}` })}\n`);
 }
 
 /** A scenario as the commands load it: its text, and its name in messages (<stdin> for "-"). */

@@ -27,7 +27,7 @@ import type { Plan } from "../model/plan.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
 import { sweepHtml } from "../report/html-report.js";
 import { RunsProgress } from "../report/runs-progress.js";
-import { loadScenarioText } from "../scenario/load.js";
+import { loadScenario, loadScenarioText } from "../scenario/load.js";
 import { parseSetFlag } from "../scenario/settings.js";
 import { DEFAULT_SWEEP_REPLICATIONS, MAX_WORKERS } from "./cli-defaults.js";
 import { ExitCode, UserError } from "./exit-codes.js";
@@ -38,6 +38,7 @@ import {
   parseSimulationFlags,
   pathFlag,
   readScenario,
+  writeWarnings,
   type ScenarioInputText,
   reportError,
   stringFlag,
@@ -99,7 +100,8 @@ export async function sweepCommand(
       ["--html", s.html],
     ] as const)
       if (path !== null) closeSync(openForWriting(path, flag));
-    const base = loadScenarioText(scenario.text, scenario.name, { seed: s.seed });
+    const { plan: base, warnings } = loadScenario(scenario.text, scenario.name, { seed: s.seed });
+    writeWarnings(warnings, term);
     const grid = sweepGrid(s.parameters);
     const seeds = replicationSeeds(base.seed, s.replications);
     if (grid.length * seeds.length > MAX_SWEEP_RUNS)

@@ -2,9 +2,9 @@
  * `fleet-sim validate FILE...`: loads each scenario as `run` would, without
  * running it, and says whether it is valid. Returns the exit code.
  */
-import { loadScenarioText, ScenarioError, scenarioName } from "../scenario/load.js";
+import { loadScenario, ScenarioError, scenarioName } from "../scenario/load.js";
 import { ExitCode, UserError } from "./exit-codes.js";
-import { readScenario, reportError, type Terminal } from "./run-command.js";
+import { readScenario, reportError, writeWarnings, type Terminal } from "./run-command.js";
 
 export function validateCommand(files: readonly string[], term: Terminal): number {
   let code: number = ExitCode.Ok;
@@ -17,7 +17,8 @@ export function validateCommand(files: readonly string[], term: Terminal): numbe
 function validateOne(file: string, term: Terminal): number {
   try {
     const { text, name } = readScenario(file, term.env);
-    const plan = loadScenarioText(text, name, undefined);
+    const { plan, warnings } = loadScenario(text, name, undefined);
+    writeWarnings(warnings, term);
     const functions = plan.functions.names.length;
     const steps = plan.steps.length + plan.invokeStreams.length;
     const calls = plan.calls.length > 0 ? `, ${plural(plan.calls.length, "explicit call")}` : "";

@@ -114,7 +114,8 @@ export const zodErrorMap: z.core.$ZodErrorMap = (iss) => {
       return `must be ${iss.inclusive ? "at least" : "greater than"} ${iss.minimum}, got ${got}`;
     case "too_big":
       if (iss.origin === "array") return `must have at most ${plural(iss.maximum, "item")}`;
-      if (iss.origin === "string") return "is too long";
+      if (iss.origin === "string")
+        return `is too long: at most ${plural(iss.maximum, "character")}, got ${typeof iss.input === "string" ? iss.input.length : "more"}`;
       return `must be ${iss.inclusive ? "at most" : "less than"} ${iss.maximum}, got ${got}`;
     case "invalid_value":
       return iss.values.length === 1

@@ -16,6 +16,7 @@ import {
 import { type ScenarioInput, scenarioSchema } from "./schema.js";
 import { applySetting, FORBIDDEN_KEYS, type Setting } from "./settings.js";
 import { laterIssues } from "./partial.js";
+import { planWarnings } from "./warnings.js";
 import { ScenarioSource } from "./source.js";
 import { readScenarioText, ScenarioReadError, STDIN_FILE, STDIN_NAME } from "./read.js";
 
@@ -49,10 +50,19 @@ export function loadScenarioFile(file: string, overrides?: ScenarioOverrides, ma
 export const scenarioName = (file: string): string => (file === STDIN_FILE ? STDIN_NAME : file);
 
 export function loadScenarioText(text: string, file: string, overrides?: ScenarioOverrides): Plan {
+  return loadScenario(text, file, overrides).plan;
+}
+
+/** The Plan and the scenario's warnings (valid, but probably not what was meant: warnings.ts). */
+export function loadScenario(
+  text: string,
+  file: string,
+  overrides?: ScenarioOverrides,
+): { plan: Plan; warnings: ScenarioIssue[] } {
   checkOverrides(file, overrides);
-  const { issues, plan } = analyse(text, file, overrides);
+  const { issues, plan, warnings } = analyse(text, file, overrides);
   if (issues.length > 0 || plan === undefined) throw new ScenarioError(issues);
-  return plan;
+  return { plan, warnings: warnings ?? [] };
 }
 
 /** Every problem of a scenario, or [] when it is valid. */
@@ -64,7 +74,7 @@ function analyse(
   text: string,
   file: string,
   overrides?: ScenarioOverrides,
-): { issues: ScenarioIssue[]; plan?: Plan } {
+): { issues: ScenarioIssue[]; plan?: Plan; warnings?: ScenarioIssue[] } {
   const source = new ScenarioSource(text, /\.json$/i.test(file));
   if (source.syntaxErrors.length > 0) {
     const issues = source.syntaxErrors.map((e) => ({
@@ -110,7 +120,8 @@ function analyse(
     seed: overrides?.seed,
     untilUs: overrides?.untilUs,
   });
-  return { issues: positioned(issues, source, file), plan };
+  const warnings = issues.length === 0 ? positioned(planWarnings(plan), source, file) : [];
+  return { issues: positioned(issues, source, file), plan, warnings };
 }
 
 /**
