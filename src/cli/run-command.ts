@@ -13,7 +13,7 @@ import { emptyHtmlSeries } from "../report/html-series.js";
 import { ProgressDisplay, type ProgressPoint } from "../report/progress.js";
 import { renderSummary, renderVerdict } from "../report/summary.js";
 import { loadScenario, ScenarioError, type ScenarioIssue, scenarioName } from "../scenario/load.js";
-import { formatIssue } from "../scenario/issues.js";
+import { formatIssue, MAX_SHOWN_ISSUES } from "../scenario/issues.js";
 import {
   DEFAULT_MAX_SCENARIO_BYTES,
   MAX_SCENARIO_BYTES_ENV,
@@ -463,7 +463,10 @@ export function reportError(e: unknown, term: Terminal): number {
 
 /** A scenario's warnings on stderr, one "file:line:column: path: warning: ..." line each; they never fail a run. */
 export function writeWarnings(warnings: readonly ScenarioIssue[], term: Terminal): void {
-  for (const w of warnings) term.stderr.write(`${formatIssue({ ...w, message: `warning: ${w.message}` })}\n`);
+  for (const w of warnings.slice(0, MAX_SHOWN_ISSUES))
+    term.stderr.write(`${formatIssue({ ...w, message: `warning: ${w.message}` })}\n`);
+  const more = warnings.length - MAX_SHOWN_ISSUES;
+  if (more > 0) term.stderr.write(`... and ${more} more warning${more === 1 ? "" : "s"}\n`);
 }
 
 /** A scenario as the commands load it: its text, and its name in messages (<stdin> for "-"). */

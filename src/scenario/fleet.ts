@@ -37,6 +37,7 @@ export class Fleet {
   private readonly nameIndex = new Map<string, number>();
   /** Template index by template name (the first, when a name is repeated). */
   private readonly templateIndex = new Map<string, number>();
+  private overLimit = false;
 
   constructor(
     inputs: TemplateInput[],
@@ -45,6 +46,19 @@ export class Fleet {
     private readonly issues: PathIssue[],
     kmsKeys: KmsKeys,
   ) {
+    // Over the limit, no template is expanded: the names would only exhaust memory.
+    let total = 0;
+    for (const [ti, t] of inputs.entries()) {
+      total += t.count;
+      if (total > MAX_FUNCTIONS) {
+        this.overLimit = true;
+        this.report(
+          ["functions", ti, "count"],
+          `with this template's ${t.count} the scenario would have ${total} functions, more than the ${MAX_FUNCTIONS} all templates together may make`,
+        );
+        break;
+      }
+    }
     inputs.forEach((t, ti) => {
       const path = ["functions", ti];
       if (this.templateIndex.has(t.template)) {
@@ -189,12 +203,8 @@ export class Fleet {
     const pattern = t.name ?? `${t.template}-{i}`;
     const patternPath = t.name === undefined ? [...path, "template"] : [...path, "name"];
     this.firstOf.push(this.names.length);
-    if (this.names.length + t.count > MAX_FUNCTIONS) {
+    if (this.overLimit) {
       this.countOf.push(0);
-      this.report(
-        [...path, "count"],
-        `with this template's ${t.count} the scenario would have ${this.names.length + t.count} functions, more than the ${MAX_FUNCTIONS} all templates together may make`,
-      );
       return;
     }
     this.countOf.push(t.count);

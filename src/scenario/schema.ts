@@ -15,7 +15,7 @@ import { CONTROL_ACTIONS, THEN_ACTIONS, WAITER_NAMES } from "./actions.js";
 import { faultSchema } from "./schema-faults.js";
 import { accountId, accountSchema, networkSchema } from "./schema-network.js";
 import { formatDistribution } from "./distribution.js";
-import { describeValue } from "./issues.js";
+import { describeValue, excerpt } from "./issues.js";
 import { formatDurationUs } from "./units.js";
 import {
   distributionSchema,
@@ -192,7 +192,7 @@ const templateSchema = strict({
     .regex(/^[a-z]+[a-z0-9.]*$/, { error: (iss) => `invalid runtime ${describeValue(iss.input)}` })
     .refine((r) => RUNTIME_FAMILIES.includes(runtimeFamily(r)), {
       error: (iss) =>
-        `unknown runtime family '${runtimeFamily(iss.input as string)}' of ${iss.input}, expected one of: ${RUNTIME_FAMILIES.join(", ")}`,
+        `unknown runtime family '${excerpt(runtimeFamily(iss.input as string))}' of ${excerpt(iss.input as string)}, expected one of: ${RUNTIME_FAMILIES.join(", ")}`,
       ...ifValid,
     })
     .default("nodejs20.x"),
