@@ -122,9 +122,9 @@ describe("11.8: unbounded reads", () => {
   });
 
   it("11.8: a template count over the limit gets one limit, and all templates together have one too", () => {
-    expect(problems(yaml("name: t", "duration: 1m", "functions:", "  - template: x", "    count: 1e20"))).toEqual([
-      "5:12: functions[0].count: must be at most 10000000, got 100000000000000000000",
-    ]);
+    expect(
+      problems(yaml("name: t", "duration: 1m", "functions:", "  - template: x", "    count: 1e20")),
+    ).toEqual(["5:12: functions[0].count: must be at most 10000000, got 100000000000000000000"]);
     expect(
       problems(
         yaml(
@@ -181,7 +181,8 @@ describe("11.9: prototype keys", () => {
       "  - template: x",
       "    duration: { empirical: { p0: 1ms, p100: 2ms, __proto__: 5ms } }",
     );
-    const why = "is not allowed as a key: no field or name of a scenario is __proto__, constructor or prototype";
+    const why =
+      "is not allowed as a key: no field or name of a scenario is __proto__, constructor or prototype";
     expect(problems(text)).toEqual([
       `4:3: model.__proto__: '__proto__' ${why}`,
       `7:50: functions[0].duration.empirical.__proto__: '__proto__' ${why}`,
@@ -219,7 +220,9 @@ describe("11.10: messages that say what, where and what is expected", () => {
     expect(problems(yaml("name: a", "duration: 1m", "functions:", "  - template: x", "    ~: 1"))).toEqual([
       "5:5: functions[0]: a key is missing or empty here: expected a field name before the ':'",
     ]);
-    expect(problems(yaml("name: a", "duration: 1m", "functions:", "  - template: x", "    duration: *nope"))).toEqual([
+    expect(
+      problems(yaml("name: a", "duration: 1m", "functions:", "  - template: x", "    duration: *nope")),
+    ).toEqual([
       "5:15: functions[0].duration: the alias *nope refers to no anchor: expected &nope on a value before it",
     ]);
   });
@@ -268,7 +271,9 @@ describe("11.10: messages that say what, where and what is expected", () => {
     expect(problems(yaml("name: a", "duration: 1m", "account: { controlPlaneRate: 1e12/s }"))).toEqual([
       '3:30: account.controlPlaneRate: invalid rate "1e12/s": exponent notation (like 1e6) is not allowed: write the number in digits; expected a number per time unit (s, min, h, d), like "50/s" or "3000/min"',
     ]);
-    expect(problems(yaml("name: a", "duration: 1m", "account: { controlPlaneRate: 10000000000000/s }"))).toEqual([
+    expect(
+      problems(yaml("name: a", "duration: 1m", "account: { controlPlaneRate: 10000000000000/s }")),
+    ).toEqual([
       '3:30: account.controlPlaneRate: invalid rate "10000000000000/s": the number is too large; expected at most 1000000000000 per second',
     ]);
   });
@@ -304,16 +309,18 @@ describe("11.11: standard input, JSON comments, name lengths, warnings, all prob
       "2:3: : comments are not allowed in JSON: remove this comment (or write the scenario in YAML, where # starts a comment)",
     ]);
     // Not inside strings, nor in YAML's unquoted URLs.
-    expect(problems('{ "name": "a", "duration": "1m", "description": "see http://x // y" }', "s.json")).toEqual([]);
+    expect(
+      problems('{ "name": "a", "duration": "1m", "description": "see http://x // y" }', "s.json"),
+    ).toEqual([]);
   });
 
   it("11.11: names have length limits", () => {
     expect(problems(yaml(`name: ${"a".repeat(100_000)}`, "duration: 1m"))).toEqual([
       "1:7: name: is too long: at most 64 characters, got 100000",
     ]);
-    expect(
-      problems(yaml("name: a", "duration: 1m", "clients:", `  - name: ${"c".repeat(65)}`)),
-    ).toEqual(["4:11: clients[0].name: is too long: at most 64 characters, got 65"]);
+    expect(problems(yaml("name: a", "duration: 1m", "clients:", `  - name: ${"c".repeat(65)}`))).toEqual([
+      "4:11: clients[0].name: is too long: at most 64 characters, got 65",
+    ]);
     expect(
       problems(yaml("name: a", "duration: 1m", "functions:", `  - template: ${"t".repeat(70)}`)),
     ).toEqual(["4:15: functions[0].template: is too long: at most 64 characters, got 70"]);

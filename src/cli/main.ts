@@ -30,14 +30,23 @@ const COMMANDS = ["run", "validate", "sweep"];
  */
 const STDIN_ARG = "\u0000stdin";
 /** Flags that take no value: a "-" after one is a positional. */
-const BOOLEAN_FLAGS = new Set(["--quiet", "-q", "--color", "--no-color", "--hold", "--no-hold", "--no-quiet"]);
+const BOOLEAN_FLAGS = new Set([
+  "--quiet",
+  "-q",
+  "--color",
+  "--no-color",
+  "--hold",
+  "--no-hold",
+  "--no-quiet",
+]);
 const fromArg = (file: string): string => (file === STDIN_ARG ? "-" : file);
 
 function protectStdinArgs(argv: string[]): string[] {
   return argv.map((a, i) => {
     if (a !== "-") return a;
     const before = argv[i - 1];
-    const afterValueFlag = i > 0 && before.startsWith("-") && !before.includes("=") && !BOOLEAN_FLAGS.has(before);
+    const afterValueFlag =
+      i > 0 && before.startsWith("-") && !before.includes("=") && !BOOLEAN_FLAGS.has(before);
     return afterValueFlag ? a : STDIN_ARG;
   });
 }

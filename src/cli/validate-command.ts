@@ -22,7 +22,9 @@ function validateOne(file: string, term: Terminal): number {
     const functions = plan.functions.names.length;
     const steps = plan.steps.length + plan.invokeStreams.length;
     const calls = plan.calls.length > 0 ? `, ${plural(plan.calls.length, "explicit call")}` : "";
-    term.stdout.write(`${scenarioName(file)}: ok (${plural(functions, "function")}, ${plural(steps, "step")}${calls})\n`);
+    term.stdout.write(
+      `${scenarioName(file)}: ok (${plural(functions, "function")}, ${plural(steps, "step")}${calls})\n`,
+    );
     return ExitCode.Ok;
   } catch (e) {
     if (e instanceof ScenarioError) {

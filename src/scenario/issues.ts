@@ -55,7 +55,9 @@ const MAX_LINE = 1000;
 export function formatIssue(i: ScenarioIssue): string {
   const where = i.line > 0 ? `${i.file}:${i.line}:${i.column}` : i.file;
   const line = i.path === "" ? `${where}: ${i.message}` : `${where}: ${i.path}: ${i.message}`;
-  return line.length <= MAX_LINE ? line : `${line.slice(0, MAX_LINE)}... (${line.length - MAX_LINE} characters more)`;
+  return line.length <= MAX_LINE
+    ? line
+    : `${line.slice(0, MAX_LINE)}... (${line.length - MAX_LINE} characters more)`;
 }
 
 /** At most `max` characters of a text the file gave, as messages quote it. */
@@ -166,7 +168,8 @@ function tightestBounds(issues: readonly ZodIssue[]): readonly ZodIssue[] {
     if (iss.code !== "too_big" && iss.code !== "too_small") continue;
     const key = `${iss.code}|${JSON.stringify(iss.path)}`;
     const other = tightest.get(key);
-    const bound = (i: ZodIssue) => Number((i as { maximum?: unknown; minimum?: unknown })[i.code === "too_big" ? "maximum" : "minimum"]);
+    const bound = (i: ZodIssue) =>
+      Number((i as { maximum?: unknown; minimum?: unknown })[i.code === "too_big" ? "maximum" : "minimum"]);
     if (
       other === undefined ||
       (iss.code === "too_big" ? bound(iss) < bound(other) : bound(iss) > bound(other))

@@ -71,8 +71,7 @@ export class Network {
     const fileSystemIds = new Map<string, number>();
     input.fileSystems.forEach((fs, i) => {
       if (!fileSystemIds.has(fs.id)) fileSystemIds.set(fs.id, i);
-      else
-        this.report(["network", "fileSystems", i, "id"], `file system '${fs.id}' is declared twice`);
+      else this.report(["network", "fileSystems", i, "id"], `file system '${fs.id}' is declared twice`);
       const accessPoint = fs.accessPoint ?? derivedAccessPoint(fs.id);
       if (!this.fileSystemIndex.has(fs.id)) this.fileSystemIndex.set(fs.id, this.fileSystems.length);
       this.fileSystems.push({

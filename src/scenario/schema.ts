@@ -94,7 +94,6 @@ const MAX_DESCRIPTION_LENGTH = 10_000;
 const MAX_THRESHOLD_LENGTH = 1000;
 const idString = z.string().min(1).max(MAX_ID_LENGTH);
 
-
 const vpcRefSchema = strict({
   subnets: z.array(idString).min(1).max(16),
   securityGroups: z.array(idString).min(1).max(5),
@@ -126,7 +125,6 @@ const configChangeSchema = strict({
 
 export type ConfigChangeInput = z.output<typeof configChangeSchema>;
 export type VpcRefInput = z.output<typeof vpcRefSchema>;
-
 
 /** A bound that keeps a typo from exhausting memory; far beyond any real account. */
 const MAX_TEMPLATE_COUNT = 10_000_000;
@@ -524,7 +522,10 @@ const thresholdSchema = z
     [
       z.string().max(MAX_THRESHOLD_LENGTH),
       strict({
-        threshold: z.string().max(MAX_THRESHOLD_LENGTH).meta({ description: 'An expression like "pending.create.p99 < 120s".' }),
+        threshold: z
+          .string()
+          .max(MAX_THRESHOLD_LENGTH)
+          .meta({ description: 'An expression like "pending.create.p99 < 120s".' }),
         abortOnFail: z.boolean().default(false).meta({
           description: "Stop the run at the first sample point where the threshold fails.",
         }),
@@ -550,7 +551,11 @@ export const scenarioSchema = strict({
     .string()
     .max(MAX_NAME_LENGTH)
     .regex(/^[a-z0-9-]+$/, { error: "expected lowercase letters, digits and '-'" }),
-  description: z.string().max(MAX_DESCRIPTION_LENGTH).optional().meta({ description: "Default: the file's leading # comment block." }),
+  description: z
+    .string()
+    .max(MAX_DESCRIPTION_LENGTH)
+    .optional()
+    .meta({ description: "Default: the file's leading # comment block." }),
   seed: integer().min(0).default(1),
   duration: positiveDuration,
   warmup: durationSchema.optional().meta({

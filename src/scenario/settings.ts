@@ -69,7 +69,12 @@ export function applySetting(data: unknown, setting: Setting): string | null {
     if (next === undefined && "key" in seg && "key" in segments[i + 1] && isMapping(node)) {
       // A section the file leaves to its defaults (account:, model:): the setting starts it.
       next = {};
-      Object.defineProperty(node, seg.key, { value: next, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(node, seg.key, {
+        value: next,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     if (next === undefined)
       return `--set ${setting.path}: ${walked.join("").replace(/^\./, "")} is not in the scenario`;

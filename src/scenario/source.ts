@@ -101,7 +101,11 @@ export class ScenarioSource {
       } else if (isMap(node)) {
         for (const pair of node.items) {
           const key = pair.key as unknown;
-          const at = (key as Node | null)?.range?.[0] ?? (pair.value as Node | null)?.range?.[0] ?? node.range?.[0] ?? 0;
+          const at =
+            (key as Node | null)?.range?.[0] ??
+            (pair.value as Node | null)?.range?.[0] ??
+            node.range?.[0] ??
+            0;
           if (isMap(key) || isSeq(key)) {
             problems.push({
               offset: at,

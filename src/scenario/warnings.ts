@@ -14,7 +14,8 @@ export function planWarnings(plan: Plan): PathIssue[] {
   const created = new Uint8Array(plan.functions.names.length);
   for (const step of plan.steps)
     if (step.operation === "CreateFunction") for (const f of step.targets) created[f] = 1;
-  for (const call of plan.calls) if (call.operation === "CreateFunction" && call.function >= 0) created[call.function] = 1;
+  for (const call of plan.calls)
+    if (call.operation === "CreateFunction" && call.function >= 0) created[call.function] = 1;
   const never = new Int32Array(plan.templates.length);
   for (let f = 0; f < created.length; f++) {
     const t = plan.functions.template[f];
