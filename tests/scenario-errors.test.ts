@@ -273,8 +273,10 @@ describe("bad scenarios: each problem at its line:column, with what was expected
       "  - name: p",
       "    waiter: Active",
     );
+    // 11.11: the checks across sections (the subnet reference) run although fields have problems.
     expect(problems(text)).toEqual([
       "16:13: functions[0].memory: must be at least 128, got 64",
+      "17:22: functions[0].vpc.subnets[0]: unknown subnet 'subnet-x', expected one of: subnet-a, subnet-b (did you mean 'subnet-a'?)",
       "20:13: clients[0].waiter: invalid value 'Active', expected one of: none, FunctionActive, FunctionActiveV2, FunctionUpdated, FunctionUpdatedV2, PublishedVersionActive",
     ]);
   });
@@ -334,6 +336,7 @@ describe("bad input for invocation faults (V8-V10)", () => {
     ).toEqual([
       '17:31: callers[0].account: invalid account id "2109876543": expected 12 digits',
       "18:50: callers[1].arn: the ARN's account must be the caller's account 210987654321",
+      "19:25: callers[2].allow: no function matches 'web-*' (functions: api-0 to api-1)",
     ]);
     expect(problems(base("callers:", "  - { name: dev, allow: web-* }"))).toEqual([
       "17:25: callers[0].allow: no function matches 'web-*' (functions: api-0 to api-1)",
@@ -357,7 +360,10 @@ describe("bad input for invocation faults (V8-V10)", () => {
       "  - { kind: kmsKeyDisabled, key: app-kye, from: 1m, until: 2m }",
       "  - { kind: kmsGrantRevoked, from: 1m }",
     );
-    expect(problems(text)).toEqual(["23:5: faults[1]: a kmsGrantRevoked fault needs a key or functions"]);
+    expect(problems(text)).toEqual([
+      "22:34: faults[0].key: unknown KMS key 'app-kye', expected one of: app-key (did you mean 'app-key'?)",
+      "23:5: faults[1]: a kmsGrantRevoked fault needs a key or functions",
+    ]);
     expect(problems(text.replace("  - { kind: kmsGrantRevoked, from: 1m }\n", ""))).toEqual([
       "22:34: faults[0].key: unknown KMS key 'app-kye', expected one of: app-key (did you mean 'app-key'?)",
     ]);
@@ -535,7 +541,9 @@ describe("robustness", () => {
   });
 
   it("a duration too long for microseconds", () => {
-    expect(problems(yaml("name: t", "duration: 99999999999w"))).toEqual(["2:11: duration: is too long"]);
+    expect(problems(yaml("name: t", "duration: 99999999999w"))).toEqual([
+      '2:11: duration: invalid duration "99999999999w": the number is too large; expected at most about 285 years (2^53 microseconds)',
+    ]);
   });
 
   it("YAML merge keys share settings between templates", () => {

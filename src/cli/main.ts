@@ -23,6 +23,33 @@ const EXIT_CODES =
   "Exit codes: 0 ok, 1 bad input (scenario, flag or file), 70 internal error or violated invariant, 99 a threshold failed, 130 stopped by Ctrl-C (SIGTERM 143, SIGHUP 129).";
 
 const term: Terminal = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+/**
+ * yargs drops a lone "-" given as a positional, so the scenario file "-"
+ * (standard input) is handed over as this and turned back into "-".
+ */
+const STDIN_ARG = "\u0000stdin";
+/** Flags that take no value: a "-" after one is a positional. */
+const BOOLEAN_FLAGS = new Set([
+  "--quiet",
+  "-q",
+  "--color",
+  "--no-color",
+  "--hold",
+  "--no-hold",
+  "--no-quiet",
+]);
+const fromArg = (file: string): string => (file === STDIN_ARG ? "-" : file);
+
+function protectStdinArgs(argv: string[]): string[] {
+  return argv.map((a, i) => {
+    if (a !== "-") return a;
+    const before = argv[i - 1];
+    const afterValueFlag =
+      i > 0 && before.startsWith("-") && !before.includes("=") && !BOOLEAN_FLAGS.has(before);
+    return afterValueFlag ? a : STDIN_ARG;
+  });
+}
+
 async function main(given: string[]): Promise<void> {
   if (given.length === 1 && given[0] === "--version") {
     process.stdout.write(`${packageVersion()}\n`);
@@ -38,7 +65,7 @@ async function main(given: string[]): Promise<void> {
   const argv = first === "help" ? [...given.slice(1, 2), "--help"] : given;
   const command = COMMAND_NAMES.includes(argv[0]) ? argv[0] : undefined;
   const { default: yargs } = await import("yargs");
-  const cli = yargs(argv)
+  const cli = yargs(protectStdinArgs(argv))
     .scriptName("fleet-sim")
     .usage(
       "$0 <command> [options]\n\nDeterministic simulator of AWS Lambda function state lifecycles across fleets.",
@@ -49,7 +76,7 @@ async function main(given: string[]): Promise<void> {
       (y) =>
         y
           .positional("file", {
-            describe: "Scenario file (YAML or JSON)",
+            describe: "Scenario file (YAML or JSON); - reads it from standard input",
             type: "string",
             demandOption: true,
           })
@@ -226,7 +253,7 @@ async function main(given: string[]): Promise<void> {
         const { runCommand } = await import("./run-command.js");
         process.exitCode = await runCommand(
           {
-            file: args.file,
+            file: fromArg(args.file),
             seed: args.seed,
             partitions: args.partitions,
             workers: args.workers,
@@ -260,7 +287,7 @@ async function main(given: string[]): Promise<void> {
       (y) =>
         y
           .positional("files", {
-            describe: "Scenario files (YAML or JSON)",
+            describe: "Scenario files (YAML or JSON); - reads one from standard input",
             type: "string",
             array: true,
             demandOption: true,
@@ -270,7 +297,7 @@ async function main(given: string[]): Promise<void> {
           .epilogue("Exit codes: 0 every file is valid, 1 some file is not."),
       async (args) => {
         const { validateCommand } = await import("./validate-command.js");
-        process.exitCode = validateCommand(args.files, term);
+        process.exitCode = validateCommand(args.files.map(fromArg), term);
       },
     )
     .command(
@@ -279,7 +306,7 @@ async function main(given: string[]): Promise<void> {
       (y) =>
         y
           .positional("file", {
-            describe: "Scenario file (YAML or JSON)",
+            describe: "Scenario file (YAML or JSON); - reads it from standard input",
             type: "string",
             demandOption: true,
           })
@@ -421,7 +448,7 @@ async function replicationsCommand(args: Record<string, unknown>): Promise<numbe
 /** The flags of `sweep`, and of `run --replications` (which has no --set and refuses --html above). */
 function sweepFlagsOf(args: Record<string, unknown>): SweepFlags {
   return {
-    file: String(args.file),
+    file: fromArg(String(args.file)),
     set: args.set,
     replications: args.replications,
     seed: args.seed,

@@ -6,13 +6,21 @@
  * never throws.
  */
 import { availableParallelism } from "node:os";
-import { accessSync, constants, statSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import type { Plan } from "../model/plan.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
 import { emptyHtmlSeries } from "../report/html-series.js";
 import { ProgressDisplay, type ProgressPoint } from "../report/progress.js";
 import { formatMetricValue, renderSummary, renderVerdict } from "../report/summary.js";
-import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
+import { loadScenario, ScenarioError, type ScenarioIssue, scenarioName } from "../scenario/load.js";
+import { formatIssue, MAX_SHOWN_ISSUES } from "../scenario/issues.js";
+import {
+  DEFAULT_MAX_SCENARIO_BYTES,
+  MAX_SCENARIO_BYTES_ENV,
+  parseByteSize,
+  readScenarioText,
+  ScenarioReadError,
+} from "../scenario/read.js";
 import { DURATION_HINT, parseDurationUs } from "../scenario/units.js";
 import { RUN_ID_HINT, RUN_ID_PATTERN } from "../metrics/context.js";
 import { pushgatewayUrlProblem } from "../metrics/pushgateway-url.js";
@@ -119,8 +127,12 @@ export async function runCommand(
 ): Promise<number> {
   try {
     const settings = parseRunFlags(flags, term);
-    checkReadable(settings.file);
-    const plan = loadScenarioFile(settings.file, { seed: settings.seed, untilUs: settings.untilUs });
+    const scenario = readScenario(settings.file, term.env);
+    const { plan, warnings } = loadScenario(scenario.text, scenario.name, {
+      seed: settings.seed,
+      untilUs: settings.untilUs,
+    });
+    writeWarnings(warnings, term);
     return await execute(plan, settings, term, options);
   } catch (e) {
     return reportError(e, term);
@@ -478,16 +490,42 @@ export function reportError(e: unknown, term: Terminal): number {
   return ExitCode.Internal;
 }
 
-/** A scenario file the loader can read, or a UserError saying why not. */
-export function checkReadable(file: string): void {
+/** A scenario's warnings on stderr, one "file:line:column: path: warning: ..." line each; they never fail a run. */
+export function writeWarnings(warnings: readonly ScenarioIssue[], term: Terminal): void {
+  for (const w of warnings.slice(0, MAX_SHOWN_ISSUES))
+    term.stderr.write(`${formatIssue({ ...w, message: `warning: ${w.message}` })}\n`);
+  const more = warnings.length - MAX_SHOWN_ISSUES;
+  if (more > 0) term.stderr.write(`... and ${more} more warning${more === 1 ? "" : "s"}\n`);
+}
+
+/** A scenario as the commands load it: its text, and its name in messages (<stdin> for "-"). */
+export interface ScenarioInputText {
+  text: string;
+  name: string;
+}
+
+/** The scenario's text (standard input for "-"), within the size limit, or a UserError saying why not. */
+export function readScenario(file: string, env: NodeJS.ProcessEnv): ScenarioInputText {
+  const maxBytes = maxScenarioBytes(env);
   try {
-    if (statSync(file).isDirectory())
-      throw new UserError(`cannot read scenario file ${file}: it is a directory`);
-    accessSync(file, constants.R_OK);
+    return { text: readScenarioText(file, maxBytes), name: scenarioName(file) };
   } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(`cannot read scenario file ${file}: ${fsErrorReason(e, "no such file")}`);
+    if (e instanceof ScenarioReadError)
+      throw new UserError(`cannot read scenario file ${scenarioName(file)}: ${e.reason}`);
+    throw e;
   }
+}
+
+/** The size limit of a scenario: FLEET_SIM_MAX_SCENARIO_BYTES, or 64 MiB. */
+export function maxScenarioBytes(env: NodeJS.ProcessEnv): number {
+  const text = env[MAX_SCENARIO_BYTES_ENV];
+  if (text === undefined || text.trim() === "") return DEFAULT_MAX_SCENARIO_BYTES;
+  const n = parseByteSize(text);
+  if (n === null)
+    throw new UserError(
+      `${MAX_SCENARIO_BYTES_ENV}: expected a positive number of bytes, optionally with K, M or G (like 134217728 or 128M), got "${text.slice(0, 40)}"`,
+    );
+  return n;
 }
 
 export function integerFlag(flag: string, value: unknown, min: number, max: number): number {

@@ -27,7 +27,7 @@ import type { Plan } from "../model/plan.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
 import { sweepHtml } from "../report/html-report.js";
 import { RunsProgress } from "../report/runs-progress.js";
-import { loadScenarioFile } from "../scenario/load.js";
+import { loadScenario, loadScenarioText } from "../scenario/load.js";
 import { parseSetFlag } from "../scenario/settings.js";
 import { DEFAULT_SWEEP_REPLICATIONS, MAX_WORKERS } from "./cli-defaults.js";
 import { describeInternalError, ExitCode, UserError } from "./exit-codes.js";
@@ -35,10 +35,12 @@ import { checkDistinctOutputs, OutputError, OutputFiles, type OutputSpec } from 
 import { StopSignals, stoppingNote } from "./stop-signals.js";
 import { sweepReportOf } from "./sweep-html.js";
 import {
-  checkReadable,
   integerFlag,
   parseSimulationFlags,
   pathFlag,
+  readScenario,
+  writeWarnings,
+  type ScenarioInputText,
   reportError,
   stringFlag,
   type Terminal,
@@ -97,12 +99,12 @@ export async function sweepCommand(
 ): Promise<number> {
   try {
     const s = parseSweepFlags(flags, metrics, mode);
-    checkReadable(s.file);
+    const scenario = readScenario(s.file, term.env);
     // A file that cannot be written is said before the runs, not after them; the files the flags
     // name stay untouched until each is replaced whole.
     const files = OutputFiles.open(sweepOutputs(s));
     try {
-      return await sweepWith(s, term, metrics, mode, options, files);
+      return await sweepWith(s, scenario, term, metrics, mode, options, files);
     } finally {
       files.discardAll();
     }
@@ -122,13 +124,15 @@ function sweepOutputs(s: Pick<SweepSettings, "out" | "csv" | "html">): OutputSpe
 
 async function sweepWith(
   s: SweepSettings,
+  scenario: ScenarioInputText,
   term: Terminal,
   metrics: MetricSource,
   mode: SweepMode,
   options: SweepCommandOptions,
   files: OutputFiles,
 ): Promise<number> {
-  const base = loadScenarioFile(s.file, { seed: s.seed });
+  const { plan: base, warnings } = loadScenario(scenario.text, scenario.name, { seed: s.seed });
+  writeWarnings(warnings, term);
   const grid = sweepGrid(s.parameters);
   const seeds = replicationSeeds(base.seed, s.replications);
   if (grid.length * seeds.length > MAX_SWEEP_RUNS)
@@ -136,7 +140,7 @@ async function sweepWith(
       `the sweep would make ${grid.length * seeds.length} runs (${grid.length} points x ${seeds.length} replications), more than ${MAX_SWEEP_RUNS}`,
     );
   // Every point is loaded, and so checked, before anything runs.
-  const plans = grid.map((point) => planFor(s, point, base.seed));
+  const plans = grid.map((point) => planFor(s, scenario, point, base.seed));
   const jobs = plans.flatMap((plan) =>
     seeds.map((seed) => ({ plan: { ...plan, seed }, file: s.file, partitions: s.partitions })),
   );
@@ -285,9 +289,9 @@ export function parseSweepFlags(
 }
 
 /** The scenario at one grid point: loaded (and checked) with the point's values set. */
-function planFor(s: SweepSettings, point: GridPoint, seed: number): Plan {
+function planFor(s: SweepSettings, scenario: ScenarioInputText, point: GridPoint, seed: number): Plan {
   const settings = s.parameters.map((p, i) => ({ path: p.path, value: point.values[i] }));
-  return loadScenarioFile(s.file, { seed, settings });
+  return loadScenarioText(scenario.text, scenario.name, { seed, settings });
 }
 
 /** The thresholds a sweep judges: the scenario's `thresholds:`. */

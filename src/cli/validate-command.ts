@@ -2,9 +2,9 @@
  * `fleet-sim validate FILE...`: loads each scenario as `run` would, without
  * running it, and says whether it is valid. Returns the exit code.
  */
-import { loadScenarioFile, ScenarioError } from "../scenario/load.js";
+import { loadScenario, ScenarioError, scenarioName } from "../scenario/load.js";
 import { ExitCode, UserError } from "./exit-codes.js";
-import { checkReadable, reportError, type Terminal } from "./run-command.js";
+import { readScenario, reportError, writeWarnings, type Terminal } from "./run-command.js";
 
 export function validateCommand(files: readonly string[], term: Terminal): number {
   let code: number = ExitCode.Ok;
@@ -16,16 +16,19 @@ export function validateCommand(files: readonly string[], term: Terminal): numbe
 
 function validateOne(file: string, term: Terminal): number {
   try {
-    checkReadable(file);
-    const plan = loadScenarioFile(file);
+    const { text, name } = readScenario(file, term.env);
+    const { plan, warnings } = loadScenario(text, name, undefined);
+    writeWarnings(warnings, term);
     const functions = plan.functions.names.length;
     const steps = plan.steps.length + plan.invokeStreams.length;
     const calls = plan.calls.length > 0 ? `, ${plural(plan.calls.length, "explicit call")}` : "";
-    term.stdout.write(`${file}: ok (${plural(functions, "function")}, ${plural(steps, "step")}${calls})\n`);
+    term.stdout.write(
+      `${scenarioName(file)}: ok (${plural(functions, "function")}, ${plural(steps, "step")}${calls})\n`,
+    );
     return ExitCode.Ok;
   } catch (e) {
     if (e instanceof ScenarioError) {
-      term.stderr.write(`${e.message}\n${file}: ${plural(e.issues.length, "problem")}\n`);
+      term.stderr.write(`${e.message}\n${scenarioName(file)}: ${plural(e.issues.length, "problem")}\n`);
       return ExitCode.BadInput;
     }
     if (e instanceof UserError) {

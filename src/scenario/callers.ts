@@ -11,6 +11,7 @@ import { unknownName } from "./suggest.js";
 
 export class Callers {
   readonly callers: PlanCaller[] = [];
+  private readonly index = new Map<string, number>();
 
   constructor(
     input: CallerInput[],
@@ -19,8 +20,9 @@ export class Callers {
   ) {
     input.forEach((c, i) => {
       const path = ["callers", i];
-      if (input.findIndex((other) => other.name === c.name) !== i)
+      if (this.index.has(c.name))
         issues.push({ path: [...path, "name"], message: `caller '${c.name}' is defined twice` });
+      else this.index.set(c.name, i);
       let allow: Int32Array | null = new Int32Array(0);
       if (c.allow === "*") allow = null;
       else if (c.allow !== undefined) allow = fleet.select(c.allow, [...path, "allow"]) ?? new Int32Array(0);
@@ -36,7 +38,7 @@ export class Callers {
   /** Index of a caller by name; -1 for none given (the account's administrator) or unknown (with an issue). */
   ref(name: string | undefined, path: Path): number {
     if (name === undefined) return -1;
-    const i = this.callers.findIndex((c) => c.name === name);
+    const i = this.index.get(name) ?? -1;
     if (i < 0)
       this.issues.push({
         path,

@@ -49,6 +49,11 @@ export function compileScenario(
   checkReservedConcurrency(input, account, issues);
   const clients = compileClients(input.clients, issues);
   const clientNames = clients.map((c) => c.name);
+  const clientIndex = new Map<string, number>();
+  clientNames.forEach((name, i) => {
+    if (!clientIndex.has(name)) clientIndex.set(name, i);
+  });
+  const aliasIndex = new Map<string, number>();
   const durationUs = toUs(input.duration);
   const aliases: string[] = [];
   const scope: Scope = {
@@ -60,7 +65,7 @@ export function compileScenario(
     durationUs,
     untilUs: options.untilUs ?? durationUs,
     client(name, path) {
-      const index = clientNames.indexOf(name);
+      const index = clientIndex.get(name) ?? -1;
       if (index < 0) issues.push({ path, message: unknownName("client", name, clientNames) });
       return index;
     },
@@ -68,10 +73,11 @@ export function compileScenario(
     qualifier(input, path) {
       if (input === "$LATEST") return LATEST;
       if (typeof input === "number" || /^\d+$/.test(input)) return Number(input);
-      let a = aliases.indexOf(input);
+      let a = aliasIndex.get(input) ?? -1;
       if (a < 0) {
         a = aliases.length;
         aliases.push(input);
+        aliasIndex.set(input, a);
         if (aliases.length > MAX_ALIASES)
           issues.push({ path, message: `more than ${MAX_ALIASES} alias names in one scenario` });
       }
@@ -175,10 +181,12 @@ function checkReservedConcurrency(input: ScenarioInput, account: PlanAccount, is
 
 /** The file's clients; a "default" client (no waiter, standard retries) comes first unless the file defines one. */
 function compileClients(input: ScenarioInput["clients"], issues: PathIssue[]): PlanClient[] {
+  const seen = new Set<string>();
   input.forEach((c, i) => {
-    if (input.findIndex((other) => other.name === c.name) !== i) {
+    if (seen.has(c.name)) {
       issues.push({ path: ["clients", i, "name"], message: `client '${c.name}' is defined twice` });
     }
+    seen.add(c.name);
   });
   const defined = input.some((c) => c.name === "default");
   return (defined ? input : [defaultClientInput(), ...input]).map((c) => ({

@@ -15,6 +15,8 @@ import { toUs } from "./units.js";
 
 /** Lambda's limit on function names. */
 const MAX_NAME_LENGTH = 64;
+/** Functions of all templates together: ten times the largest shipped scenario (scale-1m). */
+export const MAX_FUNCTIONS = 10_000_000;
 const INDEX_PLACEHOLDER = /\{i(?::(\d+))?\}/g;
 
 /** The name of function `i` of a template: {i} is the index, {i:N} the index zero-padded to N digits. */
@@ -33,6 +35,9 @@ export class Fleet {
   private readonly firstOf: number[] = [];
   private readonly countOf: number[] = [];
   private readonly nameIndex = new Map<string, number>();
+  /** Template index by template name (the first, when a name is repeated). */
+  private readonly templateIndex = new Map<string, number>();
+  private overLimit = false;
 
   constructor(
     inputs: TemplateInput[],
@@ -41,11 +46,24 @@ export class Fleet {
     private readonly issues: PathIssue[],
     kmsKeys: KmsKeys,
   ) {
+    // Over the limit, no template is expanded: the names would only exhaust memory.
+    let total = 0;
+    for (const [ti, t] of inputs.entries()) {
+      total += t.count;
+      if (total > MAX_FUNCTIONS) {
+        this.overLimit = true;
+        this.report(
+          ["functions", ti, "count"],
+          `with this template's ${t.count} the scenario would have ${total} functions, more than the ${MAX_FUNCTIONS} all templates together may make`,
+        );
+        break;
+      }
+    }
     inputs.forEach((t, ti) => {
       const path = ["functions", ti];
-      if (inputs.findIndex((other) => other.template === t.template) !== ti) {
+      if (this.templateIndex.has(t.template)) {
         this.report([...path, "template"], `template '${t.template}' is defined twice`);
-      }
+      } else this.templateIndex.set(t.template, ti);
       this.templates.push({
         name: t.template,
         runtime: t.runtime,
@@ -112,7 +130,7 @@ export class Fleet {
   select(selector: SelectorInput, path: Path): Int32Array | null {
     const picked = new Uint8Array(this.names.length);
     if (typeof selector === "object" && !Array.isArray(selector)) {
-      const ti = this.templates.findIndex((t) => t.name === selector.template);
+      const ti = this.templateIndex.get(selector.template) ?? -1;
       if (ti < 0) {
         const names = this.templates.map((t) => t.name);
         this.report([...path, "template"], unknownName("template", selector.template, names));
@@ -148,11 +166,14 @@ export class Fleet {
   /** A short description of the fleet's names, for messages: "functions: api-0 to api-99, db". */
   summary(): string {
     if (this.names.length === 0) return "the scenario has no functions";
-    const parts = this.firstOf.map((first, ti) => {
+    const shown = 10;
+    const parts = this.firstOf.slice(0, shown).flatMap((first, ti) => {
       const last = first + this.countOf[ti] - 1;
-      return last === first ? this.names[first] : `${this.names[first]} to ${this.names[last]}`;
+      if (last < first) return [];
+      return last === first ? [this.names[first]] : [`${this.names[first]} to ${this.names[last]}`];
     });
-    return `functions: ${parts.join(", ")}`;
+    const more = this.firstOf.length > shown ? `, ... (${this.names.length} in all)` : "";
+    return `functions: ${parts.join(", ")}${more}`;
   }
 
   /** Sets picked[f] = value for the functions matching `glob`; false when there are none. */
@@ -182,6 +203,10 @@ export class Fleet {
     const pattern = t.name ?? `${t.template}-{i}`;
     const patternPath = t.name === undefined ? [...path, "template"] : [...path, "name"];
     this.firstOf.push(this.names.length);
+    if (this.overLimit) {
+      this.countOf.push(0);
+      return;
+    }
     this.countOf.push(t.count);
     const indexed = t.count === 1 || pattern.search(INDEX_PLACEHOLDER) >= 0;
     if (!indexed) {
@@ -218,9 +243,15 @@ export class Fleet {
   }
 
   private templateIndexOf(f: number): number {
-    let ti = this.firstOf.length - 1;
-    while (this.firstOf[ti] > f) ti--;
-    return ti;
+    // firstOf is ascending: the last template starting at or before f.
+    let lo = 0;
+    let hi = this.firstOf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.firstOf[mid] <= f) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   private report(path: Path, message: string): void {

@@ -27,28 +27,51 @@ export interface ScenarioIssue {
   message: string;
 }
 
+/** A message lists at most this many problems, then says how many more there are. */
+export const MAX_SHOWN_ISSUES = 50;
+
+/** The problems as lines, the first MAX_SHOWN_ISSUES of them and then "... and N more problems". */
+export function formatIssues(issues: readonly ScenarioIssue[]): string {
+  const lines = issues.slice(0, MAX_SHOWN_ISSUES).map(formatIssue);
+  const more = issues.length - MAX_SHOWN_ISSUES;
+  if (more > 0) lines.push(`... and ${more} more problem${more === 1 ? "" : "s"}`);
+  return lines.join("\n");
+}
+
 /** Bad input: every problem of a scenario file, one "file:line:column: path: message" line each. */
 export class ScenarioError extends Error {
   readonly issues: ScenarioIssue[];
 
   constructor(issues: ScenarioIssue[]) {
-    super(issues.map(formatIssue).join("\n"));
+    super(formatIssues(issues));
     this.name = "ScenarioError";
     this.issues = issues;
   }
 }
 
+/** A message line never echoes more than this much of the input. */
+const MAX_LINE = 1000;
+
 export function formatIssue(i: ScenarioIssue): string {
   const where = i.line > 0 ? `${i.file}:${i.line}:${i.column}` : i.file;
-  return i.path === "" ? `${where}: ${i.message}` : `${where}: ${i.path}: ${i.message}`;
+  const line = i.path === "" ? `${where}: ${i.message}` : `${where}: ${i.path}: ${i.message}`;
+  return line.length <= MAX_LINE
+    ? line
+    : `${line.slice(0, MAX_LINE)}... (${line.length - MAX_LINE} characters more)`;
+}
+
+/** At most `max` characters of a text the file gave, as messages quote it. */
+export function excerpt(text: string, max = 60): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
 }
 
 export function formatPath(path: Path): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;
-    else if (/^[A-Za-z_][\w-]*$/.test(segment)) out += out === "" ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
+    else if (/^[A-Za-z_][\w-]*$/.test(segment) && segment.length <= 60)
+      out += out === "" ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(excerpt(segment))}]`;
   }
   return out;
 }
@@ -57,14 +80,14 @@ export function formatPath(path: Path): string {
 export function describeValue(v: unknown): string {
   if (v === undefined) return "nothing";
   if (v === null) return "an empty value";
-  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "string") return JSON.stringify(excerpt(v));
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
   return String(v);
 }
 
 /** A name the file gave, as messages quote names: 'x'. */
-const quoteName = (v: unknown): string => (typeof v === "string" ? `'${v}'` : describeValue(v));
+const quoteName = (v: unknown): string => (typeof v === "string" ? `'${excerpt(v)}'` : describeValue(v));
 /** What a "did you mean" compares: the text itself, or its description (String() throws on some objects). */
 const asText = (v: unknown): string => (typeof v === "string" ? v : describeValue(v));
 
@@ -93,7 +116,8 @@ export const zodErrorMap: z.core.$ZodErrorMap = (iss) => {
       return `must be ${iss.inclusive ? "at least" : "greater than"} ${iss.minimum}, got ${got}`;
     case "too_big":
       if (iss.origin === "array") return `must have at most ${plural(iss.maximum, "item")}`;
-      if (iss.origin === "string") return "is too long";
+      if (iss.origin === "string")
+        return `is too long: at most ${plural(iss.maximum, "character")}, got ${typeof iss.input === "string" ? iss.input.length : "more"}`;
       return `must be ${iss.inclusive ? "at most" : "less than"} ${iss.maximum}, got ${got}`;
     case "invalid_value":
       return iss.values.length === 1
@@ -118,7 +142,7 @@ const pathOf = (iss: ZodIssue): Path => iss.path.map((s) => (typeof s === "numbe
  * says it all.
  */
 export function issuesFromZod(issues: readonly ZodIssue[]): PathIssue[] {
-  const all = flatten(issues, []);
+  const all = flatten(tightestBounds(issues), []);
   const misspelt = all.filter((i) => i.kind === "unknownField");
   return all.filter(
     (i) =>
@@ -131,6 +155,32 @@ export function issuesFromZod(issues: readonly ZodIssue[]): PathIssue[] {
             editDistance(String(u.path[u.path.length - 1]), String(i.path[i.path.length - 1])) <= 2,
         )
       ),
+  );
+}
+
+/**
+ * One bound per value: an integer over both a field's maximum and the
+ * largest safe integer gets only "must be at most <the field's maximum>".
+ */
+function tightestBounds(issues: readonly ZodIssue[]): readonly ZodIssue[] {
+  const tightest = new Map<string, ZodIssue>();
+  for (const iss of issues) {
+    if (iss.code !== "too_big" && iss.code !== "too_small") continue;
+    const key = `${iss.code}|${JSON.stringify(iss.path)}`;
+    const other = tightest.get(key);
+    const bound = (i: ZodIssue) =>
+      Number((i as { maximum?: unknown; minimum?: unknown })[i.code === "too_big" ? "maximum" : "minimum"]);
+    if (
+      other === undefined ||
+      (iss.code === "too_big" ? bound(iss) < bound(other) : bound(iss) > bound(other))
+    )
+      tightest.set(key, iss);
+  }
+  if (tightest.size === 0) return issues;
+  return issues.filter(
+    (iss) =>
+      (iss.code !== "too_big" && iss.code !== "too_small") ||
+      tightest.get(`${iss.code}|${JSON.stringify(iss.path)}`) === iss,
   );
 }
 

@@ -9,13 +9,17 @@ import { unknownName } from "./suggest.js";
 
 export class KmsKeys {
   readonly names: string[] = [];
+  private readonly indexOf = new Map<string, number>();
 
   constructor(
     input: ScenarioInput,
     private readonly issues: PathIssue[],
   ) {
     const add = (name: string | null | undefined) => {
-      if (typeof name === "string" && !this.names.includes(name)) this.names.push(name);
+      if (typeof name === "string" && !this.indexOf.has(name)) {
+        this.indexOf.set(name, this.names.length);
+        this.names.push(name);
+      }
     };
     for (const t of input.functions) add(t.kmsKey);
     for (const s of input.workload) if ("config" in s) add(s.config?.kmsKey);
@@ -24,7 +28,7 @@ export class KmsKeys {
 
   /** Index of a key by name, or -1 (and an issue at `path`). */
   index(name: string, path: Path): number {
-    const i = this.names.indexOf(name);
+    const i = this.indexOf.get(name) ?? -1;
     if (i < 0) {
       const known = this.names.length === 0 ? " (no function or configuration uses a kmsKey)" : "";
       this.issues.push({ path, message: `${unknownName("KMS key", name, this.names)}${known}` });

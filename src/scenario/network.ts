@@ -16,6 +16,7 @@ export class Network {
   readonly vpcConfigs: PlanVpcConfig[] = [];
   readonly eniKeys: PlanEniKey[] = [];
   readonly fileSystems: PlanFileSystem[] = [];
+  private readonly fileSystemIndex = new Map<string, number>();
   private readonly subnetIndex = new Map<string, number>();
   private readonly securityGroups: string[][] = [];
   private readonly configIndex = new Map<string, number>();
@@ -32,10 +33,12 @@ export class Network {
       vpcIds.set(vpc.id, v);
       this.vpcs.push({ id: vpc.id, eniQuota: vpc.eniQuota, enisUsedByOthers: vpc.enisUsedByOthers });
       this.securityGroups.push(vpc.securityGroups);
+      const groups = new Set<string>();
       vpc.securityGroups.forEach((sg, g) => {
-        if (vpc.securityGroups.indexOf(sg) !== g) {
+        if (groups.has(sg)) {
           this.report([...path, "securityGroups", g], `security group '${sg}' is declared twice`);
         }
+        groups.add(sg);
       });
       const ranges: { first: number; size: number; id: string }[] = [];
       vpc.subnets.forEach((subnet, s) => {
@@ -65,10 +68,12 @@ export class Network {
         });
       });
     });
+    const fileSystemIds = new Map<string, number>();
     input.fileSystems.forEach((fs, i) => {
-      if (this.fileSystems.some((other) => other.id === fs.id))
-        this.report(["network", "fileSystems", i, "id"], `file system '${fs.id}' is declared twice`);
+      if (!fileSystemIds.has(fs.id)) fileSystemIds.set(fs.id, i);
+      else this.report(["network", "fileSystems", i, "id"], `file system '${fs.id}' is declared twice`);
       const accessPoint = fs.accessPoint ?? derivedAccessPoint(fs.id);
+      if (!this.fileSystemIndex.has(fs.id)) this.fileSystemIndex.set(fs.id, this.fileSystems.length);
       this.fileSystems.push({
         id: fs.id,
         accessPointArn: `arn:aws:elasticfilesystem:${fs.region}:${fs.account}:access-point/${accessPoint}`,
@@ -81,7 +86,7 @@ export class Network {
 
   /** Index of a file system by id, or -1 (and an issue at `path`). */
   fileSystem(id: string, path: Path): number {
-    const index = this.fileSystems.findIndex((f) => f.id === id);
+    const index = this.fileSystemIndex.get(id) ?? -1;
     if (index < 0)
       this.report(
         path,

@@ -51,7 +51,7 @@ export function parseCidr(cidr: string): { first: number; size: number } | strin
 export const capacityOfCidr = (cidr: string): number => (parseCidr(cidr) as { size: number }).size - 5;
 
 const subnetSchema = strict({
-  id: z.string().min(1),
+  id: z.string().min(1).max(128),
   cidr: z
     .string()
     .regex(CIDR, { error: (iss) => `invalid CIDR ${describeValue(iss.input)}: expected a.b.c.d/prefix` })
@@ -82,12 +82,16 @@ const subnetSchema = strict({
   }
 }, ifValid);
 
+/** Far above AWS's default quotas per VPC (200 subnets, 2,500 security groups). */
+const MAX_VPC_SUBNETS = 1000;
+const MAX_VPC_SECURITY_GROUPS = 2500;
+
 const vpcSchema = strict({
-  id: z.string().min(1),
+  id: z.string().min(1).max(128),
   eniQuota: integer().min(1).default(250),
   enisUsedByOthers: integer().min(0).default(0),
-  securityGroups: z.array(z.string().min(1)).default([]),
-  subnets: z.array(subnetSchema).default([]),
+  securityGroups: z.array(z.string().min(1).max(128)).max(MAX_VPC_SECURITY_GROUPS).default([]),
+  subnets: z.array(subnetSchema).max(MAX_VPC_SUBNETS).default([]),
 }).superRefine((v, ctx) => {
   if (v.enisUsedByOthers > v.eniQuota) {
     ctx.addIssue({

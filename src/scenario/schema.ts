@@ -15,7 +15,7 @@ import { CONTROL_ACTIONS, THEN_ACTIONS, WAITER_NAMES } from "./actions.js";
 import { faultSchema } from "./schema-faults.js";
 import { accountId, accountSchema, networkSchema } from "./schema-network.js";
 import { formatDistribution } from "./distribution.js";
-import { describeValue } from "./issues.js";
+import { describeValue, excerpt } from "./issues.js";
 import { formatDurationUs } from "./units.js";
 import {
   distributionSchema,
@@ -80,9 +80,23 @@ const modelSchema = strict(
 
 // ---- functions
 
+/**
+ * Lengths of names (docs/scenario-reference.md): AWS's 64 characters of a
+ * function name, an IAM user name and a CloudFormation stack name serve for
+ * the scenario, templates, clients and callers; ids of VPCs, subnets,
+ * security groups, KMS keys and file systems may have 128.
+ */
+export const MAX_NAME_LENGTH = 64;
+export const MAX_ID_LENGTH = 128;
+/** A name pattern expands {i:N} placeholders: the names themselves are checked against 64. */
+const MAX_PATTERN_LENGTH = 128;
+const MAX_DESCRIPTION_LENGTH = 10_000;
+const MAX_THRESHOLD_LENGTH = 1000;
+const idString = z.string().min(1).max(MAX_ID_LENGTH);
+
 const vpcRefSchema = strict({
-  subnets: z.array(z.string().min(1)).min(1).max(16),
-  securityGroups: z.array(z.string().min(1)).min(1).max(5),
+  subnets: z.array(idString).min(1).max(16),
+  securityGroups: z.array(idString).min(1).max(5),
 }).meta({
   id: "vpcConfig",
   description: "Subnets (all in one VPC) and security groups declared in that VPC.",
@@ -156,11 +170,13 @@ const invocationTypeSchema = z.enum(INVOCATION_TYPE_NAMES).meta({
 const templateSchema = strict({
   template: z
     .string()
+    .max(MAX_NAME_LENGTH)
     .regex(/^[A-Za-z0-9_-]+$/, { error: "expected letters, digits, '-' or '_'" })
     .meta({ description: "Unique template name." }),
   count: integer().min(1).max(MAX_TEMPLATE_COUNT).default(1),
   name: z
     .string()
+    .max(MAX_PATTERN_LENGTH)
     .regex(NAME_PATTERN, {
       error: (iss) =>
         `invalid name pattern ${describeValue(iss.input)}: expected letters, digits, '-', '_' and the placeholders {i} or {i:N}`,
@@ -174,7 +190,7 @@ const templateSchema = strict({
     .regex(/^[a-z]+[a-z0-9.]*$/, { error: (iss) => `invalid runtime ${describeValue(iss.input)}` })
     .refine((r) => RUNTIME_FAMILIES.includes(runtimeFamily(r)), {
       error: (iss) =>
-        `unknown runtime family '${runtimeFamily(iss.input as string)}' of ${iss.input}, expected one of: ${RUNTIME_FAMILIES.join(", ")}`,
+        `unknown runtime family '${excerpt(runtimeFamily(iss.input as string))}' of ${excerpt(iss.input as string)}, expected one of: ${RUNTIME_FAMILIES.join(", ")}`,
       ...ifValid,
     })
     .default("nodejs20.x"),
@@ -199,12 +215,10 @@ const templateSchema = strict({
     )
     .default([])
     .meta({ description: "Resource-based policy: principals allowed lambda:InvokeFunction (V8)." }),
-  kmsKey: z.string().min(1).optional().meta({
+  kmsKey: idString.optional().meta({
     description: "Customer managed KMS key of the environment variables; default the AWS managed key (V9).",
   }),
-  fileSystem: z
-    .string()
-    .min(1)
+  fileSystem: idString
     .optional()
     .meta({ description: "Id of the EFS file system the functions mount; needs a vpc (V10)." }),
   ioThroughput: z
@@ -221,7 +235,10 @@ export type TemplateInput = z.output<typeof templateSchema>;
 // ---- callers (V8)
 
 const callerSchema = strict({
-  name: z.string().regex(/^[A-Za-z0-9_+=,.@-]+$/, { error: "expected an IAM user name" }),
+  name: z
+    .string()
+    .max(MAX_NAME_LENGTH)
+    .regex(/^[A-Za-z0-9_+=,.@-]+$/, { error: "expected an IAM user name" }),
   account: accountId.default(SCENARIO_ACCOUNT),
   arn: z
     .string()
@@ -256,7 +273,10 @@ const callerRef = z
 // ---- clients
 
 const clientSchema = strict({
-  name: z.string().regex(/^[A-Za-z0-9_-]+$/, { error: "expected letters, digits, '-' or '_'" }),
+  name: z
+    .string()
+    .max(MAX_NAME_LENGTH)
+    .regex(/^[A-Za-z0-9_-]+$/, { error: "expected letters, digits, '-' or '_'" }),
   waiter: z.enum(["none", ...WAITER_NAMES]).default("none"),
   retry: strict({
     maxAttempts: integer().min(1).default(3),
@@ -271,7 +291,7 @@ const clientSchema = strict({
 /** The client steps and events use unless they name one: no waiter, standard retries. */
 export const defaultClientInput = () => clientSchema.parse({ name: "default" });
 
-const clientRef = z.string().default("default");
+const clientRef = z.string().max(MAX_NAME_LENGTH).default("default");
 
 // ---- qualifiers (V1)
 
@@ -435,7 +455,7 @@ const routingSchema = strict({
 const eventSchema = strict({
   at: durationSchema,
   call: z.enum(OPERATION_NAMES),
-  function: z.string().min(1).meta({ description: "Exact function name." }),
+  function: z.string().min(1).max(MAX_NAME_LENGTH).meta({ description: "Exact function name." }),
   client: clientRef,
   config: configChangeSchema.optional(),
   qualifier: qualifierSchema.optional(),
@@ -500,9 +520,12 @@ const eventSchema = strict({
 const thresholdSchema = z
   .union(
     [
-      z.string(),
+      z.string().max(MAX_THRESHOLD_LENGTH),
       strict({
-        threshold: z.string().meta({ description: 'An expression like "pending.create.p99 < 120s".' }),
+        threshold: z
+          .string()
+          .max(MAX_THRESHOLD_LENGTH)
+          .meta({ description: 'An expression like "pending.create.p99 < 120s".' }),
         abortOnFail: z.boolean().default(false).meta({
           description: "Stop the run at the first sample point where the threshold fails.",
         }),
@@ -524,8 +547,15 @@ export type ThresholdInput = z.output<typeof thresholdSchema>;
 // ---- the file
 
 export const scenarioSchema = strict({
-  name: z.string().regex(/^[a-z0-9-]+$/, { error: "expected lowercase letters, digits and '-'" }),
-  description: z.string().optional().meta({ description: "Default: the file's leading # comment block." }),
+  name: z
+    .string()
+    .max(MAX_NAME_LENGTH)
+    .regex(/^[a-z0-9-]+$/, { error: "expected lowercase letters, digits and '-'" }),
+  description: z
+    .string()
+    .max(MAX_DESCRIPTION_LENGTH)
+    .optional()
+    .meta({ description: "Default: the file's leading # comment block." }),
   seed: integer().min(0).default(1),
   duration: positiveDuration,
   warmup: durationSchema.optional().meta({

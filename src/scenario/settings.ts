@@ -19,6 +19,9 @@ type Segment = { key: string } | { index: number } | { name: string };
 
 const SEGMENT = /^([A-Za-z_][A-Za-z0-9_]*)((?:\[[^\]]+\])*)$/;
 
+/** Names no scenario has, that would reach Object.prototype instead of the file's data. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
 /** The path's segments, or a message saying what is wrong with it. */
 export function parseSettingPath(path: string): Segment[] | string {
   if (path.trim() === "") return "the path is empty";
@@ -26,9 +29,13 @@ export function parseSettingPath(path: string): Segment[] | string {
   for (const part of path.split(".")) {
     const m = SEGMENT.exec(part);
     if (m === null) return `"${part}" is not a field name with optional [index] or [name] selectors`;
+    if (FORBIDDEN_KEYS.has(m[1]))
+      return `"${m[1]}" is not a field of a scenario: expected a path like account.concurrencyLimit (__proto__, constructor and prototype are never fields)`;
     out.push({ key: m[1] });
     for (const sel of m[2].matchAll(/\[([^\]]+)\]/g)) {
       const s = sel[1];
+      if (FORBIDDEN_KEYS.has(s))
+        return `"[${s}]" names nothing in a scenario: expected [index] or [name] like functions[api] (__proto__, constructor and prototype are never names)`;
       out.push(/^\d+$/.test(s) ? { index: Number(s) } : { name: s });
     }
   }
@@ -62,7 +69,12 @@ export function applySetting(data: unknown, setting: Setting): string | null {
     if (next === undefined && "key" in seg && "key" in segments[i + 1] && isMapping(node)) {
       // A section the file leaves to its defaults (account:, model:): the setting starts it.
       next = {};
-      (node as Record<string, unknown>)[seg.key] = next;
+      Object.defineProperty(node, seg.key, {
+        value: next,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     if (next === undefined)
       return `--set ${setting.path}: ${walked.join("").replace(/^\./, "")} is not in the scenario`;
@@ -72,7 +84,13 @@ export function applySetting(data: unknown, setting: Setting): string | null {
   if (!("key" in last) || node === null || typeof node !== "object" || Array.isArray(node))
     return `--set ${setting.path}: the path must end in a field of a mapping`;
   const record = node as Record<string, unknown>;
-  record[last.key] = convert(setting.value, record[last.key]);
+  const current = Object.hasOwn(record, last.key) ? record[last.key] : undefined;
+  Object.defineProperty(record, last.key, {
+    value: convert(setting.value, current),
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
   return null;
 }
 
@@ -82,7 +100,8 @@ const isMapping = (node: unknown): boolean =>
 function step(node: unknown, seg: Segment): unknown {
   if ("key" in seg) {
     if (node === null || typeof node !== "object" || Array.isArray(node)) return undefined;
-    return (node as Record<string, unknown>)[seg.key];
+    // Only the file's own fields: never what a mapping inherits.
+    return Object.hasOwn(node, seg.key) ? (node as Record<string, unknown>)[seg.key] : undefined;
   }
   if (!Array.isArray(node)) return undefined;
   if ("index" in seg) return node[seg.index];

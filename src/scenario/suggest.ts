@@ -20,7 +20,8 @@ export function editDistance(a: string, b: string): number {
 export function closest(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
-  for (const candidate of candidates) {
+  // A bound on the work: a guess among the first names is as good a hint.
+  for (const candidate of candidates.length > MAX_COMPARED ? candidates.slice(0, MAX_COMPARED) : candidates) {
     const d = editDistance(name, candidate);
     if (d < bestDistance && d < Math.max(name.length, candidate.length)) {
       best = candidate;
@@ -31,6 +32,7 @@ export function closest(name: string, candidates: readonly string[]): string | u
 }
 
 const MAX_LISTED = 20;
+const MAX_COMPARED = 10_000;
 
 /** "expected one of: a, b, c (did you mean 'b'?)" */
 export function expectedOneOf(name: string, candidates: readonly string[]): string {
@@ -45,5 +47,6 @@ export function expectedOneOf(name: string, candidates: readonly string[]): stri
 
 /** The message for a name that refers to nothing: "unknown subnet 'x', expected one of: ...". */
 export function unknownName(what: string, name: string, candidates: readonly string[]): string {
-  return `unknown ${what} '${name}', ${expectedOneOf(name, candidates)}`;
+  const shown = name.length <= 60 ? name : `${name.slice(0, 60)}... (${name.length} characters)`;
+  return `unknown ${what} '${shown}', ${expectedOneOf(name.slice(0, 100), candidates)}`;
 }

@@ -4,7 +4,7 @@
  * is made of. schema.ts assembles the file from them.
  */
 import * as z from "zod";
-import { describeValue } from "./issues.js";
+import { describeValue, excerpt } from "./issues.js";
 import { expectedOneOf } from "./suggest.js";
 import {
   DURATION_HINT,
@@ -31,7 +31,11 @@ export function strict<T extends z.ZodRawShape>(shape: T, misplaced?: MisplacedF
     error: (iss) =>
       iss.code === "unrecognized_keys"
         ? iss.keys
-            .map((k) => misplaced?.(k, iss.input) ?? `unknown field '${k}', ${expectedOneOf(k, fields)}`)
+            .map(
+              (k) =>
+                misplaced?.(k, iss.input) ??
+                `unknown field '${excerpt(k)}', ${expectedOneOf(k.slice(0, 100), fields)}`,
+            )
             .join("\n")
         : undefined,
   });
@@ -46,13 +50,33 @@ export const integer = () =>
       iss.code === "invalid_type" ? `expected an integer, got ${describeValue(iss.input)}` : undefined,
   });
 
-const durationMessage = (input: unknown) =>
-  `invalid duration ${describeValue(input)}: expected ${DURATION_HINT}`;
+/** A number in exponent notation ("1e400s", "1e12/s", 2.5E3): the patterns want plain digits. */
+const EXPONENT = /^\s*[-+]?(\d+\.?\d*|\.\d+)e[-+]?\d+/i;
+
+/** Why a number in a duration or rate is not one: exponent notation, or too many digits to be exact. */
+function numberProblem(input: unknown): string | null {
+  const text = typeof input === "number" ? String(input) : typeof input === "string" ? input : null;
+  if (text === null) return null;
+  if (typeof input === "number" && !Number.isFinite(input)) return "the number is too large";
+  if (EXPONENT.test(text)) return "exponent notation (like 1e6) is not allowed: write the number in digits";
+  return null;
+}
+
+const durationMessage = (input: unknown) => {
+  const why = numberProblem(input);
+  return why === null
+    ? `invalid duration ${describeValue(input)}: expected ${DURATION_HINT}`
+    : `invalid duration ${describeValue(input)}: ${why}; expected ${DURATION_HINT}`;
+};
 
 const durationText = z
   .string()
   .regex(DURATION_PATTERN, { error: (iss) => durationMessage(iss.input) })
-  .refine((s) => Number.isSafeInteger(Math.round(toUsUnchecked(s))), { error: "is too long", ...ifValid });
+  .refine((s) => Number.isSafeInteger(Math.round(toUsUnchecked(s))), {
+    error: (iss) =>
+      `invalid duration ${describeValue(iss.input)}: the number is too large; expected at most about 285 years (2^53 microseconds)`,
+    ...ifValid,
+  });
 
 export const durationSchema = z
   .union([z.literal(0), durationText], { error: (iss) => durationMessage(iss.input) })
@@ -77,11 +101,24 @@ export function durationWithin(minUs: number, maxUs: number, above = false) {
 
 export const positiveDuration = durationWithin(0, Number.POSITIVE_INFINITY, true);
 
-const rateMessage = (input: unknown) => `invalid rate ${describeValue(input)}: expected ${RATE_HINT}`;
+const rateMessage = (input: unknown) => {
+  const why = numberProblem(input);
+  return why === null
+    ? `invalid rate ${describeValue(input)}: expected ${RATE_HINT}`
+    : `invalid rate ${describeValue(input)}: ${why}; expected ${RATE_HINT}`;
+};
+
+/** Digits beyond what a double holds exactly: "10000000000000000000/s" is not the rate it says. */
+const MAX_RATE_PER_SEC = 1e12;
 
 export const rateSchema = z
   .string({ error: (iss) => rateMessage(iss.input) })
   .regex(RATE_PATTERN, { error: (iss) => rateMessage(iss.input) })
+  .refine((r) => parseRatePerSec(r) <= MAX_RATE_PER_SEC, {
+    error: (iss) =>
+      `invalid rate ${describeValue(iss.input)}: the number is too large; expected at most ${MAX_RATE_PER_SEC} per second`,
+    ...ifValid,
+  })
   .meta({ id: "rate", description: `A rate: ${RATE_HINT}.` });
 
 export const positiveRate = rateSchema.refine((r) => parseRatePerSec(r) > 0, {
