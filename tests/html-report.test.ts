@@ -324,11 +324,12 @@ describe("HTML report content", () => {
     const limit = concurrency?.series.find((s) => s.label.startsWith("account limit"));
     expect(limit?.values.every((v) => v === report.concurrency.limit)).toBe(true);
     const ips = charts.find((c) => c.id === "subnet-ips");
+    // The capacity line comes first: drawn under the subnets' lines (11.13).
     expect(ips?.series.map((s) => s.label)).toEqual([
-      ...report.subnets.map((s) => `${s.id} (${s.capacityIps} IPs)`),
       "capacity",
+      ...report.subnets.map((s) => `${s.id} (${s.capacityIps} IPs)`),
     ]);
-    const peakPercent = Math.max(...(ips?.series[0].values as number[]));
+    const peakPercent = Math.max(...(ips?.series[1].values as number[]));
     const s0 = report.subnets[0];
     expect(peakPercent).toBeCloseTo((100 * (s0.peakUsedIps + s0.othersIps)) / s0.capacityIps, 1);
   });
@@ -394,13 +395,14 @@ describe("HTML report content", () => {
     const [chart] = sweepCharts(sweep);
     expect(chart.xKind).toBe("category");
     expect(chart.xLabels).toEqual(["one", "two"]);
+    // The threshold first, drawn under the mean and its band (11.13).
     expect(chart.series.map((s) => s.values)).toEqual([
+      [85, 85],
       [80, 40],
       [90, 45],
       [70, 35],
-      [85, 85],
     ]);
-    expect(chart.bands).toEqual([[2, 3]]);
+    expect(chart.bands).toEqual([[3, 4]]);
   });
 });
 

@@ -408,7 +408,7 @@ export function exitCodeFor(report: Report, term: Pick<Terminal, "stderr">): num
   const failed = th?.results.filter((t) => !t.ok) ?? [];
   for (const t of failed)
     term.stderr.write(
-      `fleet-sim: threshold failed: ${t.threshold} (observed ${formatMetricValue(t.observed, t.unit)})\n`,
+      `fleet-sim: threshold failed: ${t.threshold} (observed ${formatMetricValue(t.observed, t.unit, t.threshold)})\n`,
     );
   if (th?.aborted != null) return ExitCode.ThresholdsFailed;
   if (report.run.partial) return ExitCode.Interrupted;
