@@ -9,6 +9,7 @@ import { runCharts, sweepCharts, sweepValue } from "./html-charts.js";
 import { esc, page } from "./html-page.js";
 import type { HtmlSeries } from "./html-series.js";
 import type { Report } from "./json-report.js";
+import { formatSignificant } from "./number-format.js";
 import { formatCount, formatMetricValue, formatSeconds } from "./summary.js";
 import type { SweepReport } from "./sweep-types.js";
 import type { ThresholdsReport } from "../measures/report-shape.js";
@@ -74,7 +75,7 @@ function figures(report: Report): string {
     ["API calls answered", formatCount(apiRequests)],
     ["API errors", formatCount(apiErrors)],
     ["invocations", formatCount(inv.requests)],
-    ["cold-start ratio", `${(100 * inv.coldStartRatio).toFixed(1)}%`],
+    ["cold-start ratio", `${formatSignificant(100 * inv.coldStartRatio, 3)}%`],
     ["throttled invocations", formatCount(inv.outcomes.throttled)],
     ["peak concurrency / limit", `${report.concurrency.peak} / ${report.concurrency.limit}`],
     [
