@@ -15,6 +15,10 @@ import { simulate } from "../src/cli/simulate.js";
 import { sweepReportOf } from "../src/cli/sweep-html.js";
 import { loadScenarioFile } from "../src/scenario/load.js";
 import { cdf, type ChartSpec, isNote, runCharts, sweepCharts } from "../src/report/html-charts.js";
+import { durationTicks, formatSignificant, numberTicks } from "../src/report/number-format.js";
+import { renderSweep } from "../src/cli/sweep-command.js";
+import { REPORT_METRICS } from "../src/experiment/report-metric-source.js";
+import type { SweepResult } from "../src/experiment/sweep.js";
 import { runHtml, sweepHtml, thresholdsTable } from "../src/report/html-report.js";
 import type { HtmlSeries } from "../src/report/html-series.js";
 import type { Report } from "../src/report/json-report.js";
@@ -324,11 +328,12 @@ describe("HTML report content", () => {
     const limit = concurrency?.series.find((s) => s.label.startsWith("account limit"));
     expect(limit?.values.every((v) => v === report.concurrency.limit)).toBe(true);
     const ips = charts.find((c) => c.id === "subnet-ips");
+    // The capacity line comes first: drawn under the subnets' lines (11.13).
     expect(ips?.series.map((s) => s.label)).toEqual([
-      ...report.subnets.map((s) => `${s.id} (${s.capacityIps} IPs)`),
       "capacity",
+      ...report.subnets.map((s) => `${s.id} (${s.capacityIps} IPs)`),
     ]);
-    const peakPercent = Math.max(...(ips?.series[0].values as number[]));
+    const peakPercent = Math.max(...(ips?.series[1].values as number[]));
     const s0 = report.subnets[0];
     expect(peakPercent).toBeCloseTo((100 * (s0.peakUsedIps + s0.othersIps)) / s0.capacityIps, 1);
   });
@@ -394,13 +399,14 @@ describe("HTML report content", () => {
     const [chart] = sweepCharts(sweep);
     expect(chart.xKind).toBe("category");
     expect(chart.xLabels).toEqual(["one", "two"]);
+    // The threshold first, drawn under the mean and its band (11.13).
     expect(chart.series.map((s) => s.values)).toEqual([
+      [85, 85],
       [80, 40],
       [90, 45],
       [70, 35],
-      [85, 85],
     ]);
-    expect(chart.bands).toEqual([[2, 3]]);
+    expect(chart.bands).toEqual([[3, 4]]);
   });
 });
 
@@ -454,5 +460,360 @@ describe("--html errors", () => {
     const r = cli(["run", "scenarios/quickstart.yaml", "--html", file, "--openmetrics", file]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("--html and --openmetrics name the same file");
+  });
+});
+
+/** Each <table> of a page: the texts of its header cells and the number of cells of each body row. */
+function tables(html: string): { headers: string[]; rows: number[] }[] {
+  return [...html.matchAll(/<table>([\s\S]*?)<\/table>/g)].map(([, t]) => ({
+    headers: [...t.matchAll(/<th>([\s\S]*?)<\/th>/g)].map(([, h]) => h.trim()),
+    rows: [...t.matchAll(/<tbody>([\s\S]*?)<\/tbody>/g)]
+      .flatMap(([, b]) => [...b.matchAll(/<tr>([\s\S]*?)<\/tr>/g)])
+      .map(([, r]) => (r.match(/<td[\s>]/g) ?? []).length),
+  }));
+}
+
+/** A sweep of the account limit as `fleet-sim sweep` gives it, the deciding point 550 (as capacity-concurrency's). */
+function throttleSweep(threshold: string): SweepResult {
+  const e = (mean: number, ciLow: number, ciHigh: number) => ({ n: 3, mean, sd: 0.0001, ciLow, ciHigh });
+  return {
+    schemaVersion: 1,
+    scenario: { name: "capacity-concurrency", file: "scenarios/capacity-concurrency.yaml", baseSeed: 1 },
+    parameters: [{ path: "account.concurrencyLimit", values: ["500", "550", "600"] }],
+    replications: 3,
+    seeds: [1, 2, 3],
+    points: [
+      { values: ["500"], metrics: { "invocations.throttle_rate": e(0.01208, 0.01158, 0.01258) } },
+      { values: ["550"], metrics: { "invocations.throttle_rate": e(0.0002528, 0.00004045, 0.0004651) } },
+      { values: ["600"], metrics: { "invocations.throttle_rate": e(0, 0, 0) } },
+    ],
+    thresholds: [
+      {
+        threshold,
+        metric: "invocations.throttle_rate",
+        passes: [false, true, true],
+        straddles: [false, false, false],
+        answer: null,
+      },
+    ],
+  };
+}
+
+const throttleThreshold = (text: string) => ({
+  text,
+  metric: "invocations.throttle_rate",
+  op: "<" as const,
+  limit: 0.001,
+});
+
+const SWEEP_SETTINGS = {
+  file: "scenarios/capacity-concurrency.yaml",
+  parameters: [{ path: "account.concurrencyLimit", values: ["500", "550", "600"] }],
+  replications: 3,
+  seed: undefined,
+  partitions: 1,
+  workers: 0,
+  workerMemoryMb: 1024,
+  metrics: [],
+  out: null,
+  csv: null,
+  html: null,
+  quiet: false,
+};
+
+describe("11.13: sweep and HTML numbers", () => {
+  it("11.13: one formatter with significant digits: 550, 0.0025, 0.00012, 1234567, never 0 for a value that is not", () => {
+    expect(formatSignificant(550)).toBe("550");
+    expect(formatSignificant(0.0025)).toBe("0.0025");
+    expect(formatSignificant(0.00012)).toBe("0.00012");
+    expect(formatSignificant(1234567)).toBe("1234567");
+    expect(formatSignificant(0.0002528)).toBe("0.0002528");
+    expect(formatSignificant(0.025280000000000004)).toBe("0.02528");
+    expect(formatSignificant(12345.678)).toBe("12346");
+    expect(formatSignificant(3.14159)).toBe("3.142");
+    expect(formatSignificant(1.23456e-9)).toBe("1.235e-9");
+    for (const v of [1e-3, 4.045e-5, 1e-12, -2e-8]) expect(Number(formatSignificant(v))).not.toBe(0);
+  });
+
+  it("11.13: axis ticks are labelled with the digits their step needs: 0.0025 reads 0.0025, not 0.003", () => {
+    expect(numberTicks([0, 0.0025, 0.005, 0.0075, 0.01, 0.0125], 0.0025)).toEqual([
+      "0",
+      "0.0025",
+      "0.005",
+      "0.0075",
+      "0.01",
+      "0.0125",
+    ]);
+    expect(numberTicks([10000, 10020, 10040], 20)).toEqual(["10k", "10.02k", "10.04k"]);
+    expect(numberTicks([0, 500, 1000, 1500], 500)).toEqual(["0", "500", "1000", "1500"]);
+  });
+
+  it("11.13: time ticks read in one unit per axis: never 60s then 2m", () => {
+    const seconds = durationTicks([0, 30, 60, 90, 120, 150], 30);
+    expect(seconds).toEqual(["0s", "30s", "60s", "90s", "120s", "150s"]);
+    const minutes = durationTicks([0, 300, 600, 900, 1200, 1500, 1800], 300);
+    expect(minutes).toEqual(["0m", "5m", "10m", "15m", "20m", "25m", "30m"]);
+    expect(durationTicks([0, 0.5, 1, 1.5], 0.5)).toEqual(["0ms", "500ms", "1000ms", "1500ms"]);
+    expect(durationTicks([0, 43200, 86400, 129600], 43200)).toEqual(["0h", "12h", "24h", "36h"]);
+  });
+
+  it("11.13: the sweep page shows the deciding point 550 as its mean and CI, not 0 and 0-0", () => {
+    const ratio = sweepHtml(
+      sweepReportOf(
+        throttleSweep("invocations.throttle_rate < 0.001"),
+        ["invocations.throttle_rate"],
+        [throttleThreshold("invocations.throttle_rate < 0.001")],
+      ),
+    );
+    expect(ratio).toContain("<td>550</td><td>0.0002528</td><td>0.00004045 – 0.0004651</td>");
+    expect(ratio).toContain("<td>&lt; 0.001</td>");
+  });
+
+  it("11.13: a ratio threshold written in percent gives percent in the table, the edge sentence and the HTML", () => {
+    const percent = "invocations.throttle_rate < 0.1%";
+    const page = sweepHtml(
+      sweepReportOf(throttleSweep(percent), ["invocations.throttle_rate"], [throttleThreshold(percent)]),
+    );
+    expect(page).toContain("<td>550</td><td>0.02528%</td><td>0.004045% – 0.04651%</td>");
+    expect(page).toContain("<td>&lt; 0.1%</td>");
+    const [chart] = sweepCharts(
+      sweepReportOf(throttleSweep(percent), ["invocations.throttle_rate"], [throttleThreshold(percent)]),
+    );
+    expect(chart.yTitle).toBe("invocations.throttle_rate (%)");
+    expect(chart.series.map((s) => s.label)).toContain("threshold < 0.1%");
+    const table = renderSweep(throttleSweep(percent), SWEEP_SETTINGS, REPORT_METRICS);
+    expect(table).toContain("550                       0.02528% [0.004045%, 0.04651%]");
+    expect(table).toContain("600                       0% [0%, 0%]");
+    // The same metric against a threshold written as a ratio reads as a ratio everywhere.
+    const asRatio = renderSweep(
+      throttleSweep("invocations.throttle_rate < 0.001"),
+      SWEEP_SETTINGS,
+      REPORT_METRICS,
+    );
+    expect(asRatio).toContain("550                       0.0002528 [0.00004045, 0.0004651]");
+    expect(asRatio).not.toContain("%]");
+    // The run page's thresholds table follows the same rule.
+    const result = (threshold: string) => ({
+      results: [
+        {
+          threshold,
+          metric: "subnets.min_headroom",
+          unit: "ratio" as const,
+          observed: 0.99804,
+          ok: true,
+          abortOnFail: false,
+        },
+      ],
+      aborted: null,
+    });
+    expect(thresholdsTable(result("subnets.min_headroom > 0.9"))).toContain("<td>0.998</td>");
+    expect(thresholdsTable(result("subnets.min_headroom > 90%"))).toContain("<td>99.8%</td>");
+  });
+
+  it("11.13: fleet-sim sweep with a threshold in percent: percent in the table, the edge sentence and the page; --out and --csv keep full precision", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fleet-sim-1113-"));
+    const scenario = join(dir, "sweep-percent.yaml");
+    writeFileSync(
+      scenario,
+      `# How small an account limit keeps throttles under 5%? One function takes
+# 200 requests/s of about 100 ms each:
+#
+#   fleet-sim sweep sweep-percent.yaml \\
+#     --set account.concurrencyLimit=12,40 -r 2
+name: sweep-percent
+seed: 1
+duration: 20s
+account: { concurrencyLimit: 1000, unreservedMinimum: 0 }
+functions:
+  - { template: api, count: 1, name: api, existing: true, duration: { lognormal: { median: 100ms, p99: 300ms } } }
+workload:
+  - { at: 0s, action: invoke, for: 20s, functions: api, arrival: { process: poisson, rate: 200/s } }
+thresholds:
+  - "invocations.throttle_rate < 5%"
+`,
+    );
+    const [html, out, csv] = ["s.html", "s.json", "s.csv"].map((f) => join(dir, f));
+    const r = cli([
+      ...["sweep", scenario, "--set", "account.concurrencyLimit=12,40", "-r", "2", "-w", "0"],
+      ...["--html", html, "--out", out, "--csv", csv],
+    ]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const rows = r.stdout.split("\n").filter((l) => /^ {2}(12|40) /.test(l));
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatch(/^ {2}\d+ +[\d.]+% \[[\d.]+%, [\d.]+%\]$/);
+    expect(r.stdout).toMatch(
+      /account.concurrencyLimit 40 is the smallest with invocations.throttle_rate < 5%: 95% CI [\d.]+%-[\d.]+%/,
+    );
+    const page = readFileSync(html, "utf8");
+    expect(page).toMatch(/<td>40<\/td><td>[\d.]+%<\/td><td>[\d.]+% – [\d.]+%<\/td>/);
+    expect(page).toContain("<td>&lt; 5%</td>");
+    const json = JSON.parse(readFileSync(out, "utf8")) as SweepResult;
+    const mean = json.points[1].metrics["invocations.throttle_rate"].mean;
+    expect(mean).toBeGreaterThan(0);
+    expect(mean).toBeLessThan(0.05);
+    expect(readFileSync(csv, "utf8")).toContain(`40,invocations.throttle_rate,2,${mean},`);
+  });
+
+  it("11.13: reference lines (limits, capacity, thresholds) come before the data series, so they are drawn under it", async () => {
+    const plan = loadScenarioFile(SCENARIO);
+    const result = await simulate({
+      plan,
+      file: SCENARIO,
+      partitions: 2,
+      traceFd: null,
+      traceFilter: "*",
+      stopFlag: null,
+      metrics: null,
+      workers: 0,
+      workerMemoryMb: 1024,
+      htmlSampleIntervalUs: 15_000_000,
+    });
+    const charts = [
+      ...runCharts(result.report, result.htmlSeries as HtmlSeries).filter((c): c is ChartSpec => !isNote(c)),
+      ...sweepCharts(SWEEP),
+    ];
+    const withLimits = charts.filter((c) => c.series.some((s) => s.dashed));
+    expect(withLimits.map((c) => c.id)).toEqual(
+      expect.arrayContaining(["concurrency", "subnet-ips", "sweep-0"]),
+    );
+    for (const c of withLimits) {
+      const lastDashed = c.series.map((s) => s.dashed === true).lastIndexOf(true);
+      const firstData = c.series.findIndex((s) => s.dashed !== true);
+      expect(lastDashed, c.id).toBeLessThan(firstData);
+    }
+    // The sweep's band still fills between the CI lines.
+    const sweep = sweepCharts(SWEEP)[0];
+    const [[upper, lower]] = sweep.bands ?? [[0, 0]];
+    expect([sweep.series[upper - 1].label, sweep.series[lower - 1].label]).toEqual([
+      "95% CI high",
+      "95% CI low",
+    ]);
+    // And the page's script draws the series in the spec's order: its JSON is that order.
+    const html = runHtml(result.report, result.htmlSeries as HtmlSeries);
+    const capacity = html.indexOf('"label":"capacity"');
+    expect(capacity).toBeGreaterThan(0);
+    expect(capacity).toBeLessThan(html.indexOf('"label":"subnet-a'));
+  });
+
+  it("11.13: every <table> of the run and sweep pages heads each of its columns", async () => {
+    const plan = loadScenarioFile(SCENARIO);
+    const result = await simulate({
+      plan,
+      file: SCENARIO,
+      partitions: 2,
+      traceFd: null,
+      traceFilter: "*",
+      stopFlag: null,
+      metrics: null,
+      workers: 0,
+      workerMemoryMb: 1024,
+      htmlSampleIntervalUs: 60_000_000,
+    });
+    const pages = [runHtml(result.report, result.htmlSeries as HtmlSeries), sweepHtml(SWEEP)];
+    const all = pages.flatMap(tables);
+    expect(all.length).toBe(3);
+    for (const t of all) {
+      expect(
+        t.headers.every((h) => h !== ""),
+        t.headers.join("|"),
+      ).toBe(true);
+      for (const cells of t.rows) expect(cells).toBe(t.headers.length);
+    }
+  });
+
+  it("11.13: the page description is the header comment without its shell line continuations", () => {
+    const plan = loadScenarioFile("scenarios/capacity-concurrency.yaml");
+    expect(plan.description).toContain("\\\n");
+    const html = sweepHtml({ ...SWEEP, description: plan.description });
+    const header = html.slice(html.indexOf("<header>"), html.indexOf("</header>"));
+    expect(header).not.toContain("\\\n");
+    expect(header).not.toMatch(/\\\s/);
+    expect(header).toContain(
+      '<pre class="question"><code>fleet-sim sweep scenarios/capacity-concurrency.yaml --set account.concurrencyLimit=500,550,600,700,800 --replications 5</code></pre>',
+    );
+  });
+
+  it("11.13: in the browser, legends have no dangling colon, ticks sit at nice steps labelled exactly, time ticks keep one unit", async () => {
+    const small: SweepReport = {
+      scenario: "s",
+      parameter: { path: "x", values: [1, 2, 3, 4] },
+      metrics: [
+        {
+          name: "m",
+          unit: "fraction",
+          points: [
+            { value: 1, mean: 0.0125, ciLow: 0.012, ciHigh: 0.013, n: 3 },
+            { value: 2, mean: 0.0075, ciLow: 0.007, ciHigh: 0.008, n: 3 },
+            { value: 3, mean: 0.0025, ciLow: 0.002, ciHigh: 0.003, n: 3 },
+            { value: 4, mean: 0.0002528, ciLow: 0.0001, ciHigh: 0.0004, n: 3 },
+          ],
+          threshold: { op: "<", limit: 0.001 },
+        },
+      ],
+    };
+    const sweepFile = join(tmp, "ticks.html");
+    writeFileSync(sweepFile, sweepHtml(small));
+    const runFile = join(tmp, "ticks-run.html");
+    const r = cli(["run", SCENARIO, "--html", runFile, "--quiet"]);
+    expect(r.status).toBe(0);
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, offline: true });
+    try {
+      const page = await context.newPage();
+      const read = async (file: string) => {
+        await page.goto(`file://${file}`, { waitUntil: "load" });
+        const charts = (await page.evaluate("window.fleetSimCharts")) as {
+          id: string;
+          ticks: { x: string[]; y: string[] };
+        }[];
+        // Hovering fills the legend's values; before that, a label must not end in ":".
+        const legends = await page.$$eval(".u-legend tr", (rows) =>
+          rows.map((tr) => {
+            const th = tr.querySelector("th");
+            const after =
+              th === null
+                ? "none"
+                : (
+                    globalThis as unknown as {
+                      getComputedStyle: (e: unknown, p: string) => { content: string };
+                    }
+                  ).getComputedStyle(th, "::after").content;
+            const label = `${th?.textContent ?? ""}${after === "none" || after === "normal" ? "" : after.replace(/"/g, "")}`;
+            return { label, value: tr.querySelector("td")?.textContent ?? "" };
+          }),
+        );
+        return { charts, legends };
+      };
+      const sweep = await read(sweepFile);
+      const yTicks = sweep.charts[0].ticks.y;
+      // Nice steps (1, 2 or 5 x 10^k), every label exact: the old labels rounded 0.0025 to "0.003".
+      const nums = yTicks.map(Number);
+      expect(nums.length).toBeGreaterThan(2);
+      const step = nums[1] - nums[0];
+      const mantissa = Number((step / 10 ** Math.floor(Math.log10(step))).toPrecision(6));
+      expect([1, 2, 5]).toContain(mantissa);
+      nums.forEach((v, i) => expect(v).toBeCloseTo(nums[0] + i * step, 12));
+      expect(new Set(yTicks).size).toBe(yTicks.length);
+      const run = await read(runFile);
+      for (const { legends } of [sweep, run])
+        for (const l of legends) expect(l.value === "" && l.label.trim().endsWith(":"), l.label).toBe(false);
+      for (const c of run.charts) {
+        if (
+          ![
+            "states",
+            "api-outcomes",
+            "concurrency",
+            "subnet-ips",
+            "throttles-cold-starts",
+            "pending-cdf",
+          ].includes(c.id)
+        )
+          continue;
+        const units = new Set(c.ticks.x.map((t) => /[a-zµ]+$/.exec(t)?.[0]));
+        expect([...units], `${c.id}: ${c.ticks.x.join(" ")}`).toHaveLength(1);
+      }
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -6,7 +6,6 @@
  * never throws.
  */
 import { availableParallelism } from "node:os";
-import { closeSync, openSync, writeSync } from "node:fs";
 import type { Plan } from "../model/plan.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
 import { emptyHtmlSeries } from "../report/html-series.js";
@@ -43,13 +42,7 @@ import {
   UserError,
 } from "./exit-codes.js";
 import { type MetricsSettings, MetricsOutputs } from "./metrics-outputs.js";
-import {
-  checkDistinctOutputs,
-  fsErrorReason,
-  OutputError,
-  OutputFiles,
-  type OutputSpec,
-} from "./output-files.js";
+import { checkDistinctOutputs, OutputError, OutputFiles, type OutputSpec } from "./output-files.js";
 import { StopSignals, stoppingNote } from "./stop-signals.js";
 import { type SimulateRequest, type SimulateResult, simulate } from "./simulate.js";
 
@@ -463,7 +456,7 @@ export function exitCodeFor(
   const failed = th?.results.filter((t) => !t.ok) ?? [];
   for (const t of failed)
     term.stderr.write(
-      `fleet-sim: threshold failed: ${t.threshold} (observed ${formatMetricValue(t.observed, t.unit)})\n`,
+      `fleet-sim: threshold failed: ${t.threshold} (observed ${formatMetricValue(t.observed, t.unit, t.threshold)})\n`,
     );
   if (th?.aborted != null) return ExitCode.ThresholdsFailed;
   if (report.run.partial) return stoppedExitCode(stoppedBy);

@@ -34,6 +34,8 @@ import { describeInternalError, ExitCode, UserError } from "./exit-codes.js";
 import { checkDistinctOutputs, OutputError, OutputFiles, type OutputSpec } from "./output-files.js";
 import { StopSignals, stoppingNote } from "./stop-signals.js";
 import { sweepReportOf } from "./sweep-html.js";
+import { formatEstimate, sweepStyle } from "./sweep-format.js";
+import { formatStyled } from "../report/number-format.js";
 import {
   integerFlag,
   parseSimulationFlags,
@@ -333,8 +335,7 @@ function sweepResult(
             s.parameters[0],
             t,
             points.map((p) => p.metrics[t.metric]),
-            (v) => formatNumber(metrics.unit?.(t.metric) === "ratio" ? v * 100 : v),
-            unitSuffix(metrics.unit?.(t.metric) ?? "count"),
+            (v) => formatStyled(v, sweepStyle(t.metric, planThresholds(base), metrics)),
           )
         : null,
     };
@@ -367,15 +368,14 @@ const DEFAULT_SHOWN = [
 
 export function renderSweep(result: SweepResult, s: SweepSettings, metrics: MetricSource): string {
   const shown = shownMetrics(result, s, metrics);
+  const thresholds = result.thresholds.map((t) => ({ metric: t.metric, text: t.threshold }));
+  const styleOf = (m: string) => sweepStyle(m, thresholds, metrics);
   const header = [...result.parameters.map((p) => p.path), ...shown];
   const rows = result.points.map((p) => [
     ...p.values,
     ...shown.map((m) => {
       const e = p.metrics[m];
-      if (e === undefined) return "-";
-      return e.n > 1
-        ? `${formatNumber(e.mean)} [${formatNumber(e.ciLow)}, ${formatNumber(e.ciHigh)}]`
-        : formatNumber(e.mean);
+      return e === undefined ? "-" : formatEstimate(e, styleOf(m));
     }),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
@@ -399,10 +399,7 @@ export function renderSweep(result: SweepResult, s: SweepSettings, metrics: Metr
     if (t.answer !== null) lines.push(`  ${t.answer.sentence}`);
     else if (result.parameters.length === 0) {
       const e = result.points[0].metrics[t.metric];
-      const seen =
-        e === undefined
-          ? "no value"
-          : `mean ${formatNumber(e.mean)} [${formatNumber(e.ciLow)}, ${formatNumber(e.ciHigh)}]`;
+      const seen = e === undefined ? "no value" : `mean ${formatEstimate(e, styleOf(t.metric))}`;
       lines.push(`  ${t.passes[0] ? "✓" : "✗"} ${t.threshold}: ${seen}`);
     } else
       lines.push(
@@ -435,16 +432,3 @@ const csvCell = (v: string | number): string => {
   const t = String(v);
   return /[",\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
 };
-
-/** How a unit is written after a value: ratios are shown as percentages. */
-const unitSuffix = (unit: "count" | "ratio" | "seconds"): string =>
-  unit === "ratio" ? "%" : unit === "seconds" ? " s" : "";
-
-/** Four significant digits, without exponent noise for everyday magnitudes. */
-export function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  if (a >= 1e6 || a < 1e-4) return v.toExponential(3);
-  return String(Number(v.toPrecision(4)));
-}

@@ -6,6 +6,7 @@
  */
 import type { SweepResult, SweepThreshold } from "../experiment/sweep.js";
 import { metricByName } from "../measures/report-metrics.js";
+import { valueStyle } from "../report/number-format.js";
 import type { SweepMetric, SweepReport } from "../report/sweep-types.js";
 
 export function sweepReportOf(
@@ -29,11 +30,17 @@ export function sweepReportOf(
   const metrics: SweepMetric[] = [];
   for (const name of shown) {
     const threshold = thresholds.find((t) => t.metric === name);
+    // One unit per metric, as in the table: a ratio in percent when its threshold is written so.
+    const style = valueStyle(
+      metricByName(name)?.unit ?? "count",
+      thresholds.filter((t) => t.metric === name).map((t) => t.text),
+    );
+    const scale = style === "percent" ? 100 : 1;
     for (const points of groups.values()) {
       const at = others.map((o, i) => `${o.path}=${points[0].values[i + 1]}`).join(", ");
       metrics.push({
         name: at === "" ? name : `${name} (${at})`,
-        unit: unitOf(name),
+        unit: style === "percent" ? "%" : unitOf(name),
         points: points.flatMap((p) => {
           const e = p.metrics[name];
           return e === undefined
@@ -41,14 +48,16 @@ export function sweepReportOf(
             : [
                 {
                   value: xOf(p.values[0] ?? "(base)"),
-                  mean: e.mean,
-                  ciLow: e.ciLow,
-                  ciHigh: e.ciHigh,
+                  mean: e.mean * scale,
+                  ciLow: e.ciLow * scale,
+                  ciHigh: e.ciHigh * scale,
                   n: e.n,
                 },
               ];
         }),
-        ...(threshold === undefined ? {} : { threshold: { op: threshold.op, limit: threshold.limit } }),
+        ...(threshold === undefined
+          ? {}
+          : { threshold: { op: threshold.op, limit: threshold.limit * scale } }),
       });
     }
   }
@@ -60,7 +69,7 @@ export function sweepReportOf(
   };
 }
 
-/** The unit the chart's axis shows for a metric, from the report-metric registry. */
+/** The unit the chart's axis shows for a metric, from the report-metric registry (a ratio in percent is "%"). */
 export function unitOf(metric: string): string {
   const unit = metricByName(metric)?.unit;
   return unit === "seconds" ? "s" : unit === "ratio" ? "fraction" : "";

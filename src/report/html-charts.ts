@@ -8,6 +8,7 @@ import { decodeHistogram } from "../model/histogram.js";
 import { STATE_NAMES } from "../model/aws-names.js";
 import type { HistName } from "../model/observations.js";
 import type { HtmlSeries } from "./html-series.js";
+import { formatSeconds, formatSignificant } from "./number-format.js";
 import type { Report } from "./json-report.js";
 import type { SweepPoint, SweepReport } from "./sweep-types.js";
 
@@ -15,7 +16,7 @@ export interface ChartSeries {
   label: string;
   values: (number | null)[];
   color: string;
-  /** A reference line (limit, capacity, threshold): dashed. */
+  /** A reference line (limit, capacity, threshold): dashed, and drawn under the data (drawOrder). */
   dashed?: boolean;
   /** Fill down to the next series with `band` (confidence bands). */
   band?: boolean;
@@ -28,6 +29,8 @@ export interface ChartSpec {
   xKind: "time" | "duration" | "number" | "category";
   xTitle: string;
   yTitle: string;
+  /** How the y values read: plain numbers (the default), or durations in seconds. */
+  yKind?: "number" | "duration";
   x: number[];
   /** For xKind "category": the label of each x index. */
   xLabels?: string[];
@@ -77,15 +80,16 @@ const PENDING_HISTS: [HistName, string][] = [
 
 /** The run page's charts, in page order. */
 export function runCharts(report: Report, s: HtmlSeries): (ChartSpec | ChartNote)[] {
-  const time = (id: string, title: string, yTitle: string, series: ChartSeries[]): ChartSpec => ({
-    id,
-    title,
-    xKind: "time",
-    xTitle: "simulated time",
-    yTitle,
-    x: s.t,
-    series,
-  });
+  const time = (id: string, title: string, yTitle: string, series: ChartSeries[]): ChartSpec =>
+    drawOrder({
+      id,
+      title,
+      xKind: "time",
+      xTitle: "simulated time",
+      yTitle,
+      x: s.t,
+      series,
+    });
   const constant = (v: number) => s.t.map(() => v);
   const charts: (ChartSpec | ChartNote)[] = [];
 
@@ -237,24 +241,51 @@ export function sweepCharts(sweep: SweepReport): ChartSpec[] {
     ];
     if (m.threshold !== undefined) {
       series.push({
-        label: `threshold ${m.threshold.op} ${m.threshold.limit}`,
+        label: `threshold ${m.threshold.op} ${sweepValue(m.threshold.limit, m.unit)}`,
         values: values.map(() => m.threshold?.limit ?? null),
         color: LIMIT_COLOR,
         dashed: true,
       });
     }
-    return {
+    return drawOrder({
       id: `sweep-${k}`,
       title: `${m.name}${unit} against ${sweep.parameter.path}`,
       xKind: numeric ? "number" : "category",
       xTitle: sweep.parameter.path,
       yTitle: m.unit === "" ? m.name : `${m.name} (${m.unit})`,
+      ...(m.unit === "s" ? { yKind: "duration" as const } : {}),
       x,
       ...(numeric ? {} : { xLabels: values.map(String) }),
       series,
       bands: [[2, 3]],
-    };
+    });
   });
+}
+
+/**
+ * The chart with its dashed reference lines (limits, capacities,
+ * thresholds) first: uPlot draws the series in order, so the data lines are
+ * drawn over them and never hidden. Band indexes follow their series.
+ */
+export function drawOrder(spec: ChartSpec): ChartSpec {
+  const order = spec.series
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => Number(!a.s.dashed) - Number(!b.s.dashed));
+  const moved = new Map(order.map((o, k) => [o.i + 1, k + 1]));
+  return {
+    ...spec,
+    series: order.map((o) => o.s),
+    ...(spec.bands === undefined
+      ? {}
+      : { bands: spec.bands.map(([a, b]): [number, number] => [moved.get(a) ?? a, moved.get(b) ?? b]) }),
+  };
+}
+
+/** A value of a sweep metric as its chart's unit has it: "s" durations, "%" percent, else significant digits. */
+export function sweepValue(v: number, unit: string): string {
+  if (unit === "s") return formatSeconds(v);
+  if (unit === "%") return `${formatSignificant(v)}%`;
+  return formatSignificant(v);
 }
 
 export const isNote = (c: ChartSpec | ChartNote): c is ChartNote => "note" in c;

@@ -7,6 +7,14 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { ChartNote, ChartSpec } from "./html-charts.js";
 import { isNote } from "./html-charts.js";
+import {
+  durationTicks,
+  formatSeconds,
+  formatSignificant,
+  numberTicks,
+  stepDecimals,
+  trimDecimals,
+} from "./number-format.js";
 
 let uplotAssets: { js: string; css: string } | null = null;
 
@@ -96,65 +104,83 @@ section.chart, section.chart-note { margin: 20px 0; padding: 12px; border: 1px s
 section.chart-note p { color: #555; margin: 0; }
 .plot { width: 100%; }
 .uplot { font-family: inherit; }
+pre.question { margin: 4px 0 12px; padding: 6px 10px; background: #f4f6f8; border-radius: 4px; overflow-x: auto; }
+/* uPlot puts a colon after each legend label, which dangles while no value is shown: a gap instead. */
+.uplot .u-legend th::after { content: none; }
+.uplot .u-legend .u-value { padding-left: 0.5em; }
+`;
+
+/**
+ * The formatters of number-format.ts, as source the page runs: the chart
+ * ticks and legends read as the tables and the terminal do. `FMT` names them
+ * whatever the bundler called them.
+ */
+const FORMATTERS = [formatSignificant, formatSeconds, stepDecimals, trimDecimals, numberTicks, durationTicks];
+const FORMAT_SCRIPT = `${FORMATTERS.map((f) => f.toString()).join("\n")}
+var FMT = { sig: ${formatSignificant.name}, dur: ${formatSeconds.name}, numberTicks: ${numberTicks.name}, durationTicks: ${durationTicks.name} };
 `;
 
 /**
  * Draws every ChartSpec of the inline JSON with uPlot and marks each chart's
  * section with data-points (values drawn), which the browser test reads.
+ * Ticks are nice steps (1, 2, 5 x 10^k; durations at round seconds,
+ * minutes, hours, days), each axis labelled in one unit with the digits its
+ * step needs.
  */
 const DRAW_SCRIPT = `
 (function () {
   "use strict";
+  ${FORMAT_SCRIPT}
   var data = JSON.parse(document.getElementById("report-data").textContent);
-  function three(x) { return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2); }
-  function dur(s) {
-    if (s == null || !isFinite(s)) return "";
-    if (s < 0) return "-" + dur(-s);
-    if (s === 0) return "0s";
-    if (s < 1e-3) return three(s * 1e6) + "µs";
-    if (s < 1) return three(s * 1e3) + "ms";
-    if (s < 120) return three(s) + "s";
-    if (s < 7200) return three(s / 60) + "m";
-    if (s < 172800) return three(s / 3600) + "h";
-    return three(s / 86400) + "d";
+  function blank(f) { return function (v) { return v == null || !isFinite(v) ? "" : f(v); }; }
+  var NICE_INCRS = [];
+  for (var k = -15; k <= 15; k++) [1, 2, 5].forEach(function (m) { NICE_INCRS.push(Number((m * Math.pow(10, k)).toPrecision(1))); });
+  var DURATION_INCRS = [1e-6, 2e-6, 5e-6, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05,
+    0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
+    172800, 604800, 1209600, 2592000];
+  // Each axis's last labels are kept (window.fleetSimCharts[].ticks) for the browser test.
+  function ticks(durations, seen, axis) {
+    var label = durations ? FMT.durationTicks : FMT.numberTicks;
+    return function (u, splits, axisIdx, space, incr) {
+      var step = incr || (splits.length > 1 ? Math.abs(splits[1] - splits[0]) : 1);
+      var labels = label(splits, step);
+      seen[axis] = labels;
+      return labels;
+    };
   }
-  function num(v) {
-    if (v == null || !isFinite(v)) return "";
-    var a = Math.abs(v);
-    if (a >= 1e6) return three(v / 1e6) + "M";
-    if (a >= 1e4) return three(v / 1e3) + "k";
-    return String(Math.round(v * 1000) / 1000);
-  }
-  // Axis ticks: "5m", not "5.00m"; durations stepped at round seconds, minutes, hours, days.
-  function trim(t) {
-    return t.indexOf(".") < 0 ? t : t.replace(/([.][0-9]*?)0+(?=[^0-9]|$)/, "$1").replace(/[.](?=[^0-9]|$)/, "");
-  }
-  function tick(f) { return function (v) { return trim(f(v)); }; }
-  var DURATION_INCRS = [1e-3, 2e-3, 5e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600,
-    900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 1209600, 2592000];
   var drawn = [];
   data.charts.forEach(function (spec) {
     var section = document.getElementById(spec.id);
     var target = section.querySelector(".plot");
-    var fmtX = spec.xKind === "time" || spec.xKind === "duration" ? dur
-      : spec.xKind === "category" ? function (v) { return spec.xLabels[v] == null ? "" : spec.xLabels[v]; } : num;
+    var xDurations = spec.xKind === "time" || spec.xKind === "duration";
+    var seen = { x: [], y: [] };
+    var yDurations = spec.yKind === "duration";
+    var fmtX = xDurations ? blank(FMT.dur)
+      : spec.xKind === "category" ? function (v) { return v == null || spec.xLabels[v] == null ? "" : spec.xLabels[v]; }
+      : blank(FMT.sig);
+    var fmtY = blank(yDurations ? FMT.dur : FMT.sig);
     var series = [{ label: spec.xTitle, value: function (u, v) { return fmtX(v); } }];
     spec.series.forEach(function (s) {
       series.push({
         label: s.label, stroke: s.color, width: s.dashed ? 1.5 : 2, dash: s.dashed ? [6, 4] : undefined,
         spanGaps: true, points: { show: !s.dashed && (spec.xKind === "number" || spec.xKind === "category") },
-        value: function (u, v) { return num(v); }
+        value: function (u, v) { return fmtY(v); }
       });
     });
-    var fmtTick = tick(fmtX);
-    var xAxis = { label: spec.xTitle, values: function (u, splits) { return splits.map(fmtTick); } };
-    if (spec.xKind === "time" || spec.xKind === "duration") xAxis.incrs = DURATION_INCRS;
-    if (spec.xKind === "category") xAxis.splits = function () { return spec.x; };
+    var xAxis = { label: spec.xTitle };
+    if (spec.xKind === "category") {
+      xAxis.splits = function () { return spec.x; };
+      xAxis.values = function (u, splits) { return (seen.x = splits.map(function (v) { return fmtX(v); })); };
+    } else {
+      xAxis.incrs = xDurations ? DURATION_INCRS : NICE_INCRS;
+      xAxis.values = ticks(xDurations, seen, "x");
+    }
+    var yAxis = { label: spec.yTitle, size: 60, incrs: yDurations ? DURATION_INCRS : NICE_INCRS, values: ticks(yDurations, seen, "y") };
     var opts = {
       width: Math.max(320, target.clientWidth), height: 300,
       scales: { x: { time: false } },
       series: series,
-      axes: [xAxis, { label: spec.yTitle, size: 60, values: function (u, splits) { return splits.map(tick(num)); } }],
+      axes: [xAxis, yAxis],
       bands: (spec.bands || []).map(function (b) { return { series: b, fill: "rgba(31,111,180,0.15)" }; })
     };
     var values = spec.series.map(function (s) { return s.values; });
@@ -162,11 +188,11 @@ const DRAW_SCRIPT = `
     var points = 0;
     values.forEach(function (v) { v.forEach(function (y) { if (typeof y === "number" && isFinite(y)) points++; }); });
     section.setAttribute("data-points", String(points));
-    drawn.push({ id: spec.id, u: u, target: target, points: points });
+    drawn.push({ id: spec.id, u: u, target: target, points: points, ticks: seen });
   });
   window.addEventListener("resize", function () {
     drawn.forEach(function (c) { c.u.setSize({ width: Math.max(320, c.target.clientWidth), height: 300 }); });
   });
-  window.fleetSimCharts = drawn.map(function (c) { return { id: c.id, points: c.points, xLength: c.u.data[0].length }; });
+  window.fleetSimCharts = drawn.map(function (c) { return { id: c.id, points: c.points, xLength: c.u.data[0].length, ticks: c.ticks }; });
 })();
 `;

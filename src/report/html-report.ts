@@ -5,11 +5,12 @@
  * html-charts.ts.
  */
 import { formatDurationUs } from "../scenario/units.js";
-import { runCharts, sweepCharts } from "./html-charts.js";
+import { runCharts, sweepCharts, sweepValue } from "./html-charts.js";
 import { esc, page } from "./html-page.js";
 import type { HtmlSeries } from "./html-series.js";
 import type { Report } from "./json-report.js";
-import { formatCount, formatSeconds } from "./summary.js";
+import { formatSignificant } from "./number-format.js";
+import { formatCount, formatMetricValue, formatSeconds } from "./summary.js";
 import type { SweepReport } from "./sweep-types.js";
 import type { ThresholdsReport } from "../measures/report-shape.js";
 
@@ -22,7 +23,7 @@ export function runHtml(report: Report, series: HtmlSeries): string {
     : formatDurationUs(r.simulatedUs);
   const header = [
     `<h1>${esc(sc.name)}</h1>`,
-    sc.description === "" ? "" : `<p class="question">${esc(sc.description)}</p>`,
+    descriptionHtml(sc.description),
     `<div class="meta">${[
       sc.file === null ? null : `scenario file ${esc(sc.file)}`,
       `seed ${sc.seed}`,
@@ -43,17 +44,17 @@ export function runHtml(report: Report, series: HtmlSeries): string {
 export function sweepHtml(sweep: SweepReport): string {
   const header = [
     `<h1>${esc(sweep.scenario)}: sweep of ${esc(sweep.parameter.path)}</h1>`,
-    sweep.description === undefined || sweep.description === ""
-      ? ""
-      : `<p class="question">${esc(sweep.description)}</p>`,
+    descriptionHtml(sweep.description ?? ""),
     `<div class="meta">${esc(sweep.parameter.path)} = ${sweep.parameter.values.map((v) => esc(v)).join(", ")} · ${sweep.metrics.length} metrics · mean over the runs at each value, band: 95% confidence interval</div>`,
   ].join("\n");
-  const rows = sweep.metrics.flatMap((m) =>
-    m.points.map(
+  const rows = sweep.metrics.flatMap((m) => {
+    const f = (v: number) => esc(sweepValue(v, m.unit));
+    const threshold = m.threshold === undefined ? "" : `${esc(m.threshold.op)} ${f(m.threshold.limit)}`;
+    return m.points.map(
       (p) =>
-        `<tr><td>${esc(m.name)}</td><td>${esc(p.value)}</td><td>${num(p.mean)}</td><td>${num(p.ciLow)} – ${num(p.ciHigh)}</td><td>${p.n}</td><td>${m.threshold === undefined ? "" : esc(`${m.threshold.op} ${m.threshold.limit}`)}</td></tr>`,
-    ),
-  );
+        `<tr><td>${esc(m.name)}</td><td>${esc(p.value)}</td><td>${f(p.mean)}</td><td>${f(p.ciLow)} – ${f(p.ciHigh)}</td><td>${p.n}</td><td>${threshold}</td></tr>`,
+    );
+  });
   const table = `<section><h2>Points</h2><table><thead><tr><th>metric</th><th>${esc(sweep.parameter.path)}</th><th>mean</th><th>95% CI</th><th>runs</th><th>threshold</th></tr></thead><tbody>${rows.join("")}</tbody></table></section>`;
   return page(`${sweep.scenario}: lambda-fleet-sim sweep`, header, sweepCharts(sweep), table);
 }
@@ -74,7 +75,7 @@ function figures(report: Report): string {
     ["API calls answered", formatCount(apiRequests)],
     ["API errors", formatCount(apiErrors)],
     ["invocations", formatCount(inv.requests)],
-    ["cold-start ratio", `${(100 * inv.coldStartRatio).toFixed(1)}%`],
+    ["cold-start ratio", `${formatSignificant(100 * inv.coldStartRatio, 3)}%`],
     ["throttled invocations", formatCount(inv.outcomes.throttled)],
     ["peak concurrency / limit", `${report.concurrency.peak} / ${report.concurrency.limit}`],
     [
@@ -98,7 +99,7 @@ function invariantsTable(report: Report): string {
         `<tr><td class="${i.ok ? "ok" : "bad"}">${i.ok ? "ok" : "VIOLATED"}</td><td>${esc(i.name)}</td><td>${esc(i.detail)}</td></tr>`,
     )
     .join("");
-  return `<section id="invariants"><h2>Invariants</h2><table><tbody>${rows}</tbody></table></section>`;
+  return `<section id="invariants"><h2>Invariants</h2><table><thead><tr><th>result</th><th>invariant</th><th>detail</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
 
 /**
@@ -109,15 +110,11 @@ function invariantsTable(report: Report): string {
 export function thresholdsTable(thresholds: ThresholdsReport | undefined): string {
   if (thresholds === undefined || thresholds.results.length === 0) return "";
   const value = (r: ThresholdsReport["results"][number]) =>
-    r.unit === "seconds"
-      ? formatSeconds(r.observed)
-      : r.unit === "ratio"
-        ? `${num(r.observed * 100)}%`
-        : num(r.observed);
+    formatMetricValue(r.observed, r.unit, r.threshold);
   const rows = thresholds.results
     .map(
       (r) =>
-        `<tr><td class="${r.ok ? "ok" : "bad"}">${r.ok ? "pass" : "fail"}</td><td><code>${esc(r.threshold)}</code></td><td>${esc(value(r))}</td><td>${r.abortOnFail ? "abortOnFail" : ""}</td></tr>`,
+        `<tr><td class="${r.ok ? "ok" : "bad"}">${r.ok ? "pass" : "fail"}</td><td><code>${esc(r.threshold)}</code></td><td>${esc(value(r))}</td><td>${r.abortOnFail ? "yes" : "no"}</td></tr>`,
     )
     .join("");
   const a = thresholds.aborted;
@@ -125,9 +122,27 @@ export function thresholdsTable(thresholds: ThresholdsReport | undefined): strin
     a === null
       ? ""
       : `<p class="bad">The run was stopped at ${esc(formatSeconds(a.atUs / 1e6))} by <code>${esc(a.threshold)}</code>.</p>`;
-  return `<section id="thresholds"><h2>Thresholds</h2><table><thead><tr><th></th><th>threshold</th><th>observed</th><th></th></tr></thead><tbody>${rows}</tbody></table>${aborted}</section>`;
+  return `<section id="thresholds"><h2>Thresholds</h2><table><thead><tr><th>result</th><th>threshold</th><th>observed</th><th>abortOnFail</th></tr></thead><tbody>${rows}</tbody></table>${aborted}</section>`;
 }
 
-function num(x: number): string {
-  return Number.isFinite(x) ? String(Math.round(x * 1000) / 1000) : String(x);
+/**
+ * The scenario's description (its header comment) as paragraphs; an
+ * indented block (a command) as preformatted text with its shell line
+ * continuations ("\\" at a line's end) joined into one line.
+ */
+export function descriptionHtml(description: string): string {
+  const blocks = description
+    .trim()
+    .split(/\n\s*\n/)
+    .filter((b) => b.trim() !== "");
+  return blocks
+    .map((block) => {
+      const lines = block.split("\n");
+      if (lines.every((l) => /^\s/.test(l) || l.trim() === "")) {
+        const command = block.replace(/[ \t]*\\\r?\n\s*/g, " ").replace(/^\s+/gm, "");
+        return `<pre class="question"><code>${esc(command)}</code></pre>`;
+      }
+      return `<p class="question">${esc(block.replace(/[ \t]*\\\r?\n\s*/g, " "))}</p>`;
+    })
+    .join("\n");
 }

@@ -11,6 +11,7 @@ import type { MetricUnit } from "../measures/reading.js";
 import { HISTOGRAM_LABELS } from "../measures/report-metrics.js";
 import { INVOCATION_OUTCOMES } from "../model/outcomes.js";
 import { type Report, violatedInvariants } from "./json-report.js";
+import { formatSeconds, formatStyled, valueStyle } from "./number-format.js";
 
 export interface SummaryOptions {
   /** ANSI colors (only when stdout is a terminal). */
@@ -207,7 +208,7 @@ export function renderSummary(report: Report, opts: SummaryOptions): string {
   if (th !== undefined) {
     section("THRESHOLDS");
     for (const t of th.results) {
-      const value = formatMetricValue(t.observed, t.unit);
+      const value = formatMetricValue(t.observed, t.unit, t.threshold);
       out.push(
         t.ok
           ? `    ${c.ok("✓")} ${t.threshold}: ${value}`
@@ -220,7 +221,7 @@ export function renderSummary(report: Report, opts: SummaryOptions): string {
       line(
         "aborted",
         c.bad(
-          `at ${formatDurationUs(a.atUs)} by ${a.threshold} (observed ${formatMetricValue(a.observed, unit)} at that sample)`,
+          `at ${formatDurationUs(a.atUs)} by ${a.threshold} (observed ${formatMetricValue(a.observed, unit, a.threshold)} at that sample)`,
         ),
       );
     }
@@ -269,38 +270,16 @@ export function histogramLine(h: Report["histograms"][HistName]): string {
   ].join(" ");
 }
 
-/** A threshold's observed value in its metric's unit: "74.8s", "0.23%", "12". */
-export function formatMetricValue(value: number, unit: MetricUnit): string {
-  if (unit === "seconds") return formatSeconds(value);
-  if (unit === "ratio") return `${Number((value * 100).toFixed(4))}%`;
-  return String(Number(value.toFixed(6)));
+/**
+ * A threshold's observed value in its metric's unit, by the one unit rule
+ * (number-format.ts): "74.8s"; a ratio in percent when the threshold is
+ * written in percent ("0.23%"), else as a ratio ("0.9981"); "12".
+ */
+export function formatMetricValue(value: number, unit: MetricUnit, thresholdText?: string): string {
+  return formatStyled(value, valueStyle(unit, thresholdText));
 }
 
-/**
- * A duration given in seconds, human-friendly with three significant digits:
- * "850µs", "1.23ms", "74.8s", "2.50m", "5.20h", "14.0d".
- */
-export function formatSeconds(seconds: number): string {
-  if (!Number.isFinite(seconds)) return String(seconds);
-  if (seconds < 0) return `-${formatSeconds(-seconds)}`;
-  if (seconds === 0) return "0s";
-  const units: [number, string][] = [
-    [1e-3, "µs"],
-    [1, "ms"],
-    [120, "s"],
-    [7200, "m"],
-    [172_800, "h"],
-  ];
-  const scale: Record<string, number> = { µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600, d: 86_400 };
-  let unit = "d";
-  for (const [below, u] of units) {
-    if (seconds < below) {
-      unit = u;
-      break;
-    }
-  }
-  return `${threeDigits(seconds / scale[unit])}${unit}`;
-}
+export { formatSeconds };
 
 function threeDigits(x: number): string {
   if (x >= 100) return x.toFixed(0);

@@ -16,7 +16,7 @@ export interface SweepReport {
 export interface SweepMetric {
   /** Metric name as the user knows it (e.g. "pendingCreate p99"). */
   name: string;
-  /** Its unit, shown on the axis ("s", "requests", "%"). */
+  /** Its unit, shown on the axis: "s" (values in seconds, shown as durations), "%" (values in percent), or any other word ("fraction", "requests"). */
   unit: string;
   /** One point per parameter value: the mean over the runs, its 95% confidence interval, and the number of runs. */
   points: SweepPoint[];
