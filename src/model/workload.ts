@@ -17,6 +17,14 @@ export class Workload {
   /** Per invoke stream: each local function's peak arrival rate (per µs), 0 when not a target. */
   private readonly streamPeakPerUs: Float64Array[] = [];
   private readonly streamMaxRate: number[] = [];
+  /**
+   * Per invoke stream: each local function's next arrival time, exact (not
+   * rounded to the µs its event is scheduled at). The next gap is added to
+   * it, never to the event's rounded time: gaps shorter than half a µs still
+   * advance, and several arrivals may share one µs (they run in the order
+   * they were scheduled).
+   */
+  private readonly streamNextUs: Float64Array[] = [];
   /** 1 for the invoke streams whose InvocationType is Event. */
   private readonly streamIsEvent: Uint8Array;
 
@@ -56,6 +64,7 @@ export class Workload {
     this.streamMaxRate.push(maxRate);
     const peak = new Float64Array(this.c.fn.count);
     this.streamPeakPerUs.push(peak);
+    this.streamNextUs.push(new Float64Array(this.c.fn.count));
     const weights = popularityWeights(st.targets.length, st.popularity);
     for (let k = 0; k < st.targets.length; k++) {
       const g = st.targets[k];
@@ -69,11 +78,15 @@ export class Workload {
   /** An arrival of stream s at function f: the next one is scheduled, this one invokes. */
   onArrival(f: number, s: number): void {
     const st = this.c.plan.invokeStreams[s];
-    this.scheduleArrival(f, s, this.c.p.nowUs, false);
+    this.scheduleArrival(f, s, this.streamNextUs[s][f], false);
     this.invocations.invoke(f, 0, this.streamIsEvent[s], st.caller ?? -1, st.qualifier ?? LATEST);
   }
 
-  /** Next arrival of stream s at function f after `fromUs` (thinning of a piecewise-linear rate). */
+  /**
+   * Next arrival of stream s at function f after `fromUs`, the exact time of
+   * the one before (thinning of a piecewise-linear rate). Its event is at the
+   * rounded time; the exact one is kept for the arrival after.
+   */
   private scheduleArrival(f: number, s: number, fromUs: number, first: boolean): void {
     const st = this.c.plan.invokeStreams[s];
     const peak = this.streamPeakPerUs[s][f];
@@ -104,6 +117,7 @@ export class Workload {
     }
     const atUs = Math.round(t);
     if (atUs >= st.endUs) return;
+    this.streamNextUs[s][f] = t;
     const p = this.c.p;
     p.at(Math.max(atUs, p.nowUs), Ev.Arrival, f, s, 0);
   }
