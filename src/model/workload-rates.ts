@@ -12,9 +12,10 @@ type RatePoints = { atUs: number; ratePerSec: number }[];
  * Arrivals the engine should meet within one epoch at most: a long run
  * reports progress, takes Ctrl-C and flushes its trace between epochs, so a
  * plan whose streams could bring more than this in the default epoch runs in
- * shorter ones (run.ts epochOf). About a second of wall time.
+ * shorter ones (run.ts epochOf). A fraction of a second of wall time, and
+ * with --trace a few hundred MB of records held at most.
  */
-export const ARRIVALS_PER_EPOCH = 1_000_000;
+export const ARRIVALS_PER_EPOCH = 250_000;
 
 /**
  * The most arrivals a plan may expect within one lookahead (the engine's
@@ -59,7 +60,7 @@ export function streamPeakPerFunctionPerSec(st: PlanInvokeStream): number {
 }
 
 /** The plan's highest arrival rate, per second: every stream at its peak at once (an upper bound). */
-export function planPeakArrivalsPerSec(plan: Plan): number {
+export function planPeakArrivalsPerSec(plan: Pick<Plan, "invokeStreams">): number {
   let total = 0;
   for (const st of plan.invokeStreams) if (st.targets.length > 0) total += streamPeakPerSec(st);
   return total;
