@@ -54,7 +54,11 @@ describe("arrivals at rates above one per microsecond", () => {
 
   it("11.2: an evenly spaced ramp from 0 delivers the integral of its rate (it gave none)", () => {
     const out = run(
-      scenario({ arrival: "{ process: constant, stages: [{ to: 100/s, over: 1m }] }", for: "1m", duration: "2m" }),
+      scenario({
+        arrival: "{ process: constant, stages: [{ to: 100/s, over: 1m }] }",
+        for: "1m",
+        duration: "2m",
+      }),
     );
     expect(Math.abs(out.obs.invocationRequests - 3000)).toBeLessThanOrEqual(1);
   });
@@ -69,7 +73,11 @@ describe("rates that cannot be simulated are refused with a reason", () => {
         "stretch it runs before it can report progress or stop; at most 10,000,000: lower the rates or the latencies",
     ]);
     // 1.5M/s at one function by 82 years: gaps closer than the float64 clock carries there.
-    const late = scenario({ arrival: "{ process: constant, rate: 1500000/s }", for: "1s", duration: "30000d" });
+    const late = scenario({
+      arrival: "{ process: constant, rate: 1500000/s }",
+      for: "1s",
+      duration: "30000d",
+    });
     expect(problems(late.replace("at: 0s", "at: 29999d"))).toEqual([
       "14:14: workload[0].arrival: brings up to 1,500,000/s to one function, arrivals 0.67us apart: too close " +
         "for the simulated clock (float64 microseconds, 0.5us apart by the stream's end at 29999d1s) to carry " +
@@ -85,13 +93,13 @@ describe("rates that cannot be simulated are refused with a reason", () => {
       ["invokeLatency: 0.4us", '"0.4us" (0us in whole microseconds)'],
     ]) {
       const key = line.split(":")[0];
-      expect(problems(scenario({ arrival: "{ rate: 100/s }", for: "1h", duration: "1h", model: [line] }))).toEqual(
-        [
-          `5:${key.length + 5}: model.${key}: must be at least 1us, got ${shown}: every answer of the service ` +
-            "takes at least this long, and the engine lets functions run ahead of the shared state by the " +
-            "least such latency; at 0 they could never run past a request",
-        ],
-      );
+      expect(
+        problems(scenario({ arrival: "{ rate: 100/s }", for: "1h", duration: "1h", model: [line] })),
+      ).toEqual([
+        `5:${key.length + 5}: model.${key}: must be at least 1us, got ${shown}: every answer of the service ` +
+          "takes at least this long, and the engine lets functions run ahead of the shared state by the " +
+          "least such latency; at 0 they could never run past a request",
+      ]);
     }
   });
 
@@ -116,7 +124,10 @@ describe("rates that cannot be simulated are refused with a reason", () => {
 });
 
 describe("the run's self-check on arrivals", () => {
-  const plan = loadScenarioText(scenario({ arrival: "{ rate: 100/s }", for: "1h", duration: "1h" }), "s.yaml");
+  const plan = loadScenarioText(
+    scenario({ arrival: "{ rate: 100/s }", for: "1h", duration: "1h" }),
+    "s.yaml",
+  );
 
   it("11.2: the self-check catches a stream that stops early", () => {
     expect(expectedArrivals(plan.invokeStreams[0])).toBeCloseTo(360_000, 6);
