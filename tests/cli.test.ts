@@ -344,7 +344,7 @@ describe("fleet-sim run", () => {
     const r = cli(["run", QUICKSTART, "--quiet", "--seed", "3", "--until", "3m"]);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe("");
-    expect(r.stdout).toMatch(/^✓ quickstart: 3m simulated, \d+ events in \S+; 5 invariants ok\n$/);
+    expect(r.stdout).toMatch(/^✓ quickstart: 3m simulated, \d+ events in \S+; 6 invariants ok\n$/);
   });
 
   it("Ctrl-C stops the run after the current epoch, prints the summary and a partial report, exits 130", async () => {

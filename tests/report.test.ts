@@ -188,7 +188,7 @@ describe("buildReport", () => {
   });
 
   it("lists the invariants, all kept", () => {
-    expect(report.invariants.length).toBe(5);
+    expect(report.invariants.length).toBe(6);
     for (const i of report.invariants) expect(i.ok, `${i.name}: ${i.detail}`).toBe(true);
   });
 
@@ -371,7 +371,7 @@ describe("renderSummary", () => {
 
   it("gives a one-line verdict", () => {
     expect(renderVerdict(report, { color: false })).toMatch(
-      /^✓ test: 15m simulated, \d+ events in \S+; 5 invariants ok$/,
+      /^✓ test: 15m simulated, \d+ events in \S+; 6 invariants ok$/,
     );
     const partial: Report = structuredClone(report);
     partial.run.partial = true;

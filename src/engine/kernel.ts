@@ -14,6 +14,7 @@
  */
 import { Coordinator } from "./coordinator.js";
 import { EpochGrid } from "./epoch-grid.js";
+import { InvariantError } from "./invariant-error.js";
 import { RoundDecision } from "./round-decision.js";
 import type { RoundRunner, RunnerTiming } from "./round-runner.js";
 import { driveAsync, driveSync, type Pause, type Steps } from "./steps.js";
@@ -97,6 +98,10 @@ export class Kernel {
   *run(opts: KernelOptions): Steps<KernelStats> {
     const runner = this.runner;
     const lookaheadUs = opts.lookaheadUs;
+    // A partition's horizon is the lookahead grid point after its first open request: at 0 it
+    // would be NaN, the partition would stop there in every epoch and its later events never run.
+    if (!(lookaheadUs > 0) || !Number.isFinite(lookaheadUs))
+      throw new InvariantError(`bad lookahead ${lookaheadUs}us: it must be positive`);
     const grid = new EpochGrid(opts.epochUs ?? lookaheadUs, opts.untilUs, opts.sampleIntervalUs);
     const decision = new RoundDecision(this.coordinator);
     const horizons = runner.horizons;

@@ -82,6 +82,7 @@ export function assembleOutcome(
       })),
     },
     samples: r.samples,
+    streamArrivals: sumStreams(plan, r.results),
     invariants: [],
     partial: r.partial,
   };
@@ -90,6 +91,12 @@ export function assembleOutcome(
     sharedViolations: shared.violations,
   });
   return outcome;
+}
+
+function sumStreams(plan: Plan, results: PartitionResult[]): number[] {
+  const out = new Array<number>(plan.invokeStreams.length).fill(0);
+  for (const x of results) for (let s = 0; s < out.length; s++) out[s] += x.streamArrivals[s];
+  return out;
 }
 
 function sumArrays(arrays: number[][]): number[] {

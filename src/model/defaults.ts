@@ -57,6 +57,15 @@ export interface ModelDefaults {
   firstInvokeLatencyByRuntime: Record<string, Distribution>;
 }
 
+/**
+ * The engine's lookahead under these defaults: the least delay of any answer
+ * the coordinator sends back (model/run.ts). The scenario refuses latencies
+ * under 1us, so it is at least that.
+ */
+export function lookaheadOfDefaults(d: Pick<ModelDefaults, "apiLatencyUs" | "invokeLatencyUs">): number {
+  return Math.min(d.apiLatencyUs, d.invokeLatencyUs);
+}
+
 const lognormal = (medianUs: number, p99Us: number): Distribution => ({ kind: "lognormal", medianUs, p99Us });
 
 export const MODEL_DEFAULTS: ModelDefaults = {

@@ -294,6 +294,10 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
   get badTransitions(): readonly string[] {
     return this.c.badTransitions;
   }
+  /** Arrivals so far per invoke stream at this partition's functions. */
+  get streamArrivals(): Float64Array {
+    return this.workload.arrivals;
+  }
   provisionedTotals(): number[] {
     return this.controlPlane.provisionedTotals();
   }

@@ -1,10 +1,13 @@
 /**
  * The run checks its own books at the end: nothing lost, nothing negative,
- * no limit exceeded, no transition outside the table. A violation is a bug
- * in the simulator and ends the run with exit code 70.
+ * no limit exceeded, no transition outside the table, every workload stream
+ * delivered what its rate implies. A violation is a bug in the simulator and
+ * ends the run with exit code 70.
  */
 import { ALLOWED_TRANSITIONS, PHASE_COUNT, PHASE_NAMES } from "./lifecycle-table.js";
+import type { Plan } from "./plan.js";
 import type { InvariantResult, RunOutcome } from "./run-outcome.js";
+import { expectedArrivals } from "./workload-rates.js";
 
 export type { InvariantResult } from "./run-outcome.js";
 
@@ -73,7 +76,54 @@ export function checkInvariants(
     illegal.length === 0,
     illegal.join("; ") || `${countTransitions(obs.transitions)} transitions, all in the table`,
   );
+
+  const arrivals = checkStreamArrivals(o.plan, o.streamArrivals, o.kernel.endUs);
+  add("every invoke stream delivered the arrivals its rate implies", arrivals.ok, arrivals.detail);
   return out;
+}
+
+/** Poisson counts may stray this many standard deviations (sqrt of the mean) from it. */
+export const ARRIVAL_SIGMAS = 6;
+/** Arrivals any stream may be off by, and the share of its expected count (the clock's rounding). */
+const ARRIVAL_SLACK = 10;
+const ARRIVAL_SLACK_SHARE = 1e-3;
+
+/**
+ * Each invoke stream's arrivals against the integral of its rate from its
+ * start to min(its end, `endUs`): a stream that stops early (or runs away)
+ * is a bug. Poisson counts within ARRIVAL_SIGMAS sqrt(expected); evenly
+ * spaced ones within 2 per target; both within ARRIVAL_SLACK plus
+ * ARRIVAL_SLACK_SHARE of the expected count.
+ */
+export function checkStreamArrivals(
+  plan: Plan,
+  observed: readonly number[],
+  endUs: number,
+): { ok: boolean; detail: string } {
+  const wrong: string[] = [];
+  let total = 0;
+  let expectedTotal = 0;
+  plan.invokeStreams.forEach((st, s) => {
+    const expected = expectedArrivals(st, endUs);
+    const got = observed[s] ?? 0;
+    const spread = st.process === "poisson" ? ARRIVAL_SIGMAS * Math.sqrt(expected) : 2 * st.targets.length;
+    const slack = spread + ARRIVAL_SLACK + ARRIVAL_SLACK_SHARE * expected;
+    total += got;
+    expectedTotal += expected;
+    if (!(Math.abs(got - expected) <= slack)) {
+      const first = st.targets.length > 0 ? plan.functions.names[st.targets[0]] : "no function";
+      const more = st.targets.length > 1 ? ` and ${st.targets.length - 1} more` : "";
+      wrong.push(
+        `stream ${s + 1} (${st.process} to ${first}${more}): ${got} arrivals, expected ${Math.round(expected)} ± ${Math.round(slack)} by its rate`,
+      );
+    }
+  });
+  return {
+    ok: wrong.length === 0,
+    detail:
+      wrong.join("; ") ||
+      `${plan.invokeStreams.length} stream${plan.invokeStreams.length === 1 ? "" : "s"}: ${total} arrivals, ${Math.round(expectedTotal)} expected by their rates`,
+  };
 }
 
 function countTransitions(t: Float64Array): number {

@@ -47,6 +47,8 @@ export interface PartitionResult {
   /** Provisioned concurrency at the end (FleetPartition.provisionedTotals). */
   provisioned: number[];
   badTransitions: string[];
+  /** Arrivals per invoke stream at this partition's functions (Plan.invokeStreams order). */
+  streamArrivals: number[];
 }
 
 export function serializeObservations(o: Observations): SerializedObservations {
@@ -114,6 +116,7 @@ export function partitionResultOf(f: FleetPartition, crossesThreads: boolean): P
     asyncOldestQueuedUs: f.async?.events.oldestQueuedUs() ?? Number.POSITIVE_INFINITY,
     provisioned: f.provisionedTotals(),
     badTransitions: [...f.badTransitions],
+    streamArrivals: Array.from(f.streamArrivals),
   };
 }
 

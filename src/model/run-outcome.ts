@@ -80,6 +80,8 @@ export interface RunOutcome {
   /** EFS file systems' throughput and credits, by Plan.fileSystems index (V10). */
   efs: { fileSystems: EfsOutcome[] };
   samples: Sample[];
+  /** Arrivals each invoke stream delivered, in Plan.invokeStreams order (the self-check compares them with the rates). */
+  streamArrivals: number[];
   invariants: InvariantResult[];
   /** True when the run was stopped before its end. */
   partial: boolean;

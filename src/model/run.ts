@@ -16,6 +16,7 @@ import type { RoundRunner } from "../engine/round-runner.js";
 import type { ThreadRunner } from "../engine/threads/thread-runner.js";
 import { driveAsync, driveSync, type Steps } from "../engine/steps.js";
 import { assembleOutcome } from "./assemble-outcome.js";
+import { lookaheadOfDefaults } from "./defaults.js";
 import { EpochTraces } from "./epoch-traces.js";
 import { FLEET_HOST_URL, type FleetHostInit, hostModel } from "./fleet-host.js";
 import { gaugeCount, type PartitionResult } from "./partition-result.js";
@@ -26,7 +27,7 @@ import type { RunEvents, RunOutcome } from "./run-outcome.js";
 import { Sampler, samplingOf } from "./sampler.js";
 import { SharedState } from "./shared-state.js";
 import { chooseThreads, type ThreadChoice } from "./thread-choice.js";
-import { partitionWeights } from "./workload-rates.js";
+import { ARRIVALS_PER_EPOCH, partitionWeights, planPeakArrivalsPerSec } from "./workload-rates.js";
 
 export type { EfsOutcome, RunEvents, RunOutcome, Sample } from "./run-outcome.js";
 export { Sampler } from "./sampler.js";
@@ -51,7 +52,7 @@ export interface RunOptions {
    * same result.
    */
   grants?: boolean;
-  /** Epoch length in µs (default DEFAULT_EPOCH_US); never shorter than the lookahead. */
+  /** Epoch length in µs (default defaultEpochUs(plan)); never shorter than the lookahead. */
   epochUs?: number;
   /** Told when a run is repeated without grants after a GrantConflict. */
   onGrantConflict?: (e: GrantConflict) => void;
@@ -254,7 +255,19 @@ export const DEFAULT_EPOCH_US = 10_000_000;
 
 /** The epoch: how far partitions run between synchronisations when nothing needs the coordinator. */
 export function epochOf(plan: Plan, opts: { epochUs?: number }): number {
-  return Math.max(lookaheadOf(plan), opts.epochUs ?? DEFAULT_EPOCH_US);
+  return Math.max(lookaheadOf(plan), opts.epochUs ?? defaultEpochUs(plan));
+}
+
+/**
+ * DEFAULT_EPOCH_US, shortened for a plan whose streams could bring more than
+ * ARRIVALS_PER_EPOCH arrivals within it: progress, Ctrl-C and the trace are
+ * served between epochs. The length changes when the engine synchronises,
+ * never what a run decides.
+ */
+export function defaultEpochUs(plan: Plan): number {
+  const perUs = planPeakArrivalsPerSec(plan) / 1e6;
+  if (!(perUs * DEFAULT_EPOCH_US > ARRIVALS_PER_EPOCH)) return DEFAULT_EPOCH_US;
+  return Math.max(1, Math.floor(ARRIVALS_PER_EPOCH / perUs));
 }
 
 /** Runs a plan to its end, every partition on this thread. */
@@ -273,7 +286,7 @@ export function newRunEmitter(): EventEmitter<RunEvents> {
 
 /** The lookahead: the least delay of any consequence the coordinator sends back. */
 export function lookaheadOf(plan: Plan): number {
-  return Math.min(plan.defaults.apiLatencyUs, plan.defaults.invokeLatencyUs);
+  return lookaheadOfDefaults(plan.defaults);
 }
 
 export function tracedFunctions(plan: Plan, filter: RunOptions["traceFilter"]): Uint8Array | null {

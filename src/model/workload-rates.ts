@@ -4,7 +4,105 @@
  * logical partition can expect from the plan (so worker threads can be
  * given even shares of it).
  */
-import type { Plan } from "./plan.js";
+import type { Plan, PlanInvokeStream } from "./plan.js";
+
+type RatePoints = { atUs: number; ratePerSec: number }[];
+
+/**
+ * Arrivals the engine should meet within one epoch at most: a long run
+ * reports progress, takes Ctrl-C and flushes its trace between epochs, so a
+ * plan whose streams could bring more than this in the default epoch runs in
+ * shorter ones (run.ts epochOf). A fraction of a second of wall time, and
+ * with --trace a few hundred MB of records held at most.
+ */
+export const ARRIVALS_PER_EPOCH = 250_000;
+
+/**
+ * The most arrivals a plan may expect within one lookahead (the engine's
+ * shortest epoch, min(apiLatency, invokeLatency)): beyond it an epoch would
+ * run for minutes without a chance to report progress or stop.
+ */
+export const MAX_ARRIVALS_PER_LOOKAHEAD = 10_000_000;
+
+/**
+ * The shortest gap between two arrivals at one function, in units of the
+ * clock's resolution at the stream's end. Arrival times are carried exactly
+ * as float64 microseconds, whose spacing grows with the time (2^-22 us at one
+ * hour, 1 us at 285 years); a gap of at least 1,024 such units advances the
+ * clock by itself with a rounding error under 0.05%.
+ */
+export const MIN_GAP_RESOLUTIONS = 1024;
+
+/** The spacing of float64 numbers at `t` (the clock's resolution there, in us). */
+export function clockResolutionUs(t: number): number {
+  const a = Math.max(Math.abs(t), 1);
+  return 2 ** (Math.floor(Math.log2(a)) - 52);
+}
+
+/** The highest arrival rate one function can take from a stream ending at `endUs`, per second. */
+export function maxRatePerFunctionPerSec(endUs: number): number {
+  return 1e6 / (MIN_GAP_RESOLUTIONS * clockResolutionUs(endUs));
+}
+
+/** A stream's highest total rate, per second. */
+export function streamPeakPerSec(st: PlanInvokeStream): number {
+  let peak = 0;
+  for (const pt of st.rate.points) if (pt.ratePerSec > peak) peak = pt.ratePerSec;
+  return peak;
+}
+
+/** A stream's highest rate at one function (its busiest target by popularity), per second. */
+export function streamPeakPerFunctionPerSec(st: PlanInvokeStream): number {
+  const weights = popularityWeights(st.targets.length, st.popularity);
+  let top = 0;
+  for (const w of weights) if (w > top) top = w;
+  return streamPeakPerSec(st) * top;
+}
+
+/** The plan's highest arrival rate, per second: every stream at its peak at once (an upper bound). */
+export function planPeakArrivalsPerSec(plan: Pick<Plan, "invokeStreams">): number {
+  let total = 0;
+  for (const st of plan.invokeStreams) if (st.targets.length > 0) total += streamPeakPerSec(st);
+  return total;
+}
+
+/** Arrivals a stream's rate profile implies from its start to min(its end, `untilUs`): the integral of its rate. */
+export function expectedArrivals(st: PlanInvokeStream, untilUs = st.endUs): number {
+  const toUs = Math.min(st.endUs, untilUs);
+  if (st.targets.length === 0 || !(toUs > st.startUs)) return 0;
+  return meanRatePerSec(st.rate.points, st.startUs, toUs) * ((toUs - st.startUs) / 1e6);
+}
+
+/**
+ * The time after `t` at which a piecewise-linear rate (per second) has
+ * accumulated `area` (rate x microseconds: 1e6 is one arrival at 1/s), or
+ * null when that is not before `endUs`. Evenly spaced arrivals of a rate
+ * that changes are 1e6 of area apart: a ramp from 0 starts at once.
+ */
+export function timeAfterArea(points: RatePoints, t: number, area: number, endUs: number): number | null {
+  let left = area;
+  if (!(left > 0)) return t;
+  let i = 0;
+  while (i < points.length && points[i].atUs <= t) i++;
+  while (t < endUs) {
+    const segEnd = i < points.length && points[i].atUs < endUs ? points[i].atUs : endUs;
+    const dt = segEnd - t;
+    const r0 = rateAt(points, t);
+    const r1 = rateAt(points, segEnd);
+    const segArea = ((r0 + r1) / 2) * dt;
+    if (segArea >= left) {
+      // r(x) = r0 + s x on the segment; solve r0 x + s x^2 / 2 = left in its stable form.
+      const s = (r1 - r0) / dt;
+      const root = Math.sqrt(Math.max(0, r0 * r0 + 2 * s * left));
+      const x = r0 + root > 0 ? (2 * left) / (r0 + root) : dt;
+      return t + Math.min(x, dt);
+    }
+    left -= segArea;
+    t = segEnd;
+    i++;
+  }
+  return null;
+}
 
 /** Expected work per partition, in invocations (plus one per function). */
 export function partitionWeights(plan: Plan, partitionOf: Int32Array, partitions: number): Float64Array {
@@ -46,11 +144,7 @@ export function streamConcentration(plan: Plan, partitionOf: Int32Array, partiti
 }
 
 /** Mean of a piecewise-linear rate over [fromUs, toUs): trapezoids between the breakpoints inside the span. */
-function meanRatePerSec(
-  points: { atUs: number; ratePerSec: number }[],
-  fromUs: number,
-  toUs: number,
-): number {
+function meanRatePerSec(points: RatePoints, fromUs: number, toUs: number): number {
   if (points.length === 0 || toUs <= fromUs) return 0;
   const cuts = [fromUs, ...points.map((p) => p.atUs).filter((t) => t > fromUs && t < toUs), toUs];
   let area = 0;
@@ -91,13 +185,4 @@ export function rateAt(points: { atUs: number; ratePerSec: number }[], t: number
     }
   }
   return points[points.length - 1].ratePerSec;
-}
-
-export function nextPositiveRateUs(points: { atUs: number; ratePerSec: number }[], t: number): number | null {
-  for (let i = 0; i < points.length; i++) {
-    if (points[i].atUs > t && points[i].ratePerSec > 0) return points[i].atUs;
-    if (i + 1 < points.length && points[i + 1].atUs > t && points[i + 1].ratePerSec > 0)
-      return Math.max(t + 1, points[i].atUs);
-  }
-  return null;
 }

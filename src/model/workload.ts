@@ -11,12 +11,22 @@ import type { Invocations } from "./invocations.js";
 import type { PlanStep } from "./plan.js";
 import { Ev } from "./protocol.js";
 import { LATEST } from "./qualifiers.js";
-import { nextPositiveRateUs, popularityWeights, rateAt } from "./workload-rates.js";
+import { popularityWeights, rateAt, timeAfterArea } from "./workload-rates.js";
 
 export class Workload {
   /** Per invoke stream: each local function's peak arrival rate (per µs), 0 when not a target. */
   private readonly streamPeakPerUs: Float64Array[] = [];
   private readonly streamMaxRate: number[] = [];
+  /**
+   * Per invoke stream: each local function's next arrival time, exact (not
+   * rounded to the µs its event is scheduled at). The next gap is added to
+   * it, never to the event's rounded time: gaps shorter than half a µs still
+   * advance, and several arrivals may share one µs (they run in the order
+   * they were scheduled).
+   */
+  private readonly streamNextUs: Float64Array[] = [];
+  /** Arrivals so far per invoke stream at this partition's functions (the run's self-check reads them). */
+  readonly arrivals: Float64Array;
   /** 1 for the invoke streams whose InvocationType is Event. */
   private readonly streamIsEvent: Uint8Array;
 
@@ -26,6 +36,7 @@ export class Workload {
     private readonly localOf: Int32Array,
     private readonly invocations: Invocations,
   ) {
+    this.arrivals = new Float64Array(c.plan.invokeStreams.length);
     this.streamIsEvent = Uint8Array.from(c.plan.invokeStreams, (st) =>
       st.invocationType === "Event" ? 1 : 0,
     );
@@ -56,6 +67,7 @@ export class Workload {
     this.streamMaxRate.push(maxRate);
     const peak = new Float64Array(this.c.fn.count);
     this.streamPeakPerUs.push(peak);
+    this.streamNextUs.push(new Float64Array(this.c.fn.count));
     const weights = popularityWeights(st.targets.length, st.popularity);
     for (let k = 0; k < st.targets.length; k++) {
       const g = st.targets[k];
@@ -69,11 +81,17 @@ export class Workload {
   /** An arrival of stream s at function f: the next one is scheduled, this one invokes. */
   onArrival(f: number, s: number): void {
     const st = this.c.plan.invokeStreams[s];
-    this.scheduleArrival(f, s, this.c.p.nowUs, false);
+    this.arrivals[s]++;
+    this.scheduleArrival(f, s, this.streamNextUs[s][f], false);
     this.invocations.invoke(f, 0, this.streamIsEvent[s], st.caller ?? -1, st.qualifier ?? LATEST);
   }
 
-  /** Next arrival of stream s at function f after `fromUs` (thinning of a piecewise-linear rate). */
+  /**
+   * Next arrival of stream s at function f after `fromUs`, the exact time of
+   * the one before (thinning of a piecewise-linear rate, or evenly spaced in
+   * its integral). Its event is at the
+   * rounded time; the exact one is kept for the arrival after.
+   */
   private scheduleArrival(f: number, s: number, fromUs: number, first: boolean): void {
     const st = this.c.plan.invokeStreams[s];
     const peak = this.streamPeakPerUs[s][f];
@@ -82,19 +100,13 @@ export class Workload {
     let t = fromUs;
     const maxRate = this.streamMaxRate[s];
     if (st.process === "constant") {
-      // Evenly spaced at the current rate, with a random phase for the first arrival.
-      for (let guard = 0; guard < 1_000_000; guard++) {
-        const rate = rateAt(st.rate.points, t);
-        if (rate <= 0) {
-          const nextUs = nextPositiveRateUs(st.rate.points, t);
-          if (nextUs === null || nextUs >= st.endUs) return;
-          t = nextUs;
-          continue;
-        }
-        const gapUs = maxRate > 0 ? 1 / ((peak * rate) / maxRate) : Number.POSITIVE_INFINITY;
-        t += first ? rng.next(f) * gapUs : gapUs;
-        break;
-      }
+      // Evenly spaced in the rate's integral (one arrival per maxRate / peak of area at this
+      // function), with a random phase before the first: a changing rate is followed, a ramp
+      // from 0 starts at once.
+      const spacing = maxRate / peak;
+      const next = timeAfterArea(st.rate.points, t, first ? rng.next(f) * spacing : spacing, st.endUs);
+      if (next === null) return;
+      t = next;
     } else {
       for (;;) {
         t += -Math.log(rng.nextOpen(f)) / peak;
@@ -104,6 +116,7 @@ export class Workload {
     }
     const atUs = Math.round(t);
     if (atUs >= st.endUs) return;
+    this.streamNextUs[s][f] = t;
     const p = this.c.p;
     p.at(Math.max(atUs, p.nowUs), Ev.Arrival, f, s, 0);
   }

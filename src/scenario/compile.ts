@@ -3,7 +3,7 @@
  * durations to integer microseconds, defaults filled in, and every check that
  * spans sections (references, globs, the timeline) reported at its path.
  */
-import { MODEL_DEFAULTS, type ModelDefaults } from "../model/defaults.js";
+import { lookaheadOfDefaults, MODEL_DEFAULTS, type ModelDefaults } from "../model/defaults.js";
 import type { Distribution, Plan, PlanAccount, PlanCall, PlanCallParams, PlanClient } from "../model/plan.js";
 import { aliasOf, aliasQualifier, LATEST, MAX_ALIASES } from "../model/qualifiers.js";
 import { toDistribution } from "./distribution.js";
@@ -64,6 +64,7 @@ export function compileScenario(
     issues,
     durationUs,
     untilUs: options.untilUs ?? durationUs,
+    lookaheadUs: lookaheadOfDefaults(defaults),
     client(name, path) {
       const index = clientIndex.get(name) ?? -1;
       if (index < 0) issues.push({ path, message: unknownName("client", name, clientNames) });

@@ -16,7 +16,7 @@ import { faultSchema } from "./schema-faults.js";
 import { accountId, accountSchema, networkSchema } from "./schema-network.js";
 import { formatDistribution } from "./distribution.js";
 import { describeValue, excerpt } from "./issues.js";
-import { formatDurationUs } from "./units.js";
+import { formatDurationUs, toUs } from "./units.js";
 import {
   distributionSchema,
   durationSchema,
@@ -43,6 +43,22 @@ export const runtimeFamily = (runtime: string): string => /^[a-z]*/.exec(runtime
 
 const INTEGER_MODEL_KEYS: ReadonlySet<string> = new Set(["scalingEnvironments"]);
 
+/**
+ * The latencies the engine's lookahead is made of (model/run.ts lookaheadOf):
+ * every answer of the service takes at least the least of them, so partitions
+ * may run that far past a request before its answer. At 0 a partition could
+ * never run past a request: refused, below 1us.
+ */
+const LOOKAHEAD_MODEL_KEYS: ReadonlySet<string> = new Set(["apiLatencyUs", "invokeLatencyUs"]);
+
+const lookaheadDuration = durationSchema.refine((d) => toUs(d) >= 1, {
+  error: (iss) =>
+    `must be at least 1us, got ${describeValue(iss.input)}${iss.input === 0 ? "" : " (0us in whole microseconds)"}: ` +
+    "every answer of the service takes at least this long, and the engine lets functions run ahead of the " +
+    "shared state by the least such latency; at 0 they could never run past a request",
+  ...ifValid,
+});
+
 /** The name a ModelDefaults key has in the file: the *Us ones drop the suffix and take a duration. */
 export const modelFileKey = (key: keyof ModelDefaults): string =>
   key.endsWith("Us") ? key.slice(0, -2) : key;
@@ -56,7 +72,10 @@ function modelField(key: keyof ModelDefaults): z.ZodType {
   }
   let schema: z.ZodType;
   let shown: string;
-  if (key.endsWith("Us")) {
+  if (LOOKAHEAD_MODEL_KEYS.has(key)) {
+    schema = lookaheadDuration;
+    shown = `${formatDurationUs(value as number)}, at least 1us`;
+  } else if (key.endsWith("Us")) {
     schema = durationSchema;
     shown = formatDurationUs(value as number);
   } else if (typeof value === "number") {

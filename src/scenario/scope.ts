@@ -20,6 +20,8 @@ export interface Scope {
   readonly durationUs: number;
   /** End of the run: the file's duration unless the caller overrides it. */
   readonly untilUs: number;
+  /** The engine's lookahead under the file's model (model/defaults.ts lookaheadOfDefaults). */
+  readonly lookaheadUs: number;
   client(name: string, path: Path): number;
   /** Alias names seen so far (Plan.aliases). */
   readonly aliases: string[];

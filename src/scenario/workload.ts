@@ -9,6 +9,14 @@ import type { Path } from "./issues.js";
 import type { ConfigChangeInput, StepInput } from "./schema.js";
 import type { Scope } from "./scope.js";
 import { formatDurationUs, parseRatePerSec, toUs } from "./units.js";
+import {
+  clockResolutionUs,
+  MAX_ARRIVALS_PER_LOOKAHEAD,
+  maxRatePerFunctionPerSec,
+  planPeakArrivalsPerSec,
+  streamPeakPerFunctionPerSec,
+  streamPeakPerSec,
+} from "../model/workload-rates.js";
 
 type InvokeStepInput = Extract<StepInput, { action: "invoke" }>;
 
@@ -23,6 +31,7 @@ export function compileWorkload(
 ): { steps: PlanStep[]; invokeStreams: PlanInvokeStream[] } {
   const steps: PlanStep[] = [];
   const invokeStreams: PlanInvokeStream[] = [];
+  const streamPaths: Path[] = [];
   let cursorUs = 0;
   input.forEach((step, i) => {
     const path = ["workload", i];
@@ -34,7 +43,10 @@ export function compileWorkload(
     }
     if (step.action === "invoke") {
       const stream = compileStream(step, startUs, path, scope);
-      if (stream !== null) invokeStreams.push(stream);
+      if (stream !== null) {
+        invokeStreams.push(stream);
+        streamPaths.push([...path, "arrival"]);
+      }
       cursorUs = stream?.endUs ?? startUs + toUs(step.for);
       return;
     }
@@ -59,7 +71,46 @@ export function compileWorkload(
     if (step.config?.vpc === null) checkKeepsVpc(targets, [...path, "config", "vpc"], scope);
     steps.push(compiled);
   });
+  checkArrivalRates(invokeStreams, streamPaths, scope);
   return { steps, invokeStreams };
+}
+
+const count = (n: number) => Math.round(n).toLocaleString("en-US");
+
+/**
+ * What the engine cannot simulate (model/workload-rates.ts): arrivals at one
+ * function closer than the clock can carry by the stream's end, and more
+ * arrivals within one lookahead than an epoch may hold and stay responsive.
+ * Any other rate is simulated exactly, however many arrivals share a microsecond.
+ */
+function checkArrivalRates(streams: PlanInvokeStream[], paths: Path[], scope: Scope): void {
+  let busiest = -1;
+  streams.forEach((st, s) => {
+    if (busiest < 0 || streamPeakPerSec(st) > streamPeakPerSec(streams[busiest])) busiest = s;
+    const perFunction = streamPeakPerFunctionPerSec(st);
+    const limit = maxRatePerFunctionPerSec(st.endUs);
+    if (perFunction > limit) {
+      scope.issues.push({
+        path: paths[s],
+        message:
+          `brings up to ${count(perFunction)}/s to one function, arrivals ${(1e6 / perFunction).toPrecision(2)}us apart: ` +
+          `too close for the simulated clock (float64 microseconds, ${clockResolutionUs(st.endUs)}us apart ` +
+          `by the stream's end at ${formatDurationUs(st.endUs)}) to carry their count exactly; ` +
+          `at most ${count(limit)}/s per function for a stream ending then`,
+      });
+    }
+  });
+  const perLookahead = (planPeakArrivalsPerSec({ invokeStreams: streams }) * scope.lookaheadUs) / 1e6;
+  if (busiest >= 0 && perLookahead > MAX_ARRIVALS_PER_LOOKAHEAD) {
+    scope.issues.push({
+      path: paths[busiest],
+      message:
+        `the invoke streams together may bring ${count(perLookahead)} arrivals within the engine's lookahead of ` +
+        `${formatDurationUs(scope.lookaheadUs)} (the least of model.apiLatency and model.invokeLatency), the shortest ` +
+        `stretch it runs before it can report progress or stop; at most ${count(MAX_ARRIVALS_PER_LOOKAHEAD)}: ` +
+        `lower the rates or the latencies`,
+    });
+  }
 }
 
 function compileStream(
