@@ -3,7 +3,9 @@
  * itself (11.3), so the docs cannot drift from what a user observes.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { simulate } from "../src/cli/simulate.js";
 import { stripWallClock } from "../src/report/json-report.js";
@@ -64,6 +66,50 @@ describe("docs against the tool (11.3)", () => {
       const intro = page("docs/cli.md").split("\n## ")[0];
       for (const c of commands) expect(intro).toContain(`\`${c}\``);
       expect(intro).not.toMatch(/\b(Two|Three|Four) commands\b/);
+    },
+  );
+
+  it(
+    "11.3: the quickstart's sample count and the series per labelled function are what docs/metrics.md and docs/cli.md say",
+    { timeout: 180_000 },
+    () => {
+      const main = buildCli("docs-figures-cli");
+      const dir = mkdtempSync(join(tmpdir(), "fleet-sim-docs-figures-"));
+      try {
+        const samples = (labels: number) => {
+          const file = join(dir, `q${labels}.om`);
+          const args = [
+            "run",
+            "scenarios/quickstart.yaml",
+            "--quiet",
+            "--openmetrics",
+            file,
+            "--metrics-function-labels",
+            String(labels),
+          ];
+          spawnSync(process.execPath, [main, ...args], { encoding: "utf8" });
+          const lines = readFileSync(file, "utf8")
+            .split("\n")
+            .filter((l) => l !== "" && !l.startsWith("#"));
+          return new Set(lines.map((l) => l.slice(0, l.lastIndexOf("} ") + 1) || l.split(" ")[0]));
+        };
+        const plain = samples(0);
+        const metricsDoc = page("docs/metrics.md");
+        expect(metricsDoc).toContain(`one VPC) has ${plain.size}\nsamples`);
+        const labelled = [...samples(1)].filter((k) => /function="(?!other")/.test(k));
+        const perFunction = new Map<string, number>();
+        for (const k of labelled) {
+          const f = /function="([^"]+)"/.exec(k)![1];
+          perFunction.set(f, (perFunction.get(f) ?? 0) + 1);
+        }
+        const counts = new Set(perFunction.values());
+        expect(counts.size).toBe(1);
+        const n = [...counts][0];
+        expect(page("docs/cli.md")).toContain(`each labelled function adds ${n} series`);
+        expect(metricsDoc).toContain(`adds series per function, ${n} for each`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   );
 });
