@@ -339,7 +339,7 @@ describe("11.11: standard input, JSON comments, name lengths, warnings, all prob
         "  - { action: invoke, functions: '*', for: 30s, arrival: { rate: 10/s } }",
       ),
     );
-    const warning = `${f}:4:5: functions[0]: warning: template 'x' makes 3 functions that are never created: no create step or CreateFunction event names them and the template is not existing: true, so every call to them fails with ResourceNotFoundException\n`;
+    const warning = `fleet-sim: ${f}:4:5: functions[0]: warning: template 'x' makes 3 functions that are never created: no create step or CreateFunction event names them and the template is not existing: true, so every call to them fails with ResourceNotFoundException\n`;
     const v = cli(["validate", f]);
     expect(v.status).toBe(ExitCode.Ok);
     expect(v.stderr).toBe(warning);

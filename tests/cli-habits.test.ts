@@ -108,6 +108,24 @@ describe("command-line habits (11.12)", () => {
     expect(r.stdout).toContain("pending.create.p99");
   }, 120_000);
 
+  it("11.12: every stderr line of a failing validate, run and sweep starts with one 'fleet-sim: '", () => {
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(bad, "name: bad\nduration: 1x\nfunctions:\n  - { template: a, count: -1 }\nworkload: []\n");
+    const runs = [
+      cli(["validate", bad]),
+      cli(["run", bad]),
+      cli(["sweep", bad, "--set", "duration=1m,2m"]),
+      cli(["validate", join(dir, "missing.yaml")]),
+      cli(["run", file, "--sead", "1"]),
+    ];
+    for (const r of runs) {
+      expect(r.status).toBe(1);
+      const lines = r.stderr.trimEnd().split("\n");
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines) expect(line).toMatch(/^(fleet-sim: (?!fleet-sim: )|Run 'fleet-sim)/);
+    }
+  }, 60_000);
+
   it("11.12: formatMetricValue is what the summary uses for seconds", () => {
     expect(formatMetricValue(84.148223, "seconds")).toBe("84.1s");
   });

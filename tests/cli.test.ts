@@ -137,7 +137,7 @@ describe("fleet-sim run: bad input exits 1 with a clear message", () => {
     const r = cli(["run", file]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(
-      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: duration: `, "m"),
+      new RegExp(`^fleet-sim: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: duration: `, "m"),
     );
     expect(r.stderr).toContain("count");
     expect(hasStackTrace(r.stderr)).toBe(false);

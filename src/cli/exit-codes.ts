@@ -43,3 +43,11 @@ export function describeInternalError(error: unknown, env: NodeJS.ProcessEnv): s
   }
   return `${first} (set ${DEBUG_ENV}=1 for the stack)`;
 }
+
+/** Every line of an error message on stderr starts with one "fleet-sim: ", whoever made the message. */
+export function errorLines(message: string): string {
+  return `${message
+    .split("\n")
+    .map((line) => (line.startsWith("fleet-sim: ") ? line : `fleet-sim: ${line}`))
+    .join("\n")}\n`;
+}

@@ -36,6 +36,7 @@ import {
 } from "./cli-defaults.js";
 import {
   describeInternalError,
+  errorLines,
   ExitCode,
   type StopSignal,
   stoppedExitCode,
@@ -406,7 +407,7 @@ async function executeWith(
       );
     }
   }
-  for (const e of failed) term.stderr.write(`fleet-sim: ${e.message}\n`);
+  for (const e of failed) term.stderr.write(errorLines(e.message));
   let code = exitCodeFor(report, term, signals.first);
   if (failed.length > 0 && code === ExitCode.Ok) code = ExitCode.BadInput;
   const pushProblem = await metrics.finishPush();
@@ -472,11 +473,11 @@ export function workersFlag(value: unknown): number | "auto" {
 /** Prints an error the way its kind calls for and returns the exit code. */
 export function reportError(e: unknown, term: Terminal): number {
   if (e instanceof ScenarioError) {
-    term.stderr.write(`${e.message}\n`);
+    term.stderr.write(errorLines(e.message));
     return ExitCode.BadInput;
   }
   if (e instanceof UserError) {
-    term.stderr.write(`fleet-sim: ${e.message}\n`);
+    term.stderr.write(errorLines(e.message));
     return ExitCode.BadInput;
   }
   term.stderr.write(`${describeInternalError(e, term.env)}\n`);
@@ -486,9 +487,9 @@ export function reportError(e: unknown, term: Terminal): number {
 /** A scenario's warnings on stderr, one "file:line:column: path: warning: ..." line each; they never fail a run. */
 export function writeWarnings(warnings: readonly ScenarioIssue[], term: Terminal): void {
   for (const w of warnings.slice(0, MAX_SHOWN_ISSUES))
-    term.stderr.write(`${formatIssue({ ...w, message: `warning: ${w.message}` })}\n`);
+    term.stderr.write(errorLines(formatIssue({ ...w, message: `warning: ${w.message}` })));
   const more = warnings.length - MAX_SHOWN_ISSUES;
-  if (more > 0) term.stderr.write(`... and ${more} more warning${more === 1 ? "" : "s"}\n`);
+  if (more > 0) term.stderr.write(errorLines(`... and ${more} more warning${more === 1 ? "" : "s"}`));
 }
 
 /** A scenario as the commands load it: its text, and its name in messages (<stdin> for "-"). */

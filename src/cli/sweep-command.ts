@@ -30,7 +30,7 @@ import { RunsProgress } from "../report/runs-progress.js";
 import { loadScenario, loadScenarioText } from "../scenario/load.js";
 import { parseSetFlag } from "../scenario/settings.js";
 import { DEFAULT_SWEEP_REPLICATIONS, MAX_WORKERS } from "./cli-defaults.js";
-import { describeInternalError, ExitCode, UserError } from "./exit-codes.js";
+import { describeInternalError, errorLines, ExitCode, UserError } from "./exit-codes.js";
 import { checkDistinctOutputs, OutputError, OutputFiles, type OutputSpec } from "./output-files.js";
 import { StopSignals, stoppingNote } from "./stop-signals.js";
 import { sweepReportOf } from "./sweep-html.js";
@@ -209,7 +209,7 @@ async function sweepWith(
     );
     return sweepHtml(input);
   });
-  for (const e of failed) term.stderr.write(`fleet-sim: ${e.message}\n`);
+  for (const e of failed) term.stderr.write(errorLines(e.message));
   if (outcome.error !== null) {
     term.stderr.write(`${describeInternalError(outcome.error.cause, term.env)}\n`);
     return ExitCode.Internal;

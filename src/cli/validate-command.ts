@@ -3,7 +3,7 @@
  * running it, and says whether it is valid. Returns the exit code.
  */
 import { loadScenario, ScenarioError, scenarioName } from "../scenario/load.js";
-import { ExitCode, UserError } from "./exit-codes.js";
+import { errorLines, ExitCode, UserError } from "./exit-codes.js";
 import { readScenario, reportError, writeWarnings, type Terminal } from "./run-command.js";
 
 export function validateCommand(files: readonly string[], term: Terminal): number {
@@ -28,11 +28,13 @@ function validateOne(file: string, term: Terminal): number {
     return ExitCode.Ok;
   } catch (e) {
     if (e instanceof ScenarioError) {
-      term.stderr.write(`${e.message}\n${scenarioName(file)}: ${plural(e.issues.length, "problem")}\n`);
+      term.stderr.write(
+        errorLines(`${e.message}\n${scenarioName(file)}: ${plural(e.issues.length, "problem")}`),
+      );
       return ExitCode.BadInput;
     }
     if (e instanceof UserError) {
-      term.stderr.write(`${e.message}\n`);
+      term.stderr.write(errorLines(e.message));
       return ExitCode.BadInput;
     }
     return reportError(e, term);
