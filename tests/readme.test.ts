@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
@@ -5,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { docSections, fillSections } from "../src/docs/doc-sections.js";
 import { runPlan } from "../src/model/run.js";
 import { loadScenarioFile } from "../src/scenario/load.js";
+import { buildCli } from "./helpers/build-cli.js";
 import { apiCount, apiTotal } from "./helpers/run-traced.js";
 
 describe("README", () => {
@@ -93,4 +95,21 @@ describe("shipped scenarios (11.15)", () => {
     const schema = relative(dirname(file), "schema/scenario.schema.json");
     expect(first).toBe(`# yaml-language-server: $schema=${schema}`);
   });
+  it("11.13: the sweep example's table and edge sentence are what the sweep prints", () => {
+    const text = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const block =
+      /```text\n\$ fleet-sim sweep scenarios\/capacity-concurrency\.yaml \\\n {4}(.*)\n([\s\S]*?)```/.exec(
+        text,
+      );
+    expect(block).not.toBeNull();
+    const [, flags, shown] = block as RegExpExecArray;
+    const args = flags.split(" ").filter((a) => a !== "--html" && !a.endsWith(".html"));
+    const main = buildCli("readme-sweep");
+    const r = spawnSync(process.execPath, [main, "sweep", "scenarios/capacity-concurrency.yaml", ...args], {
+      cwd: join(import.meta.dirname, ".."),
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(shown.trim());
+  }, 300_000);
 });
