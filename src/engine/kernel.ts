@@ -41,6 +41,14 @@ export interface KernelOptions {
   onEpochEnd?: (endUs: number) => void;
   /** Called every few hundred thousand events; the event loop gets a turn there too. */
   onProgress?: (p: Progress) => void;
+  /**
+   * A live run: called before each epoch [startUs, endUs) begins. It may
+   * return a pause (holding the run until the wall clock reaches the
+   * epoch) and may schedule outside events at or after startUs in the
+   * partitions, which the epoch then runs. A live run walks the grid
+   * without skipping empty stretches: outside events may come at any time.
+   */
+  beforeEpoch?: (startUs: number, endUs: number) => Pause | void;
 }
 
 export interface Progress {
@@ -120,6 +128,11 @@ export class Kernel {
         yield* this.samples(() => grid.takeDueSample(), opts);
         if (grid.finished) break;
         const endUs = grid.epochEndUs();
+        if (opts.beforeEpoch !== undefined) {
+          const holding = opts.beforeEpoch(grid.startUs, endUs);
+          if (holding) yield holding;
+          if (this.stopped) break;
+        }
         this.coordinator.beginEpoch(grid.startUs, endUs, runner.grants, this.grantWidth);
         runner.beginEpoch(endUs, lookaheadUs);
         for (;;) {
@@ -144,7 +157,8 @@ export class Kernel {
           opts.onProgress?.({ simTimeUs: endUs, untilUs: opts.untilUs, events });
           yield null;
         }
-        grid.advance(endUs, Math.min(runner.nextEventUs(), this.coordinator.timers.peekTimeUs()));
+        const nextUs = opts.beforeEpoch !== undefined ? endUs : runner.nextEventUs();
+        grid.advance(endUs, Math.min(nextUs, this.coordinator.timers.peekTimeUs()));
       }
       if (!this.stopped) yield* this.samples(() => grid.takeRemainingSample(), opts);
       const endUs = this.stopped ? Math.min(grid.startUs, opts.untilUs) : opts.untilUs;

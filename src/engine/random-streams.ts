@@ -19,6 +19,12 @@ export class RandomStreams {
     }
   }
 
+  /** Restarts entity i's stream as if it had been made with `key` (an entity named only once the run is under way). */
+  reseed(i: number, runSeed: number, key: string): void {
+    seedStream(this.state, i, runSeed, key);
+    for (let k = 0; k < 4; k++) this.next(i);
+  }
+
   get size(): number {
     return this.state.length >> 2;
   }

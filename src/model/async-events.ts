@@ -150,6 +150,7 @@ class TemplateAsyncSettings {
 /** Whether a plan invokes anything asynchronously: only then does a partition build the queue. */
 export function usesAsync(plan: Plan): boolean {
   return (
+    plan.live === true ||
     plan.invokeStreams.some((s) => s.invocationType === "Event") ||
     plan.calls.some((c) => c.invocationType === "Event") ||
     plan.templates.some((t) => t.recursion !== undefined)

@@ -29,17 +29,12 @@ const NO_PARAMS: PlanCallParams = {};
 
 export class ClientDriver {
   readonly tasks = new ClientTasks();
-  /** 1 for the explicit calls whose InvocationType is Event. */
-  private readonly callIsEvent: Uint8Array;
-
   constructor(
     private readonly c: FleetContext,
     private readonly trace: FunctionTrace,
     private readonly lifecycle: Lifecycle,
     private readonly invocations: Invocations,
-  ) {
-    this.callIsEvent = Uint8Array.from(c.plan.calls, (call) => (call.invocationType === "Event" ? 1 : 0));
-  }
+  ) {}
 
   /** A workload step reaches one of its targets: a task starts with the step's call. */
   onStepTarget(f: number, s: number): void {
@@ -69,7 +64,8 @@ export class ClientDriver {
     }
     const call = t.call[slot] >= 0 ? plan.calls[t.call[slot]] : null;
     const caller = (t.step[slot] >= 0 ? plan.steps[t.step[slot]] : call!).caller;
-    const hop = t.step[slot] < 0 ? this.callIsEvent[t.call[slot]] : 0;
+    // Explicit calls are few, and a live run adds them as it goes: read each one's type as it is made.
+    const hop = call !== null && call.invocationType === "Event" ? 1 : 0;
     this.invocations.invoke(f, slot + 1, hop, caller ?? -1, call?.params?.qualifier ?? LATEST);
   }
 
@@ -118,6 +114,9 @@ export class ClientDriver {
     }
     t.attempt[slot] = 1;
     if (retryable) obs.clientGaveUp++;
+    const listener = this.c.onCallAnswer;
+    if (listener !== null && t.call[slot] >= 0 && t.polls[slot] < 0)
+      listener(t.call[slot], error, t.fn[slot], this.c.fn);
     if (t.polls[slot] >= 0) {
       // An error no acceptor matches ends the wait.
       obs.waiters[WaiterOutcome.Failed]++;

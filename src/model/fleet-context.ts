@@ -13,6 +13,7 @@ import type { Partition } from "../engine/partition.js";
 import { RandomStreams } from "../engine/random-streams.js";
 import type { AsyncInvocations } from "./async-events.js";
 import { deployWindow } from "./deploy-window.js";
+import type { LiveFunctionSettings } from "./function-reading.js";
 import { FunctionStore } from "./function-store.js";
 import { InvocationFaults } from "./invocation-faults.js";
 import type { Observations } from "./observations.js";
@@ -27,6 +28,9 @@ export interface Links {
   /** client-driver.ts: the answer to a client task's call. */
   taskAnswer(slot: number, error: number): void;
 }
+
+/** Told the final answer to explicit call `call` (a Plan.calls index) of local function f. */
+export type CallAnswerListener = (call: number, error: number, f: number, fn: FunctionStore) => void;
 
 /** The qualifier has not been resolved for this request yet (RequestContext.version). */
 export const UNRESOLVED = -2;
@@ -86,6 +90,12 @@ export class FleetContext {
   provisionedReady = 0;
   /** Transitions the table does not allow (must stay empty). */
   readonly badTransitions: string[] = [];
+  /** A live run's settings of the functions its API creates, by local index (their templates' otherwise); null when not live. */
+  readonly createSettings: Map<number, LiveFunctionSettings> | null;
+  /** A live run's listener for the answers to explicit calls (fleet-sim serve); null otherwise. */
+  onCallAnswer: CallAnswerListener | null = null;
+  /** Every per-function stream made, by its prefix, so a function named while the run goes can be reseeded. */
+  private readonly madeStreams: [string, RandomStreams][] = [];
 
   constructor(
     readonly p: Partition,
@@ -101,15 +111,28 @@ export class FleetContext {
     this.routeRng = plan.aliases.length === 0 ? null : this.streams("route");
     this.invocationFaults = new InvocationFaults(plan, globalIds);
     this.deploy = deployWindow(plan);
+    this.createSettings = plan.live === true ? new Map() : null;
   }
 
   /** One random stream per local function, named `<prefix>:<function name>` (seeded by name, so partitioning does not matter). */
   streams(prefix: string): RandomStreams {
     const names = this.plan.functions.names;
-    return new RandomStreams(
+    const streams = new RandomStreams(
       this.plan.seed,
       Array.from(this.fn.globalId, (g) => `${prefix}:${names[g]}`),
     );
+    this.madeStreams.push([prefix, streams]);
+    return streams;
+  }
+
+  /**
+   * Local function f takes the name the plan now gives it (a live run names
+   * functions as they are created): its streams restart as if the run had
+   * begun with that name, so a replay of the session draws the same numbers.
+   */
+  renamed(f: number): void {
+    const name = this.nameOf(f);
+    for (const [prefix, streams] of this.madeStreams) streams.reseed(f, this.plan.seed, `${prefix}:${name}`);
   }
 
   nameOf(f: number): string {

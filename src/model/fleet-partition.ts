@@ -21,7 +21,8 @@ import { AsyncInvocations, usesAsync } from "./async-events.js";
 import { ClientDriver } from "./client-driver.js";
 import { ControlPlane } from "./control-plane.js";
 import { Environments } from "./environments.js";
-import { FleetContext } from "./fleet-context.js";
+import { type CallAnswerListener, FleetContext } from "./fleet-context.js";
+import { type FunctionReading, type LiveFunctionSettings, readFunction } from "./function-reading.js";
 import { FunctionTrace, type Tracer } from "./function-trace.js";
 import { InvocationOutcomes } from "./invocation-outcomes.js";
 import { Invocations } from "./invocations.js";
@@ -188,6 +189,35 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
     }
   }
 
+  // ---- A live run (fleet-sim serve): functions named and configured as the API creates them ------
+
+  /** Tells `listener` the final answer to every explicit call. */
+  listenToCalls(listener: CallAnswerListener): void {
+    this.c.onCallAnswer = listener;
+  }
+
+  /**
+   * Local function f, never created yet, takes its plan name and template
+   * (set by the caller) and the settings of the CreateFunction that will
+   * create it; its random streams restart under the new name.
+   */
+  prepareCreate(f: number, settings: LiveFunctionSettings): void {
+    const { fn, plan } = this.c;
+    if (fn.phase[f] !== Phase.Absent) throw new Error(`function ${this.c.nameOf(f)} exists already`);
+    const t = plan.functions.template[fn.globalId[f]];
+    const tpl = plan.templates[t];
+    fn.templateOf[f] = t;
+    fn.unreserved[f] = tpl.reservedConcurrency < 0 && tpl.fileSystem < 0 ? 1 : 0;
+    this.c.createSettings!.set(f, settings);
+    fn.resetConfig(f, settings);
+    this.c.renamed(f);
+  }
+
+  /** Local function f as GetFunctionConfiguration reads it now. */
+  view(f: number): FunctionReading {
+    return readFunction(this.c.fn, f);
+  }
+
   /** V9: Lambda's grant on the function's key was revoked (a kmsGrantRevoked fault). */
   private revokeGrant(f: number, faultIndex: number): void {
     const fault = this.plan.faults[faultIndex];
@@ -322,6 +352,7 @@ function unknownEffect(effect: never): never {
  */
 function functionsWithVersions(plan: Plan): Set<number> {
   const out = new Set<number>();
+  if (plan.live === true) for (let g = 0; g < plan.functions.names.length; g++) out.add(g);
   const versionOps: ReadonlySet<string> = new Set([
     "PublishVersion",
     "CreateAlias",

@@ -161,7 +161,7 @@ export class FunctionStore {
   }
 
   /** The template's configuration, live and staged (a new function). */
-  resetConfig(f: number, tpl: PlanTemplate): void {
+  resetConfig(f: number, tpl: Pick<PlanTemplate, "vpcConfig" | "memoryMb" | "timeoutUs">): void {
     this.vpcConfig[f] = tpl.vpcConfig;
     this.pendingVpcConfig[f] = tpl.vpcConfig;
     this.memoryMb[f] = tpl.memoryMb;

@@ -167,6 +167,7 @@ export class InvocationFaults {
   /** Whether any function's key can be changed by a configuration update (so any may come to use a key). */
   static keysChange(plan: Plan): boolean {
     return (
+      plan.live === true ||
       plan.steps.some((s) => s.config?.kmsKey !== undefined) ||
       plan.calls.some((c) => c.config?.kmsKey !== undefined)
     );

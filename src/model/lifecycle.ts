@@ -248,7 +248,7 @@ export class Lifecycle {
     this.c.obs.created++;
     fn.incarnation[f]++;
     const tpl = plan.templates[fn.templateOf[f]];
-    fn.resetConfig(f, tpl);
+    fn.resetConfig(f, this.c.createSettings?.get(f) ?? tpl);
     this.c.invocationFaults.reset(f, tpl);
     fn.epoch[f]++;
     fn.pendingSinceUs[f] = this.c.p.nowUs;

@@ -29,6 +29,8 @@ export interface PlanVpc {
   eniQuota: number;
   /** Part of the quota other services already use. */
   enisUsedByOthers: number;
+  /** The security groups the scenario declares in the VPC. */
+  securityGroups: string[];
 }
 
 export interface PlanSubnet {
@@ -347,6 +349,12 @@ export interface Plan {
   thresholds?: PlanThreshold[];
   /** The scenario's warmup: steady-state metrics count from the first sample point at or after it (issue 6). */
   warmupUs?: number;
+  /**
+   * A live plan (fleet-sim serve): calls and function names are added while
+   * it runs, so the partitions build every room a call could need
+   * (versions, async queues, concurrency changes, key changes) up front.
+   */
+  live?: boolean;
 }
 
 export const THRESHOLD_OPERATORS = ["<", "<=", ">", ">=", "==", "!="] as const;

@@ -14,9 +14,12 @@ import { Kernel, type KernelStats, type Progress } from "../engine/kernel.js";
 import { LocalRunner } from "../engine/local-runner.js";
 import type { RoundRunner } from "../engine/round-runner.js";
 import type { ThreadRunner } from "../engine/threads/thread-runner.js";
-import { driveAsync, driveSync, type Steps } from "../engine/steps.js";
+import { driveAsync, driveSync, type Pause, type Steps } from "../engine/steps.js";
 import { assembleOutcome } from "./assemble-outcome.js";
 import { lookaheadOfDefaults } from "./defaults.js";
+import type { FleetPartition } from "./fleet-partition.js";
+import { type FunctionReading, readFunction } from "./function-reading.js";
+import { LiveControl } from "./live-control.js";
 import { EpochTraces } from "./epoch-traces.js";
 import { FLEET_HOST_URL, type FleetHostInit, hostModel } from "./fleet-host.js";
 import { gaugeCount, type PartitionResult } from "./partition-result.js";
@@ -70,6 +73,22 @@ export interface RunOptions {
    * the run there (pacing: --speed). Outside the simulation: no result depends on it.
    */
   pace?: (simTimeUs: number) => Promise<unknown> | null;
+  /**
+   * A live run (fleet-sim serve): its driver adds calls between epochs and
+   * hears their answers. The partitions run on this thread, without grants
+   * (a grant conflict would replay the run, and answers already sent).
+   */
+  live?: LiveLink;
+}
+
+/** A live run's driver, as the run sees it. */
+export interface LiveLink {
+  /** The partitions exist: what the driver may do to them between epochs. */
+  attach(control: LiveControl): void;
+  /** Before each epoch [startUs, endUs): may hold the run (the wall clock) and add calls at or after startUs. */
+  beforeEpoch(startUs: number, endUs: number): Pause;
+  /** The final answer to explicit call `call` (a Plan.calls index) on global function g, read at that instant. */
+  onCallAnswer(call: number, error: number, g: number, reading: FunctionReading, atUs: number): void;
 }
 
 export interface RunHandle {
@@ -94,7 +113,7 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
   const threads = chooseThreads(
     plan,
     placement,
-    opts.workers ?? 0,
+    opts.live !== undefined ? 0 : (opts.workers ?? 0),
     epochUs,
     opts.cores ?? availableParallelism(),
   );
@@ -133,6 +152,7 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
       },
       onEpochEnd: traces?.commit,
       onProgress: progressCallback(emitter),
+      beforeEpoch: opts.live !== undefined ? (s, e) => opts.live!.beforeEpoch(s, e) : undefined,
     });
     return { stats, results: runner.results() as PartitionResult[], shared, stopped: k.stopped };
   }
@@ -140,10 +160,14 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
   function* steps(): Steps<RunOutcome> {
     emitter?.emit("started", { plan, partitions: p, lookaheadUs, epochUs, threads });
     const t0 = performance.now();
-    const r = yield* withGrantFallback(opts, attempt, () => {
-      traces?.restart();
-      sampling.functionTable?.fill(0);
-    });
+    const r = yield* withGrantFallback(
+      opts.live !== undefined ? { ...opts, grants: false } : opts,
+      attempt,
+      () => {
+        traces?.restart();
+        sampling.functionTable?.fill(0);
+      },
+    );
     traces?.flush();
     const wallMs = performance.now() - t0;
     const outcome = assembleOutcome(plan, {
@@ -193,7 +217,23 @@ function newRunner(
   const onRecord = traces !== null ? (traces.add as (r: unknown) => void) : null;
   if (threadRunner === null) {
     const local = new LocalRunner(placement.partitions, GRANT_WIDTH, gaugeCount(plan));
-    local.host(hostModel(host), onRecord);
+    const live = opts.live;
+    if (live === undefined) {
+      local.host(hostModel(host), onRecord);
+      return local;
+    }
+    const fleets: FleetPartition[] = [];
+    const model = hostModel(host);
+    local.host((part, records) => {
+      const hosted = model(part, records);
+      const fleet = hosted.handler as FleetPartition;
+      fleets[part.index] = fleet;
+      fleet.listenToCalls((call, error, f, fn) =>
+        live.onCallAnswer(call, error, fn.globalId[f], readFunction(fn, f), part.nowUs),
+      );
+      return hosted;
+    }, onRecord);
+    live.attach(new LiveControl(plan, placement, local.partitions, fleets));
     return local;
   }
   return new threadRunner({

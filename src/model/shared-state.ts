@@ -569,11 +569,14 @@ export class SharedState implements CoordinatorHandler {
 
 /** Whether the scenario changes reserved or provisioned concurrency while it runs (V2, V4). */
 export function configuresConcurrency(plan: Plan): boolean {
-  return plan.calls.some(
-    (c) =>
-      c.operation === "PutFunctionConcurrency" ||
-      c.operation === "DeleteFunctionConcurrency" ||
-      c.operation === "PutProvisionedConcurrencyConfig" ||
-      c.operation === "DeleteProvisionedConcurrencyConfig",
+  return (
+    plan.live === true ||
+    plan.calls.some(
+      (c) =>
+        c.operation === "PutFunctionConcurrency" ||
+        c.operation === "DeleteFunctionConcurrency" ||
+        c.operation === "PutProvisionedConcurrencyConfig" ||
+        c.operation === "DeleteProvisionedConcurrencyConfig",
+    )
   );
 }

@@ -31,7 +31,12 @@ export class Network {
       const path = ["network", "vpcs", v];
       if (vpcIds.has(vpc.id)) this.report([...path, "id"], `VPC '${vpc.id}' is declared twice`);
       vpcIds.set(vpc.id, v);
-      this.vpcs.push({ id: vpc.id, eniQuota: vpc.eniQuota, enisUsedByOthers: vpc.enisUsedByOthers });
+      this.vpcs.push({
+        id: vpc.id,
+        eniQuota: vpc.eniQuota,
+        enisUsedByOthers: vpc.enisUsedByOthers,
+        securityGroups: [...vpc.securityGroups],
+      });
       this.securityGroups.push(vpc.securityGroups);
       const groups = new Set<string>();
       vpc.securityGroups.forEach((sg, g) => {

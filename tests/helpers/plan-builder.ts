@@ -152,7 +152,7 @@ export class PlanBuilder {
   }
 
   vpc(id: string, eniQuota = 250, enisUsedByOthers = 0): this {
-    this.plan.vpcs.push({ id, eniQuota, enisUsedByOthers });
+    this.plan.vpcs.push({ id, eniQuota, enisUsedByOthers, securityGroups: [] });
     return this;
   }
 

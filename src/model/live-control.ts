@@ -1,0 +1,53 @@
+/**
+ * What a live run (fleet-sim serve) may do to its partitions between
+ * epochs: name and configure a function the API is about to create, add an
+ * explicit call at a simulated time, and read a function as the API reads
+ * it. Everything it touches lives on this thread (a live run hosts its
+ * partitions here), and it only acts between epochs, so the epoch that
+ * follows sees its changes as if the plan had held them from the start.
+ */
+import type { Partition } from "../engine/partition.js";
+import type { FleetPartition } from "./fleet-partition.js";
+import type { FunctionReading, LiveFunctionSettings } from "./function-reading.js";
+import type { Placement } from "./placement.js";
+import type { Plan, PlanCall } from "./plan.js";
+import { Ev } from "./protocol.js";
+
+export class LiveControl {
+  constructor(
+    private readonly plan: Plan,
+    private readonly placement: Placement,
+    private readonly partitions: readonly Partition[],
+    private readonly fleets: readonly FleetPartition[],
+  ) {}
+
+  /**
+   * Global function g, never created yet, takes `name`, template `template`
+   * and a CreateFunction's settings, ready for the call that creates it.
+   */
+  prepareCreate(g: number, name: string, template: number, settings: LiveFunctionSettings): void {
+    this.plan.functions.names[g] = name;
+    this.plan.functions.template[g] = template;
+    this.fleets[this.placement.partitionOf[g]].prepareCreate(this.placement.localOf[g], settings);
+  }
+
+  /** Adds an explicit call, run at call.atUs (never before the coming epoch); returns its index in Plan.calls. */
+  addCall(call: PlanCall): number {
+    const index = this.plan.calls.length;
+    this.plan.calls.push(call);
+    const g = call.function;
+    this.partitions[this.placement.partitionOf[g]].at(
+      call.atUs,
+      Ev.ExplicitCall,
+      this.placement.localOf[g],
+      index,
+      0,
+    );
+    return index;
+  }
+
+  /** Global function g as the API reads it now. */
+  read(g: number): FunctionReading {
+    return this.fleets[this.placement.partitionOf[g]].view(this.placement.localOf[g]);
+  }
+}
