@@ -132,12 +132,14 @@ export function fleetOverview(): dashboard.Dashboard {
       timeSeriesPanel({
         title: "API failure rate by operation and error code",
         description:
-          "Share of each operation's requests answered with each AWS error code (ResourceConflictException, TooManyRequestsException...).",
+          "Share of each operation's requests answered with each AWS error code (ResourceConflictException, TooManyRequestsException...); pairs of operation and error code with no error in the window are left out.",
         unit: "percentunit",
         min: 0,
         queries: [
           [
-            `sum by (run_id, operation, error_code) (${rate(api, 'outcome="error"')}) / on (run_id, operation) group_left () sum by (run_id, operation) (${rate(api)})`,
+            // Only the (operation, error code) pairs with errors in the window: every pair
+            // has a series from the start of the run, most of them zero throughout.
+            `(sum by (run_id, operation, error_code) (${rate(api, 'outcome="error"')}) > 0) / on (run_id, operation) group_left () sum by (run_id, operation) (${rate(api)})`,
             "{{operation}} {{error_code}} · {{run_id}}",
           ],
         ],

@@ -127,6 +127,17 @@ describe("dashboards", () => {
     }
   });
 
+  it("11.14: the API failure-rate panel leaves out the (operation, error code) pairs without errors", () => {
+    const q = generated
+      .flatMap((d) => dashboardQueries(d.json))
+      .filter((x) => x.panel === "API failure rate by operation and error code");
+    expect(q).toHaveLength(1);
+    // The errors by pair, kept only where above zero, and only then divided by the operation's requests.
+    expect(q[0].expr).toMatch(
+      /^\(sum by \(run_id, operation, error_code\) \(\(rate\(fleetsim_api_requests_total\{[^}]*outcome="error"[^}]*\}.*\)\) > 0\) \/ on \(run_id, operation\) group_left \(\) sum by \(run_id, operation\) /,
+    );
+  });
+
   it("V11: the invocation side dashboard has a panel for each figure the report gained", () => {
     const d = generated.find((x) => x.file === "invocation-side.json")!;
     const titles = dashboardQueries(d.json).map((q) => q.panel);

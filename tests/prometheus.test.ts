@@ -182,6 +182,27 @@ describe.runIf(bins.run)("Prometheus", () => {
           ).toBe(true);
       },
     );
+
+    it("11.14: the API failure-rate panel draws no all-zero series, where the pairs without errors would be most of them", async () => {
+      const [q] = queries.filter((x) => x.panel === "API failure rate by operation and error code");
+      const drawn = await queryRange(prometheus!.url, fill(q.expr), START_S, endS, 15);
+      const values = (s: PromSeries) => (s.values ?? []).map(([, v]) => Number(v));
+      expect(drawn.length).toBeGreaterThan(0);
+      for (const s of drawn) {
+        expect(values(s).length, JSON.stringify(s.metric)).toBeGreaterThan(0);
+        for (const v of values(s)) expect(v, JSON.stringify(s.metric)).toBeGreaterThan(0);
+      }
+      // Without the filter: a series for every (operation, error code) pair, most of them all
+      // zero (or NaN, 0/0, while the operation had no requests).
+      const unfiltered = q.expr.replace(/^\((sum by .*?) > 0\) \/ on /, "$1 / on ");
+      expect(unfiltered).not.toBe(q.expr);
+      const all = await queryRange(prometheus!.url, fill(unfiltered), START_S, endS, 15);
+      const zero = all.filter((s) => values(s).every((v) => v === 0 || Number.isNaN(v)));
+      expect(zero.length).toBeGreaterThan(100);
+      expect(all.length - zero.length).toBe(
+        new Set(drawn.map((s) => `${s.metric.run_id} ${s.metric.operation} ${s.metric.error_code}`)).size,
+      );
+    });
   });
 
   describe("a live run (--metrics-port, --hold) scraped by Prometheus", () => {
