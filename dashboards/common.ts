@@ -1,10 +1,12 @@
 /**
  * What the dashboards share: the variables (data source, scenario, run_id,
- * as k6's dashboards have, and the function template), the series
- * selector, and small panel helpers. Metric names go through `metric()`,
- * which checks them against the metric families (src/metrics/families.ts),
- * so a renamed family breaks generation; `series()` and `rate()` add the
- * template filter to the families that have a `template` label.
+ * as k6's dashboards have, the function template, and an ad-hoc filter),
+ * the series selector, the rows (the first open, the others collapsed, as
+ * in k6's Prometheus dashboard), and small panel helpers. Metric names go
+ * through `metric()`, which checks them against the metric families
+ * (src/measures/families.ts), so a renamed family breaks generation;
+ * `series()` and `rate()` add the template filter to the families that
+ * have a `template` label.
  */
 import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as common from "@grafana/grafana-foundation-sdk/common";
@@ -110,7 +112,40 @@ export function variables(): cog.Builder<dashboard.VariableModel>[] {
       .multi(true)
       .includeAll(true)
       .allValue(".*"),
+    // Grafana adds its matchers to every query of the data source (operation, subnet, vpc, outcome...).
+    new dashboard.AdHocVariableBuilder("filters")
+      .label("Filters")
+      .description(
+        "Ad-hoc label filters (subnet, vpc, operation, outcome...), added to every query of the data source.",
+      )
+      .datasource(DATASOURCE),
   ];
+}
+
+/** A row of panels. */
+export interface Row {
+  title: string;
+  panels: cog.Builder<dashboard.Panel>[];
+}
+
+/**
+ * The rows on the dashboard, as in k6's Prometheus dashboard: the first
+ * open, its panels beside it; the others collapsed, each holding its
+ * panels (Grafana wants a collapsed row's panels inside the row, and drops
+ * those of an open row).
+ */
+export function withRows(d: dashboard.DashboardBuilder, rows: Row[]): dashboard.DashboardBuilder {
+  rows.forEach((r, i) => {
+    if (i === 0) {
+      d.withRow(new dashboard.RowBuilder(r.title).collapsed(false));
+      for (const p of r.panels) d.withPanel(p);
+      return;
+    }
+    const row = new dashboard.RowBuilder(r.title).collapsed(true);
+    for (const p of r.panels) row.withPanel(p);
+    d.withRow(row);
+  });
+  return d;
 }
 
 /** A Prometheus range query. */

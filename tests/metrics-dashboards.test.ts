@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateDashboards } from "../dashboards/generate.js";
 import { FAMILIES } from "../src/measures/families.js";
-import { dashboardQueries } from "./helpers/dashboards.js";
+import { type DashboardJson, dashboardPanels, dashboardQueries } from "./helpers/dashboards.js";
 
 const DIR = join(import.meta.dirname, "..", "dashboards");
 const generated = generateDashboards();
@@ -27,15 +27,20 @@ describe("dashboards", () => {
   );
 
   it.each(generated.map((d) => [d.file, d.json]))(
-    "%s has the datasource, scenario, run_id and template variables, and every query uses them",
+    "%s has the datasource, scenario, run_id, template and ad-hoc filter variables, and every query uses them",
     (_file, json) => {
-      const d = JSON.parse(json) as { templating: { list: { name: string; type: string }[] } };
+      const d = JSON.parse(json) as {
+        templating: { list: { name: string; type: string; datasource?: unknown }[] };
+      };
       expect(d.templating.list.map((v) => [v.name, v.type])).toEqual([
         ["datasource", "datasource"],
         ["scenario", "query"],
         ["run_id", "query"],
         ["template", "query"],
+        ["filters", "adhoc"],
       ]);
+      // The ad-hoc filter applies to the queries of the chosen data source.
+      expect(d.templating.list[4].datasource).toEqual({ type: "prometheus", uid: "${datasource}" });
       const queries = dashboardQueries(json);
       expect(queries.length).toBeGreaterThanOrEqual(10);
       for (const q of queries) {
@@ -137,6 +142,40 @@ describe("dashboards", () => {
       /^\(sum by \(run_id, operation, error_code\) \(\(rate\(fleetsim_api_requests_total\{[^}]*outcome="error"[^}]*\}.*\)\) > 0\) \/ on \(run_id, operation\) group_left \(\) sum by \(run_id, operation\) /,
     );
   });
+
+  it.each(generated.map((d) => [d.file, d.json]))(
+    "11.14: %s groups its panels in rows, the first open and the others collapsed holding their panels",
+    (_file, json) => {
+      const d = JSON.parse(json) as DashboardJson;
+      const top = d.panels ?? [];
+      const rows = top.filter((p) => p.type === "row");
+      expect(rows.length).toBeGreaterThanOrEqual(3);
+      // The first panel is the open row; its panels follow it, up to the first collapsed row.
+      expect(top[0].type).toBe("row");
+      expect(rows[0]).toMatchObject({ collapsed: false, panels: [] });
+      const firstCollapsed = top.indexOf(rows[1]);
+      expect(top.slice(1, firstCollapsed).length).toBeGreaterThan(0);
+      for (const p of top.slice(1, firstCollapsed)) expect(p.type).not.toBe("row");
+      // After it, only collapsed rows, each holding its panels (none of them a row).
+      expect(top.slice(firstCollapsed)).toEqual(rows.slice(1));
+      for (const r of rows.slice(1)) {
+        expect(r.collapsed, r.title).toBe(true);
+        expect(r.panels?.length, r.title).toBeGreaterThan(0);
+        for (const p of r.panels ?? []) expect(p.type, r.title).not.toBe("row");
+      }
+      // dashboardQueries reads the queries of the collapsed rows' panels too.
+      const targets = dashboardPanels(json).flatMap((p) =>
+        (p.targets ?? []).map((t) => `${p.title ?? ""} ${t.refId ?? ""}`),
+      );
+      const nested = rows.slice(1).flatMap((r) => (r.panels ?? []).flatMap((p) => p.targets ?? []));
+      expect(nested.length).toBeGreaterThan(0);
+      expect(
+        dashboardQueries(json)
+          .filter((q) => !q.panel.startsWith("annotation: "))
+          .map((q) => `${q.panel} ${q.refId}`),
+      ).toEqual(targets);
+    },
+  );
 
   it("V11: the invocation side dashboard has a panel for each figure the report gained", () => {
     const d = generated.find((x) => x.file === "invocation-side.json")!;
