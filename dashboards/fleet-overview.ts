@@ -1,13 +1,18 @@
 /**
- * Fleet overview: what the functions went through. States over time, API
- * failures by operation and error code, time in Pending, create-to-Active as
- * the clients saw it, invocations by outcome and by template, cold starts,
+ * Fleet overview: what the functions went through. The scenario's
+ * thresholds passing or failing over time, states over time, API failures
+ * by operation and error code, time in Pending, create-to-Active as the
+ * clients saw it, invocations by outcome and by template, cold starts,
  * throttles, and the busiest functions when the run labelled them.
  */
+import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import * as statetimeline from "@grafana/grafana-foundation-sdk/statetimeline";
 import {
   baseDashboard,
+  DATASOURCE,
   metric,
+  query,
   quantile,
   rate,
   sel,
@@ -16,6 +21,59 @@ import {
   timeSeriesPanel,
   withRows,
 } from "./common.js";
+
+/**
+ * Each threshold of the scenario (its `thresholds:`) over time, one line per
+ * threshold and run: ok (green) while it holds, failing (red) while not.
+ */
+function thresholdsPanel(): statetimeline.PanelBuilder {
+  return new statetimeline.PanelBuilder()
+    .title("Thresholds")
+    .description(
+      "Each threshold of the scenario at each sample point: ok while it holds, failing while it does not (percentiles estimated from the sampled buckets). The run's verdict is the last point. Empty for scenarios without thresholds. The red regions of the other panels (the 'Thresholds failing' annotation) mark the same failures.",
+    )
+    .datasource(DATASOURCE)
+    .height(6)
+    .span(24)
+    .min(0)
+    .max(1)
+    .mappings([
+      {
+        type: dashboard.MappingType.ValueToText,
+        options: {
+          "0": { text: "failing", color: "red", index: 0 },
+          "1": { text: "ok", color: "green", index: 1 },
+        },
+      },
+    ])
+    .thresholds(
+      new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([
+        { value: null, color: "red" },
+        { value: 1, color: "green" },
+      ]),
+    )
+    .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds))
+    .showValue(common.VisibilityMode.Auto)
+    .mergeValues(true)
+    .alignValue(common.TimelineValueAlignment.Left)
+    .rowHeight(0.8)
+    .fillOpacity(70)
+    .lineWidth(0)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    )
+    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Single))
+    .withTarget(
+      query(
+        `max by (run_id, threshold) (${metric("fleetsim_threshold_ok")}${sel()})`,
+        "{{threshold}} · {{run_id}}",
+        "A",
+      ),
+    );
+}
 
 export function fleetOverview(): dashboard.Dashboard {
   const api = metric("fleetsim_api_requests_total");
@@ -54,6 +112,7 @@ export function fleetOverview(): dashboard.Dashboard {
           "reqps",
           `sum by (run_id) (${rate(invocations)})`,
         ),
+        thresholdsPanel(),
       ],
     },
     {

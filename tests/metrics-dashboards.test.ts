@@ -132,6 +132,34 @@ describe("dashboards", () => {
     }
   });
 
+  it("11.14: the fleet overview opens on a Thresholds timeline of fleetsim_threshold_ok, and every dashboard annotates failing thresholds", () => {
+    const overview = generated.find((d) => d.file === "fleet-overview.json")!;
+    const panel = dashboardPanels(overview.json).find((p) => p.title === "Thresholds")!;
+    // A state timeline in the open first row, ok / failing by value.
+    expect(panel).toMatchObject({ type: "state-timeline", row: "Run" });
+    expect(JSON.stringify(panel)).toContain('"text":"failing"');
+    expect(dashboardQueries(overview.json).filter((q) => q.panel === "Thresholds")).toEqual([
+      expect.objectContaining({
+        expr: 'max by (run_id, threshold) (fleetsim_threshold_ok{run_id=~"$run_id", scenario=~"$scenario"})',
+      }),
+    ]);
+    for (const d of generated) {
+      const annotations = (JSON.parse(d.json) as DashboardJson).annotations?.list ?? [];
+      expect(annotations, d.file).toEqual([
+        expect.objectContaining({
+          name: "Thresholds failing",
+          enable: true,
+          datasource: { type: "prometheus", uid: "${datasource}" },
+          // The failing points (== 0), as 1: Grafana makes events of the values above zero only.
+          expr: '(fleetsim_threshold_ok{run_id=~"$run_id", scenario=~"$scenario"} == 0) + 1',
+          titleFormat: "Threshold failing: {{threshold}}",
+          textFormat: expect.stringContaining("{{run_id}}"),
+          tagKeys: "run_id,threshold",
+        }),
+      ]);
+    }
+  });
+
   it("11.14: the API failure-rate panel leaves out the (operation, error code) pairs without errors", () => {
     const q = generated
       .flatMap((d) => dashboardQueries(d.json))
