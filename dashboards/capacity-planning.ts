@@ -1,6 +1,7 @@
 /**
  * Capacity planning: how close the run came to its limits. IP headroom per
- * subnet, ENIs against the VPC quota, concurrency against its limit, the
+ * subnet and who holds the addresses, ENIs against the VPC quota, ENI
+ * creations, failures and deletions, concurrency against its limit, the
  * throttle rate, and the tail of time in Pending.
  */
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
@@ -104,6 +105,62 @@ export function capacityPlanning(): dashboard.Dashboard {
           stacked: true,
           queries: [
             [`sum by (run_id, state) (${metric("fleetsim_enis")}${sel()})`, "{{state}} · {{run_id}}"],
+          ],
+        }),
+        timeSeriesPanel({
+          title: "IPs per subnet: ours, others' and our peak",
+          description:
+            "IP addresses of each subnet held by our Hyperplane ENIs, taken by other resources (an exhaustion fault included), the most ours held since the start of the run, and the subnet's capacity.",
+          unit: "short",
+          min: 0,
+          queries: [
+            [
+              `sum by (run_id, subnet) (${metric("fleetsim_subnet_used_ips")}${sel()})`,
+              "ours {{subnet}} · {{run_id}}",
+            ],
+            [
+              `sum by (run_id, subnet) (${metric("fleetsim_subnet_others_ips")}${sel()})`,
+              "others' {{subnet}} · {{run_id}}",
+            ],
+            [
+              `max by (run_id, subnet) (${metric("fleetsim_subnet_peak_used_ips")}${sel()})`,
+              "our peak {{subnet}} · {{run_id}}",
+            ],
+            [`max by (run_id, subnet) (${capacity}${sel()})`, "capacity {{subnet}} · {{run_id}}"],
+          ],
+        }),
+        timeSeriesPanel({
+          title: "ENI creation failures",
+          description:
+            "Hyperplane ENI creations that failed in each subnet since the start of the run: no free IP address (SubnetOutOfIPAddresses), the VPC's ENI quota, or an injected fault. The functions waiting for the ENI go Failed.",
+          unit: "short",
+          min: 0,
+          queries: [
+            [
+              `sum by (run_id, vpc, subnet) (${metric("fleetsim_eni_creation_failures_total")}${sel()})`,
+              "{{subnet}} ({{vpc}}) · {{run_id}}",
+            ],
+          ],
+        }),
+        timeSeriesPanel({
+          title: "ENI creations, failures and deletions",
+          description:
+            "Hyperplane ENI creations started, creations that failed, and unused ENIs deleted (freeing their IP addresses), per simulated second, by subnet.",
+          unit: "ops",
+          min: 0,
+          queries: [
+            [
+              `sum by (run_id, subnet) (${rate(metric("fleetsim_eni_creations_total"))})`,
+              "created {{subnet}} · {{run_id}}",
+            ],
+            [
+              `sum by (run_id, subnet) (${rate(metric("fleetsim_eni_creation_failures_total"))})`,
+              "failed {{subnet}} · {{run_id}}",
+            ],
+            [
+              `sum by (run_id, subnet) (${rate(metric("fleetsim_eni_deletions_total"))})`,
+              "deleted {{subnet}} · {{run_id}}",
+            ],
           ],
         }),
       ],

@@ -158,6 +158,16 @@ export function query(expr: string, legend: string, refId: string): prometheus.D
     .refId(refId);
 }
 
+/** A Prometheus instant query as a table (its labels as columns), for table panels. */
+export function tableQuery(expr: string, refId: string): prometheus.DataqueryBuilder {
+  return new prometheus.DataqueryBuilder()
+    .datasource(DATASOURCE)
+    .expr(expr)
+    .instant()
+    .format(prometheus.PromQueryFormat.Table)
+    .refId(refId);
+}
+
 export interface SeriesPanel {
   title: string;
   description: string;

@@ -2,12 +2,15 @@
  * Fleet overview: what the functions went through. The scenario's
  * thresholds passing or failing over time, states over time, API failures
  * by operation and error code, time in Pending, create-to-Active as the
- * clients saw it, invocations by outcome and by template, cold starts,
- * throttles, and the busiest functions when the run labelled them.
+ * clients saw it, functions created and deleted, invocations by outcome and
+ * by template, requests against answers, cold starts, throttles, the
+ * busiest functions when the run labelled them, and the runs themselves
+ * (seed, version, simulated time, events).
  */
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as statetimeline from "@grafana/grafana-foundation-sdk/statetimeline";
+import * as table from "@grafana/grafana-foundation-sdk/table";
 import {
   baseDashboard,
   DATASOURCE,
@@ -18,6 +21,7 @@ import {
   sel,
   series,
   statPanel,
+  tableQuery,
   timeSeriesPanel,
   withRows,
 } from "./common.js";
@@ -73,6 +77,44 @@ function thresholdsPanel(): statetimeline.PanelBuilder {
         "A",
       ),
     );
+}
+
+/**
+ * One line per run: its scenario, seed and simulator version (the labels of
+ * fleetsim_run_info), the simulated time reached and the run's end, and the
+ * events processed. Each query carries the run's labels, so that Grafana's
+ * merge makes one row of them.
+ */
+function runsPanel(): table.PanelBuilder {
+  const info = `max by (run_id, scenario, seed, version) (${metric("fleetsim_run_info")}${sel()})`;
+  const perRun = (name: string) =>
+    `max by (run_id) (${metric(name)}${sel()}) * on (run_id) group_left (scenario, seed, version) ${info}`;
+  const columns: [name: string, title: string, unit: string][] = [
+    ["fleetsim_simulated_time_seconds", "simulated", "s"],
+    ["fleetsim_run_until_seconds", "until", "s"],
+    ["fleetsim_events_processed_total", "events processed", "short"],
+  ];
+  const panel = new table.PanelBuilder()
+    .title("Runs")
+    .description(
+      "The chosen runs: scenario, seed and simulator version (fleetsim_run_info), simulated time reached, the simulated time the run stops at (the scenario's duration, or --until), and simulation events processed.",
+    )
+    .datasource(DATASOURCE)
+    .height(6)
+    .span(24)
+    .transformations([
+      { id: "merge", options: {} },
+      { id: "organize", options: { excludeByName: { Time: true } } },
+    ]);
+  columns.forEach(([name, title, unit], i) => {
+    const refId = String.fromCharCode(65 + i);
+    panel.withTarget(tableQuery(perRun(name), refId));
+    panel.overrideByName(`Value #${refId}`, [
+      { id: "displayName", value: title },
+      { id: "unit", value: unit },
+    ]);
+  });
+  return panel;
 }
 
 export function fleetOverview(): dashboard.Dashboard {
@@ -176,6 +218,21 @@ export function fleetOverview(): dashboard.Dashboard {
             [quantile(0.99, "fleetsim_client_create_to_active_seconds"), "p99 · {{run_id}}"],
           ],
         }),
+        timeSeriesPanel({
+          title: "Functions created, deleted and versions published",
+          description:
+            "Functions created by a successful CreateFunction, deleted by a successful DeleteFunction, and versions published by a successful PublishVersion, per simulated second.",
+          unit: "ops",
+          min: 0,
+          queries: [
+            [`sum by (run_id) (${rate(metric("fleetsim_functions_created_total"))})`, "created · {{run_id}}"],
+            [`sum by (run_id) (${rate(metric("fleetsim_functions_deleted_total"))})`, "deleted · {{run_id}}"],
+            [
+              `sum by (run_id) (${rate(metric("fleetsim_versions_published_total"))})`,
+              "versions published · {{run_id}}",
+            ],
+          ],
+        }),
       ],
     },
     {
@@ -246,6 +303,19 @@ export function fleetOverview(): dashboard.Dashboard {
           unit: "reqps",
           stacked: true,
           queries: [[`sum by (run_id, template) (${rate(invocations)})`, "{{template}} · {{run_id}}"]],
+        }),
+        timeSeriesPanel({
+          title: "Invocation requests and answers",
+          description:
+            "Invocation requests received (stream traffic, clients' Invoke calls, the async poller's attempts) and invocations with an outcome, per simulated second; requests run ahead of answers while invocations are in flight.",
+          unit: "reqps",
+          queries: [
+            [
+              `sum by (run_id) (${rate(metric("fleetsim_invocation_requests_total"))})`,
+              "requests · {{run_id}}",
+            ],
+            [`sum by (run_id) (${rate(invocations)})`, "answered · {{run_id}}"],
+          ],
         }),
         timeSeriesPanel({
           title: "Busiest functions",
@@ -324,6 +394,34 @@ export function fleetOverview(): dashboard.Dashboard {
             [quantile(0.5, "fleetsim_init_duration_seconds"), "p50 · {{run_id}}"],
             [quantile(0.99, "fleetsim_init_duration_seconds"), "p99 · {{run_id}}"],
           ],
+        }),
+      ],
+    },
+    {
+      title: "Simulation",
+      panels: [
+        runsPanel(),
+        timeSeriesPanel({
+          title: "Simulated time and the run's end",
+          description:
+            "Simulated time the run has reached, and the simulated time it stops at (the scenario's duration, or --until).",
+          unit: "s",
+          min: 0,
+          queries: [
+            [
+              `max by (run_id) (${metric("fleetsim_simulated_time_seconds")}${sel()})`,
+              "reached · {{run_id}}",
+            ],
+            [`max by (run_id) (${metric("fleetsim_run_until_seconds")}${sel()})`, "until · {{run_id}}"],
+          ],
+        }),
+        timeSeriesPanel({
+          title: "Events processed per simulated second",
+          description:
+            "Simulation events processed (by the partitions and the coordinator) per simulated second: the simulator's own work, not the functions'.",
+          unit: "ops",
+          min: 0,
+          queries: [[`sum by (run_id) (${rate(metric("fleetsim_events_processed_total"))})`, "{{run_id}}"]],
         }),
       ],
     },

@@ -4,7 +4,8 @@
  * concurrency and its spillover, throttles by cause, cold starts around a
  * deploy, the asynchronous queues (depth, ages, fates, retries, recursive
  * loops), and the invocation errors of the troubleshooting guide with the
- * EFS file systems behind some of them.
+ * EFS file systems behind some of them (credits, throughput, invocations
+ * in flight).
  */
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { INVOCATION_OUTCOMES } from "../src/model/outcomes.js";
@@ -231,6 +232,14 @@ export function invocationSide(): dashboard.Dashboard {
               "baseline {{file_system}} · {{run_id}}",
             ],
           ],
+        }),
+        timeSeriesPanel({
+          title: "EFS invocations in flight",
+          description:
+            "Invocations running on functions that mount each EFS file system: they share its throughput, so the demand above grows with them.",
+          unit: "short",
+          min: 0,
+          queries: [[fileSystem("fleetsim_efs_invocations_in_flight"), "{{file_system}} · {{run_id}}"]],
         }),
       ],
     },

@@ -109,6 +109,34 @@ describe("dashboards", () => {
     }
   });
 
+  it("11.14: every metric family is in a query of a dashboard's panel or annotation", () => {
+    // The selectors of every query (the variables' queries do not count).
+    const shown = new Set(
+      generated.flatMap((d) =>
+        dashboardQueries(d.json).flatMap((q) =>
+          [...q.expr.matchAll(/(fleetsim_[a-z_]+)\{/g)].map((m) => m[1]),
+        ),
+      ),
+    );
+    const missing = FAMILIES.filter((f) =>
+      f.type === "histogram"
+        ? !["_bucket", "_count", "_sum", ""].some((s) => shown.has(`${f.name}${s}`))
+        : !shown.has(f.name),
+    ).map((f) => f.name);
+    expect(missing).toEqual([]);
+  });
+
+  it("11.14: the capacity planning dashboard has a panel of ENI creation failures by subnet", () => {
+    const d = generated.find((x) => x.file === "capacity-planning.json")!;
+    const q = dashboardQueries(d.json).filter((x) => x.panel === "ENI creation failures");
+    expect(q.map((x) => x.expr)).toEqual([
+      'sum by (run_id, vpc, subnet) (fleetsim_eni_creation_failures_total{run_id=~"$run_id", scenario=~"$scenario"})',
+    ]);
+    expect(dashboardPanels(d.json).find((p) => p.title === "ENI creation failures")?.row).toBe(
+      "Subnets and ENIs",
+    );
+  });
+
   it("the overview and capacity dashboards have the panels the issue asks for", () => {
     const titles = generated.flatMap((d) => dashboardQueries(d.json).map((q) => q.panel));
     for (const t of [

@@ -218,6 +218,18 @@ describe.runIf(bins.run)("Prometheus", () => {
       expect(all.map((s) => s.metric.run_id)).toEqual([run]);
     });
 
+    it("11.14: the ENI creation failures panel counts the fixture run's failed creations", async () => {
+      const [q] = queries.filter((x) => x.panel === "ENI creation failures");
+      const r = (await queryRange(prometheus!.url, fill(q.expr), START_S, endS, 15)).filter(
+        (s) => s.metric.run_id === "subnet-thresholds-seed1",
+      );
+      expect(r.map((s) => s.metric.subnet)).toEqual(["subnet-a"]);
+      const values = (r[0].values ?? []).map(([, v]) => Number(v));
+      // None at first; at the end, one for each function of the team that found no free address.
+      expect(values[0]).toBe(0);
+      expect(values.at(-1)).toBe(4);
+    });
+
     it("11.14: the API failure-rate panel draws no all-zero series, where the pairs without errors would be most of them", async () => {
       const [q] = queries.filter((x) => x.panel === "API failure rate by operation and error code");
       const drawn = await queryRange(prometheus!.url, fill(q.expr), START_S, endS, 15);
