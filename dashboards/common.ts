@@ -1,9 +1,11 @@
 /**
  * What the dashboards share: the variables (data source, scenario, run_id,
- * as k6's dashboards have, and the function template), the series
- * selector, and small panel helpers. Metric names go through `metric()`,
- * which checks them against the metric families (src/metrics/families.ts),
- * so a renamed family breaks generation; `series()` and `rate()` add the
+ * as k6's dashboards have, the function template, and an ad-hoc filter),
+ * the series selector, the rows (the first open, the others collapsed, as
+ * in k6's Prometheus dashboard), the annotation of failing thresholds,
+ * and small panel helpers. Metric names go through `metric()`, which
+ * checks them against the metric families (src/measures/families.ts), so
+ * a renamed family breaks generation; `series()` and `rate()` add the
  * template filter to the families that have a `template` label.
  */
 import type * as cog from "@grafana/grafana-foundation-sdk/cog";
@@ -110,7 +112,40 @@ export function variables(): cog.Builder<dashboard.VariableModel>[] {
       .multi(true)
       .includeAll(true)
       .allValue(".*"),
+    // Grafana adds its matchers to every query of the data source (operation, subnet, vpc, outcome...).
+    new dashboard.AdHocVariableBuilder("filters")
+      .label("Filters")
+      .description(
+        "Ad-hoc label filters (subnet, vpc, operation, outcome...), added to every query of the data source.",
+      )
+      .datasource(DATASOURCE),
   ];
+}
+
+/** A row of panels. */
+export interface Row {
+  title: string;
+  panels: cog.Builder<dashboard.Panel>[];
+}
+
+/**
+ * The rows on the dashboard, as in k6's Prometheus dashboard: the first
+ * open, its panels beside it; the others collapsed, each holding its
+ * panels (Grafana wants a collapsed row's panels inside the row, and drops
+ * those of an open row).
+ */
+export function withRows(d: dashboard.DashboardBuilder, rows: Row[]): dashboard.DashboardBuilder {
+  rows.forEach((r, i) => {
+    if (i === 0) {
+      d.withRow(new dashboard.RowBuilder(r.title).collapsed(false));
+      for (const p of r.panels) d.withPanel(p);
+      return;
+    }
+    const row = new dashboard.RowBuilder(r.title).collapsed(true);
+    for (const p of r.panels) row.withPanel(p);
+    d.withRow(row);
+  });
+  return d;
 }
 
 /** A Prometheus range query. */
@@ -120,6 +155,16 @@ export function query(expr: string, legend: string, refId: string): prometheus.D
     .expr(expr)
     .legendFormat(legend)
     .range()
+    .refId(refId);
+}
+
+/** A Prometheus instant query as a table (its labels as columns), for table panels. */
+export function tableQuery(expr: string, refId: string): prometheus.DataqueryBuilder {
+  return new prometheus.DataqueryBuilder()
+    .datasource(DATASOURCE)
+    .expr(expr)
+    .instant()
+    .format(prometheus.PromQueryFormat.Table)
     .refId(refId);
 }
 
@@ -176,7 +221,49 @@ export function statPanel(title: string, description: string, unit: string, expr
     .withTarget(query(expr, "{{run_id}}", "A"));
 }
 
-/** Common dashboard settings: tags, variables, the time picker, a link to the other dashboards. */
+/**
+ * An annotation query of the Prometheus data source: the SDK's builder with
+ * the fields Grafana's Prometheus annotations read besides `expr` (the
+ * title and text of each event, and the labels it shows as tags).
+ */
+class PrometheusAnnotationBuilder extends dashboard.AnnotationQueryBuilder {
+  private set(fields: Record<string, string>): this {
+    Object.assign(this.internal, fields);
+    return this;
+  }
+  titleFormat(titleFormat: string): this {
+    return this.set({ titleFormat });
+  }
+  textFormat(textFormat: string): this {
+    return this.set({ textFormat });
+  }
+  tagKeys(...keys: string[]): this {
+    return this.set({ tagKeys: keys.join(",") });
+  }
+}
+
+/**
+ * The annotation marking, on every time panel, when a threshold of the
+ * scenario fails: one region per threshold and run. Grafana's Prometheus
+ * annotations make events of the points above zero only, so the query
+ * keeps the failing points (`== 0`) and gives them the value 1.
+ */
+export function thresholdAnnotation(): PrometheusAnnotationBuilder {
+  return new PrometheusAnnotationBuilder()
+    .name("Thresholds failing")
+    .datasource(DATASOURCE)
+    .enable(true)
+    .iconColor("red")
+    .expr(`(${metric("fleetsim_threshold_ok")}${sel()} == 0) + 1`)
+    .titleFormat("Threshold failing: {{threshold}}")
+    .textFormat("{{threshold}} fails in run {{run_id}} ({{scenario}})")
+    .tagKeys("run_id", "threshold");
+}
+
+/**
+ * Common dashboard settings: tags, variables, the time picker, the
+ * annotation of failing thresholds, a link to the other dashboards.
+ */
 export function baseDashboard(uid: string, title: string, description: string): dashboard.DashboardBuilder {
   return new dashboard.DashboardBuilder(title)
     .uid(uid)
@@ -188,6 +275,7 @@ export function baseDashboard(uid: string, title: string, description: string): 
     .time({ from: "now-6h", to: "now" })
     .timezone("browser")
     .variables(variables())
+    .annotation(thresholdAnnotation())
     .link(
       new dashboard.DashboardLinkBuilder("Fleet simulator dashboards")
         .type(dashboard.DashboardLinkType.Dashboards)

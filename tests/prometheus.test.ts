@@ -2,14 +2,15 @@
  * The metrics against a real Prometheus (Debian's package; .ci/run installs
  * it). One Prometheus, started here on 127.0.0.1:
  *
- * - backfill: five shipped scenarios written with --openmetrics (one with
- *   its 5 busiest functions labelled), turned into blocks by `promtool tsdb
- *   create-blocks-from openmetrics`, loaded by Prometheus; every query of
- *   every panel of every dashboard, variables filled in, returns data over
- *   the runs' time range, and each of the invocation side's something other
- *   than zero (the last three scenarios are there for those: an alias shift
- *   with provisioned concurrency, a recursive loop of async events, EFS
- *   faults);
+ * - backfill: five shipped scenarios and a fixture written with
+ *   --openmetrics (one with its 5 busiest functions labelled), turned into
+ *   blocks by `promtool tsdb create-blocks-from openmetrics`, loaded by
+ *   Prometheus; every query of every panel and annotation of every
+ *   dashboard, variables filled in, returns data over the runs' time range,
+ *   and each of the invocation side's something other than zero (three
+ *   scenarios are there for those: an alias shift with provisioned
+ *   concurrency, a recursive loop of async events, EFS faults; the fixture
+ *   for thresholds, one failing for a while, and ENI creation failures);
  * - live: a run with --metrics-port and --hold (every function labelled),
  *   scraped by that Prometheus; the scraped totals, summed over templates
  *   and functions, equal the run's JSON report;
@@ -82,6 +83,14 @@ const BACKFILLED = [
     runId: "efs-faults-seed1",
     scenario: "efs-faults",
     untilS: 1200,
+  },
+  {
+    // Thresholds, one failing from 15 s to 75 s, and ENI creations that fail.
+    file: "tests/fixtures/backfill/subnet-thresholds.yaml",
+    args: [],
+    runId: "subnet-thresholds-seed1",
+    scenario: "subnet-thresholds",
+    untilS: 360,
   },
 ];
 /** The dashboard whose every query must show more than zeros over the backfilled runs. */
@@ -182,6 +191,65 @@ describe.runIf(bins.run)("Prometheus", () => {
           ).toBe(true);
       },
     );
+
+    it("11.14: the thresholds panel draws each threshold of the run, the annotation only the failing one while it fails", async () => {
+      const [panel] = queries.filter((x) => x.panel === "Thresholds");
+      const run = "subnet-thresholds-seed1";
+      const drawn = (await queryRange(prometheus!.url, fill(panel.expr), START_S, endS, 15)).filter(
+        (s) => s.metric.run_id === run,
+      );
+      const at = (s: PromSeries) =>
+        Object.fromEntries((s.values ?? []).map(([t, v]) => [Number(t) - START_S, Number(v)]));
+      expect(drawn.map((s) => s.metric.threshold).sort()).toEqual([
+        "clients.gave_up == 0",
+        "functions.pending == 0",
+      ]);
+      const pending = at(drawn.find((s) => s.metric.threshold === "functions.pending == 0")!);
+      expect([pending[0], pending[15], pending[75], pending[90], pending[360]]).toEqual([1, 0, 0, 1, 1]);
+      // The annotation: the failing points only, each of value 1 (Grafana makes events of values above 0).
+      const [annotation] = queries.filter((x) => x.panel === "annotation: Thresholds failing");
+      const events = (await queryRange(prometheus!.url, fill(annotation.expr), START_S, endS, 15)).filter(
+        (s) => s.metric.run_id === run,
+      );
+      expect(events.map((s) => s.metric.threshold)).toEqual(["functions.pending == 0"]);
+      expect(at(events[0])).toEqual({ 15: 1, 30: 1, 45: 1, 60: 1, 75: 1 });
+      // No run of the others has thresholds: the annotation marks nothing there.
+      const all = await queryRange(prometheus!.url, fill(annotation.expr), START_S, endS, 15);
+      expect(all.map((s) => s.metric.run_id)).toEqual([run]);
+    });
+
+    it("11.14: the ENI creation failures panel counts the fixture run's failed creations", async () => {
+      const [q] = queries.filter((x) => x.panel === "ENI creation failures");
+      const r = (await queryRange(prometheus!.url, fill(q.expr), START_S, endS, 15)).filter(
+        (s) => s.metric.run_id === "subnet-thresholds-seed1",
+      );
+      expect(r.map((s) => s.metric.subnet)).toEqual(["subnet-a"]);
+      const values = (r[0].values ?? []).map(([, v]) => Number(v));
+      // None at first; at the end, one for each function of the team that found no free address.
+      expect(values[0]).toBe(0);
+      expect(values.at(-1)).toBe(4);
+    });
+
+    it("11.14: the API failure-rate panel draws no all-zero series, where the pairs without errors would be most of them", async () => {
+      const [q] = queries.filter((x) => x.panel === "API failure rate by operation and error code");
+      const drawn = await queryRange(prometheus!.url, fill(q.expr), START_S, endS, 15);
+      const values = (s: PromSeries) => (s.values ?? []).map(([, v]) => Number(v));
+      expect(drawn.length).toBeGreaterThan(0);
+      for (const s of drawn) {
+        expect(values(s).length, JSON.stringify(s.metric)).toBeGreaterThan(0);
+        for (const v of values(s)) expect(v, JSON.stringify(s.metric)).toBeGreaterThan(0);
+      }
+      // Without the filter: a series for every (operation, error code) pair, most of them all
+      // zero (or NaN, 0/0, while the operation had no requests).
+      const unfiltered = q.expr.replace(/^\((sum by .*?) > 0\) \/ on /, "$1 / on ");
+      expect(unfiltered).not.toBe(q.expr);
+      const all = await queryRange(prometheus!.url, fill(unfiltered), START_S, endS, 15);
+      const zero = all.filter((s) => values(s).every((v) => v === 0 || Number.isNaN(v)));
+      expect(zero.length).toBeGreaterThan(100);
+      expect(all.length - zero.length).toBe(
+        new Set(drawn.map((s) => `${s.metric.run_id} ${s.metric.operation} ${s.metric.error_code}`)).size,
+      );
+    });
   });
 
   describe("a live run (--metrics-port, --hold) scraped by Prometheus", () => {
