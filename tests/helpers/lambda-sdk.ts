@@ -20,6 +20,7 @@ export interface RecordedRequest {
 
 export interface SdkServer {
   client: LambdaClient;
+  url: string;
   requests: RecordedRequest[];
   close(): Promise<void>;
 }
@@ -46,15 +47,16 @@ export async function sdkServer(
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new LambdaClient({
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: url,
     region: "us-east-1",
     credentials: { accessKeyId: "x", secretAccessKey: "y" },
     maxAttempts: 1,
   });
   return {
     client,
+    url,
     requests,
     close: () =>
       new Promise<void>((resolve) => {
