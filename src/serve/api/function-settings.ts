@@ -33,7 +33,7 @@ export interface FunctionSettings {
   EphemeralStorage?: { Size: number };
 }
 
-export const ROLE = pattern(String.raw`arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`);
+const ROLE = pattern(String.raw`arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`);
 const HANDLER = pattern(String.raw`[^\s]+`);
 const KMS_KEY_ARN = pattern(String.raw`(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()`);
 const LAYER_VERSION_ARN = pattern(

@@ -56,14 +56,3 @@ export function checkTarget(
     return ok(target);
   };
 }
-
-/** checkTarget on its own, for operations whose only input is the path. */
-export function parseTarget(
-  match: RouteMatch,
-  shape: FunctionNameShape,
-  use: QualifierUse,
-): Result<FunctionTarget> {
-  const v = new Violations();
-  const finish = checkTarget(match, shape, use, v);
-  return v.resolve(finish);
-}

@@ -61,13 +61,6 @@ export function readInteger(o: JsonObject, key: string, path = key): number | un
   return value;
 }
 
-export function readDouble(o: JsonObject, key: string, path = key): number | undefined {
-  const value = member(o, key);
-  if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value)) throw mismatch(path, "a number", value);
-  return value;
-}
-
 export function readObject(o: JsonObject, key: string, path = key): JsonObject | undefined {
   const value = member(o, key);
   if (value === undefined || isJsonObject(value)) return value;
