@@ -21,7 +21,8 @@ const ENGINE = ["engine"];
 
 const KNOWN_FOLDERS = [...LAYERS.map((layer) => layer.folder), ...ENGINE];
 const inFolders = (folders) => `^src/(${folders.join("|")})/`;
-const ORDER = "engine <- model <- measures <- scenario <- {report, metrics} <- {experiment, serve} <- {cli, docs}";
+const ORDER =
+  "engine <- model <- measures <- scenario <- {report, metrics} <- {experiment, serve} <- {cli, docs}";
 
 // One rule per layer above the engine: it may not import a higher layer or a sibling.
 function layerRule({ folder, rank }) {
