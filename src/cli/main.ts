@@ -380,12 +380,116 @@ async function main(given: string[]): Promise<void> {
         });
       },
     )
+    .command(
+      "serve [file]",
+      "Answer the Lambda API on 127.0.0.1 over a live simulation of the scenario's account, for the AWS SDK and CLI (docs/serve.md)",
+      (y) =>
+        y
+          .positional("file", {
+            describe:
+              "Scenario file whose account, network, functions and workload are served; none: a default account",
+            type: "string",
+          })
+          .option("port", {
+            describe: "Port of the Lambda API (0: any free port)",
+            default: 9001,
+            requiresArg: true,
+          })
+          .option("host", {
+            describe: "Address the API listens on",
+            type: "string",
+            default: "127.0.0.1",
+            requiresArg: true,
+          })
+          .option("speed", {
+            describe: "Simulated time runs this many times faster than the wall clock (1: real time)",
+            default: 60,
+            requiresArg: true,
+          })
+          .option("seed", { describe: "Random seed, overriding the scenario's", requiresArg: true })
+          .option("max-functions", {
+            describe: "Functions the API may create in one session",
+            default: 1000,
+            requiresArg: true,
+          })
+          .option("out", {
+            alias: "o",
+            describe: "At the end, write the JSON report to this file",
+            type: "string",
+            requiresArg: true,
+          })
+          .option("html", {
+            describe: "At the end, write the HTML report to this file",
+            type: "string",
+            requiresArg: true,
+          })
+          .option("openmetrics", {
+            describe: "At the end, write the session as an OpenMetrics file",
+            type: "string",
+            requiresArg: true,
+          })
+          .option("metrics-port", {
+            describe: "Serve Prometheus metrics on /metrics at this port while serving",
+            requiresArg: true,
+          })
+          .option("metrics-host", {
+            describe: "Address the metrics server listens on",
+            type: "string",
+            default: DEFAULT_METRICS_HOST,
+            requiresArg: true,
+          })
+          .option("sample-interval", {
+            describe: "Simulated time between metric samples",
+            type: "string",
+            default: DEFAULT_SAMPLE_INTERVAL,
+            requiresArg: true,
+          })
+          .option("quiet", {
+            alias: "q",
+            describe: "No start line, and only the verdict at the end",
+            type: "boolean",
+            default: false,
+          })
+          .option("color", {
+            describe: "Color the summary when stdout is a terminal",
+            type: "boolean",
+            default: true,
+          })
+          .example("$0 serve", "A default account on http://127.0.0.1:9001, 60x the wall clock")
+          .example(
+            "$0 serve scenarios/quickstart.yaml --speed 600 -o session.json",
+            "Serve a scenario's account; write the report at Ctrl-C",
+          ),
+      async (args) => {
+        const { serveCommand } = await import("./serve-command.js");
+        process.exitCode = await serveCommand(
+          {
+            ...(args.file !== undefined ? { file: fromArg(args.file) } : {}),
+            port: args.port,
+            host: args.host,
+            speed: args.speed,
+            seed: args.seed,
+            maxFunctions: args.maxFunctions,
+            out: args.out,
+            html: args.html,
+            openmetrics: args.openmetrics,
+            metricsPort: args.metricsPort,
+            metricsHost: args.metricsHost,
+            sampleInterval: args.sampleInterval,
+            quiet: args.quiet,
+            color: args.color,
+          },
+          term,
+          { signals: process },
+        );
+      },
+    )
     .example("$0 run scenarios/quickstart.yaml", "Run a scenario and print its summary")
     .example("$0 validate scenarios/*.yaml", "Check scenario files")
     .epilogue(EXIT_CODES)
     .command("help [command]", "Show the help of fleet-sim or of one command")
     .completion("completion", "Print a bash or zsh completion script (fleet-sim completion >> ~/.bashrc)")
-    .demandCommand(1, "Name a command: run, validate or sweep.")
+    .demandCommand(1, "Name a command: run, validate, sweep or serve.")
     .strict()
     .help()
     .alias("help", "h")

@@ -7,6 +7,7 @@
  */
 import { availableParallelism } from "node:os";
 import type { Plan } from "../model/plan.js";
+import type { LiveLink } from "../model/run.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
 import { emptyHtmlSeries } from "../report/html-series.js";
 import { ProgressDisplay, type ProgressPoint } from "../report/progress.js";
@@ -112,6 +113,8 @@ export interface RunCommandOptions {
   signals?: NodeJS.EventEmitter;
   /** Stop flag to share (tests raise it before the run to get a partial run). */
   stopFlag?: SharedArrayBuffer;
+  /** fleet-sim serve: the live run's driver (stopped by the first signal) and its epoch length. */
+  live?: { link: LiveLink & { stop(): void }; epochUs: number };
 }
 
 export async function runCommand(
@@ -273,7 +276,7 @@ function parseMetricsFlags(flags: RunFlags): Omit<MetricsSettings, "quiet"> {
   };
 }
 
-async function execute(
+export async function execute(
   plan: Plan,
   s: RunSettings,
   term: Terminal,
@@ -325,6 +328,7 @@ async function executeWith(
     if (count === 1) {
       Atomics.store(stop, 0, 1);
       Atomics.notify(stop, 0); // ends a --speed wait at once
+      options.live?.link.stop();
       const note = stoppingNote(signal, "after the current epoch");
       if (progress !== null) progress.note(note);
       else term.stderr.write(`${note}\n`);
@@ -345,6 +349,7 @@ async function executeWith(
     workerMemoryMb: s.workerMemoryMb,
     // The page's time series are sampled like the metrics, at --sample-interval.
     htmlSampleIntervalUs: htmlFile === null ? null : s.sampleIntervalUs,
+    ...(options.live !== undefined ? { live: options.live.link, epochUs: options.live.epochUs } : {}),
   };
   const onProgress = progress === null ? undefined : (p: ProgressPoint) => progress.update(p);
   let result: SimulateResult;

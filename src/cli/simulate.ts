@@ -10,7 +10,7 @@ import type { MetricsContext } from "../metrics/context.js";
 import { fdSink, type OpenMetricsStats, OpenMetricsWriter } from "../metrics/openmetrics-writer.js";
 import { SeriesLayout } from "../metrics/series.js";
 import type { Plan } from "../model/plan.js";
-import { newRunEmitter, prepareRun, type RunOptions, type Sample } from "../model/run.js";
+import { type LiveLink, newRunEmitter, prepareRun, type RunOptions, type Sample } from "../model/run.js";
 import { buildReport, type Report } from "../report/json-report.js";
 import { SteadyStateCollector, steadyStateSampleIntervalUs } from "../report/steady-state.js";
 import { evaluateThresholds, ThresholdWatch } from "../report/thresholds.js";
@@ -36,6 +36,9 @@ export interface SimulateRequest {
   workers: number | "auto";
   /** Heap limit of each worker thread, in MB. */
   workerMemoryMb: number;
+  /** fleet-sim serve: the live run's driver, and its epoch length; absent for a plain run. */
+  live?: LiveLink;
+  epochUs?: number;
   /** --html: sample every this much simulated time (the CLI's --sample-interval) and gather the page's series; null: no page. */
   htmlSampleIntervalUs?: number | null;
 }
@@ -100,6 +103,8 @@ export async function simulate(
     functionLabels: m?.context.functionLabels ?? 0,
     // Samples feed the exporters only: the report stays what it is without them.
     keepSamples: false,
+    ...(req.live !== undefined ? { live: req.live } : {}),
+    ...(req.epochUs !== undefined ? { epochUs: req.epochUs } : {}),
   };
   const run = prepareRun(req.plan, runOptions);
   handle = run;

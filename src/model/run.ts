@@ -87,6 +87,8 @@ export interface LiveLink {
   attach(control: LiveControl): void;
   /** Before each epoch [startUs, endUs): may hold the run (the wall clock) and add calls at or after startUs. */
   beforeEpoch(startUs: number, endUs: number): Pause;
+  /** True once the driver has ended the session: the run stops before its next epoch. */
+  readonly stopped: boolean;
   /** The final answer to explicit call `call` (a Plan.calls index) on global function g, read at that instant. */
   onCallAnswer(call: number, error: number, g: number, reading: FunctionReading, atUs: number): void;
 }
@@ -152,7 +154,7 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
       },
       onEpochEnd: traces?.commit,
       onProgress: progressCallback(emitter),
-      beforeEpoch: opts.live !== undefined ? (s, e) => opts.live!.beforeEpoch(s, e) : undefined,
+      beforeEpoch: opts.live !== undefined ? (s, e) => liveEpoch(opts.live!, k, s, e) : undefined,
     });
     return { stats, results: runner.results() as PartitionResult[], shared, stopped: k.stopped };
   }
@@ -195,6 +197,20 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
     run: () => driveAsync(steps()),
     runSync: () => driveSync(steps()),
   };
+}
+
+/** A live run's hold before an epoch; the run stops there once its driver has stopped. */
+function liveEpoch(live: LiveLink, k: Kernel, startUs: number, endUs: number): Pause {
+  if (live.stopped) {
+    k.stop();
+    return null;
+  }
+  const holding = live.beforeEpoch(startUs, endUs);
+  return holding === null
+    ? null
+    : holding.then(() => {
+        if (live.stopped) k.stop();
+      });
 }
 
 interface Attempt {

@@ -56,7 +56,7 @@ export class ServeSession implements LiveLink {
   private readonly inFlight = new Map<number, Waiting>();
   private readonly byName = new Map<string, number>();
   private nextSlot: number;
-  private stopped = false;
+  stopped = false;
   private wake: (() => void) | null = null;
   /** Simulated time the run has reached (the start of the coming epoch). */
   nowUs = 0;

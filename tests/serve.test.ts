@@ -1,0 +1,182 @@
+/**
+ * `fleet-sim serve` driven by the real AWS SDK for JavaScript (issue 12):
+ * the CLI is started as a user starts it, on 127.0.0.1 with a free port, and
+ * stopped with Ctrl-C (SIGINT), after which its report is read.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  CreateFunctionCommand,
+  GetFunctionCommand,
+  InvokeCommand,
+  LambdaClient,
+  ResourceConflictException,
+  ResourceNotFoundException,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionActiveV2,
+  waitUntilFunctionUpdatedV2,
+} from "@aws-sdk/client-lambda";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildCli } from "./helpers/build-cli.js";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+let main = "";
+const dir = mkdtempSync(join(tmpdir(), "fleet-sim-serve-"));
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+  stdout: () => string;
+  /** Ctrl-C, then the exit code. */
+  stop: () => Promise<number | null>;
+}
+
+async function serve(args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [main, "serve", "--port", "0", ...args], { stdio: "pipe" });
+  let stderr = "";
+  let stdout = "";
+  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on("data", (d: Buffer) => {
+      stderr += d.toString();
+      const m = /serving the Lambda API on (http:\/\/\S+)/.exec(stderr);
+      if (m !== null) resolve(m[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    child,
+    url,
+    stderr: () => stderr,
+    stdout: () => stdout,
+    stop: () => {
+      child.kill("SIGINT");
+      return exited;
+    },
+  };
+}
+
+const client = (url: string) =>
+  new LambdaClient({
+    endpoint: url,
+    region: "us-east-1",
+    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+  });
+
+const ZIP = Buffer.from("PK\x03\x04 a zip file");
+const createVpcFunction = (name: string) =>
+  new CreateFunctionCommand({
+    FunctionName: name,
+    Runtime: "nodejs20.x",
+    Role: "arn:aws:iam::123456789012:role/deployer",
+    Handler: "index.handler",
+    Code: { ZipFile: ZIP },
+    VpcConfig: { SubnetIds: ["subnet-a", "subnet-b"], SecurityGroupIds: ["sg-default"] },
+  });
+
+beforeAll(() => {
+  main = buildCli("serve");
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("fleet-sim serve with the AWS SDK", () => {
+  it("50 VPC functions created at once: Pending, ResourceConflictException on an immediate update, Active after the ENI wait (60-90 s simulated)", async () => {
+    const out = join(dir, "session.json");
+    // At 60x a 60-90 s ENI wait is 1-1.5 s: long enough that 50 parallel creates all answer while Pending.
+    const s = await serve(["--speed", "60", "--out", out]);
+    const lambda = client(s.url);
+    try {
+      const names = Array.from({ length: 50 }, (_, i) => `deploy-${i}`);
+      const created = await Promise.all(names.map((n) => lambda.send(createVpcFunction(n))));
+      for (const c of created) {
+        expect(c.State).toBe("Pending");
+        expect(c.StateReasonCode).toBe("Creating");
+        expect(c.VpcConfig?.VpcId).toBe("vpc-default");
+      }
+      const conflict = await lambda
+        .send(new UpdateFunctionConfigurationCommand({ FunctionName: names[0], MemorySize: 512 }))
+        .catch((e: unknown) => e);
+      expect(conflict).toBeInstanceOf(ResourceConflictException);
+      expect((conflict as Error).message).toBe(
+        "The operation cannot be performed at this time. The function is currently in the following state: Pending",
+      );
+      await Promise.all(
+        names.map((n) =>
+          waitUntilFunctionActiveV2({ client: lambda, maxWaitTime: 120, minDelay: 1 }, { FunctionName: n }),
+        ),
+      );
+      const updated = await lambda.send(
+        new UpdateFunctionConfigurationCommand({ FunctionName: names[0], MemorySize: 512 }),
+      );
+      expect(updated.LastUpdateStatus).toBe("InProgress");
+      await waitUntilFunctionUpdatedV2(
+        { client: lambda, maxWaitTime: 120, minDelay: 1 },
+        { FunctionName: names[0] },
+      );
+      const got = await lambda.send(new GetFunctionCommand({ FunctionName: names[0] }));
+      expect(got.Configuration?.State).toBe("Active");
+      expect(got.Configuration?.LastUpdateStatus).toBe("Successful");
+      expect(got.Configuration?.MemorySize).toBe(512);
+      expect(got.Configuration?.RevisionId).not.toBe(updated.RevisionId);
+      const invoked = await lambda.send(
+        new InvokeCommand({ FunctionName: names[1], Payload: Buffer.from('{"order":7}'), LogType: "Tail" }),
+      );
+      expect(invoked.StatusCode).toBe(200);
+      expect(invoked.ExecutedVersion).toBe("$LATEST");
+      expect(Buffer.from(invoked.Payload!).toString()).toBe('{"order":7}');
+      expect(Buffer.from(invoked.LogResult!, "base64").toString()).toMatch(
+        /REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\t/,
+      );
+      const missing = await lambda
+        .send(new GetFunctionCommand({ FunctionName: "nope" }))
+        .catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(ResourceNotFoundException);
+    } finally {
+      lambda.destroy();
+      expect(await s.stop()).toBe(0);
+    }
+    const report = JSON.parse(readFileSync(out, "utf8")) as {
+      functions: { created: number };
+      histograms: { pendingCreate: { count: number; min: number; max: number } };
+    };
+    expect(report.functions.created).toBe(50);
+    expect(report.histograms.pendingCreate.count).toBe(50);
+    // The first create waits for a whole Hyperplane ENI (60-90 s); the others share it (one per
+    // subnet and security-group set), so they wait only for what is left of that creation.
+    expect(report.histograms.pendingCreate.max).toBeGreaterThanOrEqual(60);
+    expect(report.histograms.pendingCreate.max).toBeLessThanOrEqual(90);
+    expect(report.histograms.pendingCreate.min).toBeGreaterThan(0);
+    expect(s.stdout()).toContain("served-account");
+  }, 180_000);
+
+  it("answers an unsigned request 403 and a malformed body 400, and keeps answering", async () => {
+    const s = await serve(["--speed", "600"]);
+    try {
+      const unsigned = await fetch(`${s.url}/2015-03-31/functions/`, { method: "GET" });
+      expect(unsigned.status).toBe(403);
+      expect(unsigned.headers.get("x-amzn-errortype")).toBe("MissingAuthenticationTokenException");
+      const auth = {
+        Authorization:
+          "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261205/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=00",
+        "X-Amz-Date": "20261205T120000Z",
+      };
+      const bad = await fetch(`${s.url}/2015-03-31/functions`, {
+        method: "POST",
+        headers: auth,
+        body: "{not json",
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.headers.get("x-amzn-errortype")).toBe("InvalidRequestContentException");
+      const list = await fetch(`${s.url}/2015-03-31/functions/`, { headers: auth });
+      expect(list.status).toBe(200);
+      expect(await list.json()).toEqual({ Functions: [] });
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+  }, 60_000);
+});
