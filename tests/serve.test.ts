@@ -3,7 +3,7 @@
  * the CLI is started as a user starts it, on 127.0.0.1 with a free port, and
  * stopped with Ctrl-C (SIGINT), after which its report is read.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -179,4 +179,63 @@ describe("fleet-sim serve with the AWS SDK", () => {
       expect(await s.stop()).toBe(0);
     }
   }, 60_000);
+  it("Debian's AWS CLI v2 (/usr/bin/aws): create-function shows Pending, wait function-active-v2, get-function shows Active, invoke", async () => {
+    const s = await serve(["--speed", "60"]);
+    const zip = join(dir, "function.zip");
+    spawnSync("/usr/bin/python3", [
+      "-c",
+      `import zipfile; z = zipfile.ZipFile(${JSON.stringify(zip)}, "w"); z.writestr("index.js", "exports.handler = async () => 1"); z.close()`,
+    ]);
+    const aws = (...args: string[]) =>
+      spawnSync("/usr/bin/aws", ["--endpoint-url", s.url, "lambda", ...args], {
+        encoding: "utf8",
+        cwd: dir,
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: "x",
+          AWS_SECRET_ACCESS_KEY: "x",
+          AWS_DEFAULT_REGION: "us-east-1",
+          AWS_PAGER: "",
+        },
+      });
+    try {
+      const created = aws(
+        "create-function",
+        "--function-name",
+        "api",
+        "--runtime",
+        "nodejs20.x",
+        "--role",
+        "arn:aws:iam::123456789012:role/deployer",
+        "--handler",
+        "index.handler",
+        "--zip-file",
+        `fileb://${zip}`,
+        "--vpc-config",
+        "SubnetIds=subnet-a,SecurityGroupIds=sg-default",
+        "--query",
+        "State",
+      );
+      expect(created.stderr).toBe("");
+      expect(created.stdout.trim()).toBe('"Pending"');
+      expect(aws("wait", "function-active-v2", "--function-name", "api").status).toBe(0);
+      expect(
+        aws("get-function", "--function-name", "api", "--query", "Configuration.State").stdout.trim(),
+      ).toBe('"Active"');
+      const invoked = aws(
+        "invoke",
+        "--function-name",
+        "api",
+        "--payload",
+        '{"a":1}',
+        "--cli-binary-format",
+        "raw-in-base64-out",
+        "out.json",
+      );
+      expect(JSON.parse(invoked.stdout)).toEqual({ StatusCode: 200, ExecutedVersion: "$LATEST" });
+      expect(readFileSync(join(dir, "out.json"), "utf8")).toBe('{"a":1}');
+    } finally {
+      expect(await s.stop()).toBe(0);
+    }
+  }, 120_000);
 });
