@@ -116,7 +116,9 @@ export class ClientDriver {
     if (retryable) obs.clientGaveUp++;
     const listener = this.c.onCallAnswer;
     if (listener !== null && t.call[slot] >= 0 && t.polls[slot] < 0)
-      listener(t.call[slot], error, t.fn[slot], this.c.fn);
+      listener(t.call[slot], error, t.fn[slot], this.c.fn, this.c.answerVersion, this.c.answerMessage);
+    this.c.answerVersion = 0;
+    this.c.answerMessage = "";
     if (t.polls[slot] >= 0) {
       // An error no acceptor matches ends the wait.
       obs.waiters[WaiterOutcome.Failed]++;

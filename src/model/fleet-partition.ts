@@ -357,6 +357,7 @@ function functionsWithVersions(plan: Plan): Set<number> {
     "PublishVersion",
     "CreateAlias",
     "UpdateAlias",
+    "DeleteAlias",
     "PutFunctionConcurrency",
     "DeleteFunctionConcurrency",
     "PutProvisionedConcurrencyConfig",
