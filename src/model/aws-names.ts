@@ -266,6 +266,8 @@ export const Messages = {
   aliasExists: (arn: string) => `Alias already exists: ${arn}`,
   /** V1: UpdateAlias of an alias the function does not have (Lambda's own words). */
   aliasNotFound: (arn: string) => `Alias not found: ${arn}`,
+  /** GetAlias of an alias the function does not have (Lambda's own words). */
+  cannotFindAlias: (arn: string) => `Cannot find alias arn: ${arn}`,
   /** V1: no such version or alias. */
   qualifierNotFound: (arn: string) => `Function not found: ${arn}`,
   /** V2: DeleteProvisionedConcurrencyConfig without a config. */

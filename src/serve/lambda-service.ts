@@ -5,14 +5,16 @@
  * messages; the simulated lifecycle decides which error, this file only
  * words it.
  *
- * Served today: CreateFunction, GetFunction, GetFunctionConfiguration,
+ * Served here: CreateFunction, GetFunction, GetFunctionConfiguration,
  * ListFunctions, UpdateFunctionConfiguration, UpdateFunctionCode,
- * PublishVersion, DeleteFunction, Invoke, GetAccountSettings. The other
- * operations the protocol layer accepts answer ServiceException naming
- * what is not simulated yet (docs/serve.md).
+ * PublishVersion, DeleteFunction, Invoke, GetAccountSettings; aliases,
+ * versions and concurrency settings by their own services
+ * (alias-service.ts, version-service.ts, concurrency-service.ts). An
+ * operation the protocol layer accepts but no one serves answers
+ * ServiceException naming it (docs/serve.md).
  */
 import { randomUUID } from "node:crypto";
-import { API_ERROR_NAMES, ApiError, functionArn, Messages } from "../model/aws-names.js";
+import { API_ERROR_NAMES, ApiError, functionArn, Messages, qualifiedArn } from "../model/aws-names.js";
 import type { FunctionReading } from "../model/function-reading.js";
 import type { PlanConfigChange } from "../model/plan.js";
 import { runtimeFamily } from "../scenario/schema.js";
@@ -27,21 +29,38 @@ import { invokeLogTail } from "./api/log-tail.js";
 import { paginate } from "./api/pagination.js";
 import { accountSettingsOutput } from "./api/shapes-concurrency.js";
 import { functionConfiguration, getFunctionOutput, listFunctionsOutput } from "./api/shapes-function.js";
-import { type FunctionRecord, revisionId, snapshotOf, type VpcView } from "./function-records.js";
+import { AliasService } from "./alias-service.js";
+import { AliasSlots } from "./alias-slots.js";
+import { ConcurrencyService } from "./concurrency-service.js";
+import { type FunctionRecord, revisionId } from "./function-records.js";
+import { FunctionViews } from "./function-views.js";
 import { vpcConfigKey } from "./serve-plan.js";
 import type { ModelRequest, ServeSession, SessionAnswer } from "./session.js";
+import { VersionService } from "./version-service.js";
 
 /** Memory an invocation reports as used (REPORT's Max Memory Used): not simulated, a fixed share. */
 const MAX_MEMORY_USED_SHARE = 0.5;
 
 export class LambdaService {
   private readonly records = new Map<string, FunctionRecord>();
+  private readonly slots: AliasSlots;
+  private readonly views: FunctionViews;
+  private readonly aliases: AliasService;
+  private readonly concurrency: ConcurrencyService;
+  private readonly versions: VersionService;
 
   constructor(
     private readonly session: ServeSession,
     /** Wall-clock epoch milliseconds of simulated time 0, for LastModified. */
-    private readonly epochMsAtZero: number,
+    epochMsAtZero: number,
   ) {
+    this.slots = new AliasSlots(session);
+    this.views = new FunctionViews(session.served, epochMsAtZero);
+    const fail = (answer: SessionAnswer, name: string, operation: string) =>
+      this.answerFailure(answer, name, operation);
+    this.aliases = new AliasService(session, this.slots, fail);
+    this.concurrency = new ConcurrencyService(session, this.slots, fail, (us) => this.views.epochMsAt(us));
+    this.versions = new VersionService(session, this.slots, this.views, (name) => this.records.get(name));
     // The scenario's own functions, as the API shows them.
     const plan = session.served.plan;
     for (let g = 0; g < session.served.firstSlot; g++) {
@@ -68,6 +87,13 @@ export class LambdaService {
         return this.create(input);
       case "GetFunction":
       case "GetFunctionConfiguration":
+        if (input.Qualifier !== undefined && input.Qualifier !== "$LATEST")
+          return this.versions.get(
+            input.operation,
+            input.FunctionName,
+            input.Qualifier,
+            this.records.get(input.FunctionName)?.tags ?? {},
+          );
         return this.get(input.operation, input.FunctionName);
       case "UpdateFunctionConfiguration":
         return this.updateConfiguration(input);
@@ -85,11 +111,28 @@ export class LambdaService {
         return this.invoke(input);
       case "GetAccountSettings":
         return this.accountSettings();
-      default:
+      case "ListVersionsByFunction":
+        return this.versions.list(input);
+      case "CreateAlias":
+      case "UpdateAlias":
+      case "GetAlias":
+      case "DeleteAlias":
+        return this.aliases.handle(input);
+      case "PutFunctionConcurrency":
+      case "GetFunctionConcurrency":
+      case "DeleteFunctionConcurrency":
+      case "PutProvisionedConcurrencyConfig":
+      case "GetProvisionedConcurrencyConfig":
+      case "DeleteProvisionedConcurrencyConfig":
+        return this.concurrency.handle(input);
+      default: {
+        // Every operation the protocol layer accepts is served; one added there without a case lands here.
+        const operation = (input as { operation: string }).operation;
         return errorResponse(
           "ServiceException",
-          `fleet-sim serve does not simulate ${input.operation} yet (docs/serve.md lists what it serves)`,
+          `fleet-sim serve does not simulate ${operation} yet (docs/serve.md lists what it serves)`,
         );
+      }
     }
   }
 
@@ -125,6 +168,7 @@ export class LambdaService {
       ...(input.KMSKeyArn !== undefined && input.KMSKeyArn !== "" ? { kmsKeyArn: input.KMSKeyArn } : {}),
     };
     this.records.set(input.FunctionName, record);
+    this.forgetSettings(input.FunctionName);
     return successResponse("CreateFunction", this.configuration(record, answer.reading));
   }
 
@@ -193,19 +237,24 @@ export class LambdaService {
     if (answer.error !== ApiError.None || record === undefined)
       return this.failure(answer, name, request.operation);
     apply(record);
+    if (request.operation === "PublishVersion") {
+      const v = answer.reading.versions;
+      this.views.published(record, answer.reading, v);
+      return successResponse("PublishVersion", {
+        ...this.configuration(record, answer.reading),
+        FunctionArn: qualifiedArn(name, String(v)),
+        Version: String(v),
+      });
+    }
     record.lastModifiedUs = answer.arrivedUs;
     const configuration = this.configuration(record, answer.reading);
-    if (request.operation === "PublishVersion")
-      return successResponse("PublishVersion", {
-        ...configuration,
-        Version: String(answer.reading.versions),
-      });
     return successResponse(request.operation as "UpdateFunctionConfiguration", configuration);
   }
 
   private async remove(name: string): Promise<ApiResponse> {
     const answer = await this.session.submit({ operation: "DeleteFunction", functionName: name });
     if (answer.error !== ApiError.None) return this.failure(answer, name, "DeleteFunction");
+    this.forgetSettings(name);
     return successResponse("DeleteFunction");
   }
 
@@ -231,22 +280,31 @@ export class LambdaService {
         return errorResponse("ResourceNotFoundException", Messages.notFound(functionArn(name)));
       return emptyResponse(204);
     }
+    const qualifier = this.slots.qualifierOf(input.Qualifier);
+    if (qualifier === null)
+      return qualifiedInvokeFailure(ApiError.ResourceNotFoundException, name, input.Qualifier!, "")!;
     const answer = await this.session.submit({
       operation: "Invoke",
       functionName: name,
       ...(input.InvocationType === "Event" ? { invocationType: "Event" as const } : {}),
+      ...(qualifier !== 0 ? { params: { qualifier } } : {}),
     });
     const ran =
       answer.error === ApiError.None ||
       answer.error === ApiError.FunctionError ||
       answer.error === ApiError.Timeout;
-    if (!ran) return this.failure(answer, name, "Invoke");
+    if (!ran)
+      return (
+        (input.Qualifier !== undefined
+          ? qualifiedInvokeFailure(answer.error, name, input.Qualifier, answer.reading.state)
+          : null) ?? this.failure(answer, name, "Invoke")
+      );
     const requestId = randomUUID();
     const durationMs = (answer.atUs - answer.arrivedUs) / 1000;
     const memoryMb = answer.reading.memoryMb;
     const outcome = {
       invocationType: input.InvocationType,
-      executedVersion: "$LATEST",
+      executedVersion: answer.executedVersion ? String(answer.executedVersion) : "$LATEST",
       payload: input.Payload.length > 0 ? input.Payload : "null",
       ...(input.LogType === "Tail"
         ? {
@@ -287,11 +345,25 @@ export class LambdaService {
       "GetAccountSettings",
       accountSettingsOutput({
         concurrentExecutions: account.concurrencyLimit,
-        unreservedConcurrentExecutions: account.concurrencyLimit,
+        unreservedConcurrentExecutions: await this.concurrency.unreserved(),
         totalCodeSize: codeBytes,
         functionCount: count,
       }),
     );
+  }
+
+  /** A function deleted or created again starts without versions, aliases or concurrency records. */
+  private forgetSettings(name: string): void {
+    this.views.forget(name);
+    this.aliases.forgetFunction(name);
+    this.concurrency.forgetFunction(name);
+  }
+
+  /** The error of an answer: the model's own message when it refused with one, else failure's words. */
+  private answerFailure(answer: SessionAnswer, name: string, operation: string): ApiResponse {
+    if (answer.refusal === undefined && answer.message !== undefined && answer.message !== "")
+      return errorResponse(API_ERROR_NAMES[answer.error] as ApiErrorType, answer.message);
+    return this.failure(answer, name, operation);
   }
 
   /** The error an answer carries, worded as Lambda words it. */
@@ -343,22 +415,32 @@ export class LambdaService {
       : `The subnets and security groups ${vpc.SubnetIds.join(",")} / ${vpc.SecurityGroupIds.join(",")} are not one VPC's declared ones in the served network`;
   }
 
-  private vpcView(reading: FunctionReading): VpcView | null {
-    if (reading.vpcConfig < 0) return null;
-    const plan = this.session.served.plan;
-    const c = plan.vpcConfigs[reading.vpcConfig];
-    return {
-      subnetIds: c.subnets.map((s) => plan.subnets[s].id),
-      securityGroupIds: [...c.securityGroups],
-      vpcId: plan.vpcs[c.vpc].id,
-    };
-  }
-
   private snapshot(record: FunctionRecord, reading: FunctionReading) {
-    return snapshotOf(record, reading, this.vpcView(reading), (us) => this.epochMsAtZero + us / 1000);
+    return this.views.latest(record, reading);
   }
 
   private configuration(record: FunctionRecord, reading: FunctionReading): Record<string, unknown> {
     return functionConfiguration(this.snapshot(record, reading));
   }
+}
+
+/**
+ * The refusals of an Invoke that named a version or alias (V1, R17), in
+ * Lambda's words; null for the others, which read as an unqualified one's.
+ */
+function qualifiedInvokeFailure(
+  error: number,
+  name: string,
+  qualifier: string,
+  state: string,
+): ApiResponse | null {
+  if (error === ApiError.ResourceNotFoundException)
+    return errorResponse(
+      "ResourceNotFoundException",
+      Messages.qualifierNotFound(qualifiedArn(name, qualifier)),
+    );
+  // An Active function's conflict is its version still being published (R17).
+  if (error === ApiError.ResourceConflictException && state === "Active")
+    return errorResponse("ResourceConflictException", Messages.pendingConflict("Pending"));
+  return null;
 }
