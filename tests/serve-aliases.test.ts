@@ -40,7 +40,12 @@ import {
   waitUntilPublishedVersionActive,
 } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_ALIASES } from "../src/model/qualifiers.js";
+import { aliasQualifier, MAX_ALIASES } from "../src/model/qualifiers.js";
+import { prepareRun } from "../src/model/run.js";
+import { loadScenarioText } from "../src/scenario/load.js";
+import { AliasSlots } from "../src/serve/alias-slots.js";
+import { servePlan } from "../src/serve/serve-plan.js";
+import { ServeSession } from "../src/serve/session.js";
 import { buildCli } from "./helpers/build-cli.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -421,4 +426,44 @@ describe("fleet-sim serve: aliases, versions and concurrency with the AWS SDK", 
       expect(await s.stop()).toBe(0);
     }
   }, 120_000);
+});
+
+describe("the served plan's alias slots", () => {
+  const SCENARIO = `
+name: served
+duration: 1m
+functions:
+  - { template: api, name: api, existing: true }
+events:
+  - { at: 1s, call: PublishVersion, function: api }
+  - { at: 2s, call: CreateAlias, function: api, alias: live, functionVersion: 1 }
+`;
+
+  it("keeps the scenario's aliases first and pre-allocates the rest with names no alias can have; a name is bound at the next epoch", async () => {
+    const served = servePlan(loadScenarioText(SCENARIO, "served.yaml"), 4, ["nodejs20.x"]);
+    expect(served.plan.aliases).toHaveLength(MAX_ALIASES);
+    expect(served.plan.aliases[0]).toBe("live");
+    expect(served.firstAliasSlot).toBe(1);
+    expect(served.plan.aliases.slice(1).every((a) => a.includes(" "))).toBe(true);
+    const session = new ServeSession(served, 2000);
+    const handle = prepareRun(served.plan, { partitions: 1, live: session, epochUs: 1_000_000 });
+    const done = handle.run();
+    try {
+      const slots = new AliasSlots(session);
+      expect(slots.qualifierOf("live")).toBe(aliasQualifier(0));
+      expect(slots.qualifierOf("blue")).toBeNull();
+      expect(slots.qualifierOf("$LATEST")).toBe(0);
+      expect(slots.qualifierOf("3")).toBe(3);
+      const slot = slots.bind("blue");
+      expect(slot).toBe(1);
+      expect(slots.bind("blue")).toBe(1);
+      await session.inspect(() => null);
+      expect(served.plan.aliases[1]).toBe("blue");
+      expect(slots.qualifierOf("blue")).toBe(aliasQualifier(1));
+    } finally {
+      session.stop();
+      handle.stop();
+      await done;
+    }
+  }, 60_000);
 });
