@@ -361,6 +361,7 @@ describe("fleet-sim serve: aliases, versions and concurrency with the AWS SDK", 
       );
       expect(started.Status).toBe("IN_PROGRESS");
       expect(started.RequestedProvisionedConcurrentExecutions).toBe(20);
+      expect(started.AllocatedProvisionedConcurrentExecutions).toBe(0);
       const statuses = new Set<string>();
       for (let i = 0; i < 200; i++) {
         const c = await lambda.send(

@@ -118,15 +118,14 @@ export class ConcurrencyService {
     });
     if (answer.error !== 0) return this.fail(answer, name, "PutProvisionedConcurrencyConfig");
     this.lastModifiedUs.set(key(name, q), answer.arrivedUs);
-    const state = await readState(this.session, name);
-    const config = state?.versions?.provisioned.find((c) => c.qualifier === q);
+    // Lambda accepts the configuration (202) before allocating anything: it reads IN_PROGRESS.
     return successResponse(
       "PutProvisionedConcurrencyConfig",
       provisionedConcurrencyOutput({
         requested: input.ProvisionedConcurrentExecutions,
-        allocated: config?.allocated ?? 0,
-        available: config?.available ?? 0,
-        status: config?.status ?? "IN_PROGRESS",
+        allocated: 0,
+        available: 0,
+        status: "IN_PROGRESS",
         lastModifiedMs: this.epochMsAt(answer.arrivedUs),
       }),
     );
