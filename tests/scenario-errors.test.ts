@@ -645,7 +645,10 @@ describe("bad asynchronous invocation settings (V6, V7)", () => {
       "17:5: events[0].reservedConcurrentExecutions: missing required field 'reservedConcurrentExecutions' of PutFunctionConcurrency",
     ]);
     expect(ev("call: GetFunction, function: api-0, alias: live")).toEqual([
-      "17:58: events[0].alias: alias is only allowed on CreateAlias, UpdateAlias calls, not on GetFunction",
+      "17:58: events[0].alias: alias is only allowed on CreateAlias, UpdateAlias, DeleteAlias calls, not on GetFunction",
+    ]);
+    expect(ev("call: DeleteAlias, function: api-0")).toEqual([
+      "17:5: events[0].alias: missing required field 'alias' of DeleteAlias",
     ]);
     expect(ev("call: Invoke, function: api-0, functionVersion: 2")).toEqual([
       "17:63: events[0].functionVersion: functionVersion is only allowed on CreateAlias, UpdateAlias calls, not on Invoke",

@@ -91,6 +91,8 @@ export const Operation = {
   UpdateAlias: 11,
   PutProvisionedConcurrencyConfig: 12,
   DeleteProvisionedConcurrencyConfig: 13,
+  /** Added after the others, so the codes before it (and the reports' order) stay. */
+  DeleteAlias: 14,
 } as const;
 export type OperationCode = (typeof Operation)[keyof typeof Operation];
 export const OPERATION_NAMES = [
@@ -108,6 +110,7 @@ export const OPERATION_NAMES = [
   "UpdateAlias",
   "PutProvisionedConcurrencyConfig",
   "DeleteProvisionedConcurrencyConfig",
+  "DeleteAlias",
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 
@@ -261,6 +264,10 @@ export const Messages = {
     `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${minimum}].`,
   /** V1: the alias named in CreateAlias exists already. */
   aliasExists: (arn: string) => `Alias already exists: ${arn}`,
+  /** V1: UpdateAlias of an alias the function does not have (Lambda's own words). */
+  aliasNotFound: (arn: string) => `Alias not found: ${arn}`,
+  /** GetAlias of an alias the function does not have (Lambda's own words). */
+  cannotFindAlias: (arn: string) => `Cannot find alias arn: ${arn}`,
   /** V1: no such version or alias. */
   qualifierNotFound: (arn: string) => `Function not found: ${arn}`,
   /** V2: DeleteProvisionedConcurrencyConfig without a config. */

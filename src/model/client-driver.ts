@@ -98,6 +98,11 @@ export class ClientDriver {
   /** The answer to a task's call (or poll). Retries as the SDK's retry policy says, then moves on. */
   taskAnswer(slot: number, error: number): void {
     const { obs, plan } = this.c;
+    // What goes with this answer (FleetContext.answerVersion): taken now, so no later answer sees it.
+    const version = this.c.answerVersion;
+    const message = this.c.answerMessage;
+    this.c.answerVersion = 0;
+    this.c.answerMessage = "";
     const t = this.tasks;
     const client = plan.clients[t.client[slot]];
     const retryable = error === ApiError.TooManyRequestsException || API_ERROR_HTTP_STATUS[error] >= 500;
@@ -116,7 +121,7 @@ export class ClientDriver {
     if (retryable) obs.clientGaveUp++;
     const listener = this.c.onCallAnswer;
     if (listener !== null && t.call[slot] >= 0 && t.polls[slot] < 0)
-      listener(t.call[slot], error, t.fn[slot], this.c.fn);
+      listener(t.call[slot], error, t.fn[slot], this.c.fn, version, message);
     if (t.polls[slot] >= 0) {
       // An error no acceptor matches ends the wait.
       obs.waiters[WaiterOutcome.Failed]++;

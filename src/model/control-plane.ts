@@ -20,7 +20,7 @@ import type { FunctionTrace } from "./function-trace.js";
 import { ERROR_COUNT } from "./observations.js";
 import type { PlanCallParams } from "./plan.js";
 import { Ev, Msg, NO_TASK_SLOT, packConcurrencyConfig } from "./protocol.js";
-import { aliasOf, isAlias, LATEST, qualifierName } from "./qualifiers.js";
+import { aliasOf, aliasQualifier, isAlias, LATEST, qualifierName } from "./qualifiers.js";
 import type { ServiceFaults } from "./service-faults.js";
 import { type EnvPool, FunctionVersions, type ProvisionedConfig } from "./versions.js";
 
@@ -43,17 +43,18 @@ export class ControlPlane {
         : this.configureConcurrency(f, op, request.params, request.slot);
   }
 
-  /** CreateAlias / UpdateAlias (V1); updating the weights re-splits provisioned concurrency (V3). */
+  /** CreateAlias / UpdateAlias / DeleteAlias (V1); updating the weights re-splits provisioned concurrency (V3). */
   private configureAlias(f: number, op: OperationCode, params: PlanCallParams): number {
     const vs = this.c.fn.versionsOf[f]!;
     const a = params.alias!;
     const exists = vs.aliasVersion[a] >= 0;
     const name = this.c.nameOf(f);
     const arn = qualifiedArn(name, this.c.plan.aliases[a]);
+    if (op === Operation.DeleteAlias) return this.deleteAlias(f, vs, a, exists);
     if (op === Operation.CreateAlias && exists)
       return this.refuse(f, op, ApiError.ResourceConflictException, Messages.aliasExists(arn));
     if (op === Operation.UpdateAlias && !exists)
-      return this.refuse(f, op, ApiError.ResourceNotFoundException, Messages.qualifierNotFound(arn));
+      return this.refuse(f, op, ApiError.ResourceNotFoundException, Messages.aliasNotFound(arn));
     const main = params.functionVersion ?? vs.aliasVersion[a];
     const routing = params.routing === undefined ? null : params.routing;
     for (const v of [main, routing?.version ?? 0]) {
@@ -69,6 +70,38 @@ export class ControlPlane {
     }
     this.c.obs.aliasUpdates++;
     this.reconcileProvisioned(f, vs);
+    this.trace.traceNow(f, op, ApiError.None, "");
+    return ApiError.None;
+  }
+
+  /**
+   * DeleteAlias (V1): Lambda answers 204 whether or not the alias exists, and
+   * takes the alias's provisioned concurrency configuration with it (V2): its
+   * environments go and the coordinator gets the function's smaller
+   * provisioned total, a change it never refuses (a decrease). While another
+   * concurrency change waits for the coordinator, it conflicts as that
+   * change's own calls do.
+   */
+  private deleteAlias(f: number, vs: FunctionVersions, a: number, exists: boolean): number {
+    const op = Operation.DeleteAlias;
+    const q = aliasQualifier(a);
+    const config = exists ? vs.config(q) : null;
+    const waiting = vs.pendingSlot >= 0 && (config !== null || vs.pendingChange?.config?.qualifier === q);
+    if (waiting) {
+      const message = Messages.updateInProgress(functionArn(this.c.nameOf(f)));
+      return this.refuse(f, op, ApiError.ResourceConflictException, message);
+    }
+    vs.aliasVersion[a] = -1;
+    vs.aliasRoutedVersion[a] = 0;
+    vs.aliasRoutedWeight[a] = 0;
+    if (config !== null) {
+      vs.configs.splice(vs.configs.indexOf(config), 1);
+      // The coordinator's answer is absorbed by concurrencyConfigResult (no task waits for it).
+      vs.pendingSlot = NO_TASK_SLOT;
+      const packed = packConcurrencyConfig(vs.provisionedTotal(), NO_TASK_SLOT);
+      this.c.p.request(Msg.ConcurrencyConfig, this.c.fn.globalId[f], vs.reserved, packed);
+      this.reconcileProvisioned(f, vs);
+    }
     this.trace.traceNow(f, op, ApiError.None, "");
     return ApiError.None;
   }
@@ -156,15 +189,17 @@ export class ControlPlane {
           ? Messages.unreservedBelowMinimum(this.c.plan.account.unreservedMinimum)
           : "";
       this.trace.traceNow(f, op, error, message);
+      this.c.answerMessage = message;
     }
     // With no change, the function was deleted while its change waited: the call itself is answered.
     this.c.obs.api[op * ERROR_COUNT + error]++;
     this.c.links.taskAnswer(slot, error);
   }
 
-  /** A configuration call refused by the function's own checks. */
+  /** A configuration call refused by the function's own checks; a live run's caller reads the message. */
   private refuse(f: number, op: OperationCode, error: number, message: string): number {
     this.trace.traceNow(f, op, error, message);
+    this.c.answerMessage = message;
     return error;
   }
 

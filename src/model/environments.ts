@@ -235,7 +235,7 @@ export class Environments {
       const message = outcome > ApiError.Timeout ? this.trace.faultMessage(f, outcome) : "";
       this.trace.trace(f, Trigger.Invoke, outcome, ph, message, "", ranRevision); // the revision it ran (R7)
     }
-    this.outcomes.outcome(f, ctx, outcome, slot);
+    this.outcomes.outcome(f, ctx, outcome, slot, kind === EnvKind.Latest ? 0 : routeVersion(rev));
   }
 
   /** D2: the environment stays warm for the next request of its revision. */

@@ -29,8 +29,19 @@ export interface Links {
   taskAnswer(slot: number, error: number): void;
 }
 
-/** Told the final answer to explicit call `call` (a Plan.calls index) of local function f. */
-export type CallAnswerListener = (call: number, error: number, f: number, fn: FunctionStore) => void;
+/**
+ * Told the final answer to explicit call `call` (a Plan.calls index) of local
+ * function f: for an Invoke that ran, the version it ran (0: $LATEST); for a
+ * refused configuration call, the message the control plane refused it with.
+ */
+export type CallAnswerListener = (
+  call: number,
+  error: number,
+  f: number,
+  fn: FunctionStore,
+  version: number,
+  message: string,
+) => void;
 
 /** The qualifier has not been resolved for this request yet (RequestContext.version). */
 export const UNRESOLVED = -2;
@@ -94,6 +105,14 @@ export class FleetContext {
   readonly createSettings: Map<number, LiveFunctionSettings> | null;
   /** A live run's listener for the answers to explicit calls (fleet-sim serve); null otherwise. */
   onCallAnswer: CallAnswerListener | null = null;
+  /**
+   * What goes with the answer being given (ClientDriver.taskAnswer hands both
+   * to onCallAnswer, then clears them): the version an invocation ran, and the
+   * message the control plane refused a call with. Plain fields, set just
+   * before the answer, so the hot path allocates nothing for them.
+   */
+  answerVersion = 0;
+  answerMessage = "";
   /** Every per-function stream made, by its prefix, so a function named while the run goes can be reseeded. */
   private readonly madeStreams: [string, RandomStreams][] = [];
 

@@ -22,7 +22,13 @@ import { ClientDriver } from "./client-driver.js";
 import { ControlPlane } from "./control-plane.js";
 import { Environments } from "./environments.js";
 import { type CallAnswerListener, FleetContext } from "./fleet-context.js";
-import { type FunctionReading, type LiveFunctionSettings, readFunction } from "./function-reading.js";
+import {
+  type FunctionReading,
+  type LiveFunctionSettings,
+  readFunction,
+  readVersions,
+  type VersionsReading,
+} from "./function-reading.js";
 import { FunctionTrace, type Tracer } from "./function-trace.js";
 import { InvocationOutcomes } from "./invocation-outcomes.js";
 import { Invocations } from "./invocations.js";
@@ -218,6 +224,12 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
     return readFunction(this.c.fn, f);
   }
 
+  /** Local function f's versions, aliases and concurrency settings now (null: it keeps none). */
+  versionsOf(f: number): VersionsReading | null {
+    const vs = this.c.fn.versionsOf[f];
+    return vs === null ? null : readVersions(vs);
+  }
+
   /** V9: Lambda's grant on the function's key was revoked (a kmsGrantRevoked fault). */
   private revokeGrant(f: number, faultIndex: number): void {
     const fault = this.plan.faults[faultIndex];
@@ -357,6 +369,7 @@ function functionsWithVersions(plan: Plan): Set<number> {
     "PublishVersion",
     "CreateAlias",
     "UpdateAlias",
+    "DeleteAlias",
     "PutFunctionConcurrency",
     "DeleteFunctionConcurrency",
     "PutProvisionedConcurrencyConfig",

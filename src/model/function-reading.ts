@@ -7,12 +7,14 @@
 import {
   LAST_UPDATE_STATUS_NAMES,
   type LastUpdateStatusName,
+  PROVISIONED_STATUS_NAMES,
   REASON_CODE_NAMES,
   STATE_REASON_TEXT,
 } from "./aws-names.js";
 import type { FunctionStore } from "./function-store.js";
 import { stateNameOf } from "./function-view.js";
 import type { PhaseCode } from "./lifecycle-table.js";
+import type { FunctionVersions } from "./versions.js";
 
 /** The settings a CreateFunction gives a function beyond its template's. */
 export interface LiveFunctionSettings {
@@ -63,5 +65,89 @@ export function readFunction(fn: FunctionStore, f: number): FunctionReading {
     incarnation: fn.incarnation[f],
     versions: fn.versions[f],
     reservedConcurrency: fn.versionsOf[f]?.reserved ?? -1,
+  };
+}
+
+/** A published version as the API reads it (V1). */
+export interface VersionReading {
+  /** 1, 2, ... */
+  version: number;
+  memoryMb: number;
+  timeoutUs: number;
+  /** Pending until it is ready (R17). */
+  active: boolean;
+}
+
+/** An alias of the function (V1): by its slot in Plan.aliases. */
+export interface AliasReading {
+  alias: number;
+  /** The version it points to (0: $LATEST). */
+  version: number;
+  /** The second version its routing sends a share to (0: none), and that share (0-1). */
+  routedVersion: number;
+  routedWeight: number;
+}
+
+/** A provisioned concurrency configuration (V2) and the environments it has now. */
+export interface ProvisionedReading {
+  /** A version (>= 1) or an alias (qualifiers.ts). */
+  qualifier: number;
+  requested: number;
+  /** Environments initialised for it, and of those not running a request. */
+  allocated: number;
+  available: number;
+  /** aws-names PROVISIONED_STATUS_NAMES. */
+  status: (typeof PROVISIONED_STATUS_NAMES)[number];
+}
+
+/** Versions, aliases and concurrency settings of one function (V1-V4), as plain values. */
+export interface VersionsReading {
+  versions: VersionReading[];
+  aliases: AliasReading[];
+  provisioned: ProvisionedReading[];
+  /** Reserved concurrency (-1: none). */
+  reserved: number;
+  /** Provisioned concurrency of all configurations together. */
+  provisionedTotal: number;
+}
+
+export function readVersions(vs: FunctionVersions): VersionsReading {
+  const aliases: AliasReading[] = [];
+  for (let a = 0; a < vs.aliasVersion.length; a++)
+    if (vs.aliasVersion[a] >= 0)
+      aliases.push({
+        alias: a,
+        version: vs.aliasVersion[a],
+        routedVersion: vs.aliasRoutedVersion[a],
+        routedWeight: vs.aliasRoutedWeight[a],
+      });
+  return {
+    versions: vs.versions.map((v, i) => ({
+      version: i + 1,
+      memoryMb: v.memoryMb,
+      timeoutUs: v.timeoutUs,
+      active: v.active,
+    })),
+    aliases,
+    provisioned: vs.configs.map((c) => {
+      // A configuration's environments are its shares of its versions' pools.
+      let allocated = 0;
+      let available = 0;
+      for (const [v, n] of vs.shares(c)) {
+        const pool = vs.version(v)?.pool;
+        if (pool === undefined) continue;
+        allocated += Math.min(n, pool.ready);
+        available += Math.min(n, pool.free);
+      }
+      return {
+        qualifier: c.qualifier,
+        requested: c.requested,
+        allocated,
+        available,
+        status: PROVISIONED_STATUS_NAMES[c.status],
+      };
+    }),
+    reserved: vs.reserved,
+    provisionedTotal: vs.provisionedTotal(),
   };
 }

@@ -24,8 +24,9 @@ export class InvocationOutcomes {
    * Counts an invocation's one outcome and answers whoever made it: a client,
    * or the async poller (traced by the caller). A poller's attempt is an
    * invocation but not a client's API request, so it is not in obs.api.
+   * version: the published version that ran (0: $LATEST), for a live run's answer.
    */
-  outcome(f: number, ctx: number, error: number, qualifierSlot = 0): void {
+  outcome(f: number, ctx: number, error: number, qualifierSlot = 0, version = 0): void {
     const { obs, fn } = this.c;
     const polled = ctx >= ASYNC_CTX_BASE;
     if (!polled) obs.api[Operation.Invoke * ERROR_COUNT + error]++;
@@ -39,7 +40,10 @@ export class InvocationOutcomes {
     if (q !== null && error === ApiError.None && q.selfTriggers(f))
       this.c.links.invoke(f, 0, q.hopOf(ctx) + 1, -1, q.qualifierOf(ctx));
     if (polled) q!.answer(ctx - ASYNC_CTX_BASE, error);
-    else if (ctx > 0) this.c.links.taskAnswer(ctx - 1, error);
+    else if (ctx > 0) {
+      this.c.answerVersion = version;
+      this.c.links.taskAnswer(ctx - 1, error);
+    }
   }
 
   /** A request refused before it runs, traced with `message`. */

@@ -66,21 +66,21 @@ export const SERVICE_EVENT_NAMES = [
 ] as const;
 export type ServiceEventName = (typeof SERVICE_EVENT_NAMES)[number];
 
-/** Operations are 0..13 (aws-names Operation); service events follow them. */
+/** Operations are 0..14 (aws-names Operation); service events follow them. */
 export const Trigger = {
   ...Operation,
-  ProvisioningSucceeded: 14,
-  ProvisioningFailed: 15,
-  UpdateSucceeded: 16,
-  UpdateFailed: 17,
-  IdleTimeout: 18,
-  RestoreSucceeded: 19,
-  RestoreFailed: 20,
-  Existing: 21,
+  ProvisioningSucceeded: 15,
+  ProvisioningFailed: 16,
+  UpdateSucceeded: 17,
+  UpdateFailed: 18,
+  IdleTimeout: 19,
+  RestoreSucceeded: 20,
+  RestoreFailed: 21,
+  Existing: 22,
   /** An admitted invocation reaches an execution environment. */
-  InvocationStart: 22,
+  InvocationStart: 23,
   /** An invocation ended: its environment is kept warm or retired. */
-  InvocationEnd: 23,
+  InvocationEnd: 24,
 } as const;
 export type TriggerCode = (typeof Trigger)[keyof typeof Trigger];
 export const TRIGGER_NAMES = [...OPERATION_NAMES, ...SERVICE_EVENT_NAMES] as const;
@@ -125,7 +125,7 @@ export type Effect =
   | "publishVersion"
   | "runInvocation"
   | "goInactive"
-  /** V1: CreateAlias / UpdateAlias (versions/aliases module checks the parameters). */
+  /** V1: CreateAlias / UpdateAlias / DeleteAlias (versions/aliases module checks the parameters). */
   | "configureAlias"
   /** V2, V4: reserved or provisioned concurrency (the coordinator checks the account's pool). */
   | "configureConcurrency"
@@ -335,6 +335,7 @@ function rows(): Rule[] {
   for (const ph of EXISTING) {
     check(["V1"], ph, T.CreateAlias, OK, "configureAlias");
     check(["V1", "V3"], ph, T.UpdateAlias, OK, "configureAlias");
+    check(["V1"], ph, T.DeleteAlias, OK, "configureAlias");
     check(["V4"], ph, T.PutFunctionConcurrency, OK, "configureConcurrency");
     check(["V4"], ph, T.DeleteFunctionConcurrency, OK, "configureConcurrency");
     check(["V2"], ph, T.PutProvisionedConcurrencyConfig, OK, "configureConcurrency");

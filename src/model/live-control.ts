@@ -1,14 +1,14 @@
 /**
  * What a live run (fleet-sim serve) may do to its partitions between
  * epochs: name and configure a function the API is about to create, add an
- * explicit call at a simulated time, and read a function as the API reads
- * it. Everything it touches lives on this thread (a live run hosts its
+ * explicit call at a simulated time, name an alias slot, and read a
+ * function (and its versions) as the API reads it. Everything it touches lives on this thread (a live run hosts its
  * partitions here), and it only acts between epochs, so the epoch that
  * follows sees its changes as if the plan had held them from the start.
  */
 import type { Partition } from "../engine/partition.js";
 import type { FleetPartition } from "./fleet-partition.js";
-import type { FunctionReading, LiveFunctionSettings } from "./function-reading.js";
+import type { FunctionReading, LiveFunctionSettings, VersionsReading } from "./function-reading.js";
 import type { Placement } from "./placement.js";
 import type { Plan, PlanCall } from "./plan.js";
 import { Ev } from "./protocol.js";
@@ -44,6 +44,21 @@ export class LiveControl {
       0,
     );
     return index;
+  }
+
+  /**
+   * Alias slot `alias` of Plan.aliases takes `name` (a served plan holds
+   * placeholder slots: the API names them as it creates aliases). Only the
+   * name changes: messages and the report read it from the plan.
+   */
+  bindAlias(alias: number, name: string): void {
+    this.plan.aliases[alias] = name;
+  }
+
+  /** Global function g's versions, aliases and concurrency settings now (null: it keeps none). */
+  readVersions(g: number): VersionsReading | null {
+    const fleet = this.fleets[this.placement.partitionOf[g]];
+    return fleet.versionsOf(this.placement.localOf[g]);
   }
 
   /** Global function g as the API reads it now. */

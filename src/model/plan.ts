@@ -291,7 +291,7 @@ export type PlanFault =
 export interface PlanCallParams {
   /** Invoke and the provisioned-concurrency calls: what they name (model/qualifiers.ts). */
   qualifier?: number;
-  /** CreateAlias / UpdateAlias: index into Plan.aliases. */
+  /** CreateAlias / UpdateAlias / DeleteAlias: index into Plan.aliases. */
   alias?: number;
   /** CreateAlias / UpdateAlias: the version the alias points to (0 = $LATEST). */
   functionVersion?: number;

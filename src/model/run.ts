@@ -89,8 +89,19 @@ export interface LiveLink {
   beforeEpoch(startUs: number, endUs: number): Pause;
   /** True once the driver has ended the session: the run stops before its next epoch. */
   readonly stopped: boolean;
-  /** The final answer to explicit call `call` (a Plan.calls index) on global function g, read at that instant. */
-  onCallAnswer(call: number, error: number, g: number, reading: FunctionReading, atUs: number): void;
+  /**
+   * The final answer to explicit call `call` (a Plan.calls index) on global
+   * function g, read at that instant; `answer` carries the version an
+   * Invoke ran and the message of a refused configuration call.
+   */
+  onCallAnswer(
+    call: number,
+    error: number,
+    g: number,
+    reading: FunctionReading,
+    atUs: number,
+    answer: { version: number; message: string },
+  ): void;
 }
 
 export interface RunHandle {
@@ -244,8 +255,8 @@ function newRunner(
       const hosted = model(part, records);
       const fleet = hosted.handler as FleetPartition;
       fleets[part.index] = fleet;
-      fleet.listenToCalls((call, error, f, fn) =>
-        live.onCallAnswer(call, error, fn.globalId[f], readFunction(fn, f), part.nowUs),
+      fleet.listenToCalls((call, error, f, fn, version, message) =>
+        live.onCallAnswer(call, error, fn.globalId[f], readFunction(fn, f), part.nowUs, { version, message }),
       );
       return hosted;
     }, onRecord);

@@ -447,7 +447,7 @@ export type QualifierInput = z.output<typeof qualifierSchema>;
 /** Parameters of calls beyond the function, by the calls that take them (AWS's parameter names). */
 const CALL_PARAMS = {
   qualifier: ["Invoke", "PutProvisionedConcurrencyConfig", "DeleteProvisionedConcurrencyConfig"],
-  alias: ["CreateAlias", "UpdateAlias"],
+  alias: ["CreateAlias", "UpdateAlias", "DeleteAlias"],
   functionVersion: ["CreateAlias", "UpdateAlias"],
   routingConfig: ["CreateAlias", "UpdateAlias"],
   reservedConcurrentExecutions: ["PutFunctionConcurrency"],
@@ -457,6 +457,7 @@ const CALL_PARAMS = {
 const REQUIRED_PARAMS: Partial<Record<(typeof OPERATION_NAMES)[number], (keyof typeof CALL_PARAMS)[]>> = {
   CreateAlias: ["alias", "functionVersion"],
   UpdateAlias: ["alias"],
+  DeleteAlias: ["alias"],
   PutFunctionConcurrency: ["reservedConcurrentExecutions"],
   PutProvisionedConcurrencyConfig: ["qualifier", "provisionedConcurrentExecutions"],
   DeleteProvisionedConcurrencyConfig: ["qualifier"],
@@ -478,7 +479,9 @@ const eventSchema = strict({
   client: clientRef,
   config: configChangeSchema.optional(),
   qualifier: qualifierSchema.optional(),
-  alias: aliasName.optional().meta({ description: "CreateAlias / UpdateAlias: the alias (AWS's Name)." }),
+  alias: aliasName
+    .optional()
+    .meta({ description: "CreateAlias / UpdateAlias / DeleteAlias: the alias (AWS's Name)." }),
   functionVersion: versionRef.optional(),
   routingConfig: routingSchema.optional(),
   reservedConcurrentExecutions: integer().min(0).optional(),

@@ -5,221 +5,128 @@
  * messages; the simulated lifecycle decides which error, this file only
  * words it.
  *
- * Served today: CreateFunction, GetFunction, GetFunctionConfiguration,
+ * Served here: CreateFunction, GetFunction, GetFunctionConfiguration,
  * ListFunctions, UpdateFunctionConfiguration, UpdateFunctionCode,
- * PublishVersion, DeleteFunction, Invoke, GetAccountSettings. The other
- * operations the protocol layer accepts answer ServiceException naming
- * what is not simulated yet (docs/serve.md).
+ * PublishVersion, DeleteFunction, Invoke, GetAccountSettings; aliases,
+ * versions and concurrency settings by their own services
+ * (alias-service.ts, version-service.ts, concurrency-service.ts). An
+ * operation the protocol layer accepts but no one serves answers
+ * ServiceException naming it (docs/serve.md).
  */
 import { randomUUID } from "node:crypto";
-import { API_ERROR_NAMES, ApiError, functionArn, Messages } from "../model/aws-names.js";
-import type { FunctionReading } from "../model/function-reading.js";
-import type { PlanConfigChange } from "../model/plan.js";
-import { runtimeFamily } from "../scenario/schema.js";
+import { API_ERROR_NAMES, ApiError, functionArn, Messages, qualifiedArn } from "../model/aws-names.js";
 import { type ApiResponse, emptyResponse, successResponse } from "./api/api-response.js";
 import type { ApiErrorType } from "./api/error-types.js";
 import { errorResponse } from "./api/errors.js";
 import type { ApiInput } from "./api/inputs.js";
-import type { CreateFunctionInput, UpdateFunctionConfigurationInput } from "./api/inputs-function.js";
 import type { InvokeInput } from "./api/inputs-invoke.js";
 import { functionErrorPayload, invokeResponse, taskTimedOutPayload } from "./api/invoke-response.js";
 import { invokeLogTail } from "./api/log-tail.js";
-import { paginate } from "./api/pagination.js";
 import { accountSettingsOutput } from "./api/shapes-concurrency.js";
-import { functionConfiguration, getFunctionOutput, listFunctionsOutput } from "./api/shapes-function.js";
-import { type FunctionRecord, revisionId, snapshotOf, type VpcView } from "./function-records.js";
-import { vpcConfigKey } from "./serve-plan.js";
-import type { ModelRequest, ServeSession, SessionAnswer } from "./session.js";
+import { AliasService } from "./alias-service.js";
+import { AliasSlots } from "./alias-slots.js";
+import { ConcurrencyService } from "./concurrency-service.js";
+import { FunctionService } from "./function-service.js";
+import { FunctionViews } from "./function-views.js";
+import type { ServeSession, SessionAnswer } from "./session.js";
+import { VersionService } from "./version-service.js";
 
 /** Memory an invocation reports as used (REPORT's Max Memory Used): not simulated, a fixed share. */
 const MAX_MEMORY_USED_SHARE = 0.5;
 
 export class LambdaService {
-  private readonly records = new Map<string, FunctionRecord>();
+  private readonly slots: AliasSlots;
+  private readonly functions: FunctionService;
+  private readonly views: FunctionViews;
+  private readonly aliases: AliasService;
+  private readonly concurrency: ConcurrencyService;
+  private readonly versions: VersionService;
 
   constructor(
     private readonly session: ServeSession,
     /** Wall-clock epoch milliseconds of simulated time 0, for LastModified. */
-    private readonly epochMsAtZero: number,
+    epochMsAtZero: number,
   ) {
-    // The scenario's own functions, as the API shows them.
-    const plan = session.served.plan;
-    for (let g = 0; g < session.served.firstSlot; g++) {
-      const name = plan.functions.names[g];
-      const tpl = plan.templates[plan.functions.template[g]];
-      this.records.set(name, {
-        name,
-        runtime: tpl.runtime,
-        handler: "index.handler",
-        role: "arn:aws:iam::123456789012:role/fleet-sim",
-        description: "",
-        packageType: tpl.packageType,
-        architectures: ["x86_64"],
-        code: { CodeSha256: "", CodeSize: 0 },
-        tags: {},
-        lastModifiedUs: 0,
-      });
-    }
+    this.slots = new AliasSlots(session);
+    this.views = new FunctionViews(session.served, epochMsAtZero);
+    const fail = (answer: SessionAnswer, name: string, operation: string) =>
+      this.answerFailure(answer, name, operation);
+    this.functions = new FunctionService(
+      session,
+      this.views,
+      (answer, name, operation) => this.failure(answer, name, operation),
+      (name) => this.forgetSettings(name),
+    );
+    this.aliases = new AliasService(session, this.slots, fail);
+    this.concurrency = new ConcurrencyService(session, this.slots, fail, (us) => this.views.epochMsAt(us));
+    this.versions = new VersionService(session, this.slots, this.views, (name) =>
+      this.functions.records.get(name),
+    );
   }
 
   async handle(input: ApiInput): Promise<ApiResponse> {
     switch (input.operation) {
-      case "CreateFunction":
-        return this.create(input);
       case "GetFunction":
       case "GetFunctionConfiguration":
-        return this.get(input.operation, input.FunctionName);
+        if (input.Qualifier !== undefined && input.Qualifier !== "$LATEST")
+          return this.versions.get(
+            input.operation,
+            input.FunctionName,
+            input.Qualifier,
+            this.functions.records.get(input.FunctionName)?.tags ?? {},
+          );
+        return this.functions.get(input.operation, input.FunctionName);
+      case "CreateFunction":
+        return this.functions.create(input);
       case "UpdateFunctionConfiguration":
-        return this.updateConfiguration(input);
+        return this.functions.updateConfiguration(input);
       case "UpdateFunctionCode":
-        return this.change(input.FunctionName, input.RevisionId, { operation: "UpdateFunctionCode" }, (r) => {
-          r.code = input.Code;
-        });
+        return this.functions.change(
+          input.FunctionName,
+          input.RevisionId,
+          { operation: "UpdateFunctionCode" },
+          (r) => {
+            r.code = input.Code;
+          },
+        );
       case "PublishVersion":
-        return this.change(input.FunctionName, input.RevisionId, { operation: "PublishVersion" }, () => {});
+        return this.functions.change(
+          input.FunctionName,
+          input.RevisionId,
+          { operation: "PublishVersion" },
+          () => {},
+        );
       case "DeleteFunction":
-        return this.remove(input.FunctionName);
+        return this.functions.remove(input.FunctionName);
       case "ListFunctions":
-        return this.list(input.Marker, input.MaxItems);
+        return this.functions.list(input.Marker, input.MaxItems);
       case "Invoke":
         return this.invoke(input);
       case "GetAccountSettings":
         return this.accountSettings();
-      default:
+      case "ListVersionsByFunction":
+        return this.versions.list(input);
+      case "CreateAlias":
+      case "UpdateAlias":
+      case "GetAlias":
+      case "DeleteAlias":
+        return this.aliases.handle(input);
+      case "PutFunctionConcurrency":
+      case "GetFunctionConcurrency":
+      case "DeleteFunctionConcurrency":
+      case "PutProvisionedConcurrencyConfig":
+      case "GetProvisionedConcurrencyConfig":
+      case "DeleteProvisionedConcurrencyConfig":
+        return this.concurrency.handle(input);
+      default: {
+        // Every operation the protocol layer accepts is served; one added there without a case lands here.
+        const operation = (input as { operation: string }).operation;
         return errorResponse(
           "ServiceException",
-          `fleet-sim serve does not simulate ${input.operation} yet (docs/serve.md lists what it serves)`,
+          `fleet-sim serve does not simulate ${operation} yet (docs/serve.md lists what it serves)`,
         );
+      }
     }
-  }
-
-  private async create(input: CreateFunctionInput): Promise<ApiResponse> {
-    const served = this.session.served;
-    const vpcConfig = this.vpcConfigOf(input.VpcConfig);
-    if (typeof vpcConfig === "string") return errorResponse("InvalidParameterValueException", vpcConfig);
-    const family = runtimeFamily(input.Runtime ?? "provided");
-    const template =
-      served.templates.get(`${family}/${input.PackageType}`) ??
-      served.templates.get(`provided/${input.PackageType}`)!;
-    const answer = await this.session.submit({
-      operation: "CreateFunction",
-      functionName: input.FunctionName,
-      create: {
-        template,
-        settings: { memoryMb: input.MemorySize, timeoutUs: input.Timeout * 1_000_000, vpcConfig },
-      },
-    });
-    if (answer.error !== ApiError.None) return this.failure(answer, input.FunctionName, "CreateFunction");
-    const record: FunctionRecord = {
-      name: input.FunctionName,
-      role: input.Role,
-      description: input.Description,
-      packageType: input.PackageType,
-      architectures: input.Architectures,
-      code: input.Code,
-      tags: input.Tags,
-      lastModifiedUs: answer.arrivedUs,
-      ...(input.Runtime !== undefined ? { runtime: input.Runtime } : {}),
-      ...(input.Handler !== undefined ? { handler: input.Handler } : {}),
-      ...(input.Environment !== undefined ? { environment: input.Environment.Variables } : {}),
-      ...(input.KMSKeyArn !== undefined && input.KMSKeyArn !== "" ? { kmsKeyArn: input.KMSKeyArn } : {}),
-    };
-    this.records.set(input.FunctionName, record);
-    return successResponse("CreateFunction", this.configuration(record, answer.reading));
-  }
-
-  private async get(
-    operation: "GetFunction" | "GetFunctionConfiguration",
-    name: string,
-  ): Promise<ApiResponse> {
-    const answer = await this.session.submit({ operation, functionName: name });
-    const record = this.records.get(name);
-    if (answer.error !== ApiError.None || record === undefined || answer.reading.state === "Absent")
-      return this.failure(answer, name, operation);
-    if (operation === "GetFunctionConfiguration")
-      return successResponse(operation, this.configuration(record, answer.reading));
-    const snapshot = this.snapshot(record, answer.reading);
-    const reserved = answer.reading.reservedConcurrency;
-    return successResponse(
-      operation,
-      getFunctionOutput(snapshot, {
-        tags: record.tags,
-        ...(reserved >= 0 ? { reservedConcurrency: reserved } : {}),
-      }),
-    );
-  }
-
-  private async updateConfiguration(input: UpdateFunctionConfigurationInput): Promise<ApiResponse> {
-    const config: PlanConfigChange = {};
-    if (input.MemorySize !== undefined) config.memoryMb = input.MemorySize;
-    if (input.Timeout !== undefined) config.timeoutUs = input.Timeout * 1_000_000;
-    if (input.VpcConfig !== undefined) {
-      const vpcConfig = this.vpcConfigOf(input.VpcConfig);
-      if (typeof vpcConfig === "string") return errorResponse("InvalidParameterValueException", vpcConfig);
-      config.vpcConfig = vpcConfig;
-    }
-    return this.change(
-      input.FunctionName,
-      input.RevisionId,
-      { operation: "UpdateFunctionConfiguration", config },
-      (r) => {
-        if (input.Runtime !== undefined) r.runtime = input.Runtime;
-        if (input.Handler !== undefined) r.handler = input.Handler;
-        if (input.Role !== undefined) r.role = input.Role;
-        if (input.Description !== undefined) r.description = input.Description;
-        if (input.Environment !== undefined) r.environment = input.Environment.Variables;
-      },
-    );
-  }
-
-  /** An update of a function: checked against RevisionId, then made in the simulation; the record follows on success. */
-  private async change(
-    name: string,
-    expectedRevision: string | undefined,
-    request: Omit<ModelRequest, "functionName">,
-    apply: (record: FunctionRecord) => void,
-  ): Promise<ApiResponse> {
-    const record = this.records.get(name);
-    if (expectedRevision !== undefined && record !== undefined) {
-      const g = this.session.indexOf(name);
-      const now = await this.session.inspect((control) => (g < 0 ? null : control.read(g)));
-      if (now !== null && revisionId(name, now) !== expectedRevision)
-        return errorResponse(
-          "PreconditionFailedException",
-          "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id",
-        );
-    }
-    const answer = await this.session.submit({ ...request, functionName: name });
-    if (answer.error !== ApiError.None || record === undefined)
-      return this.failure(answer, name, request.operation);
-    apply(record);
-    record.lastModifiedUs = answer.arrivedUs;
-    const configuration = this.configuration(record, answer.reading);
-    if (request.operation === "PublishVersion")
-      return successResponse("PublishVersion", {
-        ...configuration,
-        Version: String(answer.reading.versions),
-      });
-    return successResponse(request.operation as "UpdateFunctionConfiguration", configuration);
-  }
-
-  private async remove(name: string): Promise<ApiResponse> {
-    const answer = await this.session.submit({ operation: "DeleteFunction", functionName: name });
-    if (answer.error !== ApiError.None) return this.failure(answer, name, "DeleteFunction");
-    return successResponse("DeleteFunction");
-  }
-
-  private async list(marker: string | undefined, maxItems: number | undefined): Promise<ApiResponse> {
-    const readings = await this.session.inspect((control) =>
-      this.session.names().map((name) => ({ name, reading: control.read(this.session.indexOf(name)) })),
-    );
-    const present = readings
-      .filter((r) => r.reading.state !== "Absent" && this.records.has(r.name))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const page = paginate(present, (r) => r.name, marker, maxItems);
-    if (!page.ok) return errorResponse(page.problem.type, page.problem.message);
-    const snapshots = page.value.items.map((r) => this.snapshot(this.records.get(r.name)!, r.reading));
-    return successResponse("ListFunctions", listFunctionsOutput(snapshots, page.value.nextMarker));
   }
 
   private async invoke(input: InvokeInput): Promise<ApiResponse> {
@@ -231,22 +138,31 @@ export class LambdaService {
         return errorResponse("ResourceNotFoundException", Messages.notFound(functionArn(name)));
       return emptyResponse(204);
     }
+    const qualifier = this.slots.qualifierOf(input.Qualifier);
+    if (qualifier === null)
+      return qualifiedInvokeFailure(ApiError.ResourceNotFoundException, name, input.Qualifier!, "")!;
     const answer = await this.session.submit({
       operation: "Invoke",
       functionName: name,
       ...(input.InvocationType === "Event" ? { invocationType: "Event" as const } : {}),
+      ...(qualifier !== 0 ? { params: { qualifier } } : {}),
     });
     const ran =
       answer.error === ApiError.None ||
       answer.error === ApiError.FunctionError ||
       answer.error === ApiError.Timeout;
-    if (!ran) return this.failure(answer, name, "Invoke");
+    if (!ran)
+      return (
+        (input.Qualifier !== undefined
+          ? qualifiedInvokeFailure(answer.error, name, input.Qualifier, answer.reading.state)
+          : null) ?? this.failure(answer, name, "Invoke")
+      );
     const requestId = randomUUID();
     const durationMs = (answer.atUs - answer.arrivedUs) / 1000;
     const memoryMb = answer.reading.memoryMb;
     const outcome = {
       invocationType: input.InvocationType,
-      executedVersion: "$LATEST",
+      executedVersion: answer.executedVersion ? String(answer.executedVersion) : "$LATEST",
       payload: input.Payload.length > 0 ? input.Payload : "null",
       ...(input.LogType === "Tail"
         ? {
@@ -282,16 +198,30 @@ export class LambdaService {
         this.session.names().filter((n) => control.read(this.session.indexOf(n)).state !== "Absent").length,
     );
     let codeBytes = 0;
-    for (const r of this.records.values()) codeBytes += r.code.CodeSize;
+    for (const r of this.functions.records.values()) codeBytes += r.code.CodeSize;
     return successResponse(
       "GetAccountSettings",
       accountSettingsOutput({
         concurrentExecutions: account.concurrencyLimit,
-        unreservedConcurrentExecutions: account.concurrencyLimit,
+        unreservedConcurrentExecutions: await this.concurrency.unreserved(),
         totalCodeSize: codeBytes,
         functionCount: count,
       }),
     );
+  }
+
+  /** A function deleted or created again starts without versions, aliases or concurrency records. */
+  private forgetSettings(name: string): void {
+    this.views.forget(name);
+    this.aliases.forgetFunction(name);
+    this.concurrency.forgetFunction(name);
+  }
+
+  /** The error of an answer: the model's own message when it refused with one, else failure's words. */
+  private answerFailure(answer: SessionAnswer, name: string, operation: string): ApiResponse {
+    if (answer.refusal === undefined && answer.message !== undefined && answer.message !== "")
+      return errorResponse(API_ERROR_NAMES[answer.error] as ApiErrorType, answer.message);
+    return this.failure(answer, name, operation);
   }
 
   /** The error an answer carries, worded as Lambda words it. */
@@ -331,34 +261,25 @@ export class LambdaService {
       }
     }
   }
+}
 
-  private vpcConfigOf(vpc: { SubnetIds: string[]; SecurityGroupIds: string[] } | undefined): number | string {
-    if (vpc === undefined || vpc.SubnetIds.length === 0) return -1;
-    const index = this.session.served.vpcConfigs.get(vpcConfigKey(vpc.SubnetIds, vpc.SecurityGroupIds));
-    if (index !== undefined) return index;
-    const known = new Set(this.session.served.plan.subnets.map((s) => s.id));
-    const unknown = vpc.SubnetIds.filter((s) => !known.has(s));
-    return unknown.length > 0
-      ? `Error occurred while DescribeSubnets. EC2 Error Code: InvalidSubnetID.NotFound. EC2 Error Message: The subnet ID '${unknown.join(",")}' does not exist`
-      : `The subnets and security groups ${vpc.SubnetIds.join(",")} / ${vpc.SecurityGroupIds.join(",")} are not one VPC's declared ones in the served network`;
-  }
-
-  private vpcView(reading: FunctionReading): VpcView | null {
-    if (reading.vpcConfig < 0) return null;
-    const plan = this.session.served.plan;
-    const c = plan.vpcConfigs[reading.vpcConfig];
-    return {
-      subnetIds: c.subnets.map((s) => plan.subnets[s].id),
-      securityGroupIds: [...c.securityGroups],
-      vpcId: plan.vpcs[c.vpc].id,
-    };
-  }
-
-  private snapshot(record: FunctionRecord, reading: FunctionReading) {
-    return snapshotOf(record, reading, this.vpcView(reading), (us) => this.epochMsAtZero + us / 1000);
-  }
-
-  private configuration(record: FunctionRecord, reading: FunctionReading): Record<string, unknown> {
-    return functionConfiguration(this.snapshot(record, reading));
-  }
+/**
+ * The refusals of an Invoke that named a version or alias (V1, R17), in
+ * Lambda's words; null for the others, which read as an unqualified one's.
+ */
+function qualifiedInvokeFailure(
+  error: number,
+  name: string,
+  qualifier: string,
+  state: string,
+): ApiResponse | null {
+  if (error === ApiError.ResourceNotFoundException)
+    return errorResponse(
+      "ResourceNotFoundException",
+      Messages.qualifierNotFound(qualifiedArn(name, qualifier)),
+    );
+  // An Active function's conflict is its version still being published (R17).
+  if (error === ApiError.ResourceConflictException && state === "Active")
+    return errorResponse("ResourceConflictException", Messages.pendingConflict("Pending"));
+  return null;
 }

@@ -10,9 +10,13 @@
  * - every VPC configuration a CreateFunction may ask for: each non-empty
  *   set of one VPC's subnets with each non-empty set of its declared
  *   security groups (up to MAX_CONFIGS_PER_VPC per VPC);
+ * - alias slots up to MAX_ALIASES (the report counts invocations by alias
+ *   slot, so the name table is bounded and fixed): the scenario's aliases,
+ *   then placeholders the session names as the API creates aliases;
  * - a client that neither retries nor waits: the real client does both.
  */
 import type { Plan, PlanEniKey, PlanTemplate, PlanVpcConfig } from "../model/plan.js";
+import { MAX_ALIASES } from "../model/qualifiers.js";
 import { toDistribution } from "../scenario/distribution.js";
 import { runtimeFamily } from "../scenario/schema.js";
 
@@ -23,6 +27,12 @@ export const SERVE_UNTIL_US = 30 * 24 * 3600 * 1_000_000;
 export const MAX_CONFIGS_PER_VPC = 4096;
 /** Name of a slot not created yet: no Lambda function name can contain a space. */
 const FREE_SLOT = (i: number) => `free slot ${i}`;
+/**
+ * Name of an alias slot no alias has taken yet: no alias name can contain a
+ * space. Live metrics lay out their labels when the session starts, so they
+ * keep this name for the slot (the n-th alias the API created, from 1).
+ */
+export const FREE_ALIAS_SLOT = (n: number) => `alias slot ${n}`;
 
 export interface ServePlan {
   plan: Plan;
@@ -34,6 +44,8 @@ export interface ServePlan {
   templates: Map<string, number>;
   /** VPC configuration by its key (see vpcConfigKey). */
   vpcConfigs: Map<string, number>;
+  /** Index of the first placeholder alias slot; slots run to the end of plan.aliases. */
+  firstAliasSlot: number;
 }
 
 /** The key of a VPC configuration: its subnet ids and security group ids, each sorted. */
@@ -51,7 +63,11 @@ export function servePlan(base: Plan, capacity: number, runtimes: readonly strin
     clients: [...base.clients],
     vpcConfigs: [...base.vpcConfigs],
     eniKeys: [...base.eniKeys],
+    aliases: [...base.aliases],
   };
+  const firstAliasSlot = plan.aliases.length;
+  while (plan.aliases.length < MAX_ALIASES)
+    plan.aliases.push(FREE_ALIAS_SLOT(plan.aliases.length - firstAliasSlot + 1));
   const client = plan.clients.length;
   plan.clients.push({
     name: "served API client",
@@ -71,7 +87,7 @@ export function servePlan(base: Plan, capacity: number, runtimes: readonly strin
     names: [...base.functions.names, ...Array.from({ length: capacity }, (_, i) => FREE_SLOT(i))],
     template: Int32Array.from([...base.functions.template, ...new Array<number>(capacity).fill(fallback)]),
   };
-  return { plan, firstSlot, client, templates, vpcConfigs };
+  return { plan, firstSlot, client, templates, vpcConfigs, firstAliasSlot };
 }
 
 function servedTemplate(

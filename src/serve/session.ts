@@ -36,6 +36,10 @@ export interface SessionAnswer {
   arrivedUs: number;
   /** The request could not enter the simulation (no such function, no free slot): why, for the message. */
   refusal?: "noSuchFunction" | "noFreeSlot" | "stopped";
+  /** An Invoke that ran: the version it ran (0: $LATEST). */
+  executedVersion?: number;
+  /** A configuration call the control plane refused: its message, in Lambda's words ("" otherwise). */
+  message?: string;
 }
 
 /** A request the session has taken and the simulation has not answered yet. */
@@ -146,12 +150,26 @@ export class ServeSession implements LiveLink {
     });
   }
 
-  onCallAnswer(call: number, error: number, _g: number, reading: FunctionReading, atUs: number): void {
+  onCallAnswer(
+    call: number,
+    error: number,
+    _g: number,
+    reading: FunctionReading,
+    atUs: number,
+    answer: { version: number; message: string },
+  ): void {
     const w = this.inFlight.get(call);
     if (w === undefined) return; // a call of the scenario's own events
     this.inFlight.delete(call);
     this.answered++;
-    w.resolve({ error, reading, atUs, arrivedUs: w.arrivedUs });
+    w.resolve({
+      error,
+      reading,
+      atUs,
+      arrivedUs: w.arrivedUs,
+      executedVersion: answer.version,
+      message: answer.message,
+    });
   }
 
   private take(w: Omit<Waiting, "arrivedMs" | "arrivedUs">): void {
