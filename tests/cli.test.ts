@@ -62,7 +62,7 @@ describe("fleet-sim --help and --version", () => {
   it("lists run and validate, with examples and exit codes", () => {
     const r = cli(["--help"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("fleet-sim run <file>");
+    expect(r.stdout).toContain("fleet-sim run <files..>");
     expect(r.stdout).toContain("fleet-sim validate <files..>");
     expect(r.stdout).toContain("Examples:");
     expect(r.stdout).toMatch(

@@ -14,7 +14,8 @@ import {
   DEFAULT_WORKER_MEMORY_MB,
   MAX_FUNCTION_LABELS,
 } from "./cli-defaults.js";
-import { describeInternalError, ExitCode } from "./exit-codes.js";
+import { describeInternalError, ExitCode, UserError } from "./exit-codes.js";
+import { expandScenarioFiles } from "./scenario-files.js";
 import type { Terminal } from "./run-command.js";
 import type { SweepFlags } from "./sweep-command.js";
 import { COMMAND_NAMES, unknownCommandMessage, usageMessage } from "./usage-errors.js";
@@ -71,13 +72,15 @@ async function main(given: string[]): Promise<void> {
       "$0 <command> [options]\n\nDeterministic simulator of AWS Lambda function state lifecycles across fleets.",
     )
     .command(
-      "run <file>",
-      "Run a scenario: print the end-of-run summary, optionally write the JSON report and a trace",
+      "run <files..>",
+      "Run a scenario: print the end-of-run summary, optionally write the JSON report and a trace; several scenarios run as a set",
       (y) =>
         y
-          .positional("file", {
-            describe: "Scenario file (YAML or JSON); - reads it from standard input",
+          .positional("files", {
+            describe:
+              "Scenario file (YAML or JSON); - reads it from standard input. Several files or globs run as an experiment set",
             type: "string",
+            array: true,
             demandOption: true,
           })
           .option("seed", {
@@ -246,14 +249,20 @@ async function main(given: string[]): Promise<void> {
           )
           .epilogue(EXIT_CODES),
       async (args) => {
+        const files = await scenarioFiles(args.files.map(fromArg));
+        if (files === null) return;
+        if (files.length > 1) {
+          process.exitCode = await runSetCommand(files, args);
+          return;
+        }
         if (args.replications !== undefined && String(args.replications).trim() !== "1") {
-          process.exitCode = await replicationsCommand(args);
+          process.exitCode = await replicationsCommand({ ...args, file: files[0] });
           return;
         }
         const { runCommand } = await import("./run-command.js");
         process.exitCode = await runCommand(
           {
-            file: fromArg(args.file),
+            file: files[0],
             seed: args.seed,
             partitions: args.partitions,
             workers: args.workers,
@@ -525,6 +534,63 @@ function skipHelpCache(cli: object): void {
   ).getInternalMethods?.();
   const usage = internals?.getUsageInstance?.() as { cacheHelpMessage?: () => void } | undefined;
   if (typeof usage?.cacheHelpMessage === "function") usage.cacheHelpMessage = () => {};
+}
+
+/** The scenario files `run` names, globs expanded; null (said, exit code set) when a pattern matches nothing. */
+async function scenarioFiles(given: string[]): Promise<string[] | null> {
+  try {
+    return await expandScenarioFiles(given);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    process.stderr.write(`fleet-sim: ${e.message}\n`);
+    process.exitCode = ExitCode.BadInput;
+    return null;
+  }
+}
+
+/** `run A B ...`: an experiment set; the flags that shape one run's outputs or pacing do not apply. */
+async function runSetCommand(files: string[], args: Record<string, unknown>): Promise<number> {
+  const single = [
+    "trace",
+    "html",
+    "metricsPort",
+    "pushgateway",
+    "openmetrics",
+    "speed",
+    "hold",
+    "replications",
+    "csv",
+    "startTime",
+    "runId",
+    "metricsFunctionLabels",
+  ];
+  const given = single.filter((k) => args[k] !== undefined && args[k] !== false);
+  if (given.length > 0) {
+    const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    process.stderr.write(
+      `fleet-sim: ${files.length} scenarios make an experiment set, but ${given.map(flag).join(", ")} shape one run: run that scenario alone to use them\n`,
+    );
+    return ExitCode.BadInput;
+  }
+  const { runSetCommand: runSet } = await import("./run-set-command.js");
+  const { REPORT_METRICS } = await import("../experiment/report-metric-source.js");
+  return runSet(
+    {
+      files,
+      seed: args.seed,
+      partitions: args.partitions,
+      workers: args.workers,
+      workerMemory: args.workerMemory,
+      until: args.until,
+      out: args.out,
+      metric: args.metric,
+      quiet: args.quiet === true,
+      color: args.color !== false,
+    },
+    term,
+    REPORT_METRICS,
+    { signals: process },
+  );
 }
 
 /** `run --replications N`: a sweep of no parameter; the flags that shape one run's outputs do not apply. */

@@ -159,20 +159,25 @@ export function parseSimulationFlags(flags: {
   return { seed, partitions, workerMemoryMb };
 }
 
+/** --until: the end of the simulated run, overriding the scenario's duration; undefined when not given. */
+export function untilFlag(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const text = stringFlag("--until", value);
+  let untilUs: number;
+  try {
+    untilUs = parseDurationUs(text);
+  } catch {
+    throw new UserError(`--until: expected ${DURATION_HINT}, got "${text}"`);
+  }
+  if (untilUs <= 0) throw new UserError(`--until: expected a duration greater than 0, got "${text}"`);
+  return untilUs;
+}
+
 /** Checks every flag; a bad value is a UserError naming the flag and what it expects. */
 export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | "env">): RunSettings {
   const { seed, partitions, workerMemoryMb } = parseSimulationFlags(flags);
   const workers = workersFlag(flags.workers);
-  let untilUs: number | undefined;
-  if (flags.until !== undefined) {
-    const text = stringFlag("--until", flags.until);
-    try {
-      untilUs = parseDurationUs(text);
-    } catch {
-      throw new UserError(`--until: expected ${DURATION_HINT}, got "${text}"`);
-    }
-    if (untilUs <= 0) throw new UserError(`--until: expected a duration greater than 0, got "${text}"`);
-  }
+  const untilUs = untilFlag(flags.until);
   const out = flags.out === undefined ? null : pathFlag("--out", flags.out);
   const trace = flags.trace === undefined ? null : pathFlag("--trace", flags.trace);
   const html = flags.html === undefined ? null : pathFlag("--html", flags.html);

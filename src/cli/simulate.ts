@@ -13,7 +13,7 @@ import type { Plan } from "../model/plan.js";
 import { type LiveLink, newRunEmitter, prepareRun, type RunOptions, type Sample } from "../model/run.js";
 import { buildReport, type Report } from "../report/json-report.js";
 import { SteadyStateCollector, steadyStateSampleIntervalUs } from "../report/steady-state.js";
-import { evaluateThresholds, ThresholdWatch } from "../report/thresholds.js";
+import { evaluateThresholds, THRESHOLD_SAMPLE_INTERVAL_US, ThresholdWatch } from "../report/thresholds.js";
 import type { ProgressPoint } from "../report/progress.js";
 import { type HtmlSeries, HtmlSeriesCollector } from "../report/html-series.js";
 import { TraceWriter } from "../report/trace-writer.js";
@@ -157,8 +157,7 @@ export async function simulate(
   }
 }
 
-/** Sample points for abortOnFail without metrics outputs: the CLI's default --sample-interval (15s). */
-export const THRESHOLD_SAMPLE_INTERVAL_US = 15_000_000;
+export { THRESHOLD_SAMPLE_INTERVAL_US };
 
 /** `--trace-filter`: a picomatch glob on function names ("*", "api-*", "{a,b}-?"). */
 export function functionMatcher(glob: string): (name: string) => boolean {

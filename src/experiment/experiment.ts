@@ -9,6 +9,7 @@
  * random draws (common random numbers; every stream is keyed by its
  * function's name, so the draws match function by function).
  */
+import { setMaxListeners } from "node:events";
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import type { Plan } from "../model/plan.js";
@@ -27,6 +28,8 @@ export interface RunJob {
   plan: Plan;
   file: string | null;
   partitions: number;
+  /** Judge the scenario's thresholds in the run, as `run` does (experiment sets). */
+  judgeThresholds?: boolean;
 }
 
 export interface PoolOptions {
@@ -35,6 +38,8 @@ export interface PoolOptions {
   workerMemoryMb: number;
   /** Called after each finished run, with the number finished so far. */
   onDone?: (done: number, total: number) => void;
+  /** Called with each finished run's report and its index among the jobs, as it finishes. */
+  onReport?: (index: number, report: Report) => void;
 }
 
 export function defaultExperimentWorkers(): number {
@@ -77,6 +82,7 @@ export async function runJobsSettled(
     for (let i = 0; i < jobs.length && opts.stop?.aborted !== true; i++) {
       try {
         reports[i] = run(jobs[i]);
+        opts.onReport?.(i, reports[i]!);
       } catch (e) {
         error = { cause: e };
         break;
@@ -88,6 +94,8 @@ export async function runJobsSettled(
     return { reports, stopped: error === null && done < jobs.length, error };
   }
   const cancel = new AbortController();
+  // Every queued run listens to the one signal: as many listeners as runs is no leak.
+  setMaxListeners(jobs.length + 1, cancel.signal);
   const onStop = () => cancel.abort();
   opts.stop?.addEventListener("abort", onStop);
   if (opts.stop?.aborted === true) cancel.abort();
@@ -103,9 +111,10 @@ export async function runJobsSettled(
       jobs.map(async (j, i) => {
         try {
           reports[i] = await pool.run(
-            { plan: j.plan, file: j.file, partitions: j.partitions },
+            { plan: j.plan, file: j.file, partitions: j.partitions, judgeThresholds: j.judgeThresholds },
             { signal: cancel.signal },
           );
+          opts.onReport?.(i, reports[i]!);
           finished();
         } catch (e) {
           // Runs cancelled by a stop or by an earlier failure are not failures of their own.

@@ -9,6 +9,9 @@ import { compare, type SampleLimits, sampleLimitsOf } from "../measures/reading.
 import { metricByName } from "../measures/report-metrics.js";
 import type { Report, ThresholdAbort, ThresholdsReport } from "../measures/report-shape.js";
 
+/** Sample points for abortOnFail without metrics outputs: the CLI's default --sample-interval (15s). */
+export const THRESHOLD_SAMPLE_INTERVAL_US = 15_000_000;
+
 /**
  * Every threshold on the report. The one that aborted the run fails even if
  * the end-of-run value would pass: the run was cut short because of it.
