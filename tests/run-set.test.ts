@@ -100,6 +100,13 @@ describe("fleet-sim run A B ... (experiment sets)", () => {
     expect(r.code).toBe(1);
   });
 
+  it("a set of invalid scenarios only: each said, the table, exit 1", () => {
+    const r = cli(["run", "broken.yaml", "broken.yaml", "set/../broken.yaml"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain("internal error");
+    expect(r.stdout).toContain("2 scenarios: 0 ok, 2 not");
+  });
+
   it("refuses what a set cannot do before running anything", () => {
     const same = cli(["run", "set/a.yaml", "other/a.yaml", "--out", "dup"]);
     expect(same.code).toBe(1);

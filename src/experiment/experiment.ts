@@ -77,6 +77,7 @@ export async function runJobsSettled(
   const finished = () => opts.onDone?.(++done, jobs.length);
   const reports: (Report | null)[] = jobs.map(() => null);
   let error: JobsOutcome["error"] = null;
+  if (jobs.length === 0) return { reports, stopped: false, error };
   if (opts.workers === 0) {
     const { default: run } = await import("./replication-worker.js");
     for (let i = 0; i < jobs.length && opts.stop?.aborted !== true; i++) {
