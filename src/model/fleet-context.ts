@@ -16,6 +16,7 @@ import { deployWindow } from "./deploy-window.js";
 import type { LiveFunctionSettings } from "./function-reading.js";
 import { FunctionStore } from "./function-store.js";
 import { InvocationFaults } from "./invocation-faults.js";
+import { type InvocationDetail, LiveInvocations } from "./live-invocations.js";
 import type { Observations } from "./observations.js";
 import type { Plan, PlanCallParams, PlanConfigChange } from "./plan.js";
 import { LATEST } from "./qualifiers.js";
@@ -29,8 +30,14 @@ export interface Links {
   taskAnswer(slot: number, error: number): void;
 }
 
-/** Told the final answer to explicit call `call` (a Plan.calls index) of local function f. */
-export type CallAnswerListener = (call: number, error: number, f: number, fn: FunctionStore) => void;
+/** Told the final answer to explicit call `call` (a Plan.calls index) of local function f; detail in a live run. */
+export type CallAnswerListener = (
+  call: number,
+  error: number,
+  f: number,
+  fn: FunctionStore,
+  detail: InvocationDetail | null,
+) => void;
 
 /** The qualifier has not been resolved for this request yet (RequestContext.version). */
 export const UNRESOLVED = -2;
@@ -94,6 +101,8 @@ export class FleetContext {
   readonly createSettings: Map<number, LiveFunctionSettings> | null;
   /** A live run's listener for the answers to explicit calls (fleet-sim serve); null otherwise. */
   onCallAnswer: CallAnswerListener | null = null;
+  /** A live run's invocation details for the answers (live-invocations.ts); null otherwise. */
+  readonly live: LiveInvocations | null;
   /** Every per-function stream made, by its prefix, so a function named while the run goes can be reseeded. */
   private readonly madeStreams: [string, RandomStreams][] = [];
 
@@ -112,6 +121,7 @@ export class FleetContext {
     this.invocationFaults = new InvocationFaults(plan, globalIds);
     this.deploy = deployWindow(plan);
     this.createSettings = plan.live === true ? new Map() : null;
+    this.live = plan.live === true ? new LiveInvocations() : null;
   }
 
   /** One random stream per local function, named `<prefix>:<function name>` (seeded by name, so partitioning does not matter). */

@@ -20,6 +20,7 @@ import { lookaheadOfDefaults } from "./defaults.js";
 import type { FleetPartition } from "./fleet-partition.js";
 import { type FunctionReading, readFunction } from "./function-reading.js";
 import { LiveControl } from "./live-control.js";
+import type { InvocationDetail } from "./live-invocations.js";
 import { EpochTraces } from "./epoch-traces.js";
 import { FLEET_HOST_URL, type FleetHostInit, hostModel } from "./fleet-host.js";
 import { gaugeCount, type PartitionResult } from "./partition-result.js";
@@ -89,8 +90,18 @@ export interface LiveLink {
   beforeEpoch(startUs: number, endUs: number): Pause;
   /** True once the driver has ended the session: the run stops before its next epoch. */
   readonly stopped: boolean;
-  /** The final answer to explicit call `call` (a Plan.calls index) on global function g, read at that instant. */
-  onCallAnswer(call: number, error: number, g: number, reading: FunctionReading, atUs: number): void;
+  /**
+   * The final answer to explicit call `call` (a Plan.calls index) on global
+   * function g, read at that instant; detail: what an Invoke ran, or why it was throttled.
+   */
+  onCallAnswer(
+    call: number,
+    error: number,
+    g: number,
+    reading: FunctionReading,
+    atUs: number,
+    detail?: InvocationDetail | null,
+  ): void;
 }
 
 export interface RunHandle {
@@ -244,8 +255,8 @@ function newRunner(
       const hosted = model(part, records);
       const fleet = hosted.handler as FleetPartition;
       fleets[part.index] = fleet;
-      fleet.listenToCalls((call, error, f, fn) =>
-        live.onCallAnswer(call, error, fn.globalId[f], readFunction(fn, f), part.nowUs),
+      fleet.listenToCalls((call, error, f, fn, detail) =>
+        live.onCallAnswer(call, error, fn.globalId[f], readFunction(fn, f), part.nowUs, detail),
       );
       return hosted;
     }, onRecord);

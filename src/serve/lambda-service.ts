@@ -25,14 +25,13 @@ import type { InvokeInput } from "./api/inputs-invoke.js";
 import { functionErrorPayload, invokeResponse, taskTimedOutPayload } from "./api/invoke-response.js";
 import { invokeLogTail } from "./api/log-tail.js";
 import { paginate } from "./api/pagination.js";
+import { callerThrottleResponse, invokeThrottleResponse } from "./api/throttles.js";
 import { accountSettingsOutput } from "./api/shapes-concurrency.js";
 import { functionConfiguration, getFunctionOutput, listFunctionsOutput } from "./api/shapes-function.js";
 import { type FunctionRecord, revisionId, snapshotOf, type VpcView } from "./function-records.js";
+import { invocationReport } from "./invocation-report.js";
 import { vpcConfigKey } from "./serve-plan.js";
 import type { ModelRequest, ServeSession, SessionAnswer } from "./session.js";
-
-/** Memory an invocation reports as used (REPORT's Max Memory Used): not simulated, a fixed share. */
-const MAX_MEMORY_USED_SHARE = 0.5;
 
 export class LambdaService {
   private readonly records = new Map<string, FunctionRecord>();
@@ -242,21 +241,16 @@ export class LambdaService {
       answer.error === ApiError.Timeout;
     if (!ran) return this.failure(answer, name, "Invoke");
     const requestId = randomUUID();
-    const durationMs = (answer.atUs - answer.arrivedUs) / 1000;
-    const memoryMb = answer.reading.memoryMb;
+    const elapsedUs = answer.atUs - answer.arrivedUs;
     const outcome = {
       invocationType: input.InvocationType,
       executedVersion: "$LATEST",
       payload: input.Payload.length > 0 ? input.Payload : "null",
       ...(input.LogType === "Tail"
         ? {
-            logResult: invokeLogTail({
-              requestId,
-              durationMs,
-              billedDurationMs: Math.max(1, Math.ceil(durationMs)),
-              memoryMb,
-              maxMemoryUsedMb: Math.round(memoryMb * MAX_MEMORY_USED_SHARE),
-            }),
+            logResult: invokeLogTail(
+              invocationReport(requestId, answer.invocation, elapsedUs, answer.reading.memoryMb),
+            ),
           }
         : {}),
     };
@@ -316,15 +310,10 @@ export class LambdaService {
       case ApiError.ResourceNotReadyException:
         return errorResponse("ResourceNotReadyException", Messages.notReady);
       case ApiError.TooManyRequestsException:
+        // Invoke: the limit the model says bit (account or reserved concurrency, a rate); else the control plane's rate.
         return operation === "Invoke"
-          ? errorResponse("TooManyRequestsException", Messages.concurrencyExceeded, {
-              reason: "ConcurrentInvocationLimitExceeded",
-              retryAfterSeconds: 1,
-            })
-          : errorResponse("TooManyRequestsException", Messages.rateExceeded, {
-              reason: "CallerRateLimitExceeded",
-              retryAfterSeconds: 1,
-            });
+          ? invokeThrottleResponse(answer.invocation?.throttleCause ?? -1)
+          : callerThrottleResponse();
       default: {
         const type = API_ERROR_NAMES[answer.error] as ApiErrorType;
         return errorResponse(type, `${type}: the simulated ${operation} of ${name} failed`);

@@ -11,6 +11,7 @@
 import { ApiError, type InvocationTypeName, type OperationName } from "../model/aws-names.js";
 import type { FunctionReading, LiveFunctionSettings } from "../model/function-reading.js";
 import type { LiveControl } from "../model/live-control.js";
+import type { InvocationDetail } from "../model/live-invocations.js";
 import type { PlanCallParams, PlanConfigChange } from "../model/plan.js";
 import type { LiveLink } from "../model/run.js";
 import type { ServePlan } from "./serve-plan.js";
@@ -36,6 +37,16 @@ export interface SessionAnswer {
   arrivedUs: number;
   /** The request could not enter the simulation (no such function, no free slot): why, for the message. */
   refusal?: "noSuchFunction" | "noFreeSlot" | "stopped";
+  /** An Invoke's run (durations) or throttle cause, as the model told it. */
+  invocation?: InvocationDetail;
+}
+
+/** What a pending read of the simulation rejects with when the session stops first. */
+export class SessionStoppedError extends Error {
+  constructor() {
+    super("The simulation has stopped");
+    this.name = "SessionStoppedError";
+  }
 }
 
 /** A request the session has taken and the simulation has not answered yet. */
@@ -104,7 +115,8 @@ export class ServeSession implements LiveLink {
             reject(e as Error);
           }
         },
-        resolve: () => {},
+        // Called only when the session refuses the read: it stopped first.
+        resolve: () => reject(new SessionStoppedError()),
       }),
     );
   }
@@ -146,12 +158,21 @@ export class ServeSession implements LiveLink {
     });
   }
 
-  onCallAnswer(call: number, error: number, _g: number, reading: FunctionReading, atUs: number): void {
+  onCallAnswer(
+    call: number,
+    error: number,
+    _g: number,
+    reading: FunctionReading,
+    atUs: number,
+    detail?: InvocationDetail | null,
+  ): void {
     const w = this.inFlight.get(call);
     if (w === undefined) return; // a call of the scenario's own events
     this.inFlight.delete(call);
     this.answered++;
-    w.resolve({ error, reading, atUs, arrivedUs: w.arrivedUs });
+    const answer: SessionAnswer = { error, reading, atUs, arrivedUs: w.arrivedUs };
+    if (detail != null) answer.invocation = detail;
+    w.resolve(answer);
   }
 
   private take(w: Omit<Waiting, "arrivedMs" | "arrivedUs">): void {
