@@ -24,6 +24,7 @@ export interface Served {
 }
 
 export async function serve(main: string, args: string[]): Promise<Served> {
+  if (args.includes("--quiet")) throw new Error("--quiet hides the start line that names the URL");
   const child = spawn(process.execPath, [main, "serve", "--port", "0", ...args], { stdio: "pipe" });
   let stderr = "";
   let stdout = "";
