@@ -115,10 +115,10 @@ export class ClientDriver {
     t.attempt[slot] = 1;
     if (retryable) obs.clientGaveUp++;
     const listener = this.c.onCallAnswer;
-    // A live run reads (and clears) what the task's invocation ran at every final answer.
-    const detail = this.c.live === null ? null : this.c.live.take(slot);
+    const live = this.c.live;
     if (listener !== null && t.call[slot] >= 0 && t.polls[slot] < 0)
-      listener(t.call[slot], error, t.fn[slot], this.c.fn, detail);
+      listener(t.call[slot], error, t.fn[slot], this.c.fn, live === null ? null : live.take(slot));
+    else if (live !== null) live.clear(slot); // a live run's own workload: nobody to tell
     if (t.polls[slot] >= 0) {
       // An error no acceptor matches ends the wait.
       obs.waiters[WaiterOutcome.Failed]++;

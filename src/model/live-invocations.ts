@@ -39,9 +39,14 @@ export class LiveInvocations {
       runUs: inRange ? this.runUs[slot] : -1,
       throttleCause: this.throttleCause,
     };
-    if (inRange) this.initUs[slot] = this.runUs[slot] = -1;
-    this.throttleCause = -1;
+    this.clear(slot);
     return detail;
+  }
+
+  /** Forgets task `slot`'s invocation and the throttle cause, for an answer nobody hears. */
+  clear(slot: number): void {
+    if (slot < this.initUs.length) this.initUs[slot] = this.runUs[slot] = -1;
+    this.throttleCause = -1;
   }
 
   private grow(min: number): void {
