@@ -120,8 +120,18 @@ export class ClientDriver {
     t.attempt[slot] = 1;
     if (retryable) obs.clientGaveUp++;
     const listener = this.c.onCallAnswer;
+    const live = this.c.live;
     if (listener !== null && t.call[slot] >= 0 && t.polls[slot] < 0)
-      listener(t.call[slot], error, t.fn[slot], this.c.fn, version, message);
+      listener(
+        t.call[slot],
+        error,
+        t.fn[slot],
+        this.c.fn,
+        version,
+        message,
+        live === null ? null : live.take(slot),
+      );
+    else if (live !== null) live.clear(slot); // a live run's own workload: nobody to tell
     if (t.polls[slot] >= 0) {
       // An error no acceptor matches ends the wait.
       obs.waiters[WaiterOutcome.Failed]++;

@@ -15,7 +15,7 @@ import type { InvocationOutcomes } from "./invocation-outcomes.js";
 import type { Lifecycle } from "./lifecycle.js";
 import { Phase, type PhaseCode, Trigger } from "./lifecycle-table.js";
 import { Hist, TEMPLATE_HIST_INDEX } from "./observations.js";
-import { EnvKind, Ev, OUTCOME_SPAN, packInvocation } from "./protocol.js";
+import { ASYNC_CTX_BASE, EnvKind, Ev, OUTCOME_SPAN, packInvocation } from "./protocol.js";
 import { routeSlot, routeVersion } from "./qualifiers.js";
 import { TokenBuckets } from "./token-buckets.js";
 import type { Version } from "./versions.js";
@@ -114,6 +114,8 @@ export class Environments {
       }
     }
     this.countStart(f, now, cold);
+    const live = this.c.live;
+    if (live !== null && ctx > 0 && ctx < ASYNC_CTX_BASE) live.started(ctx - 1, cold ? initUs : -1, runUs);
     fn.busyEnvironments[f]++;
     const rev = version === null ? fn.liveRevision[f] : route;
     const kind = version === null ? EnvKind.Latest : EnvKind.Version;
@@ -149,6 +151,9 @@ export class Environments {
       runUs = version.timeoutUs;
       outcome = ApiError.Timeout;
     }
+    const live = this.c.live;
+    // The first request's lazy loading runs in the handler: part of its Duration, not an init.
+    if (live !== null && ctx > 0 && ctx < ASYNC_CTX_BASE) live.started(ctx - 1, -1, firstUs + runUs);
     const packed = packInvocation(ctx, fn.incarnation[f], route, outcome, 0, EnvKind.Provisioned);
     const endUs = now + plan.defaults.invokeLatencyUs + firstUs + runUs;
     this.c.p.at(endUs, Ev.InvocationEnd, f, now, packed);

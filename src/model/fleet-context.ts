@@ -16,6 +16,7 @@ import { deployWindow } from "./deploy-window.js";
 import type { LiveFunctionSettings } from "./function-reading.js";
 import { FunctionStore } from "./function-store.js";
 import { InvocationFaults } from "./invocation-faults.js";
+import { type InvocationDetail, LiveInvocations } from "./live-invocations.js";
 import type { Observations } from "./observations.js";
 import type { Plan, PlanCallParams, PlanConfigChange } from "./plan.js";
 import { LATEST } from "./qualifiers.js";
@@ -32,7 +33,8 @@ export interface Links {
 /**
  * Told the final answer to explicit call `call` (a Plan.calls index) of local
  * function f: for an Invoke that ran, the version it ran (0: $LATEST); for a
- * refused configuration call, the message the control plane refused it with.
+ * refused configuration call, the message the control plane refused it with;
+ * in a live run, what the invocation ran or why it was throttled (detail).
  */
 export type CallAnswerListener = (
   call: number,
@@ -41,6 +43,7 @@ export type CallAnswerListener = (
   fn: FunctionStore,
   version: number,
   message: string,
+  detail: InvocationDetail | null,
 ) => void;
 
 /** The qualifier has not been resolved for this request yet (RequestContext.version). */
@@ -113,6 +116,8 @@ export class FleetContext {
    */
   answerVersion = 0;
   answerMessage = "";
+  /** A live run's invocation details for the answers (live-invocations.ts); null otherwise. */
+  readonly live: LiveInvocations | null;
   /** Every per-function stream made, by its prefix, so a function named while the run goes can be reseeded. */
   private readonly madeStreams: [string, RandomStreams][] = [];
 
@@ -131,6 +136,7 @@ export class FleetContext {
     this.invocationFaults = new InvocationFaults(plan, globalIds);
     this.deploy = deployWindow(plan);
     this.createSettings = plan.live === true ? new Map() : null;
+    this.live = plan.live === true ? new LiveInvocations() : null;
   }
 
   /** One random stream per local function, named `<prefix>:<function name>` (seeded by name, so partitioning does not matter). */

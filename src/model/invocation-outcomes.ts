@@ -69,6 +69,7 @@ export class InvocationOutcomes {
   countThrottle(f: number, cause: number): void {
     const obs = this.c.obs;
     obs.throttles[cause]++;
+    if (this.c.live !== null) this.c.live.throttleCause = cause; // the answer that follows reads it
     obs.throttlesByTemplate[this.c.fn.templateOf[f] * THROTTLE_CAUSE_COUNT + cause]++;
     if (this.trace.isTraced(f)) this.trace.traceThrottle(f, cause);
   }

@@ -20,6 +20,7 @@ import { lookaheadOfDefaults } from "./defaults.js";
 import type { FleetPartition } from "./fleet-partition.js";
 import { type FunctionReading, readFunction } from "./function-reading.js";
 import { LiveControl } from "./live-control.js";
+import type { InvocationDetail } from "./live-invocations.js";
 import { EpochTraces } from "./epoch-traces.js";
 import { FLEET_HOST_URL, type FleetHostInit, hostModel } from "./fleet-host.js";
 import { gaugeCount, type PartitionResult } from "./partition-result.js";
@@ -92,7 +93,8 @@ export interface LiveLink {
   /**
    * The final answer to explicit call `call` (a Plan.calls index) on global
    * function g, read at that instant; `answer` carries the version an
-   * Invoke ran and the message of a refused configuration call.
+   * Invoke ran and the message of a refused configuration call; `detail`
+   * what an Invoke ran, or why it was throttled.
    */
   onCallAnswer(
     call: number,
@@ -101,6 +103,7 @@ export interface LiveLink {
     reading: FunctionReading,
     atUs: number,
     answer: { version: number; message: string },
+    detail?: InvocationDetail | null,
   ): void;
 }
 
@@ -255,8 +258,16 @@ function newRunner(
       const hosted = model(part, records);
       const fleet = hosted.handler as FleetPartition;
       fleets[part.index] = fleet;
-      fleet.listenToCalls((call, error, f, fn, version, message) =>
-        live.onCallAnswer(call, error, fn.globalId[f], readFunction(fn, f), part.nowUs, { version, message }),
+      fleet.listenToCalls((call, error, f, fn, version, message, detail) =>
+        live.onCallAnswer(
+          call,
+          error,
+          fn.globalId[f],
+          readFunction(fn, f),
+          part.nowUs,
+          { version, message },
+          detail,
+        ),
       );
       return hosted;
     }, onRecord);

@@ -15,6 +15,7 @@ import { errorResponse, problemResponse, unknownOperationResponse } from "./api/
 import { parseInput } from "./api/inputs.js";
 import { matchRoute } from "./api/routes.js";
 import type { LambdaService } from "./lambda-service.js";
+import { SessionStoppedError } from "./session.js";
 
 export class LambdaServer {
   /** Requests answered, by status code class (for the closing line). */
@@ -29,10 +30,17 @@ export class LambdaServer {
   static listen(service: LambdaService, host: string, port: number): Promise<LambdaServer> {
     let self: LambdaServer | null = null;
     const server = createServer((req, res) => {
+      const me = self;
+      if (me !== null) {
+        me.pending++;
+        // Until the answer is flushed (or the socket is gone): close() waits for it.
+        res.once("close", () => {
+          if (--me.pending === 0) me.idle?.();
+        });
+      }
       void answer(service, req).then(
         (response) => send(req, res, response, () => self !== null && self.answered++),
-        (e: unknown) =>
-          send(req, res, errorResponse("ServiceException", `Internal error: ${String(e)}`), () => {}),
+        (e: unknown) => send(req, res, unexpectedFailure(e), () => {}),
       );
     });
     server.keepAliveTimeout = 5_000;
@@ -48,12 +56,35 @@ export class LambdaServer {
     });
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+  /** Requests taken and not answered yet. */
+  private pending = 0;
+  private idle: (() => void) | null = null;
+
+  /**
+   * Stops listening, lets the requests already taken be answered (the
+   * session's stop has settled them all) for up to `graceMs`, then closes
+   * every connection.
+   */
+  async close(graceMs = 1000): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    if (this.pending > 0)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        this.idle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    this.server.closeAllConnections();
+    await closed;
   }
+}
+
+/** A failure no layer foresaw; a read the stopping session refused is Lambda's ServiceException in its words. */
+function unexpectedFailure(e: unknown): ApiResponse {
+  if (e instanceof SessionStoppedError) return errorResponse("ServiceException", e.message);
+  return errorResponse("ServiceException", `Internal error: ${String(e)}`);
 }
 
 async function answer(service: LambdaService, req: IncomingMessage): Promise<ApiResponse> {

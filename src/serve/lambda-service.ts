@@ -23,16 +23,15 @@ import type { InvokeInput } from "./api/inputs-invoke.js";
 import { functionErrorPayload, invokeResponse, taskTimedOutPayload } from "./api/invoke-response.js";
 import { invokeLogTail } from "./api/log-tail.js";
 import { accountSettingsOutput } from "./api/shapes-concurrency.js";
+import { callerThrottleResponse, invokeThrottleResponse } from "./api/throttles.js";
 import { AliasService } from "./alias-service.js";
 import { AliasSlots } from "./alias-slots.js";
 import { ConcurrencyService } from "./concurrency-service.js";
 import { FunctionService } from "./function-service.js";
 import { FunctionViews } from "./function-views.js";
+import { invocationReport } from "./invocation-report.js";
 import type { ServeSession, SessionAnswer } from "./session.js";
 import { VersionService } from "./version-service.js";
-
-/** Memory an invocation reports as used (REPORT's Max Memory Used): not simulated, a fixed share. */
-const MAX_MEMORY_USED_SHARE = 0.5;
 
 export class LambdaService {
   private readonly slots: AliasSlots;
@@ -158,21 +157,16 @@ export class LambdaService {
           : null) ?? this.failure(answer, name, "Invoke")
       );
     const requestId = randomUUID();
-    const durationMs = (answer.atUs - answer.arrivedUs) / 1000;
-    const memoryMb = answer.reading.memoryMb;
+    const elapsedUs = answer.atUs - answer.arrivedUs;
     const outcome = {
       invocationType: input.InvocationType,
       executedVersion: answer.executedVersion ? String(answer.executedVersion) : "$LATEST",
       payload: input.Payload.length > 0 ? input.Payload : "null",
       ...(input.LogType === "Tail"
         ? {
-            logResult: invokeLogTail({
-              requestId,
-              durationMs,
-              billedDurationMs: Math.max(1, Math.ceil(durationMs)),
-              memoryMb,
-              maxMemoryUsedMb: Math.round(memoryMb * MAX_MEMORY_USED_SHARE),
-            }),
+            logResult: invokeLogTail(
+              invocationReport(requestId, answer.invocation, elapsedUs, answer.reading.memoryMb),
+            ),
           }
         : {}),
     };
@@ -246,15 +240,10 @@ export class LambdaService {
       case ApiError.ResourceNotReadyException:
         return errorResponse("ResourceNotReadyException", Messages.notReady);
       case ApiError.TooManyRequestsException:
+        // Invoke: the limit the model says bit (account or reserved concurrency, a rate); else the control plane's rate.
         return operation === "Invoke"
-          ? errorResponse("TooManyRequestsException", Messages.concurrencyExceeded, {
-              reason: "ConcurrentInvocationLimitExceeded",
-              retryAfterSeconds: 1,
-            })
-          : errorResponse("TooManyRequestsException", Messages.rateExceeded, {
-              reason: "CallerRateLimitExceeded",
-              retryAfterSeconds: 1,
-            });
+          ? invokeThrottleResponse(answer.invocation?.throttleCause ?? -1)
+          : callerThrottleResponse();
       default: {
         const type = API_ERROR_NAMES[answer.error] as ApiErrorType;
         return errorResponse(type, `${type}: the simulated ${operation} of ${name} failed`);

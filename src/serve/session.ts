@@ -11,6 +11,7 @@
 import { ApiError, type InvocationTypeName, type OperationName } from "../model/aws-names.js";
 import type { FunctionReading, LiveFunctionSettings } from "../model/function-reading.js";
 import type { LiveControl } from "../model/live-control.js";
+import type { InvocationDetail } from "../model/live-invocations.js";
 import type { PlanCallParams, PlanConfigChange } from "../model/plan.js";
 import type { LiveLink } from "../model/run.js";
 import type { ServePlan } from "./serve-plan.js";
@@ -40,6 +41,16 @@ export interface SessionAnswer {
   executedVersion?: number;
   /** A configuration call the control plane refused: its message, in Lambda's words ("" otherwise). */
   message?: string;
+  /** An Invoke's run (durations) or throttle cause, as the model told it. */
+  invocation?: InvocationDetail;
+}
+
+/** What a pending read of the simulation rejects with when the session stops first. */
+export class SessionStoppedError extends Error {
+  constructor() {
+    super("The simulation has stopped");
+    this.name = "SessionStoppedError";
+  }
 }
 
 /** A request the session has taken and the simulation has not answered yet. */
@@ -108,7 +119,8 @@ export class ServeSession implements LiveLink {
             reject(e as Error);
           }
         },
-        resolve: () => {},
+        // Called only when the session refuses the read: it stopped first.
+        resolve: () => reject(new SessionStoppedError()),
       }),
     );
   }
@@ -157,19 +169,22 @@ export class ServeSession implements LiveLink {
     reading: FunctionReading,
     atUs: number,
     answer: { version: number; message: string },
+    detail?: InvocationDetail | null,
   ): void {
     const w = this.inFlight.get(call);
     if (w === undefined) return; // a call of the scenario's own events
     this.inFlight.delete(call);
     this.answered++;
-    w.resolve({
+    const out: SessionAnswer = {
       error,
       reading,
       atUs,
       arrivedUs: w.arrivedUs,
       executedVersion: answer.version,
       message: answer.message,
-    });
+    };
+    if (detail != null) out.invocation = detail;
+    w.resolve(out);
   }
 
   private take(w: Omit<Waiting, "arrivedMs" | "arrivedUs">): void {
