@@ -114,9 +114,11 @@ export class ClientDriver {
     }
     t.attempt[slot] = 1;
     if (retryable) obs.clientGaveUp++;
-    const listener = this.c.onCallAnswer;
-    if (listener !== null && t.call[slot] >= 0 && t.polls[slot] < 0)
-      listener(t.call[slot], error, t.fn[slot], this.c.fn);
+    if (t.call[slot] >= 0 && t.polls[slot] < 0) {
+      // Explicit calls are few: each one's answer is kept, so a replay of a session can be compared call by call.
+      this.c.callAnswers.push(t.call[slot], error, this.c.p.nowUs);
+      this.c.onCallAnswer?.(t.call[slot], error, t.fn[slot], this.c.fn);
+    }
     if (t.polls[slot] >= 0) {
       // An error no acceptor matches ends the wait.
       obs.waiters[WaiterOutcome.Failed]++;
