@@ -178,7 +178,9 @@ function eventOf(plan: Plan, call: PlanCall, client: string): Record<string, unk
     client,
   };
   if (call.caller !== undefined && call.caller >= 0) e.caller = plan.callers[call.caller].name;
-  if (call.config !== undefined) e.config = configOf(plan, call.config);
+  // An UpdateFunctionConfiguration without a change (no config) changes nothing the model simulates: {}.
+  if (call.config !== undefined || call.operation === "UpdateFunctionConfiguration")
+    e.config = configOf(plan, call.config ?? {});
   const p = call.params;
   if (p?.qualifier !== undefined) {
     const q = qualifierName(p.qualifier, plan.aliases);
