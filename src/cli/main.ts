@@ -150,6 +150,12 @@ async function main(given: string[]): Promise<void> {
             default: DEFAULT_TRACE_FILTER,
             requiresArg: true,
           })
+          .option("calls", {
+            describe:
+              "Write NDJSON of each explicit call's final answer (the scenario's events) to this file",
+            type: "string",
+            requiresArg: true,
+          })
           .option("quiet", {
             alias: "q",
             describe: "No progress, and only the one-line verdict instead of the summary",
@@ -272,6 +278,7 @@ async function main(given: string[]): Promise<void> {
             html: args.html,
             trace: args.trace,
             traceFilter: args.traceFilter,
+            calls: args.calls,
             quiet: args.quiet,
             color: args.color,
             metricsPort: args.metricsPort,
@@ -437,6 +444,17 @@ async function main(given: string[]): Promise<void> {
             type: "string",
             requiresArg: true,
           })
+          .option("record", {
+            describe:
+              "At the end, write every request the simulation received as a scenario that `run` replays",
+            type: "string",
+            requiresArg: true,
+          })
+          .option("calls", {
+            describe: "At the end, write NDJSON of each request's answer as the simulation gave it",
+            type: "string",
+            requiresArg: true,
+          })
           .option("metrics-port", {
             describe: "Serve Prometheus metrics on /metrics at this port while serving",
             requiresArg: true,
@@ -468,6 +486,10 @@ async function main(given: string[]): Promise<void> {
           .example(
             "$0 serve scenarios/quickstart.yaml --speed 600 -o session.json",
             "Serve a scenario's account; write the report at Ctrl-C",
+          )
+          .example(
+            "$0 serve --record session.yaml --calls answers.ndjson",
+            "Record the session; `$0 run session.yaml --calls replay.ndjson` replays it",
           ),
       async (args) => {
         const { serveCommand } = await import("./serve-command.js");
@@ -482,6 +504,8 @@ async function main(given: string[]): Promise<void> {
             out: args.out,
             html: args.html,
             openmetrics: args.openmetrics,
+            record: args.record,
+            calls: args.calls,
             metricsPort: args.metricsPort,
             metricsHost: args.metricsHost,
             sampleInterval: args.sampleInterval,
@@ -595,7 +619,17 @@ async function runSetCommand(files: string[], args: Record<string, unknown>): Pr
 
 /** `run --replications N`: a sweep of no parameter; the flags that shape one run's outputs do not apply. */
 async function replicationsCommand(args: Record<string, unknown>): Promise<number> {
-  const single = ["trace", "html", "metricsPort", "pushgateway", "openmetrics", "speed", "hold", "until"];
+  const single = [
+    "trace",
+    "calls",
+    "html",
+    "metricsPort",
+    "pushgateway",
+    "openmetrics",
+    "speed",
+    "hold",
+    "until",
+  ];
   const given = single.filter((k) => args[k] !== undefined && args[k] !== false);
   if (given.length > 0) {
     const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

@@ -9,6 +9,7 @@ import { availableParallelism } from "node:os";
 import type { Plan } from "../model/plan.js";
 import type { LiveLink } from "../model/run.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
+import { callAnswersNdjson } from "../report/call-answers.js";
 import { emptyHtmlSeries } from "../report/html-series.js";
 import { ProgressDisplay, type ProgressPoint } from "../report/progress.js";
 import { formatMetricValue, renderSummary, renderVerdict } from "../report/summary.js";
@@ -65,6 +66,7 @@ export interface RunFlags {
   html?: unknown;
   trace?: unknown;
   traceFilter?: unknown;
+  calls?: unknown;
   quiet?: boolean;
   color?: boolean;
   metricsPort?: unknown;
@@ -92,6 +94,8 @@ export interface RunSettings extends MetricsSettings {
   html: string | null;
   trace: string | null;
   traceFilter: string;
+  /** --calls: NDJSON of each explicit call's final answer (report/call-answers.ts). */
+  calls: string | null;
   quiet: boolean;
   color: boolean;
 }
@@ -181,13 +185,14 @@ export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | 
   const out = flags.out === undefined ? null : pathFlag("--out", flags.out);
   const trace = flags.trace === undefined ? null : pathFlag("--trace", flags.trace);
   const html = flags.html === undefined ? null : pathFlag("--html", flags.html);
+  const calls = flags.calls === undefined ? null : pathFlag("--calls", flags.calls);
   const traceFilter =
     flags.traceFilter === undefined ? DEFAULT_TRACE_FILTER : stringFlag("--trace-filter", flags.traceFilter);
   if (traceFilter === "")
     throw new UserError(`--trace-filter: expected a glob on function names, like "api-*", got ""`);
   const metrics = parseMetricsFlags(flags);
   // One file named by two flags (under any spelling) would be written twice.
-  checkDistinctOutputs(runOutputs({ out, trace, html, openMetrics: metrics.openMetrics }));
+  checkDistinctOutputs(runOutputs({ out, trace, html, calls, openMetrics: metrics.openMetrics }));
   return {
     file: flags.file,
     seed,
@@ -199,6 +204,7 @@ export function parseRunFlags(flags: RunFlags, term?: Pick<Terminal, "stdout" | 
     html,
     trace,
     traceFilter,
+    calls,
     quiet: flags.quiet === true,
     color: flags.color !== false && colorWanted(term),
     ...metrics,
@@ -308,11 +314,14 @@ export async function execute(
 }
 
 /** The output files of `run`, by flag. */
-function runOutputs(s: Pick<RunSettings, "out" | "trace" | "html" | "openMetrics">): OutputSpec[] {
+export function runOutputs(
+  s: Pick<RunSettings, "out" | "trace" | "html" | "calls" | "openMetrics">,
+): OutputSpec[] {
   return [
     { flag: "--out", path: s.out },
     { flag: "--trace", path: s.trace },
     { flag: "--html", path: s.html },
+    { flag: "--calls", path: s.calls },
     { flag: "--openmetrics", path: s.openMetrics },
   ];
 }
@@ -405,6 +414,8 @@ async function executeWith(
         );
     }
   }
+  const callsFile = files.get("--calls");
+  if (callsFile !== null) attempt(() => callsFile.writeAll(callAnswersNdjson(plan, result.callAnswers)));
   const omFile = files.get("--openmetrics");
   if (omFile !== null) {
     attempt(() =>

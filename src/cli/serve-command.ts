@@ -8,17 +8,21 @@ import { loadScenario } from "../scenario/load.js";
 import { RUNTIMES } from "../serve/api/runtimes.js";
 import { LambdaServer } from "../serve/http-server.js";
 import { LambdaService } from "../serve/lambda-service.js";
-import { servePlan } from "../serve/serve-plan.js";
+import { recordScenario } from "../serve/record-scenario.js";
+import { type ServePlan, servePlan } from "../serve/serve-plan.js";
 import { ServeSession } from "../serve/session.js";
 import { ExitCode, stoppedExitCode, UserError } from "./exit-codes.js";
+import { checkDistinctOutputs, OutputError, OutputFile } from "./output-files.js";
 import {
   execute,
   integerFlag,
   parseRunFlags,
+  pathFlag,
   readScenario,
   reportError,
   type RunCommandOptions,
   type RunFlags,
+  runOutputs,
   stringFlag,
   type Terminal,
   writeWarnings,
@@ -29,6 +33,7 @@ export interface ServeFlags extends Omit<RunFlags, "file" | "until" | "workers" 
   port?: unknown;
   host?: unknown;
   maxFunctions?: unknown;
+  record?: unknown;
 }
 
 export const DEFAULT_SERVE_PORT = 9001;
@@ -50,6 +55,28 @@ network:
         - { id: subnet-c, cidr: 10.0.32.0/20 }
 `;
 
+/** Writes the --record scenario; false (said on stderr) when it could not be written. */
+function writeRecording(
+  file: OutputFile,
+  scenarioText: string,
+  served: ServePlan,
+  session: ServeSession,
+  quiet: boolean,
+  term: Terminal,
+): boolean {
+  const recorded = recordScenario(scenarioText, served, session.recording, /\.json$/i.test(file.path));
+  for (const w of recorded.warnings) term.stderr.write(`fleet-sim: --record: ${w}\n`);
+  try {
+    file.writeAll(recorded.text);
+  } catch (e) {
+    if (!(e instanceof OutputError)) throw e;
+    term.stderr.write(`fleet-sim: ${e.message}\n`);
+    return false;
+  }
+  if (!quiet) term.stderr.write(`fleet-sim: wrote ${file.path}: ${recorded.calls} requests\n`);
+  return true;
+}
+
 export async function serveCommand(
   flags: ServeFlags,
   term: Terminal,
@@ -64,6 +91,13 @@ export async function serveCommand(
     const speed = settings.speed!;
     // The session paces the run itself, epoch by epoch; the sample-point pacer of `run --speed` stays off.
     settings.speed = null;
+    const record = flags.record === undefined ? null : pathFlag("--record", flags.record);
+    if (record !== null) {
+      // The recording is written over nothing the session reads or writes.
+      const served =
+        flags.file === undefined || flags.file === "-" ? [] : [{ flag: "FILE", path: flags.file }];
+      checkDistinctOutputs([...served, ...runOutputs(settings), { flag: "--record", path: record }]);
+    }
     const text = flags.file === undefined ? DEFAULT_ACCOUNT : readScenario(flags.file, term.env).text;
     const { plan, warnings } = loadScenario(text, file, { seed: settings.seed });
     writeWarnings(warnings, term);
@@ -76,6 +110,8 @@ export async function serveCommand(
     const port = integerFlag("--port", flags.port ?? DEFAULT_SERVE_PORT, 0, 65_535);
     const host = flags.host === undefined ? "127.0.0.1" : stringFlag("--host", flags.host);
     const served = servePlan(plan, maxFunctions, RUNTIMES);
+    // Opened before the session, so a path that cannot be written fails at once (written at the end).
+    const recordFile = record === null ? null : OutputFile.open("--record", record);
     const session = new ServeSession(served, speed);
     const service = new LambdaService(session, Date.now());
     let server: LambdaServer;
@@ -90,13 +126,17 @@ export async function serveCommand(
       );
     try {
       const epochUs = Math.max(1000, Math.round(EPOCH_WALL_MS * 1000 * speed));
-      const code = await execute(served.plan, settings, term, {
+      let code = await execute(served.plan, settings, term, {
         ...options,
         live: { link: session, epochUs },
       });
       // Ctrl-C is how a session ends: not an interruption, as it is for `run`.
-      return code === stoppedExitCode("SIGINT") ? ExitCode.Ok : code;
+      if (code === stoppedExitCode("SIGINT")) code = ExitCode.Ok;
+      if (recordFile !== null && !writeRecording(recordFile, text, served, session, settings.quiet, term))
+        if (code === ExitCode.Ok) code = ExitCode.BadInput;
+      return code;
     } finally {
+      recordFile?.discard();
       session.stop();
       await server.close();
     }

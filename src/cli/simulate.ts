@@ -10,7 +10,14 @@ import type { MetricsContext } from "../metrics/context.js";
 import { fdSink, type OpenMetricsStats, OpenMetricsWriter } from "../metrics/openmetrics-writer.js";
 import { SeriesLayout } from "../metrics/series.js";
 import type { Plan } from "../model/plan.js";
-import { type LiveLink, newRunEmitter, prepareRun, type RunOptions, type Sample } from "../model/run.js";
+import {
+  type CallAnswer,
+  type LiveLink,
+  newRunEmitter,
+  prepareRun,
+  type RunOptions,
+  type Sample,
+} from "../model/run.js";
 import { buildReport, type Report } from "../report/json-report.js";
 import { SteadyStateCollector, steadyStateSampleIntervalUs } from "../report/steady-state.js";
 import { evaluateThresholds, THRESHOLD_SAMPLE_INTERVAL_US, ThresholdWatch } from "../report/thresholds.js";
@@ -64,6 +71,8 @@ export interface SimulateResult {
   traceError: Error | null;
   /** The file system's error when writing the OpenMetrics file failed, else null. */
   openMetricsError: Error | null;
+  /** The final answer to each explicit call answered (--calls). */
+  callAnswers: CallAnswer[];
 }
 
 export async function simulate(
@@ -151,6 +160,7 @@ export async function simulate(
       htmlSeries: html?.finish() ?? null,
       traceError: writer?.error ?? null,
       openMetricsError: omSink?.error() ?? null,
+      callAnswers: outcome.callAnswers,
     };
   } finally {
     writer?.close();

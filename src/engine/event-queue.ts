@@ -60,7 +60,18 @@ export class EventQueue {
     return this.nextSeq++;
   }
 
-  /** Pushes with a seq from reserveSeq(). */
+  /**
+   * Takes the next `count` seqs without pushing: later pushAt calls with them
+   * sort, at equal times, after everything pushed before and before
+   * everything pushed after (a live run's calls, added as they come).
+   */
+  reserveSeqs(count: number): number {
+    const first = this.nextSeq;
+    this.nextSeq += count;
+    return first;
+  }
+
+  /** Pushes with a seq from reserveSeq() or reserveSeqs(). */
   pushAt(timeUs: number, seq: number, kind: number, target: number, a: number, b: number): void {
     if (this.length === this.heapTimeUs.length) this.grow();
     const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount] : this.nextSlot++;

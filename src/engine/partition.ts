@@ -58,6 +58,16 @@ export class Partition {
     this.queue.push(timeUs, kind, target, a, b);
   }
 
+  /** Schedules an event at an absolute time, in the place of a seq taken with queue.reserveSeqs. */
+  atSeq(timeUs: number, seq: number, kind: number, target: number, a: number, b: number): void {
+    if (timeUs < this.nowUs) {
+      throw new InvariantError(
+        `partition ${this.index}: event scheduled at ${timeUs}us, before now ${this.nowUs}us`,
+      );
+    }
+    this.queue.pushAt(timeUs, seq, kind, target, a, b);
+  }
+
   /** Schedules an event `delayUs` from now. */
   after(delayUs: number, kind: number, target: number, a: number, b: number): void {
     this.queue.push(this.nowUs + (delayUs > 0 ? delayUs : 0), kind, target, a, b);

@@ -10,7 +10,7 @@ import { Observations } from "./observations.js";
 import { deserializeObservations, type PartitionResult } from "./partition-result.js";
 import type { Plan } from "./plan.js";
 import { qualifierSlotCount } from "./qualifiers.js";
-import type { RunOutcome, Sample } from "./run-outcome.js";
+import type { CallAnswer, RunOutcome, Sample } from "./run-outcome.js";
 import type { SharedState } from "./shared-state.js";
 import type { ThreadChoice } from "./thread-choice.js";
 
@@ -84,6 +84,7 @@ export function assembleOutcome(
     samples: r.samples,
     streamArrivals: sumStreams(plan, r.results),
     invariants: [],
+    callAnswers: callAnswersOf(r.results),
     partial: r.partial,
   };
   outcome.invariants = checkInvariants(outcome, {
@@ -91,6 +92,15 @@ export function assembleOutcome(
     sharedViolations: shared.violations,
   });
   return outcome;
+}
+
+/** Each partition's answers, merged by call index (a call belongs to one function, so to one partition). */
+function callAnswersOf(results: PartitionResult[]): CallAnswer[] {
+  const out: CallAnswer[] = [];
+  for (const x of results)
+    for (let i = 0; i < x.callAnswers.length; i += 3)
+      out.push({ call: x.callAnswers[i], error: x.callAnswers[i + 1], atUs: x.callAnswers[i + 2] });
+  return out.sort((a, b) => a.call - b.call);
 }
 
 function sumStreams(plan: Plan, results: PartitionResult[]): number[] {

@@ -119,9 +119,12 @@ export class ClientDriver {
     }
     t.attempt[slot] = 1;
     if (retryable) obs.clientGaveUp++;
+    const explicit = t.call[slot] >= 0 && t.polls[slot] < 0;
+    // Explicit calls are few: each one's answer is kept, so a replay of a session can be compared call by call.
+    if (explicit) this.c.callAnswers.push(t.call[slot], error, this.c.p.nowUs);
     const listener = this.c.onCallAnswer;
     const live = this.c.live;
-    if (listener !== null && t.call[slot] >= 0 && t.polls[slot] < 0)
+    if (listener !== null && explicit)
       listener(
         t.call[slot],
         error,

@@ -104,6 +104,8 @@ export class FleetContext {
   provisionedReady = 0;
   /** Transitions the table does not allow (must stay empty). */
   readonly badTransitions: string[] = [];
+  /** The final answer to each explicit call: (Plan.calls index, error, time) triples, in answer order. */
+  readonly callAnswers: number[] = [];
   /** A live run's settings of the functions its API creates, by local index (their templates' otherwise); null when not live. */
   readonly createSettings: Map<number, LiveFunctionSettings> | null;
   /** A live run's listener for the answers to explicit calls (fleet-sim serve); null otherwise. */

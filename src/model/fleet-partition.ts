@@ -46,6 +46,8 @@ export type { TraceRecord, Tracer } from "./function-trace.js";
 
 const CONFIG_SHIFT = 1_048_576; // ENI result packing: a = epoch * CONFIG_SHIFT + vpc config
 const NO_CONFIG = -1;
+/** Calls a live run may add: seqs reserved up front, far below what a run's own events use up (2^53). */
+const MAX_LIVE_CALLS = 2 ** 40;
 
 export class FleetPartition implements PartitionHandler, EffectRunner {
   readonly obs: Observations;
@@ -60,6 +62,8 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
   private readonly invocations: Invocations;
   private readonly clients: ClientDriver;
   private readonly workload: Workload;
+  /** A live run: the next of the seqs reserved for the calls it adds (-1: not live). */
+  private liveCallSeq = -1;
 
   constructor(
     private readonly p: Partition,
@@ -139,6 +143,10 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
    */
   start(): void {
     this.workload.start();
+    // A live run's calls take seqs reserved here: at equal times they run after the workload's
+    // first events and the plan's calls and before anything scheduled later, as a replay of the
+    // session (its calls in the plan from the start) runs them.
+    if (this.plan.live === true) this.liveCallSeq = this.p.queue.reserveSeqs(MAX_LIVE_CALLS);
     const fn = this.c.fn;
     for (let f = 0; f < fn.count; f++) if (fn.phase[f] === Phase.Active) this.lifecycle.armIdleCheck(f);
     this.faults.scheduleGrantRevocations();
@@ -202,12 +210,19 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
     this.c.onCallAnswer = listener;
   }
 
+  /** Schedules explicit call `index` (a Plan.calls index) of local function f, added while the run goes. */
+  scheduleLiveCall(f: number, atUs: number, index: number): void {
+    if (this.liveCallSeq < 0) throw new Error("not a live run");
+    this.p.atSeq(atUs, this.liveCallSeq++, Ev.ExplicitCall, f, index, 0);
+  }
+
   /**
    * Local function f, never created yet, takes its plan name and template
    * (set by the caller) and the settings of the CreateFunction that will
-   * create it; its random streams restart under the new name.
+   * create it. Its random streams restart when the name is new to the slot;
+   * a name created again keeps them going, as a replay's function does.
    */
-  prepareCreate(f: number, settings: LiveFunctionSettings): void {
+  prepareCreate(f: number, settings: LiveFunctionSettings, renamed: boolean): void {
     const { fn, plan } = this.c;
     if (fn.phase[f] !== Phase.Absent) throw new Error(`function ${this.c.nameOf(f)} exists already`);
     const t = plan.functions.template[fn.globalId[f]];
@@ -216,7 +231,7 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
     fn.unreserved[f] = tpl.reservedConcurrency < 0 && tpl.fileSystem < 0 ? 1 : 0;
     this.c.createSettings!.set(f, settings);
     fn.resetConfig(f, settings);
-    this.c.renamed(f);
+    if (renamed) this.c.renamed(f);
   }
 
   /** Local function f as GetFunctionConfiguration reads it now. */
@@ -335,6 +350,10 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
   /** Transitions the table does not allow (must stay empty). */
   get badTransitions(): readonly string[] {
     return this.c.badTransitions;
+  }
+  /** Answers to explicit calls so far: (call, error, time) triples. */
+  get callAnswers(): readonly number[] {
+    return this.c.callAnswers;
   }
   /** Arrivals so far per invoke stream at this partition's functions. */
   get streamArrivals(): Float64Array {

@@ -6,18 +6,15 @@
  * partitions here), and it only acts between epochs, so the epoch that
  * follows sees its changes as if the plan had held them from the start.
  */
-import type { Partition } from "../engine/partition.js";
 import type { FleetPartition } from "./fleet-partition.js";
 import type { FunctionReading, LiveFunctionSettings, VersionsReading } from "./function-reading.js";
 import type { Placement } from "./placement.js";
 import type { Plan, PlanCall } from "./plan.js";
-import { Ev } from "./protocol.js";
 
 export class LiveControl {
   constructor(
     private readonly plan: Plan,
     private readonly placement: Placement,
-    private readonly partitions: readonly Partition[],
     private readonly fleets: readonly FleetPartition[],
   ) {}
 
@@ -26,9 +23,10 @@ export class LiveControl {
    * and a CreateFunction's settings, ready for the call that creates it.
    */
   prepareCreate(g: number, name: string, template: number, settings: LiveFunctionSettings): void {
+    const renamed = this.plan.functions.names[g] !== name;
     this.plan.functions.names[g] = name;
     this.plan.functions.template[g] = template;
-    this.fleets[this.placement.partitionOf[g]].prepareCreate(this.placement.localOf[g], settings);
+    this.fleets[this.placement.partitionOf[g]].prepareCreate(this.placement.localOf[g], settings, renamed);
   }
 
   /** Adds an explicit call, run at call.atUs (never before the coming epoch); returns its index in Plan.calls. */
@@ -36,13 +34,7 @@ export class LiveControl {
     const index = this.plan.calls.length;
     this.plan.calls.push(call);
     const g = call.function;
-    this.partitions[this.placement.partitionOf[g]].at(
-      call.atUs,
-      Ev.ExplicitCall,
-      this.placement.localOf[g],
-      index,
-      0,
-    );
+    this.fleets[this.placement.partitionOf[g]].scheduleLiveCall(this.placement.localOf[g], call.atUs, index);
     return index;
   }
 

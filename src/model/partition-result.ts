@@ -49,6 +49,8 @@ export interface PartitionResult {
   badTransitions: string[];
   /** Arrivals per invoke stream at this partition's functions (Plan.invokeStreams order). */
   streamArrivals: number[];
+  /** Answers to explicit calls of this partition's functions: (call, error, time) triples. */
+  callAnswers: number[];
 }
 
 export function serializeObservations(o: Observations): SerializedObservations {
@@ -117,6 +119,7 @@ export function partitionResultOf(f: FleetPartition, crossesThreads: boolean): P
     provisioned: f.provisionedTotals(),
     badTransitions: [...f.badTransitions],
     streamArrivals: Array.from(f.streamArrivals),
+    callAnswers: [...f.callAnswers],
   };
 }
 

@@ -83,8 +83,18 @@ export interface RunOutcome {
   /** Arrivals each invoke stream delivered, in Plan.invokeStreams order (the self-check compares them with the rates). */
   streamArrivals: number[];
   invariants: InvariantResult[];
+  /** The final answer to each explicit call answered before the end, by Plan.calls index. */
+  callAnswers: CallAnswer[];
   /** True when the run was stopped before its end. */
   partial: boolean;
+}
+
+/** An explicit call's final answer (after the client's retries): an ApiError code (0: success) and when. */
+export interface CallAnswer {
+  /** Index into Plan.calls. */
+  call: number;
+  error: number;
+  atUs: number;
 }
 
 export interface EfsOutcome {

@@ -33,7 +33,7 @@ import { SharedState } from "./shared-state.js";
 import { chooseThreads, type ThreadChoice } from "./thread-choice.js";
 import { ARRIVALS_PER_EPOCH, partitionWeights, planPeakArrivalsPerSec } from "./workload-rates.js";
 
-export type { EfsOutcome, RunEvents, RunOutcome, Sample } from "./run-outcome.js";
+export type { CallAnswer, EfsOutcome, RunEvents, RunOutcome, Sample } from "./run-outcome.js";
 export { Sampler } from "./sampler.js";
 
 export interface RunOptions {
@@ -271,7 +271,7 @@ function newRunner(
       );
       return hosted;
     }, onRecord);
-    live.attach(new LiveControl(plan, placement, local.partitions, fleets));
+    live.attach(new LiveControl(plan, placement, fleets));
     return local;
   }
   return new threadRunner({

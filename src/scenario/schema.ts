@@ -124,7 +124,7 @@ const vpcRefSchema = strict({
 const memorySchema = integer().min(128).max(10240).meta({ description: "Memory in MB." });
 const timeoutSchema = durationWithin(1_000_000, 900_000_000);
 
-const configChangeSchema = strict({
+const configChangeShape = {
   vpc: vpcRefSchema.nullable().optional().meta({ description: "New VPC configuration; null detaches." }),
   memory: memorySchema.optional(),
   timeout: timeoutSchema.optional(),
@@ -134,13 +134,26 @@ const configChangeSchema = strict({
     .nullable()
     .optional()
     .meta({ description: "New KMS key for the environment; null: the AWS managed key." }),
-})
+};
+
+const configChangeSchema = strict(configChangeShape)
   .superRefine((c, ctx) => {
     if (c.vpc === undefined && c.memory === undefined && c.timeout === undefined && c.kmsKey === undefined) {
       ctx.addIssue({ code: "custom", message: "config needs at least one of: vpc, memory, timeout, kmsKey" });
     }
   }, ifValid)
   .meta({ id: "configChange", description: "What an UpdateFunctionConfiguration changes." });
+
+/**
+ * An UpdateFunctionConfiguration event's change. `{}` is allowed here: a
+ * call that changes only what the simulator does not model (Description,
+ * Environment), as a recorded session (serve --record) has them.
+ */
+const eventConfigSchema = strict(configChangeShape).meta({
+  id: "eventConfigChange",
+  description:
+    "What an UpdateFunctionConfiguration event changes; {}: only settings the simulator does not model.",
+});
 
 export type ConfigChangeInput = z.output<typeof configChangeSchema>;
 export type VpcRefInput = z.output<typeof vpcRefSchema>;
@@ -477,7 +490,7 @@ const eventSchema = strict({
   call: z.enum(OPERATION_NAMES),
   function: z.string().min(1).max(MAX_NAME_LENGTH).meta({ description: "Exact function name." }),
   client: clientRef,
-  config: configChangeSchema.optional(),
+  config: eventConfigSchema.optional(),
   qualifier: qualifierSchema.optional(),
   alias: aliasName
     .optional()

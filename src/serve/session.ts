@@ -14,6 +14,7 @@ import type { LiveControl } from "../model/live-control.js";
 import type { InvocationDetail } from "../model/live-invocations.js";
 import type { PlanCallParams, PlanConfigChange } from "../model/plan.js";
 import type { LiveLink } from "../model/run.js";
+import { type RecordedCreate, SessionRecording } from "./recording.js";
 import type { ServePlan } from "./serve-plan.js";
 
 /** A call the simulation answers (the model's operations). */
@@ -77,6 +78,8 @@ export class ServeSession implements LiveLink {
   nowUs = 0;
   /** Calls the simulation answered, for the summary and --record. */
   answered = 0;
+  /** What --record writes besides the plan's calls. */
+  readonly recording: SessionRecording;
 
   constructor(
     readonly served: ServePlan,
@@ -84,6 +87,7 @@ export class ServeSession implements LiveLink {
     private readonly clockMs: () => number = () => performance.now(),
   ) {
     this.nextSlot = served.firstSlot;
+    this.recording = new SessionRecording(served.plan.calls.length);
     const names = served.plan.functions.names;
     for (let g = 0; g < served.firstSlot; g++) this.byName.set(names[g], g);
   }
@@ -175,6 +179,7 @@ export class ServeSession implements LiveLink {
     if (w === undefined) return; // a call of the scenario's own events
     this.inFlight.delete(call);
     this.answered++;
+    this.recording.answered(atUs);
     const out: SessionAnswer = {
       error,
       reading,
@@ -213,6 +218,7 @@ export class ServeSession implements LiveLink {
 
   private enter(control: LiveControl, w: Waiting, r: ModelRequest, atUs: number): void {
     let g = this.byName.get(r.functionName) ?? -1;
+    let created: RecordedCreate | null = null;
     if (r.operation === "CreateFunction" && r.create !== undefined) {
       if (g < 0) {
         if (this.nextSlot >= this.served.plan.functions.names.length) return this.refuse(w, "noFreeSlot");
@@ -220,8 +226,10 @@ export class ServeSession implements LiveLink {
         this.byName.set(r.functionName, g);
       }
       // A name deleted and created again takes the new settings; an existing one is refused by the model.
-      if (control.read(g).state === "Absent")
+      if (control.read(g).state === "Absent") {
         control.prepareCreate(g, r.functionName, r.create.template, r.create.settings);
+        created = { function: g, ...r.create };
+      }
     }
     if (g < 0) return this.refuse(w, "noSuchFunction");
     const call = control.addCall({
@@ -234,6 +242,7 @@ export class ServeSession implements LiveLink {
       ...(r.invocationType !== undefined ? { invocationType: r.invocationType } : {}),
     });
     this.inFlight.set(call, w);
+    this.recording.entered(call, atUs, created);
   }
 
   private refuse(w: Waiting, why: NonNullable<SessionAnswer["refusal"]>): void {
