@@ -572,10 +572,18 @@ async function scenarioFiles(given: string[]): Promise<string[] | null> {
   }
 }
 
+/** Which of these flags (yargs's camelCase keys) were given, spelt as the user spells them ("--html, --speed"); null: none. */
+function givenFlags(args: Record<string, unknown>, keys: readonly string[]): string | null {
+  const given = keys.filter((k) => args[k] !== undefined && args[k] !== false);
+  if (given.length === 0) return null;
+  return given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ");
+}
+
 /** `run A B ...`: an experiment set; the flags that shape one run's outputs or pacing do not apply. */
 async function runSetCommand(files: string[], args: Record<string, unknown>): Promise<number> {
-  const single = [
+  const given = givenFlags(args, [
     "trace",
+    "calls",
     "html",
     "metricsPort",
     "pushgateway",
@@ -587,12 +595,10 @@ async function runSetCommand(files: string[], args: Record<string, unknown>): Pr
     "startTime",
     "runId",
     "metricsFunctionLabels",
-  ];
-  const given = single.filter((k) => args[k] !== undefined && args[k] !== false);
-  if (given.length > 0) {
-    const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  ]);
+  if (given !== null) {
     process.stderr.write(
-      `fleet-sim: ${files.length} scenarios make an experiment set, but ${given.map(flag).join(", ")} shape one run: run that scenario alone to use them\n`,
+      `fleet-sim: ${files.length} scenarios make an experiment set, but ${given} shape one run: run that scenario alone to use them\n`,
     );
     return ExitCode.BadInput;
   }
@@ -619,7 +625,7 @@ async function runSetCommand(files: string[], args: Record<string, unknown>): Pr
 
 /** `run --replications N`: a sweep of no parameter; the flags that shape one run's outputs do not apply. */
 async function replicationsCommand(args: Record<string, unknown>): Promise<number> {
-  const single = [
+  const given = givenFlags(args, [
     "trace",
     "calls",
     "html",
@@ -629,12 +635,10 @@ async function replicationsCommand(args: Record<string, unknown>): Promise<numbe
     "speed",
     "hold",
     "until",
-  ];
-  const given = single.filter((k) => args[k] !== undefined && args[k] !== false);
-  if (given.length > 0) {
-    const flag = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  ]);
+  if (given !== null) {
     process.stderr.write(
-      `fleet-sim: --replications runs many seeds, but ${given.map(flag).join(", ")} shape one run's outputs: drop --replications to use them\n`,
+      `fleet-sim: --replications runs many seeds, but ${given} shape one run's outputs: drop --replications to use them\n`,
     );
     return ExitCode.BadInput;
   }
