@@ -5,7 +5,6 @@
  * concurrency decided by the simulation (the unreserved minimum, IN_PROGRESS
  * to READY in simulated time), and the session's bounded alias-name table.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +22,6 @@ import {
   GetProvisionedConcurrencyConfigCommand,
   InvalidParameterValueException,
   InvokeCommand,
-  LambdaClient,
   ListVersionsByFunctionCommand,
   PreconditionFailedException,
   ProvisionedConcurrencyConfigNotFoundException,
@@ -39,6 +37,7 @@ import {
   waitUntilFunctionUpdatedV2,
   waitUntilPublishedVersionActive,
 } from "@aws-sdk/client-lambda";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aliasQualifier, MAX_ALIASES } from "../src/model/qualifiers.js";
 import { prepareRun } from "../src/model/run.js";
@@ -47,49 +46,14 @@ import { AliasSlots } from "../src/serve/alias-slots.js";
 import { servePlan } from "../src/serve/serve-plan.js";
 import { ServeSession } from "../src/serve/session.js";
 import { buildCli } from "./helpers/build-cli.js";
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+import { lambdaClient, serve as serveCli } from "./helpers/serve-cli.js";
 
 let main = "";
+const serve = (args: string[]) => serveCli(main, args);
 const dir = mkdtempSync(join(tmpdir(), "fleet-sim-serve-aliases-"));
 const ARN = "arn:aws:lambda:us-east-1:123456789012:function";
 
-interface Served {
-  child: ChildProcess;
-  url: string;
-  stop: () => Promise<number | null>;
-}
-
-async function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [main, "serve", "--port", "0", ...args], { stdio: "pipe" });
-  let stderr = "";
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      const m = /serving the Lambda API on (http:\/\/\S+)/.exec(stderr);
-      if (m !== null) resolve(m[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return {
-    child,
-    url,
-    stop: () => {
-      child.kill("SIGINT");
-      return exited;
-    },
-  };
-}
-
-const client = (url: string) =>
-  new LambdaClient({
-    endpoint: url,
-    region: "us-east-1",
-    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
-    // A refusal is the answer under test: no SDK retries of ServiceException.
-    maxAttempts: 1,
-  });
+const client = (url: string) => lambdaClient(url, { maxAttempts: 1 });
 
 const createFunction = (name: string) =>
   new CreateFunctionCommand({

@@ -4,7 +4,7 @@
  * every request gets the same answer at the same simulated time (compared
  * through --calls, which both commands write), on one thread or several.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,59 +14,22 @@ import {
   DeleteFunctionCommand,
   GetFunctionCommand,
   InvokeCommand,
-  LambdaClient,
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCli } from "./helpers/build-cli.js";
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+import { lambdaClient, serve as serveCli } from "./helpers/serve-cli.js";
 
 let main = "";
+const serve = (args: string[]) => serveCli(main, args);
 const dir = mkdtempSync(join(tmpdir(), "fleet-sim-serve-record-"));
 
-interface Served {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  stop: () => Promise<number | null>;
-}
-
-async function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [main, "serve", "--port", "0", ...args], { stdio: "pipe" });
-  let stderr = "";
-  child.stdout!.resume();
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      const m = /serving the Lambda API on (http:\/\/\S+)/.exec(stderr);
-      if (m !== null) resolve(m[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return {
-    child,
-    url,
-    stderr: () => stderr,
-    stop: () => {
-      child.kill("SIGINT");
-      return exited;
-    },
-  };
-}
-
 /** One attempt per request (no SDK retries): each client request is one call of the session. */
-const client = (url: string) =>
-  new LambdaClient({
-    endpoint: url,
-    region: "us-east-1",
-    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
-    maxAttempts: 1,
-  });
+const client = (url: string) => lambdaClient(url, { maxAttempts: 1 });
 
 interface CallLine {
   call: number;

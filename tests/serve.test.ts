@@ -3,7 +3,7 @@
  * the CLI is started as a user starts it, on 127.0.0.1 with a free port, and
  * stopped with Ctrl-C (SIGINT), after which its report is read.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +11,6 @@ import {
   CreateFunctionCommand,
   GetFunctionCommand,
   InvokeCommand,
-  LambdaClient,
   ResourceConflictException,
   ResourceNotFoundException,
   UpdateFunctionConfigurationCommand,
@@ -20,53 +19,13 @@ import {
 } from "@aws-sdk/client-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCli } from "./helpers/build-cli.js";
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+import { lambdaClient, serve as serveCli } from "./helpers/serve-cli.js";
 
 let main = "";
+const serve = (args: string[]) => serveCli(main, args);
 const dir = mkdtempSync(join(tmpdir(), "fleet-sim-serve-"));
 
-interface Served {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  stdout: () => string;
-  /** Ctrl-C, then the exit code. */
-  stop: () => Promise<number | null>;
-}
-
-async function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [main, "serve", "--port", "0", ...args], { stdio: "pipe" });
-  let stderr = "";
-  let stdout = "";
-  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      const m = /serving the Lambda API on (http:\/\/\S+)/.exec(stderr);
-      if (m !== null) resolve(m[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return {
-    child,
-    url,
-    stderr: () => stderr,
-    stdout: () => stdout,
-    stop: () => {
-      child.kill("SIGINT");
-      return exited;
-    },
-  };
-}
-
-const client = (url: string) =>
-  new LambdaClient({
-    endpoint: url,
-    region: "us-east-1",
-    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
-  });
+const client = (url: string) => lambdaClient(url);
 
 const ZIP = Buffer.from("PK\x03\x04 a zip file");
 const createVpcFunction = (name: string) =>
