@@ -107,28 +107,33 @@ console.log("");
 console.log(`within 2 SE in ${within.length} of ${rows.length}`);
 console.log(`mean absolute relative error ${(100 * coldMape).toFixed(1)}%`);
 
-const pooled = [
-  ["AVERAGE INSTANCES", "Average instances", "instances", "averageInstanceCount", 3],
-  ["UTILISATION", "Utilisation (busy / instances, time-weighted)", "utilization", "averageUtilization", 4],
+console.log(
+  markdown ? "\nAverage instances and utilisation (busy over instances, time-weighted):\n" : "\nENVIRONMENTS",
+);
+const envColumns = [
+  ["instances", "averageInstanceCount", 3, "average.total"],
+  ["utilization", "averageUtilization", 4, "utilization"],
 ];
-for (const [title, mdTitle, key, field, digits] of pooled) {
-  console.log(markdown ? `\n${mdTitle}:\n` : `\n${title}`);
-  table(
-    ["#", "rate/s", "measured", "ours", "error"],
-    rows.map((r) => [
-      r.name.slice(-2),
-      r.e.arrivalRate.toPrecision(3),
+table(
+  ["#", "rate/s", "instances measured", "ours", "error", "utilisation measured", "ours", "error"],
+  rows.map((r) => [
+    r.name.slice(-2),
+    r.e.arrivalRate.toPrecision(3),
+    ...envColumns.flatMap(([key, field, digits]) => [
       r.e[field].toFixed(digits),
       fix(r[key], digits),
       r[key] === null ? "n/a" : pct(relErr(r[key], r.e[field])),
     ]),
-  );
+  ]),
+);
+console.log("");
+for (const [key, field, , reportField] of envColumns) {
   const have = rows.filter((r) => r[key] !== null);
-  console.log("");
+  const label = key === "instances" ? "average instances" : "utilisation";
   console.log(
     have.length === 0
-      ? `mean absolute relative error n/a (the reports have no environments.${key === "instances" ? "average.total" : "utilization"})`
-      : `mean absolute relative error ${(100 * mean(have.map((r) => Math.abs(relErr(r[key], r.e[field]))))).toFixed(1)}%` +
+      ? `${label}: mean absolute relative error n/a (the reports have no environments.${reportField})`
+      : `${label}: mean absolute relative error ${(100 * mean(have.map((r) => Math.abs(relErr(r[key], r.e[field]))))).toFixed(1)}%` +
           (have.length < rows.length ? ` over ${have.length} of ${rows.length}` : ""),
   );
 }
