@@ -16,11 +16,13 @@
  * catch a keep-alive of 9 minutes instead of 10.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { LOW_RATE_LIMIT, lowRateColdProbability } from "../bench/validation/coldstart-theory.mjs";
 import type { Terminal } from "../src/cli/run-command.js";
+import type { Report } from "../src/report/json-report.js";
 import { validateCommand } from "../src/cli/validate-command.js";
 import { runPlan } from "../src/model/run.js";
 import { loadScenarioFile } from "../src/scenario/load.js";
@@ -88,6 +90,31 @@ describe("the cold-start family scenarios/coldstart", () => {
         valueUs: Math.round(e.serviceTimeColdMs) * 1000 - warmUs,
       });
     });
+  });
+});
+
+describe("the family as one experiment set", () => {
+  it("fleet-sim run 'scenarios/coldstart/*.yaml' --until 2h --out DIR: 20 ok, a report each, every invariant kept", () => {
+    const main = join(ROOT, "dist/bin/fleet-sim.js");
+    expect(existsSync(main), "dist/ is missing: npm run build").toBe(true);
+    const out = mkdtempSync(join(tmpdir(), "fleet-sim-coldstart-"));
+    try {
+      const r = spawnSync(
+        process.execPath,
+        [main, "run", `${DIR}/*.yaml`, "--until", "2h", "--out", out, "--quiet"],
+        { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 },
+      );
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain("20 scenarios: 20 ok, 0 not");
+      for (const f of files) {
+        const report = JSON.parse(readFileSync(join(out, f.replace(/\.yaml$/, ".json")), "utf8")) as Report;
+        expect(report.run.simulatedUs).toBe(7_200_000_000);
+        for (const inv of report.invariants) expect(inv.ok, `${f}: ${inv.name}`).toBe(true);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
 
