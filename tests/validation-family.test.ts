@@ -10,12 +10,11 @@
  * runs are the family's own seven lowest rates, at full length (a few
  * thousand requests each, about 0.1 s), over 8 seeds. At these rates a
  * request's coldness is decided by its own gap, so the cold starts are close
- * to independent and the binomial standard error nearly applies (over 80
- * seeds of coldstart-04 the estimates spread 1.12 times as much: a cold
- * request holds its environment longer, so the next is a little likelier to
- * find it gone). The observation must be within 4 binomial standard errors,
- * about 3.6 real ones, and the band must be narrow enough to catch a
- * keep-alive of 9 minutes instead of 10.
+ * to independent and the binomial standard error applies (over 80 seeds of
+ * coldstart-04 the estimates spread 1.12 times as much, within what 80 runs
+ * can tell: ±8%). The observation must be within 4 binomial standard errors
+ * (at worst about 3.6 real ones), and the band must be narrow enough to
+ * catch a keep-alive of 9 minutes instead of 10.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
