@@ -64,7 +64,7 @@ export const COST_MEASURES: readonly Measure[] = [
         fromSample: (s, l) => billAt(s, l.cost).total.usd.total,
       }),
       namedMetric({
-        name: "cost.onDemand",
+        name: "cost.on_demand",
         unit: "count",
         description: "USD of requests and duration on demand.",
         fromReport: (r) => onDemandUsd(r.cost),
@@ -79,7 +79,7 @@ export const COST_MEASURES: readonly Measure[] = [
         fromSample: (s, l) => provisionedUsd(billAt(s, l.cost).total.usd),
       }),
       namedMetric({
-        name: "cost.perMillionInvocations",
+        name: "cost.per_million_invocations",
         unit: "count",
         description: "cost.total per million invocations that ran, USD.",
         fromReport: (r) => r.cost.perMillionInvocations,
@@ -98,7 +98,7 @@ export const COST_MEASURES: readonly Measure[] = [
     },
     named: [
       namedMetric({
-        name: "cost.idleProvisioned",
+        name: "cost.idle_provisioned",
         unit: "count",
         description:
           "The part of the provisioned allocation's cost paid for environments that ran nothing, USD.",
