@@ -15,6 +15,10 @@ import { buildReport, type Report } from "../src/report/json-report.js";
 import { renderSummary } from "../src/report/summary.js";
 import { evaluateThresholds } from "../src/report/thresholds.js";
 import { loadScenarioFile, loadScenarioText, validateScenarioText } from "../src/scenario/load.js";
+import { FunctionService } from "../src/serve/function-service.js";
+import { FunctionViews } from "../src/serve/function-views.js";
+import { servePlan } from "../src/serve/serve-plan.js";
+import { ServeSession } from "../src/serve/session.js";
 
 /**
  * Three functions, every duration constant:
@@ -114,6 +118,23 @@ describe("cost: the bill of a small scenario, by hand", () => {
     expect(text).toMatch(
       /^ {4}provisioned \.+: allocated \$\S+ \(idle \$\S+\) requests \$4e-7 duration \$\S+$/m,
     );
+  });
+});
+
+describe("architecture: where the function's settings are shown", () => {
+  it("fleet-sim serve answers a scenario function's Architectures from its template", () => {
+    const served = servePlan(loadScenarioText(SMALL, "small.yaml"), 1, ["nodejs20.x"]);
+    const fail = () => {
+      throw new Error("no call is made");
+    };
+    const service = new FunctionService(
+      new ServeSession(served, 1),
+      new FunctionViews(served, 0),
+      fail,
+      () => {},
+    );
+    expect(service.records.get("arm")?.architectures).toEqual(["arm64"]);
+    expect(service.records.get("od")?.architectures).toEqual(["x86_64"]);
   });
 });
 
