@@ -12,6 +12,7 @@ import type { Plan } from "../src/model/plan.js";
 import { DEFAULT_PRICING } from "../src/model/pricing.js";
 import { runPlan } from "../src/model/run.js";
 import { buildReport, type Report } from "../src/report/json-report.js";
+import { costTable } from "../src/report/html-report.js";
 import { renderSummary } from "../src/report/summary.js";
 import { evaluateThresholds } from "../src/report/thresholds.js";
 import { loadScenarioFile, loadScenarioText, validateScenarioText } from "../src/scenario/load.js";
@@ -108,6 +109,13 @@ describe("cost: the bill of a small scenario, by hand", () => {
     expect(cost.total).toBeCloseTo(sum, 14);
     expect(cost.perMillionInvocations).toBeCloseTo((cost.total / 6) * 1e6, 9);
     expect(cost.prices).toEqual(DEFAULT_PRICING);
+  });
+
+  it("the HTML report has a cost table: a row per template and the total", () => {
+    const html = costTable(reportOf(loadScenarioText(SMALL, "small.yaml")));
+    expect(html).toContain('<section id="cost">');
+    expect(html).toContain("<td>arm (arm64)</td>");
+    expect(html).toMatch(/<td>total<\/td>(<td>\$[^<]+<\/td>){5}/);
   });
 
   it("prints a COST section", () => {
