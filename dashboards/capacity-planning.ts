@@ -2,7 +2,7 @@
  * Capacity planning: how close the run came to its limits. IP headroom per
  * subnet and who holds the addresses, ENIs against the VPC quota, ENI
  * creations, failures and deletions, concurrency against its limit, the
- * throttle rate, and the tail of time in Pending.
+ * throttle rate, what the run costs, and the tail of time in Pending.
  */
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import {
@@ -217,6 +217,41 @@ export function capacityPlanning(): dashboard.Dashboard {
             [
               `sum by (run_id, operation) (${rate(metric("fleetsim_control_plane_throttles_total"))})`,
               "{{operation}} (control plane) · {{run_id}}",
+            ],
+          ],
+        }),
+      ],
+    },
+    {
+      title: "Cost",
+      panels: [
+        timeSeriesPanel({
+          title: "Cost by component",
+          description:
+            "What the run has cost so far (USD) at the scenario's prices: requests and duration on demand, provisioned concurrency's requests, allocated time and duration, and the idle part of the allocation (docs/cost.md).",
+          unit: "currencyUSD",
+          min: 0,
+          stacked: true,
+          queries: [
+            [
+              `sum by (run_id, component) (${series(metric("fleetsim_cost_usd_total"))})`,
+              "{{component}} · {{run_id}}",
+            ],
+            [
+              `sum by (run_id) (${series(metric("fleetsim_cost_idle_provisioned_usd_total"))})`,
+              "of which provisioned idle · {{run_id}}",
+            ],
+          ],
+        }),
+        timeSeriesPanel({
+          title: "Cost per simulated hour by template",
+          description: "USD per simulated hour, by function template, every component together.",
+          unit: "currencyUSD",
+          min: 0,
+          queries: [
+            [
+              `3600 * sum by (run_id, template) (${rate(metric("fleetsim_cost_usd_total"))})`,
+              "{{template}} · {{run_id}}",
             ],
           ],
         }),

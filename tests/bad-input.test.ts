@@ -364,7 +364,7 @@ describe("11.11: standard input, JSON comments, name lengths, warnings, all prob
       "    rate: 5 per s",
     );
     expect(problems(text)).toEqual([
-      "5:5: functions[0].memry: unknown field 'memry', expected one of: template, count, name, runtime, memory, packageType, vpc, reservedConcurrency, initDuration, duration, errorRate, timeout, existing, policy, kmsKey, fileSystem, ioThroughput, async, recursion (did you mean 'memory'?)",
+      "5:5: functions[0].memry: unknown field 'memry', expected one of: template, count, name, runtime, memory, architecture, packageType, vpc, reservedConcurrency, initDuration, duration, cpuScaling, errorRate, timeout, existing, policy, kmsKey, fileSystem, ioThroughput, async, ... (21 in all) (did you mean 'memory'?)",
       "8:16: workload[0].functions: no function matches 'z-*' (functions: x-0)",
       '11:11: workload[1].rate: invalid rate "5 per s": expected a number per time unit (s, min, h, d), like "50/s" or "3000/min"',
     ]);

@@ -40,7 +40,7 @@ function problems(text: string): string[] {
 }
 
 const ALL_FIELDS =
-  "name, description, seed, duration, warmup, model, account, network, functions, clients, callers, workload, faults, events, thresholds";
+  "name, description, seed, duration, warmup, model, pricing, account, network, functions, clients, callers, workload, faults, events, thresholds";
 
 describe("bad scenarios: each problem at its line:column, with what was expected", () => {
   it("unknown top-level field, with a suggestion", () => {

@@ -6,6 +6,7 @@
 import { metricsTableMarkdown } from "../metrics/metrics-doc.js";
 import { renderDefaultsTable } from "../model/defaults-doc.js";
 import { lifecycleTableMarkdown } from "../model/lifecycle-doc.js";
+import { renderPricingTable } from "../model/pricing-doc.js";
 import { metricsListMarkdown } from "../measures/report-metrics.js";
 
 /** Page (relative to the repository root) -> section name -> generated body. */
@@ -17,6 +18,7 @@ export function docSections(): Record<string, Record<string, string>> {
     },
     "docs/metrics.md": { "metrics-table": metricsTableMarkdown() },
     "docs/report-metrics.md": { "report-metrics": metricsListMarkdown() },
+    "docs/cost.md": { "pricing-table": renderPricingTable() },
   };
 }
 

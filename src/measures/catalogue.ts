@@ -17,6 +17,7 @@ import { API_MEASURES } from "./api-measures.js";
 import { ASYNC_MEASURES } from "./async-measures.js";
 import { CONCURRENCY_MEASURES, EFS_MEASURES, NETWORK_MEASURES } from "./capacity-measures.js";
 import { CLIENT_MEASURES } from "./client-measures.js";
+import { COST_MEASURES } from "./cost-measures.js";
 import { DURATION_MEASURES } from "./duration-measures.js";
 import { FUNCTION_MEASURES } from "./function-measures.js";
 import { INVOCATION_MEASURES } from "./invocation-measures.js";
@@ -37,6 +38,7 @@ const COUNTED: readonly Measure[] = [
   ...CONCURRENCY_MEASURES,
   ...NETWORK_MEASURES,
   ...EFS_MEASURES,
+  ...COST_MEASURES,
 ];
 
 const BASE_METRICS: readonly ReportMetric[] = COUNTED.flatMap((m) => m.named ?? []);
@@ -89,6 +91,7 @@ const THRESHOLD_MEASURE: Measure = {
       const limits = {
         concurrencyLimit: ctx.concurrencyLimit,
         subnetCapacityIps: ctx.subnets.map((x) => x.capacityIps),
+        cost: ctx.cost,
       };
       return ctx.thresholds.map((t) =>
         compare(metricByName(t.metric)!.fromSample!(s, limits), t.op, t.value) ? 1 : 0,

@@ -4,6 +4,7 @@
  * figures (subnets, VPCs, limits). Plain data, so it can be posted to the
  * simulation thread.
  */
+import { costInputsOf } from "../model/cost.js";
 import { deployWindow } from "../model/deploy-window.js";
 import type { Plan } from "../model/plan.js";
 import { qualifierSlotCount, qualifierSlotName } from "../model/qualifiers.js";
@@ -38,6 +39,7 @@ export function metricsContext(
     ),
     deploys: deployWindow(plan) !== null,
     functionLabels,
+    cost: costInputsOf(plan),
     thresholds: (plan.thresholds ?? [])
       .filter((t) => metricByName(t.metric)?.fromSample !== undefined)
       .map(({ source, metric, op, value }) => ({ source, metric, op, value })),

@@ -7,6 +7,7 @@
  * the HTML sweep page and docs/report-metrics.md. Both read the same Sample
  * fields, so a measure's reader is written once, beside its names.
  */
+import type { CostInputs } from "../model/cost.js";
 import type { Sample } from "../model/run.js";
 import type { SampledHistogram } from "../model/sampling.js";
 import type { PlanThreshold } from "../model/plan.js";
@@ -33,6 +34,8 @@ export interface MetricsContext {
   deploys: boolean;
   /** --metrics-function-labels: how many of the busiest functions get a `function` label (0: none). */
   functionLabels: number;
+  /** Prices and architectures: the cost families price the samples' billing counters with them. */
+  cost: CostInputs;
   /** The scenario's thresholds that can be read from a sample: the `threshold` label's values (thresholds.md). */
   thresholds: Pick<PlanThreshold, "source" | "metric" | "op" | "value">[];
 }

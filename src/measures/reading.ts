@@ -4,6 +4,7 @@
  * from a sample's buckets, and a threshold's comparison. Shared by the
  * named metrics, the Prometheus families, thresholds and steady state.
  */
+import { type CostInputs, costInputsOf } from "../model/cost.js";
 import type { Plan, ThresholdOperator } from "../model/plan.js";
 import type { SampledHistogram } from "../model/sampling.js";
 
@@ -15,11 +16,14 @@ export interface SampleLimits {
   concurrencyLimit: number;
   /** By Plan.subnets index. */
   subnetCapacityIps: readonly number[];
+  /** Prices and architectures, to price a sample's billing counters. */
+  cost: CostInputs;
 }
 
 export const sampleLimitsOf = (plan: Plan): SampleLimits => ({
   concurrencyLimit: plan.account.concurrencyLimit,
   subnetCapacityIps: plan.subnets.map((s) => s.capacityIps),
+  cost: costInputsOf(plan),
 });
 
 /** The statistics of a histogram a metric can name, and the report field each reads. */

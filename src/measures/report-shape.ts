@@ -22,6 +22,8 @@ import type {
   WAITER_OUTCOME_NAMES,
 } from "../model/observations.js";
 import type { ApiErrorCodeName, EfsMountErrorName, InvocationOutcomeName } from "../model/outcomes.js";
+import type { Charges, Usage } from "../model/cost.js";
+import type { Architecture, Pricing } from "../model/pricing.js";
 import type { MetricUnit } from "./reading.js";
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -148,6 +150,27 @@ export interface FileSystemReport {
   ioStopped: number;
 }
 
+/** What a template's functions cost (USD) and used. */
+export interface TemplateCostReport extends Charges {
+  architecture: Architecture;
+  usage: Usage;
+}
+
+/**
+ * What the run cost at the prices used (docs/cost.md): USD on demand,
+ * on provisioned concurrency, and the idle share of the provisioned
+ * allocation; by template and in total.
+ */
+export interface CostReport extends Charges {
+  currency: "USD";
+  /** total per million invocations that ran (0 when none did). */
+  perMillionInvocations: number;
+  usage: Usage;
+  byTemplate: Record<string, TemplateCostReport>;
+  /** The prices used: AWS's us-east-1 defaults with the scenario's `pricing:` overrides. */
+  prices: Pricing;
+}
+
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: typeof TOOL_NAME;
@@ -225,6 +248,7 @@ export interface Report {
     peakUnreserved: number;
     inFlightAtEnd: number;
   };
+  cost: CostReport;
   subnets: SubnetReport[];
   vpcs: VpcReport[];
   /** Present when the scenario has callers (V8). */

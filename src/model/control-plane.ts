@@ -14,6 +14,7 @@ import {
   ProvisionedStatus,
   qualifiedArn,
 } from "./aws-names.js";
+import { billProvisionedInit, provisionedChanged } from "./billing.js";
 import { sampleUs } from "./distributions.js";
 import type { FleetContext } from "./fleet-context.js";
 import type { FunctionTrace } from "./function-trace.js";
@@ -212,7 +213,8 @@ export class ControlPlane {
     vs.retarget();
     const { p, plan, obs } = this.c;
     const now = p.nowUs;
-    const tpl = plan.templates[this.c.fn.templateOf[f]];
+    const t = this.c.fn.templateOf[f];
+    const tpl = plan.templates[t];
     const gapUs = 60e6 / plan.defaults.provisionedAllocationPerMinute;
     for (let i = 0; i < vs.versions.length; i++) {
       const pool = vs.versions[i].pool;
@@ -223,6 +225,7 @@ export class ControlPlane {
         const freshGone = Math.min(pool.fresh, idleSurplus);
         pool.fresh -= freshGone;
         pool.ready -= idleSurplus;
+        provisionedChanged(obs.billingByTemplate, t, now, -idleSurplus * pool.memoryMb, 0);
         this.c.provisionedReady -= idleSurplus;
         obs.provisionedReleased += idleSurplus;
         surplus -= idleSurplus;
@@ -231,8 +234,9 @@ export class ControlPlane {
         const startUs = Math.max(now, vs.allocationNextUs);
         vs.allocationNextUs = startUs + gapUs;
         pool.starting++;
-        const readyUs = startUs + sampleUs(tpl.initDuration, this.c.serviceRng, f);
-        p.at(Math.round(readyUs), Ev.ProvisionedEnvReady, f, i + 1, 0);
+        const initUs = sampleUs(tpl.initDuration, this.c.serviceRng, f);
+        billProvisionedInit(obs.billingByTemplate, t, pool.memoryMb, initUs);
+        p.at(Math.round(startUs + initUs), Ev.ProvisionedEnvReady, f, i + 1, 0);
       }
     }
     vs.refreshStatus();
@@ -255,6 +259,7 @@ export class ControlPlane {
     if (pool.ready < pool.target) {
       pool.ready++;
       this.c.provisionedReady++;
+      provisionedChanged(obs.billingByTemplate, this.c.fn.templateOf[f], this.c.p.nowUs, pool.memoryMb, 0);
       pool.fresh++;
       obs.provisionedInitialized++;
     }
@@ -265,7 +270,16 @@ export class ControlPlane {
   provisionedEnvFreed(f: number, pool: EnvPool): void {
     pool.busy--;
     this.c.provisionedBusy--;
-    if (pool.ready > pool.target) {
+    const shrinks = pool.ready > pool.target;
+    const readyMb = shrinks ? -pool.memoryMb : 0;
+    provisionedChanged(
+      this.c.obs.billingByTemplate,
+      this.c.fn.templateOf[f],
+      this.c.p.nowUs,
+      readyMb,
+      -pool.memoryMb,
+    );
+    if (shrinks) {
       pool.ready--;
       this.c.provisionedReady--;
       this.c.obs.provisionedReleased++;
@@ -293,7 +307,18 @@ export class ControlPlane {
       const packed = packConcurrencyConfig(0, NO_TASK_SLOT);
       this.c.p.request(Msg.ConcurrencyConfig, fn.globalId[f], template.reservedConcurrency, packed);
     }
-    for (const v of vs.versions) this.c.provisionedReady -= v.pool.ready;
+    const billing = this.c.obs.billingByTemplate;
+    for (const { pool } of vs.versions) {
+      this.c.provisionedReady -= pool.ready;
+      // Environments still running go with the function: billed no longer.
+      provisionedChanged(
+        billing,
+        fn.templateOf[f],
+        this.c.p.nowUs,
+        -pool.ready * pool.memoryMb,
+        -pool.busy * pool.memoryMb,
+      );
+    }
     const fresh = new FunctionVersions(this.c.plan.aliases.length, template.reservedConcurrency);
     // A change still waiting for the coordinator is answered when its result comes (the reset
     // request goes after it, so the coordinator ends with the template's settings).

@@ -5,7 +5,9 @@
  * environment stays warm or goes. The hot path: numbers only, no objects.
  */
 import { ApiError, functionArn, Messages, ReasonCode, ThrottleCause } from "./aws-names.js";
+import { billInvocation, provisionedChanged } from "./billing.js";
 import type { ControlPlane } from "./control-plane.js";
+import { scaledRunUs } from "./cpu-scaling.js";
 import { sampleUs } from "./distributions.js";
 import type { FleetContext } from "./fleet-context.js";
 import { NO_CONFIG } from "./function-store.js";
@@ -99,7 +101,8 @@ export class Environments {
       initUs = sampleUs(tpl.initDuration, rng, f);
       obs.record(Hist.InitDuration, initUs);
     }
-    let runUs = sampleUs(tpl.duration, rng, f);
+    const memoryMb = version === null ? fn.memoryMb[f] : version.memoryMb;
+    let runUs = scaledRunUs(tpl.cpuScaling, memoryMb, sampleUs(tpl.duration, rng, f));
     let outcome: number = rng.next(f) < tpl.errorRate ? ApiError.FunctionError : ApiError.None;
     const timeoutUs = version === null ? fn.timeoutUs[f] : version.timeoutUs;
     if (runUs > timeoutUs) {
@@ -114,6 +117,8 @@ export class Environments {
       }
     }
     this.countStart(f, now, cold);
+    const billedUs = plan.pricing?.initBilled === false ? runUs : initUs + runUs;
+    billInvocation(obs.billingByTemplate, fn.templateOf[f], memoryMb, billedUs, false);
     const live = this.c.live;
     if (live !== null && ctx > 0 && ctx < ASYNC_CTX_BASE) live.started(ctx - 1, cold ? initUs : -1, runUs);
     fn.busyEnvironments[f]++;
@@ -143,14 +148,17 @@ export class Environments {
     fn.busyEnvironments[f]++;
     obs.provisionedInvocations++;
     this.countStart(f, now, 0);
-    const tpl = plan.templates[fn.templateOf[f]];
+    const t = fn.templateOf[f];
+    const tpl = plan.templates[t];
     const rng = this.c.serviceRng;
-    let runUs = sampleUs(tpl.duration, rng, f);
+    let runUs = scaledRunUs(tpl.cpuScaling, version.memoryMb, sampleUs(tpl.duration, rng, f));
     let outcome: number = rng.next(f) < tpl.errorRate ? ApiError.FunctionError : ApiError.None;
     if (runUs > version.timeoutUs) {
       runUs = version.timeoutUs;
       outcome = ApiError.Timeout;
     }
+    billInvocation(obs.billingByTemplate, t, version.memoryMb, firstUs + runUs, true);
+    provisionedChanged(obs.billingByTemplate, t, now, 0, version.memoryMb);
     const live = this.c.live;
     // The first request's lazy loading runs in the handler: part of its Duration, not an init.
     if (live !== null && ctx > 0 && ctx < ASYNC_CTX_BASE) live.started(ctx - 1, -1, firstUs + runUs);

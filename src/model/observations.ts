@@ -1,4 +1,5 @@
 import { API_ERROR_NAMES, OPERATION_NAMES, THROTTLE_CAUSE_NAMES } from "./aws-names.js";
+import { BILLING_COLUMNS } from "./billing.js";
 import { DEPLOY_PHASE_NAMES } from "./deploy-window.js";
 import { PHASE_COUNT } from "./lifecycle-table.js";
 import { type Histogram, newHistogram } from "./histogram.js";
@@ -104,6 +105,7 @@ export const COUNTER_ARRAYS = {
   startsByDeployPhase: { sampled: true, length: () => DEPLOY_PHASE_NAMES.length * START_TYPE_NAMES.length },
   asyncFailures: { sampled: true, length: () => ASYNC_FAILURE_NAMES.length * ASYNC_DISPOSITION_NAMES.length },
   asyncRetries: { sampled: true, length: () => ASYNC_RETRY_CAUSE_NAMES.length },
+  billingByTemplate: { sampled: true, length: (d) => d.templates * BILLING_COLUMNS },
   transitions: { sampled: false, length: () => PHASE_COUNT * PHASE_COUNT },
   efsMountFailures: { sampled: false, length: (d) => d.fileSystems * EFS_MOUNT_FAULT_KINDS.length },
   efsIoStopped: { sampled: false, length: (d) => d.fileSystems },
@@ -200,6 +202,8 @@ export class Observations {
   readonly asyncFailures!: Float64Array;
   /** Asynchronous events sent back to the queue, by AsyncRetryCause. */
   readonly asyncRetries!: Float64Array;
+  /** What the bill counts, by (template, Billing column): index template * BILLING_COLUMNS + column (billing.ts). */
+  readonly billingByTemplate!: Float64Array;
   /** Invocations by the revision they ran: revision 1 is the code at creation. */
   readonly invocationsByRevision = new RevisionCounts();
   readonly histograms: Histogram[] = HIST_NAMES.map(() => newHistogram());

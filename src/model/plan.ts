@@ -6,7 +6,9 @@
  */
 import type { FailureReasonName, InvocationTypeName, OperationName } from "./aws-names.js";
 import type { ModelDefaults } from "./defaults.js";
+import type { CpuScaling } from "./cpu-scaling.js";
 import type { Distribution } from "./duration-distribution.js";
+import type { Architecture, Pricing } from "./pricing.js";
 
 export type { Distribution };
 
@@ -121,6 +123,10 @@ export interface PlanTemplate {
   async?: PlanAsyncConfig;
   /** Self-triggering (V7); absent: none. */
   recursion?: PlanRecursion;
+  /** The functions' instruction set (it sets their prices); absent: x86_64. */
+  architecture?: Architecture;
+  /** Run time scaled by the CPU the memory buys (cpu-scaling.ts); absent: `duration` at any memory. */
+  cpuScaling?: CpuScaling;
 }
 
 /** Principals a function's resource-based policy lets invoke it (lambda:InvokeFunction). */
@@ -345,6 +351,8 @@ export interface Plan {
   /** Customer managed KMS keys, by name (V9). */
   kmsKeys: string[];
   fileSystems: PlanFileSystem[];
+  /** What Lambda charges (pricing.ts); absent: DEFAULT_PRICING. */
+  pricing?: Pricing;
   /** Pass/fail criteria on the report's metrics (src/report/report-metrics.ts); absent or empty: none. */
   thresholds?: PlanThreshold[];
   /** The scenario's warmup: steady-state metrics count from the first sample point at or after it (issue 6). */

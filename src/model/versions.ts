@@ -10,6 +10,8 @@ import { refilledTokens } from "./token-buckets.js";
 
 /** The execution environments of one published version. */
 export class EnvPool {
+  /** The version's memory, which its provisioned environments are billed by. */
+  constructor(readonly memoryMb: number) {}
   /** On-demand environments left idle, by idle-since time, newest last. */
   readonly idle: number[] = [];
   /** Provisioned environments the configurations ask for (V2, V3). */
@@ -93,7 +95,7 @@ export class FunctionVersions {
   }
 
   publish(revision: number, memoryMb: number, timeoutUs: number): number {
-    this.versions.push({ revision, memoryMb, timeoutUs, active: false, pool: new EnvPool() });
+    this.versions.push({ revision, memoryMb, timeoutUs, active: false, pool: new EnvPool(memoryMb) });
     return this.versions.length;
   }
 

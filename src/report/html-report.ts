@@ -34,6 +34,7 @@ export function runHtml(report: Report, series: HtmlSeries): string {
       .filter((x) => x !== null)
       .join(" · ")}</div>`,
     figures(report),
+    costTable(report),
     invariantsTable(report),
     thresholdsTable(report.thresholds),
   ].join("\n");
@@ -90,6 +91,20 @@ function figures(report: Report): string {
   return `<div class="figures">${items
     .map(([k, v]) => `<div class="figure"><div class="v">${esc(v)}</div><div class="k">${esc(k)}</div></div>`)
     .join("")}</div>`;
+}
+
+/** What the run cost, USD, by template and in total (docs/cost.md). */
+export function costTable(report: Report): string {
+  const cost = report.cost;
+  const usd = (x: number) => esc(`$${formatSignificant(x)}`);
+  const row = (
+    name: string,
+    c: Omit<typeof cost, "currency" | "perMillionInvocations" | "byTemplate" | "prices">,
+  ) =>
+    `<tr><td>${esc(name)}</td><td>${usd(c.onDemand.requests)}</td><td>${usd(c.onDemand.duration)}</td><td>${usd(c.provisioned.requests + c.provisioned.allocated + c.provisioned.duration)}</td><td>${usd(c.idleProvisioned)}</td><td>${usd(c.total)}</td></tr>`;
+  const rows = Object.entries(cost.byTemplate).map(([name, t]) => row(`${name} (${t.architecture})`, t));
+  rows.push(row("total", cost));
+  return `<section id="cost"><h2>Cost</h2><table><thead><tr><th>template</th><th>requests</th><th>duration</th><th>provisioned</th><th>of which idle</th><th>total</th></tr></thead><tbody>${rows.join("")}</tbody></table><p>${usd(cost.perMillionInvocations)} per million invocations, at the prices in the JSON report's <code>cost.prices</code>.</p></section>`;
 }
 
 function invariantsTable(report: Report): string {

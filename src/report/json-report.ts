@@ -17,6 +17,7 @@ import {
   THROTTLE_CAUSE_NAMES,
 } from "../model/aws-names.js";
 import { usesAsync } from "../model/async-events.js";
+import { type Bill, billOf, type Charges, costInputsOf, perMillionInvocations } from "../model/cost.js";
 import { DEPLOY_PHASE_NAMES, deployWindow } from "../model/deploy-window.js";
 import {
   ASYNC_DISPOSITION_NAMES,
@@ -44,6 +45,7 @@ import { packageVersion } from "../measures/package-version.js";
 import {
   type ApiOperationReport,
   type AsyncReport,
+  type CostReport,
   type FileSystemReport,
   type HistogramReport,
   REPORT_SCHEMA_VERSION,
@@ -168,6 +170,7 @@ export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
       peakUnreserved: shared.peakUnreservedConcurrency,
       inFlightAtEnd: shared.concurrencyInFlight,
     },
+    cost: costReport(outcome),
     subnets: plan.subnets.map((s, i) => {
       const u = shared.subnets[i];
       return {
@@ -208,6 +211,53 @@ export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
   if (withAsync) report.async = asyncReport(outcome);
   if (outcome.samples.length > 0) report.samples = outcome.samples.map((s) => sampleReport(s, withAsync));
   return report;
+}
+
+function costReport(outcome: RunOutcome): CostReport {
+  const { plan, obs } = outcome;
+  const inputs = costInputsOf(plan);
+  const bill = billOf(inputs, obs.billingByTemplate, outcome.kernel.endUs);
+  return {
+    currency: "USD",
+    ...charges(bill.total.usd),
+    perMillionInvocations: figure(perMillionInvocations(bill.total)),
+    usage: usage(bill.total),
+    byTemplate: Object.fromEntries(
+      bill.byTemplate.map((b, t) => [
+        plan.templates[t].name,
+        { architecture: inputs.architectures[t], ...charges(b.usd), usage: usage(b) },
+      ]),
+    ),
+    prices: structuredClone(inputs.pricing),
+  };
+}
+
+/** Twelve significant digits: sums of fractions of a cent print as the figures they are. */
+const figure = (x: number) => Number(x.toPrecision(12));
+
+function charges(c: Charges): Charges {
+  return {
+    total: figure(c.total),
+    onDemand: { requests: figure(c.onDemand.requests), duration: figure(c.onDemand.duration) },
+    provisioned: {
+      requests: figure(c.provisioned.requests),
+      allocated: figure(c.provisioned.allocated),
+      duration: figure(c.provisioned.duration),
+    },
+    idleProvisioned: figure(c.idleProvisioned),
+  };
+}
+
+function usage(b: Bill): Bill["usage"] {
+  const u = b.usage;
+  return {
+    requests: u.requests,
+    provisionedRequests: u.provisionedRequests,
+    onDemandGbSeconds: figure(u.onDemandGbSeconds),
+    provisionedGbSeconds: figure(u.provisionedGbSeconds),
+    allocatedGbSeconds: figure(u.allocatedGbSeconds),
+    idleGbSeconds: figure(u.idleGbSeconds),
+  };
 }
 
 function fileSystemsReport(outcome: RunOutcome): FileSystemReport[] {

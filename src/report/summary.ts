@@ -11,7 +11,7 @@ import type { MetricUnit } from "../measures/reading.js";
 import { HISTOGRAM_LABELS } from "../measures/report-metrics.js";
 import { INVOCATION_OUTCOMES } from "../model/outcomes.js";
 import { type Report, violatedInvariants } from "./json-report.js";
-import { formatSeconds, formatStyled, valueStyle } from "./number-format.js";
+import { formatSeconds, formatSignificant, formatStyled, valueStyle } from "./number-format.js";
 
 export interface SummaryOptions {
   /** ANSI colors (only when stdout is a terminal). */
@@ -175,6 +175,26 @@ export function renderSummary(report: Report, opts: SummaryOptions): string {
     `${cc.peakUnreserved} of pool ${cc.unreservedPool} ${percent(cc.peakUnreserved, cc.unreservedPool)}`,
   );
 
+  // Cost
+  const cost = report.cost;
+  section("COST");
+  const invoked = cost.usage.requests + cost.usage.provisionedRequests;
+  line("total", `${usd(cost.total)} (${usd(cost.perMillionInvocations)} per million invocations)`);
+  line(
+    "on demand",
+    `requests ${usd(cost.onDemand.requests)} duration ${usd(cost.onDemand.duration)} (${formatSignificant(cost.usage.onDemandGbSeconds)} GB-s)`,
+  );
+  const pcUsd = cost.provisioned;
+  if (pcUsd.requests + pcUsd.allocated + pcUsd.duration > 0) {
+    line(
+      "provisioned",
+      `allocated ${usd(pcUsd.allocated)} (idle ${usd(cost.idleProvisioned)}) requests ${usd(pcUsd.requests)} duration ${usd(pcUsd.duration)}`,
+    );
+  }
+  const templates = Object.entries(cost.byTemplate);
+  if (templates.length > 1 && invoked > 0)
+    line("by template", templates.map(([name, t]) => `${name}=${usd(t.total)}`).join(" "));
+
   // Network
   if (report.subnets.length > 0) {
     section("SUBNETS");
@@ -280,6 +300,9 @@ export function formatMetricValue(value: number, unit: MetricUnit, thresholdText
 }
 
 export { formatSeconds };
+
+/** Dollars to four significant digits: "$0.01536", "$12.35", "$0". */
+const usd = (x: number): string => `$${formatSignificant(x)}`;
 
 function threeDigits(x: number): string {
   if (x >= 100) return x.toFixed(0);

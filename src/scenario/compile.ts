@@ -5,6 +5,7 @@
  */
 import { lookaheadOfDefaults, MODEL_DEFAULTS, type ModelDefaults } from "../model/defaults.js";
 import type { Distribution, Plan, PlanAccount, PlanCall, PlanCallParams, PlanClient } from "../model/plan.js";
+import { DEFAULT_PRICING, type Pricing } from "../model/pricing.js";
 import { aliasOf, aliasQualifier, LATEST, MAX_ALIASES } from "../model/qualifiers.js";
 import { toDistribution } from "./distribution.js";
 import { Callers } from "./callers.js";
@@ -18,6 +19,7 @@ import {
   defaultClientInput,
   type EventInput,
   modelFileKey,
+  type PricingInput,
   type ScenarioInput,
 } from "./schema.js";
 import type { Scope } from "./scope.js";
@@ -112,6 +114,7 @@ export function compileScenario(
     callers: callers.callers,
     kmsKeys: kmsKeys.names,
     fileSystems: network.fileSystems,
+    pricing: pricingOf(input.pricing),
   };
   if (thresholds.length > 0) plan.thresholds = thresholds;
   if (input.warmup !== undefined) {
@@ -124,6 +127,21 @@ export function compileScenario(
     else if (warmupUs > 0) plan.warmupUs = warmupUs;
   }
   return { plan, issues };
+}
+
+/** DEFAULT_PRICING with the file's `pricing:` overrides; the by-architecture prices are merged per architecture. */
+function pricingOf(input: PricingInput | undefined): Pricing {
+  const d = DEFAULT_PRICING;
+  return {
+    requestsPerMillion: input?.requestsPerMillion ?? d.requestsPerMillion,
+    durationPerGbSecond: { ...d.durationPerGbSecond, ...input?.durationPerGbSecond },
+    provisionedPerGbSecond: { ...d.provisionedPerGbSecond, ...input?.provisionedPerGbSecond },
+    provisionedDurationPerGbSecond: {
+      ...d.provisionedDurationPerGbSecond,
+      ...input?.provisionedDurationPerGbSecond,
+    },
+    initBilled: input?.initBilled ?? d.initBilled,
+  };
 }
 
 /** MODEL_DEFAULTS with the file's `model:` overrides; the ...ByRuntime tables are merged per family. */

@@ -99,6 +99,16 @@ export class Fleet {
         ...(t.recursion === undefined || !t.recursion.selfTrigger
           ? {}
           : { recursion: { probability: t.recursion.probability } }),
+        architecture: t.architecture,
+        ...(t.cpuScaling === undefined
+          ? {}
+          : {
+              cpuScaling: {
+                cpuShare: t.cpuScaling.cpuShare,
+                measuredAtMb: t.cpuScaling.measuredAt ?? t.memory,
+                threads: t.cpuScaling.threads,
+              },
+            }),
       });
       this.expand(t, path);
     });

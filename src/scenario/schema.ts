@@ -10,6 +10,7 @@ import * as z from "zod";
 import { INVOCATION_TYPE_NAMES, OPERATION_NAMES } from "../model/aws-names.js";
 import { ON_FAILURE_NAMES } from "../model/plan.js";
 import { DEFAULT_SOURCES, MODEL_DEFAULTS, type ModelDefaults } from "../model/defaults.js";
+import { ARCHITECTURES, DEFAULT_PRICING, PRICING_SOURCES } from "../model/pricing.js";
 import { SCENARIO_ACCOUNT } from "../model/invocation-faults.js";
 import { CONTROL_ACTIONS, THEN_ACTIONS, WAITER_NAMES } from "./actions.js";
 import { faultSchema } from "./schema-faults.js";
@@ -194,6 +195,25 @@ const recursionSchema = strict({
   description: "Each successful invocation triggers an asynchronous invocation of the same function.",
 });
 
+/** How the handler's run time follows memory (model/cpu-scaling.ts); docs/cost.md. */
+const cpuScalingSchema = strict({
+  cpuShare: z.number().min(0).max(1).meta({
+    description: "Share of `duration` that is CPU work, 0-1: it scales with the CPU the memory buys.",
+  }),
+  measuredAt: memorySchema
+    .optional()
+    .meta({ description: "Memory in MB `duration` was measured at; default the template's memory." }),
+  threads: integer()
+    .min(1)
+    .max(6)
+    .default(1)
+    .meta({ description: "Threads the CPU work runs on (1-6): it uses at most this many vCPUs." }),
+}).meta({
+  id: "cpuScaling",
+  description:
+    "Scale the run time with memory: CPU is allocated in proportion to memory, one vCPU at 1,769 MB, up to 6 at 10,240 MB.",
+});
+
 const invocationTypeSchema = z.enum(INVOCATION_TYPE_NAMES).meta({
   description:
     "Invoke's InvocationType: RequestResponse (synchronous) or Event (asynchronous, answered 202).",
@@ -227,11 +247,18 @@ const templateSchema = strict({
     })
     .default("nodejs20.x"),
   memory: memorySchema.default(128),
+  architecture: z
+    .enum(ARCHITECTURES)
+    .default("x86_64")
+    .meta({ description: "Instruction set (AWS's Architectures): it sets the duration prices." }),
   packageType: z.enum(["Zip", "Image"]).default("Zip"),
   vpc: vpcRefSchema.optional(),
   reservedConcurrency: integer().min(0).optional(),
   initDuration: distributionSchema.optional().meta({ description: "Default: model.initDurationByRuntime." }),
-  duration: distributionSchema.default("100ms").meta({ description: "Handler run time." }),
+  duration: distributionSchema
+    .default("100ms")
+    .meta({ description: "Handler run time (at cpuScaling.measuredAt when cpuScaling is given)." }),
+  cpuScaling: cpuScalingSchema.optional(),
   errorRate: z.number().min(0).max(1).default(0),
   timeout: timeoutSchema.default("3s"),
   existing: z
@@ -579,6 +606,36 @@ const thresholdSchema = z
   .meta({ description: 'A k6-style threshold: "<metric> <op> <value>" (docs/thresholds.md).' });
 export type ThresholdInput = z.output<typeof thresholdSchema>;
 
+// ---- pricing (model/pricing.ts)
+
+const price = z.number().min(0);
+const byArchitecture = (
+  key: "durationPerGbSecond" | "provisionedPerGbSecond" | "provisionedDurationPerGbSecond",
+) =>
+  strict({
+    x86_64: price.optional(),
+    arm64: price.optional(),
+  }).meta({
+    description: `USD per GB-second by architecture, merged over the defaults (x86_64 ${DEFAULT_PRICING[key].x86_64}, arm64 ${DEFAULT_PRICING[key].arm64}): ${PRICING_SOURCES[key]}.`,
+  });
+
+const pricingSchema = strict({
+  requestsPerMillion: price.optional().meta({
+    description: `USD per million requests; default ${DEFAULT_PRICING.requestsPerMillion}: ${PRICING_SOURCES.requestsPerMillion}.`,
+  }),
+  durationPerGbSecond: byArchitecture("durationPerGbSecond").optional(),
+  provisionedPerGbSecond: byArchitecture("provisionedPerGbSecond").optional(),
+  provisionedDurationPerGbSecond: byArchitecture("provisionedDurationPerGbSecond").optional(),
+  initBilled: z
+    .boolean()
+    .optional()
+    .meta({
+      description: `Whether an on-demand cold start's init is billed; default true: ${PRICING_SOURCES.initBilled}.`,
+    }),
+}).meta({ description: "Overrides of what Lambda charges (docs/cost.md); default AWS's us-east-1 prices." });
+
+export type PricingInput = z.output<typeof pricingSchema>;
+
 // ---- the file
 
 export const scenarioSchema = strict({
@@ -598,6 +655,7 @@ export const scenarioSchema = strict({
       "Initial transient left out of the steady-state metrics (steady.<metric>): they count from the first sample point at or after it.",
   }),
   model: modelSchema.optional(),
+  pricing: pricingSchema.optional(),
   account: accountSchema.prefault({}),
   network: networkSchema.prefault({}),
   functions: z.array(templateSchema).default([]),

@@ -42,7 +42,7 @@ export class FunctionService {
         role: "arn:aws:iam::123456789012:role/fleet-sim",
         description: "",
         packageType: tpl.packageType,
-        architectures: ["x86_64"],
+        architectures: [tpl.architecture ?? "x86_64"],
         code: { CodeSha256: "", CodeSize: 0 },
         tags: {},
         lastModifiedUs: 0,
