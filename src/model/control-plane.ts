@@ -215,13 +215,15 @@ export class ControlPlane {
     const tpl = plan.templates[this.c.fn.templateOf[f]];
     const gapUs = 60e6 / plan.defaults.provisionedAllocationPerMinute;
     for (let i = 0; i < vs.versions.length; i++) {
-      const pool = vs.versions[i].pool;
+      const version = vs.versions[i];
+      const pool = version.pool;
       let surplus = pool.ready + pool.starting - pool.target;
       // Environments still initialising are dropped when they finish (provisionedEnvReady).
       const idleSurplus = Math.min(surplus, pool.free);
       if (idleSurplus > 0) {
         const freshGone = Math.min(pool.fresh, idleSurplus);
         pool.fresh -= freshGone;
+        this.c.envMeasures.provisioned(now, -idleSurplus, 0, version.memoryMb);
         pool.ready -= idleSurplus;
         this.c.provisionedReady -= idleSurplus;
         obs.provisionedReleased += idleSurplus;
@@ -240,8 +242,9 @@ export class ControlPlane {
 
   provisionedEnvReady(f: number, v: number): void {
     const vs = this.c.fn.versionsOf[f];
-    const pool = vs?.version(v)?.pool;
-    if (vs === null || pool === undefined || pool.starting === 0) return; // the function was deleted meanwhile
+    const version = vs?.version(v);
+    const pool = version?.pool;
+    if (vs === null || !version || pool === undefined || pool.starting === 0) return; // the function was deleted meanwhile
     pool.starting--;
     const obs = this.c.obs;
     if (this.faults.provisionedInitFails(f)) {
@@ -253,6 +256,7 @@ export class ControlPlane {
       return;
     }
     if (pool.ready < pool.target) {
+      this.c.envMeasures.provisioned(this.c.p.nowUs, 1, 0, version.memoryMb);
       pool.ready++;
       this.c.provisionedReady++;
       pool.fresh++;
@@ -262,10 +266,11 @@ export class ControlPlane {
   }
 
   /** A provisioned environment finished a request: it stays, unless the target fell below the ready count. */
-  provisionedEnvFreed(f: number, pool: EnvPool): void {
+  provisionedEnvFreed(f: number, pool: EnvPool, memoryMb: number): void {
     pool.busy--;
     this.c.provisionedBusy--;
     if (pool.ready > pool.target) {
+      this.c.envMeasures.provisioned(this.c.p.nowUs, -1, 0, memoryMb);
       pool.ready--;
       this.c.provisionedReady--;
       this.c.obs.provisionedReleased++;
@@ -293,7 +298,14 @@ export class ControlPlane {
       const packed = packConcurrencyConfig(0, NO_TASK_SLOT);
       this.c.p.request(Msg.ConcurrencyConfig, fn.globalId[f], template.reservedConcurrency, packed);
     }
-    for (const v of vs.versions) this.c.provisionedReady -= v.pool.ready;
+    const now = this.c.p.nowUs;
+    for (const v of vs.versions) {
+      this.c.provisionedReady -= v.pool.ready;
+      // Provisioned environments go with the function (the busy ones' requests still finish);
+      // the on-demand idle ones of each version go too.
+      this.c.envMeasures.provisioned(now, -v.pool.ready, -v.pool.busy, v.memoryMb);
+      this.c.envs.dropIdle(v.pool.onDemand, now);
+    }
     const fresh = new FunctionVersions(this.c.plan.aliases.length, template.reservedConcurrency);
     // A change still waiting for the coordinator is answered when its result comes (the reset
     // request goes after it, so the coordinator ends with the template's settings).

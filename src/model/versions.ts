@@ -10,8 +10,8 @@ import { refilledTokens } from "./token-buckets.js";
 
 /** The execution environments of one published version. */
 export class EnvPool {
-  /** On-demand environments left idle, by idle-since time, newest last. */
-  readonly idle: number[] = [];
+  /** The version's on-demand environments: their pool in the partition's environment table. */
+  constructor(readonly onDemand: number) {}
   /** Provisioned environments the configurations ask for (V2, V3). */
   target = 0;
   /** Provisioned environments initialised, and of those: running, and never used yet. */
@@ -92,8 +92,9 @@ export class FunctionVersions {
     this.reserved = reserved;
   }
 
-  publish(revision: number, memoryMb: number, timeoutUs: number): number {
-    this.versions.push({ revision, memoryMb, timeoutUs, active: false, pool: new EnvPool() });
+  /** A new version; `onDemand`: the environment-table pool of its on-demand environments. */
+  publish(revision: number, memoryMb: number, timeoutUs: number, onDemand: number): number {
+    this.versions.push({ revision, memoryMb, timeoutUs, active: false, pool: new EnvPool(onDemand) });
     return this.versions.length;
   }
 
