@@ -14,7 +14,14 @@ import { describe, expect, it } from "vitest";
 import { MODEL_DEFAULTS, type ModelDefaults } from "../src/model/defaults.js";
 import type { Distribution, Plan } from "../src/model/plan.js";
 import { runPlan, runPlanAsync, type RunOutcome } from "../src/model/run.js";
+import { metricsContext } from "../src/measures/context.js";
+import { FAMILIES } from "../src/measures/families.js";
+import type { ScalarFamily } from "../src/measures/measure.js";
+import { metricByName, metricValue } from "../src/measures/report-metrics.js";
 import { buildReport, type Report } from "../src/report/json-report.js";
+import { renderSummary } from "../src/report/summary.js";
+import { loadScenarioText, validateScenarioText } from "../src/scenario/load.js";
+import { evaluateThresholds } from "../src/report/thresholds.js";
 import { constant, PlanBuilder, sec } from "./helpers/plan-builder.js";
 
 const MIN = 60;
@@ -252,5 +259,103 @@ describe("the warm pool measured", () => {
     const env = JSON.parse([...seen][0]) as [Report["environments"], unknown];
     expect(env[0].recycled).toBeGreaterThan(0);
     expect(env[0].expiredIdle).toBeGreaterThan(0);
+  });
+});
+
+describe("the warm pool in every output", () => {
+  // Two templates; one call each at 0 s (a busy 1.2 s, then idle), sampled every second.
+  const b = new PlanBuilder(30)
+    .template("a", { existing: true, duration: constant(1), initDuration: constant(0.2) })
+    .template("b", { existing: true, memoryMb: 1024, duration: constant(1), initDuration: constant(0.2) });
+  b.call(0, "Invoke", "a").call(0, "Invoke", "b");
+  const plan = b.build();
+  const { outcome, report } = run(plan, sec(1));
+
+  it("summary: an ENVIRONMENTS section with the averages, peak, utilisation and lives, per template", () => {
+    const text = renderSummary(report, { color: false });
+    expect(text).toContain("ENVIRONMENTS");
+    // 2 environments alive from 0.02 s to 30 s, busy 1.2 s each: average 1.997 (busy 0.08); idle
+    // 28.78 s each, at 128 MB and 1024 MB: 3.6 + 28.8 GB-s.
+    expect(text).toMatch(
+      /on demand \.+: average 2\.00 \(busy 0\.08, idle 1\.92\), peak 2, utilization 4\.0%/,
+    );
+    expect(text).toMatch(/lives \.+: created=2 expiredIdle=0 recycled=0, idle 32\.4 GB-s/);
+    expect(text).toMatch(/ {6}b \.+: average 1\.00 \(busy 0\.04, idle 0\.96\), peak 1, .*idle 28\.8 GB-s/);
+  });
+
+  it("threshold metrics: environments.* read the report", () => {
+    expect(metricValue("environments.created", report)).toBe(2);
+    expect(metricValue("environments.peak", report)).toBe(2);
+    expect(metricValue("environments.average.total", report)).toBe(report.environments.average.total);
+    expect(metricValue("environments.utilization", report)).toBe(report.environments.utilization);
+    expect(metricValue("environments.idle_gb_seconds", report)).toBe(report.environments.idleGbSeconds);
+    const verdict = evaluateThresholds(report, [
+      {
+        source: "environments.created <= 2",
+        metric: "environments.created",
+        op: "<=",
+        value: 2,
+        abortOnFail: false,
+        delayAbortEvalUs: 0,
+      },
+      {
+        source: "environments.utilization > 0.5",
+        metric: "environments.utilization",
+        op: ">",
+        value: 0.5,
+        abortOnFail: false,
+        delayAbortEvalUs: 0,
+      },
+    ]);
+    expect(verdict.results.map((r) => r.ok)).toEqual([true, false]);
+    // Read from a sample too (abortOnFail): the counters the samples carry.
+    const last = outcome.samples[outcome.samples.length - 1];
+    expect(
+      metricByName("environments.created")!.fromSample!(last, {
+        concurrencyLimit: 1000,
+        subnetCapacityIps: [],
+      }),
+    ).toBe(2);
+  });
+
+  it("Prometheus: fleetsim_environments{state, template} and the lives' counters at each sample", () => {
+    const ctx = metricsContext(plan);
+    const family = (name: string) => FAMILIES.find((f) => f.name === name)! as ScalarFamily;
+    const at = (t: number) => outcome.samples.find((s) => s.timeUs === sec(t))!;
+    const gauge = family("fleetsim_environments");
+    expect(gauge.series(ctx)).toEqual([
+      ["busy", "a"],
+      ["busy", "b"],
+      ["idle", "a"],
+      ["idle", "b"],
+    ]);
+    expect(gauge.values(at(1), ctx)).toEqual([1, 1, 0, 0]);
+    expect(gauge.values(at(5), ctx)).toEqual([0, 0, 1, 1]);
+    expect(family("fleetsim_environments_created_total").values(at(5), ctx)).toEqual([1, 1]);
+    expect(family("fleetsim_environments_expired_idle_total").values(at(5), ctx)).toEqual([0, 0]);
+  });
+});
+
+describe("the environment keys under model:, checked", () => {
+  const text = (...model: string[]) =>
+    ["name: t", "duration: 1m", "model:", ...model, "functions:", "  - template: f", ""].join("\n");
+  const problems = (t: string) =>
+    validateScenarioText(t, "s.yaml").map((i) => `${i.line}:${i.column}: ${i.path}: ${i.message}`);
+
+  it("routing: one of mru, lru, random, with the place and the choices", () => {
+    expect(problems(text("  routing: newest"))).toEqual([
+      '4:12: model.routing: expected one of mru, lru, random, got "newest"',
+    ]);
+    expect(problems(text("  routing: lru"))).toEqual([]);
+  });
+
+  it("keepAlive and maxLifetime: a plain duration (as before) or a distribution", () => {
+    expect(
+      problems(text("  keepAlive: 5m", "  maxLifetime: { uniform: [1h, 3h] }", "  keepAliveMax: 2h")),
+    ).toEqual([]);
+    const plan = loadScenarioText(text("  keepAlive: { uniform: [5m, 15m] }", "  maxLifetime: 3h"), "s.yaml");
+    expect(plan.defaults.keepAlive).toEqual({ kind: "uniform", minUs: sec(5 * MIN), maxUs: sec(15 * MIN) });
+    expect(plan.defaults.maxLifetime).toEqual({ kind: "constant", valueUs: sec(180 * MIN) });
+    expect(problems(text("  maxLifetime: forever")).length).toBe(1);
   });
 });
