@@ -1,8 +1,9 @@
 /**
  * Capacity planning: how close the run came to its limits. IP headroom per
  * subnet and who holds the addresses, ENIs against the VPC quota, ENI
- * creations, failures and deletions, concurrency against its limit, the
- * throttle rate, what the run costs, and the tail of time in Pending.
+ * creations, failures and deletions, the warm pool of execution
+ * environments, concurrency against its limit, the throttle rate, what the
+ * run costs, and the tail of time in Pending.
  */
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import {
@@ -160,6 +161,43 @@ export function capacityPlanning(): dashboard.Dashboard {
             [
               `sum by (run_id, subnet) (${rate(metric("fleetsim_eni_deletions_total"))})`,
               "deleted {{subnet}} · {{run_id}}",
+            ],
+          ],
+        }),
+      ],
+    },
+    {
+      title: "Execution environments",
+      panels: [
+        timeSeriesPanel({
+          title: "Warm pool: busy and idle environments",
+          description:
+            "On-demand execution environments running a request and idle but warm (keep-alive and lifetime not yet passed), by template; provisioned environments are apart (invocation-side dashboard).",
+          unit: "short",
+          min: 0,
+          stacked: true,
+          queries: [
+            [`sum by (run_id, state) (${series(metric("fleetsim_environments"))})`, "{{state}} · {{run_id}}"],
+          ],
+        }),
+        timeSeriesPanel({
+          title: "Environments created, expired and recycled",
+          description:
+            "On-demand environments created (cold starts), reclaimed after their keep-alive idle, and gone at their maximum lifetime, per simulated second.",
+          unit: "ops",
+          min: 0,
+          queries: [
+            [
+              `sum by (run_id) (${rate(metric("fleetsim_environments_created_total"))})`,
+              "created · {{run_id}}",
+            ],
+            [
+              `sum by (run_id) (${rate(metric("fleetsim_environments_expired_idle_total"))})`,
+              "expired idle · {{run_id}}",
+            ],
+            [
+              `sum by (run_id) (${rate(metric("fleetsim_environments_recycled_total"))})`,
+              "recycled · {{run_id}}",
             ],
           ],
         }),

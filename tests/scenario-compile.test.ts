@@ -22,7 +22,7 @@ describe("the full example compiles to the expected Plan", () => {
   });
 
   it("merges model overrides over MODEL_DEFAULTS", () => {
-    expect(plan.defaults.keepAliveUs).toBe(5 * MIN);
+    expect(plan.defaults.keepAlive).toEqual({ kind: "constant", valueUs: 5 * MIN }); // a plain duration, as before
     expect(plan.defaults.scalingEnvironments).toBe(500);
     expect(plan.defaults.eniCreateDuration).toEqual({ kind: "uniform", minUs: 60 * S, maxUs: 90 * S });
     expect(plan.defaults.initDurationByRuntime.python).toEqual({
@@ -32,7 +32,7 @@ describe("the full example compiles to the expected Plan", () => {
     });
     expect(plan.defaults.initDurationByRuntime.java).toEqual(MODEL_DEFAULTS.initDurationByRuntime.java);
     expect(plan.defaults.apiLatencyUs).toBe(MODEL_DEFAULTS.apiLatencyUs);
-    expect(MODEL_DEFAULTS.keepAliveUs).toBe(10 * MIN);
+    expect(MODEL_DEFAULTS.keepAlive).toEqual({ kind: "constant", valueUs: 10 * MIN });
   });
 
   it("fills account defaults: burst is the rate rounded up", () => {

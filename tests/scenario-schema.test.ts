@@ -57,7 +57,7 @@ describe("docs/scenario-reference.md", () => {
               .join("; ")
           : key.endsWith("Us")
             ? formatDurationUs(value as number)
-            : typeof value === "number"
+            : typeof value === "number" || typeof value === "string"
               ? String(value)
               : formatDistribution(value as Parameters<typeof formatDistribution>[0]);
       expect(rows.get(modelFileKey(key)), modelFileKey(key)).toBe(shown);

@@ -183,19 +183,19 @@ export class Kernel {
     return this.coordinator.eventsProcessed + this.runner.eventsProcessed();
   }
 
-  /** The sample points `take` gives, with the gauges read once for all of them. */
+  /**
+   * The sample points `take` gives, with the gauges read at each: a gauge may
+   * change with time alone (the model's idle environments expire), so a
+   * batch of sample points after the last event reads each one's.
+   */
   private *samples(take: () => number, opts: KernelOptions): Steps<void> {
     if (opts.onSample === undefined) {
       while (take() >= 0);
       return;
     }
-    let read = false;
     for (let t = take(); t >= 0; t = take()) {
-      if (!read) {
-        const writing = this.runner.writeGauges();
-        if (writing !== null) yield writing;
-        read = true;
-      }
+      const writing = this.runner.writeGauges(t);
+      if (writing !== null) yield writing;
       const pace = opts.onSample(t, this.runner.gauges);
       if (pace) yield pace;
     }

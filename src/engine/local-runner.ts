@@ -86,8 +86,10 @@ export class LocalRunner implements RoundRunner {
     }
   }
 
-  writeGauges(): Pause {
-    this.hosted.forEach((h, k) => h.writeGauges(this.gauges, this.partitions[k].index * this.gaugeCount));
+  writeGauges(atUs: number): Pause {
+    this.hosted.forEach((h, k) =>
+      h.writeGauges(this.gauges, this.partitions[k].index * this.gaugeCount, atUs),
+    );
     return null;
   }
 

@@ -29,8 +29,8 @@ export interface RoundRunner {
   collectRound(merged: MessageBuffer): void;
   /** The partitions' gauges, `gaugeCount` values each from p * gaugeCount (written by writeGauges). */
   readonly gauges: Float64Array;
-  /** Has every partition write its gauges, as of now (between epochs). */
-  writeGauges(): Pause;
+  /** Has every partition write its gauges at sample point `atUs` (between epochs: every earlier event ran). */
+  writeGauges(atUs: number): Pause;
   /** Earliest pending event or undelivered message of any partition (+Infinity: none). */
   nextEventUs(): number;
   pendingEvents(): number;
@@ -57,8 +57,8 @@ export interface HostedPartition {
   readonly handler: PartitionHandler;
   /** Schedules the first events. */
   start(): void;
-  /** Writes `gaugeCount` values from `offset`: the partition's state at a sample point. */
-  writeGauges(out: Float64Array, offset: number): void;
+  /** Writes `gaugeCount` values from `offset`: the partition's state at sample point `atUs`. */
+  writeGauges(out: Float64Array, offset: number, atUs: number): void;
   /**
    * What the partition hands back at the end. With `crossesThreads` it must
    * be structured-cloneable; otherwise it stays on this thread and may hand

@@ -19,6 +19,7 @@ import { CONCURRENCY_MEASURES, EFS_MEASURES, NETWORK_MEASURES } from "./capacity
 import { CLIENT_MEASURES } from "./client-measures.js";
 import { COST_MEASURES } from "./cost-measures.js";
 import { DURATION_MEASURES } from "./duration-measures.js";
+import { ENVIRONMENT_MEASURES } from "./environment-measures.js";
 import { FUNCTION_MEASURES } from "./function-measures.js";
 import { INVOCATION_MEASURES } from "./invocation-measures.js";
 import type { Measure, MetricFamily, ReportMetric } from "./measure.js";
@@ -36,6 +37,7 @@ const COUNTED: readonly Measure[] = [
   ...DURATION_MEASURES,
   ...ASYNC_MEASURES,
   ...CONCURRENCY_MEASURES,
+  ...ENVIRONMENT_MEASURES,
   ...NETWORK_MEASURES,
   ...EFS_MEASURES,
   ...COST_MEASURES,
@@ -45,7 +47,7 @@ const BASE_METRICS: readonly ReportMetric[] = COUNTED.flatMap((m) => m.named ?? 
 
 /** Families that count since the start of the run: a difference of two samples is a count over the interval. */
 const CUMULATIVE =
-  /^(invocations|api|clients|async|pending|update|create_to_active|invocation|init|provisioned)\./;
+  /^(invocations|api|clients|async|pending|update|create_to_active|invocation|init|provisioned|environments)\./;
 
 /** Whether a metric has a steady-state twin (steady-state.ts): cumulative, and readable from samples. */
 export const isCumulative = (m: ReportMetric): boolean =>

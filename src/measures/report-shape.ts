@@ -122,6 +122,37 @@ export interface AsyncReport {
   oldestEventAgeAtEnd: number;
 }
 
+/** Execution environments on average over the run: alive, running a request, idle and warm. */
+export interface EnvironmentAverages {
+  total: number;
+  busy: number;
+  idle: number;
+}
+
+/** The on-demand warm pool of the account or of one template (issue 13; docs/report-schema.md). */
+export interface EnvironmentFigures {
+  /** Time averages over the run (environment-seconds / simulated seconds). */
+  average: EnvironmentAverages;
+  /** The sum over pools (a function's $LATEST, each published version) of the most environments each held at once: an upper bound of the most alive at once. */
+  peak: number;
+  created: number;
+  /** Environments reclaimed after their keep-alive idle. */
+  expiredIdle: number;
+  /** Environments gone because they reached their maximum lifetime (busy or idle). */
+  recycled: number;
+  /** busy / total, time-weighted (0 without environments). */
+  utilization: number;
+  /** Idle environment-seconds times each one's memory in GB (MB / 1024). */
+  idleGbSeconds: number;
+}
+
+export interface EnvironmentsReport extends EnvironmentFigures {
+  /** Provisioned environments (V2): initialised (total), running a request (busy), idle. */
+  provisioned: { average: EnvironmentAverages; utilization: number; idleGbSeconds: number };
+  /** The same figures by function template. */
+  byTemplate: Record<string, EnvironmentFigures>;
+}
+
 /** A caller identity and what its Invoke calls met (V8). */
 export interface CallerReport {
   name: string;
@@ -249,6 +280,8 @@ export interface Report {
     inFlightAtEnd: number;
   };
   cost: CostReport;
+  /** The execution environments: the warm pool over time and the environments' lives. */
+  environments: EnvironmentsReport;
   subnets: SubnetReport[];
   vpcs: VpcReport[];
   /** Present when the scenario has callers (V8). */

@@ -217,13 +217,15 @@ export class ControlPlane {
     const tpl = plan.templates[t];
     const gapUs = 60e6 / plan.defaults.provisionedAllocationPerMinute;
     for (let i = 0; i < vs.versions.length; i++) {
-      const pool = vs.versions[i].pool;
+      const version = vs.versions[i];
+      const pool = version.pool;
       let surplus = pool.ready + pool.starting - pool.target;
       // Environments still initialising are dropped when they finish (provisionedEnvReady).
       const idleSurplus = Math.min(surplus, pool.free);
       if (idleSurplus > 0) {
         const freshGone = Math.min(pool.fresh, idleSurplus);
         pool.fresh -= freshGone;
+        this.c.envMeasures.provisioned(now, -idleSurplus, 0, version.memoryMb);
         pool.ready -= idleSurplus;
         provisionedChanged(obs.billingByTemplate, t, now, -idleSurplus * pool.memoryMb, 0);
         this.c.provisionedReady -= idleSurplus;
@@ -244,8 +246,9 @@ export class ControlPlane {
 
   provisionedEnvReady(f: number, v: number): void {
     const vs = this.c.fn.versionsOf[f];
-    const pool = vs?.version(v)?.pool;
-    if (vs === null || pool === undefined || pool.starting === 0) return; // the function was deleted meanwhile
+    const version = vs?.version(v);
+    const pool = version?.pool;
+    if (vs === null || !version || pool === undefined || pool.starting === 0) return; // the function was deleted meanwhile
     pool.starting--;
     const obs = this.c.obs;
     if (this.faults.provisionedInitFails(f)) {
@@ -257,6 +260,7 @@ export class ControlPlane {
       return;
     }
     if (pool.ready < pool.target) {
+      this.c.envMeasures.provisioned(this.c.p.nowUs, 1, 0, version.memoryMb);
       pool.ready++;
       this.c.provisionedReady++;
       provisionedChanged(obs.billingByTemplate, this.c.fn.templateOf[f], this.c.p.nowUs, pool.memoryMb, 0);
@@ -267,19 +271,20 @@ export class ControlPlane {
   }
 
   /** A provisioned environment finished a request: it stays, unless the target fell below the ready count. */
-  provisionedEnvFreed(f: number, pool: EnvPool): void {
+  provisionedEnvFreed(f: number, pool: EnvPool, memoryMb: number): void {
     pool.busy--;
     this.c.provisionedBusy--;
     const shrinks = pool.ready > pool.target;
-    const readyMb = shrinks ? -pool.memoryMb : 0;
+    const readyMb = shrinks ? -memoryMb : 0;
     provisionedChanged(
       this.c.obs.billingByTemplate,
       this.c.fn.templateOf[f],
       this.c.p.nowUs,
       readyMb,
-      -pool.memoryMb,
+      -memoryMb,
     );
     if (shrinks) {
+      this.c.envMeasures.provisioned(this.c.p.nowUs, -1, 0, memoryMb);
       pool.ready--;
       this.c.provisionedReady--;
       this.c.obs.provisionedReleased++;
@@ -307,17 +312,16 @@ export class ControlPlane {
       const packed = packConcurrencyConfig(0, NO_TASK_SLOT);
       this.c.p.request(Msg.ConcurrencyConfig, fn.globalId[f], template.reservedConcurrency, packed);
     }
+    const now = this.c.p.nowUs;
     const billing = this.c.obs.billingByTemplate;
-    for (const { pool } of vs.versions) {
+    for (const v of vs.versions) {
+      const pool = v.pool;
       this.c.provisionedReady -= pool.ready;
-      // Environments still running go with the function: billed no longer.
-      provisionedChanged(
-        billing,
-        fn.templateOf[f],
-        this.c.p.nowUs,
-        -pool.ready * pool.memoryMb,
-        -pool.busy * pool.memoryMb,
-      );
+      // Provisioned environments go with the function (the busy ones' requests still finish, billed no
+      // longer); the on-demand idle ones of each version go too.
+      provisionedChanged(billing, fn.templateOf[f], now, -pool.ready * v.memoryMb, -pool.busy * v.memoryMb);
+      this.c.envMeasures.provisioned(now, -pool.ready, -pool.busy, v.memoryMb);
+      this.c.envs.dropIdle(pool.onDemand, now);
     }
     const fresh = new FunctionVersions(this.c.plan.aliases.length, template.reservedConcurrency);
     // A change still waiting for the coordinator is answered when its result comes (the reset

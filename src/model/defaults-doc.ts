@@ -37,6 +37,7 @@ export function describeDistribution(d: Distribution): string {
 
 function describeValue(key: keyof ModelDefaults, v: unknown): string {
   if (typeof v === "number") return key.endsWith("Us") ? us(v) : String(v);
+  if (typeof v === "string") return v;
   if (key.endsWith("ByRuntime")) {
     return Object.entries(v as Record<string, Distribution>)
       .map(([rt, d]) => `${rt}: ${describeDistribution(d)}`)

@@ -3,6 +3,7 @@
  * override any of them under `model:`; the README prints this table.
  */
 import type { Distribution } from "./duration-distribution.js";
+import type { RoutingName } from "./routing.js";
 
 const S = 1_000_000;
 const MS = 1_000;
@@ -33,8 +34,14 @@ export interface ModelDefaults {
   inactiveAfterUs: number;
   /** After a restore failure with these causes, no new attempt for this long (R13). */
   restoreRetryDelayUs: number;
-  /** An idle execution environment is reclaimed after this (D2). */
-  keepAliveUs: number;
+  /** An idle execution environment is reclaimed after this, drawn per environment at its birth (D2). */
+  keepAlive: Distribution;
+  /** Drawn keep-alives are clamped to this, so idle bookkeeping has a horizon (D2). */
+  keepAliveMaxUs: number;
+  /** An environment is not reused past this age, drawn per environment at its birth, even when busy (D2). */
+  maxLifetime: Distribution;
+  /** Which idle environment of its version a request runs on (D2): most or least recently used, or random. */
+  routing: RoutingName;
   /** New execution environments per function per scaling window (D3). */
   scalingEnvironments: number;
   scalingWindowUs: number;
@@ -81,7 +88,10 @@ export const MODEL_DEFAULTS: ModelDefaults = {
   stuckPendingUs: 6 * MIN,
   inactiveAfterUs: 14 * 24 * 60 * MIN,
   restoreRetryDelayUs: 5 * MIN,
-  keepAliveUs: 10 * MIN,
+  keepAlive: { kind: "constant", valueUs: 10 * MIN },
+  keepAliveMaxUs: 60 * MIN,
+  maxLifetime: { kind: "uniform", minUs: 120 * MIN, maxUs: 360 * MIN },
+  routing: "mru",
   scalingEnvironments: 1000,
   scalingWindowUs: 10 * S,
   requestsPerSecPerConcurrency: 10,
@@ -123,7 +133,14 @@ export const DEFAULT_SOURCES: Record<keyof ModelDefaults, string> = {
   stuckPendingUs: "seed troubleshooting: stuck in Pending for more than six minutes",
   inactiveAfterUs: 'seed blog: idle for "several weeks"; issue R11 default 14 days',
   restoreRetryDelayUs: "seed functions-states: Lambda waits at least 5 minutes",
-  keepAliveUs: "published measurements of idle environment lifetime (5-15 minutes); issue D2 default 10 min",
+  keepAlive:
+    'Shilkov, mikhail.io 2019-08 "AWS Lambda Cold Starts After 10 Minutes": since July 2019 every idle instance lives precisely 10 minutes after its last request (before: 25-60 min, spread); Xebia: "a bit longer than 10 minutes"; no spread measured since, so a constant',
+  keepAliveMaxUs:
+    "model choice: the longest idle lifetimes ever measured on AWS (mikhail.io before July 2019; theburningmonk 2017: 45-60 min) stay under an hour",
+  maxLifetime:
+    'AWS execution environment docs: environments are terminated "every few hours ... even for functions that are invoked continuously"; Xebia "TIL that AWS Lambda terminates instances preemptively" saw every two hours; Mahmoudi and Khazaei\'s 2020 measurements (docs/validation.md) reject a constant 2 h (7-8 of 20 within 2 SE) and agree with 3 h or more: drawn uniformly from 2 to 6 hours, which also keeps environments created together from being recycled together',
+  routing:
+    "no published measurement of AWS's choice among idle environments; most recently used is SimFaaS's model (it lets surplus environments expire after a burst); lru and random are for sensitivity analysis",
   scalingEnvironments: "AWS scaling docs: 1,000 execution environments every 10 seconds per function",
   scalingWindowUs: "AWS scaling docs: 1,000 execution environments every 10 seconds per function",
   requestsPerSecPerConcurrency: "AWS: each execution environment serves up to 10 requests per second",

@@ -70,9 +70,9 @@ export class Environments {
     this.outcomes.outcome(f, ctx, ApiError.ResourceNotFoundException, routeSlot(envRevision));
   }
 
-  /** D1: the invocation starts on a warm environment, or a cold one (scaling rate, init, mount). */
+  /** D1, D2: the invocation starts on a warm environment, or a cold one (scaling rate, init, mount). */
   startInvocation(f: number): void {
-    const { fn, plan, obs, request } = this.c;
+    const { fn, plan, obs, request, envs } = this.c;
     const { ctx, arrivalUs, slowdown, envRevision: route, envVersion: version } = request;
     const now = this.c.p.nowUs;
     const slot = routeSlot(route);
@@ -80,12 +80,10 @@ export class Environments {
     const rng = this.c.serviceRng;
     let cold = 0;
     let initUs = 0;
-    const idle = version === null ? fn.idleEnvironments[f] : version.pool.idle;
-    if (idle !== null && idle.length > 0 && now - idle[idle.length - 1] <= plan.defaults.keepAliveUs) {
-      idle.pop();
-    } else {
-      // No warm environment: everything idle longer than the keep-alive is gone (LIFO: the top is newest).
-      if (idle !== null) idle.length = 0;
+    const pool = version === null ? f : version.pool.onDemand;
+    const memoryMb = version === null ? fn.memoryMb[f] : version.memoryMb;
+    let env = envs.take(pool, now, this.c.routing, this.c.envRng, f);
+    if (env < 0) {
       if (!this.scaling.take(f, now)) {
         this.outcomes.releaseConcurrency(f);
         this.outcomes.countThrottle(f, ThrottleCause.ScalingRate);
@@ -100,8 +98,9 @@ export class Environments {
       cold = 1;
       initUs = sampleUs(tpl.initDuration, rng, f);
       obs.record(Hist.InitDuration, initUs);
+      env = this.newEnvironment(f, pool, memoryMb);
     }
-    const memoryMb = version === null ? fn.memoryMb[f] : version.memoryMb;
+    envs.arrivalUs[env] = arrivalUs;
     let runUs = scaledRunUs(tpl.cpuScaling, memoryMb, sampleUs(tpl.duration, rng, f));
     let outcome: number = rng.next(f) < tpl.errorRate ? ApiError.FunctionError : ApiError.None;
     const timeoutUs = version === null ? fn.timeoutUs[f] : version.timeoutUs;
@@ -125,7 +124,26 @@ export class Environments {
     const rev = version === null ? fn.liveRevision[f] : route;
     const kind = version === null ? EnvKind.Latest : EnvKind.Version;
     const packed = packInvocation(ctx, fn.incarnation[f], rev, outcome, cold, kind);
-    this.c.p.at(now + initUs + runUs, Ev.InvocationEnd, f, arrivalUs, packed);
+    this.c.p.at(now + initUs + runUs, Ev.InvocationEnd, f, env, packed);
+  }
+
+  /** D2: a new environment of `pool`, busy from now, with its keep-alive and lifetime drawn. */
+  private newEnvironment(f: number, pool: number, memoryMb: number): number {
+    const d = this.c.plan.defaults;
+    // Without envRng both are constants, which draw nothing: the service stream is never touched.
+    const rng = this.c.envRng ?? this.c.serviceRng;
+    const keepAliveUs = sampleUs(d.keepAlive, rng, f);
+    const lifetimeUs = sampleUs(d.maxLifetime, rng, f);
+    const template = this.c.fn.templateOf[f];
+    const now = this.c.p.nowUs;
+    return this.c.envs.create(
+      pool,
+      template,
+      memoryMb,
+      now,
+      Math.min(keepAliveUs, d.keepAliveMaxUs),
+      lifetimeUs,
+    );
   }
 
   /**
@@ -143,6 +161,7 @@ export class Environments {
       firstUs = this.firstInvokeUs(f, version);
       obs.record(Hist.FirstInvokeLatency, firstUs);
     }
+    this.c.envMeasures.provisioned(now, 0, 1, version.memoryMb);
     pool.busy++;
     this.c.provisionedBusy++;
     fn.busyEnvironments[f]++;
@@ -201,17 +220,24 @@ export class Environments {
     const fs = this.c.invocationFaults.fileSystemOf(f);
     this.c.obs.efsMountFailures[fs * EFS_MOUNT_ERRORS.length + kind]++;
     if (error === ApiError.EFSMountTimeoutException) {
+      // The new environment is held, busy, for the mount timeout; its outcome retires it.
       fn.busyEnvironments[f]++;
+      const env = this.newEnvironment(f, f, fn.memoryMb[f]);
+      this.c.envs.arrivalUs[env] = arrivalUs;
       const packed = packInvocation(ctx, fn.incarnation[f], fn.liveRevision[f], error, 1);
-      this.c.p.after(this.c.plan.defaults.efsMountTimeoutUs, Ev.InvocationEnd, f, arrivalUs, packed);
+      this.c.p.after(this.c.plan.defaults.efsMountTimeoutUs, Ev.InvocationEnd, f, env, packed);
       return;
     }
     this.outcomes.releaseConcurrency(f);
     this.outcomes.fault(f, ctx, error, fn.phase[f] as PhaseCode, -1, slot);
   }
 
-  /** An invocation ended (the table's InvocationEnd): its environment stays warm or goes, and it gets its outcome. */
-  onEnded(f: number, arrivalUs: number, packed: number): void {
+  /**
+   * An invocation ended (the table's InvocationEnd): its environment stays
+   * warm or goes, and it gets its outcome. `a`: its on-demand environment,
+   * or for a provisioned one its arrival time.
+   */
+  onEnded(f: number, a: number, packed: number): void {
     const { fn, obs, request } = this.c;
     const cold = packed % 2;
     let x = (packed - cold) / 2;
@@ -222,6 +248,8 @@ export class Environments {
     const tag = x % 256;
     const ctx = (x - tag) / 256;
     const kind = tag % 4;
+    const env = kind === EnvKind.Provisioned ? -1 : a;
+    const arrivalUs = env < 0 ? a : this.c.envs.arrivalUs[env];
     const sameIncarnation = (tag - kind) / 4 === fn.incarnation[f] % 64 && fn.phase[f] !== Phase.Absent;
     fn.busyEnvironments[f]--;
     if (fn.busyEnvironments[f] === 0 && fn.phase[f] === Phase.Active) this.lifecycle.armIdleCheck(f);
@@ -238,6 +266,7 @@ export class Environments {
     request.envOutcome = outcome;
     request.envVersion = version;
     request.sameIncarnation = sameIncarnation;
+    request.envId = env;
     const rule = this.lifecycle.lookup(f, Trigger.InvocationEnd)!;
     this.lifecycle.apply(f, rule, Trigger.InvocationEnd, ReasonCode.None, NO_CONFIG);
     if (outcome === ApiError.EFSIOException) obs.efsIoStopped[this.c.invocationFaults.fileSystemOf(f)]++;
@@ -261,24 +290,23 @@ export class Environments {
     this.releaseEnvironment(f, false);
   }
 
-  /** The ended invocation's environment (in c.request) goes back idle when `warm`, and its concurrency goes back. */
+  /** The ended invocation's environment (in c.request) goes back idle when `warm` (D2: unless past its retire-at), and its concurrency goes back. */
   private releaseEnvironment(f: number, warm: boolean): void {
-    const { fn, request } = this.c;
+    const { request, envs } = this.c;
     const version = request.envVersion;
-    if (request.envKind === EnvKind.Latest) {
-      if (warm) {
-        let idle = fn.idleEnvironments[f];
-        if (idle === null) idle = fn.idleEnvironments[f] = [];
-        idle.push(this.c.p.nowUs);
+    const now = this.c.p.nowUs;
+    if (request.envKind === EnvKind.Provisioned) {
+      if (version !== null) {
+        this.c.envMeasures.provisioned(now, 0, -1, version.memoryMb);
+        this.controlPlane.provisionedEnvFreed(f, version.pool, version.memoryMb);
+      } else {
+        this.c.provisionedBusy--; // its function was deleted: the environment went with it
       }
-      this.outcomes.releaseConcurrency(f);
-    } else if (request.envKind === EnvKind.Provisioned) {
-      if (version !== null) this.controlPlane.provisionedEnvFreed(f, version.pool);
-      else this.c.provisionedBusy--; // its function was deleted: the environment went with it
-    } else {
-      if (version !== null && warm) version.pool.idle.push(this.c.p.nowUs);
-      this.outcomes.releaseConcurrency(f);
+      return;
     }
+    if (warm && (request.envKind === EnvKind.Latest || version !== null)) envs.release(request.envId, now);
+    else envs.destroyBusy(request.envId, now);
+    this.outcomes.releaseConcurrency(f);
   }
 }
 

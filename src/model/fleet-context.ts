@@ -12,6 +12,10 @@
 import type { Partition } from "../engine/partition.js";
 import { RandomStreams } from "../engine/random-streams.js";
 import type { AsyncInvocations } from "./async-events.js";
+import type { Distribution } from "./duration-distribution.js";
+import { EnvMeasures } from "./env-measures.js";
+import { EnvironmentTable } from "./environment-table.js";
+import { Routing, ROUTING_NAMES } from "./routing.js";
 import { deployWindow } from "./deploy-window.js";
 import type { LiveFunctionSettings } from "./function-reading.js";
 import { FunctionStore } from "./function-store.js";
@@ -79,6 +83,8 @@ export class RequestContext {
   envRevision = 0;
   envOutcome = 0;
   sameIncarnation = false;
+  /** The on-demand environment it ran in (environment-table.ts), or -1 (provisioned). */
+  envId = -1;
 }
 
 export class FleetContext {
@@ -89,6 +95,14 @@ export class FleetContext {
   readonly clientRng: RandomStreams;
   /** Weighted alias routing draws (V1), only when the scenario has aliases. */
   readonly routeRng: RandomStreams | null;
+  /** The on-demand execution environments (pool f: function f's $LATEST; versions add theirs). */
+  readonly envs: EnvironmentTable;
+  /** The warm pool's measures and sample gauges. */
+  readonly envMeasures: EnvMeasures;
+  /** model.routing, as a Routing code. */
+  readonly routing: number;
+  /** Draws of keep-alives, lifetimes and random routing; null when they draw nothing (constants, mru or lru). */
+  readonly envRng: RandomStreams | null;
   /** Permissions, KMS keys and EFS mounts (V8-V10). */
   readonly invocationFaults: InvocationFaults;
   /** The run's deploy window (V11), or null. */
@@ -129,8 +143,17 @@ export class FleetContext {
     readonly obs: Observations,
     globalIds: Int32Array,
     functionTable: Float64Array | null,
+    /** The run's sample interval (0: no samples), for the environment gauges. */
+    sampleIntervalUs = 0,
   ) {
     this.fn = new FunctionStore(globalIds, plan.templates.length, functionTable);
+    const d = plan.defaults;
+    const horizonUs = Math.min(d.keepAliveMaxUs, upperBoundUs(d.keepAlive));
+    this.envMeasures = new EnvMeasures(obs, plan.templates.length, sampleIntervalUs, horizonUs);
+    this.envs = new EnvironmentTable(globalIds.length, this.envMeasures);
+    this.routing = ROUTING_NAMES.indexOf(d.routing);
+    const draws = d.keepAlive.kind !== "constant" || d.maxLifetime.kind !== "constant";
+    this.envRng = draws || this.routing === Routing.Random ? this.streams("env") : null;
     this.serviceRng = this.streams("svc");
     this.arrivalRng = this.streams("arr");
     this.clientRng = this.streams("cli");
@@ -164,6 +187,25 @@ export class FleetContext {
 
   nameOf(f: number): string {
     return this.plan.functions.names[this.fn.globalId[f]];
+  }
+
+  /** Every idle environment of function f's $LATEST goes: the next invocations start cold. */
+  dropIdleEnvironments(f: number): void {
+    this.envs.dropIdle(f, this.p.nowUs);
+  }
+}
+
+/** The largest value `d` draws (+Infinity when unbounded). */
+function upperBoundUs(d: Distribution): number {
+  switch (d.kind) {
+    case "constant":
+      return d.valueUs;
+    case "uniform":
+      return d.maxUs;
+    case "empirical":
+      return d.points[d.points.length - 1].valueUs;
+    default:
+      return Number.POSITIVE_INFINITY;
   }
 }
 

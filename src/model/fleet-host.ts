@@ -17,6 +17,8 @@ export interface FleetHostInit {
   traced: Uint8Array | null;
   /** The function table (function-table.ts) partitions write their functions' rows into, or null. */
   functionTable: Float64Array | null;
+  /** The run's sample interval (0: no samples). */
+  sampleIntervalUs: number;
 }
 
 /** This module as worker threads load it: compiled JavaScript, also when the caller runs from source (tests). */
@@ -36,11 +38,12 @@ export function hostModel(init: FleetHostInit): PartitionFactory {
       tracer,
       init.traced,
       init.functionTable,
+      init.sampleIntervalUs,
     );
     return {
       handler: fleet,
       start: () => fleet.start(),
-      writeGauges: (out, offset) => writeGauges(fleet, out, offset),
+      writeGauges: (out, offset, atUs) => writeGauges(fleet, out, offset, atUs),
       result: (crossesThreads) => partitionResultOf(fleet, crossesThreads),
     };
   };

@@ -75,6 +75,8 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
     traced: Uint8Array | null,
     /** Per-function invocation outcomes and State by global index (function-table.ts), or null. */
     functionTable: Float64Array | null = null,
+    /** The run's sample interval (0: none). */
+    sampleIntervalUs = 0,
   ) {
     this.obs = new Observations(
       plan.templates.length,
@@ -82,7 +84,7 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
       plan.callers.length,
       qualifierSlotCount(plan.aliases),
     );
-    const c = new FleetContext(p, plan, this.obs, globalIds, functionTable);
+    const c = new FleetContext(p, plan, this.obs, globalIds, functionTable, sampleIntervalUs);
     this.c = c;
     this.count = globalIds.length;
     this.trace = new FunctionTrace(c, tracer, traced);
@@ -366,6 +368,19 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
   get openTasks(): number {
     return this.clients.tasks.live;
   }
+  /** The warm pool's gauges at sample point `atUs`: by template, environments busy, then warm idle ones. */
+  writeEnvironmentGauges(out: Float64Array, offset: number, atUs: number): void {
+    this.c.envMeasures.writeGauges(out, offset, atUs);
+  }
+  /** The run ended at the partition's clock: the environments' open periods are counted (once). */
+  finishEnvironments(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const endUs = this.p.nowUs;
+    this.c.envs.finish(endUs);
+    this.c.envMeasures.finish(endUs);
+  }
+  private finished = false;
   /** Events this partition processed (read at sample points). */
   get eventsProcessed(): number {
     return this.p.eventsProcessed;

@@ -2,8 +2,9 @@
  * The per-function columns of one partition: every room of the model reads
  * and writes a function's state here, by the function's local index. Numbers
  * live in typed arrays (one column per field, no object per function); only
- * the idle-environment stacks and the versions of versioned functions are
- * objects, and only for the functions that need them.
+ * the versions of versioned functions are objects, and only for the
+ * functions that need them. Execution environments have their own table
+ * (environment-table.ts), in FleetContext.
  *
  * The State counts (by State, by LastUpdateStatus, by template) follow the
  * phase column: change a phase only through setPhase, so they stay in step.
@@ -53,10 +54,8 @@ export class FunctionStore {
   /** VPC configuration whose ENIs the function holds a claim on, or NO_CONFIG. */
   readonly claimedConfig: Int32Array;
 
-  // Execution environments of $LATEST.
+  // Execution environments: running, of any kind (the idle ones are in FleetContext.envs).
   readonly busyEnvironments: Int32Array;
-  /** Idle environments' idle-since times, most recent last; null when none. */
-  readonly idleEnvironments: (number[] | null)[];
   /**
    * 1 where the function may be admitted under the partition's grant: it
    * draws on the account's unreserved pool (no reserved concurrency) and
@@ -109,7 +108,6 @@ export class FunctionStore {
     this.pendingTimeoutUs = new Float64Array(n);
     this.claimedConfig = new Int32Array(n).fill(NO_CONFIG);
     this.busyEnvironments = new Int32Array(n);
-    this.idleEnvironments = new Array<number[] | null>(n).fill(null);
     this.unreserved = new Uint8Array(n);
     this.versions = new Int32Array(n);
     this.latestVersionActive = new Uint8Array(n);
@@ -152,12 +150,6 @@ export class FunctionStore {
   /** LastUpdateStatus as GetFunctionConfiguration would report it in `phase`. */
   reportedLus(f: number, phase: PhaseCode = this.phase[f] as PhaseCode): LastUpdateStatusCode {
     return reportedLastUpdateStatus(phase, this.settledLus[f] as LastUpdateStatusCode);
-  }
-
-  /** Drops every warm environment of $LATEST: the next invocations start cold. */
-  dropIdleEnvironments(f: number): void {
-    const idle = this.idleEnvironments[f];
-    if (idle !== null) idle.length = 0;
   }
 
   /** The template's configuration, live and staged (a new function). */

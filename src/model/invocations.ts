@@ -94,7 +94,7 @@ export class Invocations {
 
   /** V9: the environment cannot be decrypted: no invocation, and no warm environment kept. */
   refuseKms(f: number): void {
-    this.c.fn.dropIdleEnvironments(f);
+    this.c.dropIdleEnvironments(f);
   }
 
   /** V1, R17: refused for its qualifier; still a request, as far as the idle clock goes. */

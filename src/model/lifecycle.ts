@@ -332,7 +332,7 @@ export class Lifecycle {
     fn.lusReason[f] = ReasonCode.None;
     fn.stateReason[f] = ReasonCode.None;
     fn.setSettledLus(f, LastUpdateStatus.Successful);
-    fn.dropIdleEnvironments(f); // R8: the next invocations start cold
+    this.c.dropIdleEnvironments(f); // R8: the next invocations start cold
     fn.lastInvokeUs[f] = now;
     this.armIdleCheck(f);
   }
@@ -349,7 +349,8 @@ export class Lifecycle {
     const fn = this.c.fn;
     this.c.obs.versionsPublished++;
     const v = ++fn.versions[f];
-    fn.versionsOf[f]?.publish(fn.liveRevision[f], fn.memoryMb[f], fn.timeoutUs[f]);
+    const vs = fn.versionsOf[f];
+    vs?.publish(fn.liveRevision[f], fn.memoryMb[f], fn.timeoutUs[f], this.c.envs.newPool());
     fn.latestVersionActive[f] = 0;
     const delayUs = sampleUs(this.c.plan.defaults.publishDuration, this.c.serviceRng, f);
     this.c.p.after(delayUs, Ev.VersionReady, f, v, 0);
@@ -359,7 +360,7 @@ export class Lifecycle {
     const fn = this.c.fn;
     fn.stateReason[f] = ReasonCode.Idle;
     this.releaseEnis(f);
-    fn.dropIdleEnvironments(f);
+    this.c.dropIdleEnvironments(f);
   }
 
   startRestore(f: number): void {
@@ -396,7 +397,7 @@ export class Lifecycle {
     fn.epoch[f]++;
     this.releaseEnis(f);
     fn.liveRevision[f] = 0;
-    fn.dropIdleEnvironments(f);
+    this.c.dropIdleEnvironments(f);
     this.controlPlane.dropVersions(f);
   }
 

@@ -111,6 +111,15 @@ export const COUNTER_ARRAYS = {
   efsIoStopped: { sampled: false, length: (d) => d.fileSystems },
   invocationsByCaller: { sampled: false, length: (d) => d.callers },
   deniedByCaller: { sampled: false, length: (d) => d.callers },
+  envCreated: { sampled: true, length: (d) => d.templates },
+  envExpiredIdle: { sampled: true, length: (d) => d.templates },
+  envRecycled: { sampled: true, length: (d) => d.templates },
+  envBusyUs: { sampled: false, length: (d) => 2 * d.templates },
+  envIdleUs: { sampled: false, length: (d) => 2 * d.templates },
+  envIdleMbUs: { sampled: false, length: (d) => 2 * d.templates },
+  envPeak: { sampled: false, length: (d) => d.templates },
+  envProvisioned: { sampled: false, length: () => 2 * 3 },
+  envAtEnd: { sampled: false, length: (d) => 2 * d.templates },
 } as const satisfies Record<string, { sampled: boolean; length: (d: CounterDims) => number }>;
 export const COUNTER_SCALARS = {
   coldStarts: { sampled: true },
@@ -214,6 +223,23 @@ export class Observations {
   /** Invoke requests by caller, and those denied (AccessDeniedException), by Plan.callers index (V8). */
   readonly invocationsByCaller!: Float64Array;
   readonly deniedByCaller!: Float64Array;
+  /**
+   * The warm pool (env-measures.ts), by template: on-demand environments
+   * created, found expired after their keep-alive, and recycled (past their
+   * maximum lifetime); busy, idle and idle MB-weighted time as exact sums
+   * (two values per template: addExact); the sum of each pool's peak.
+   */
+  readonly envCreated!: Float64Array;
+  readonly envExpiredIdle!: Float64Array;
+  readonly envRecycled!: Float64Array;
+  readonly envBusyUs!: Float64Array;
+  readonly envIdleUs!: Float64Array;
+  readonly envIdleMbUs!: Float64Array;
+  readonly envPeak!: Float64Array;
+  /** Provisioned environments' ready, busy and idle MB-weighted time: exact sums by ProvisionedSum. */
+  readonly envProvisioned!: Float64Array;
+  /** On-demand environments at the end of the run, by template: busy, then warm idle ones at templates + t. */
+  readonly envAtEnd!: Float64Array;
 
   /**
    * `templates`, `fileSystems`, `callers`: the plan's numbers of function

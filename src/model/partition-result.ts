@@ -106,6 +106,7 @@ function deserializeHistogram(h: SerializedHistogram): Histogram {
 }
 
 export function partitionResultOf(f: FleetPartition, crossesThreads: boolean): PartitionResult {
+  f.finishEnvironments();
   return {
     obs: crossesThreads ? serializeObservations(f.obs) : f.obs,
     stateCount: Array.from(f.stateCount),
@@ -131,8 +132,16 @@ export function partitionResultOf(f: FleetPartition, crossesThreads: boolean): P
  * qualifier slots (sampleShape), so the count is the plan's.
  */
 export function gaugeCount(plan: Plan): number {
-  return sampleBlockOffset(plan.templates.length) + partitionSampleValues(sampleShape(plan)) + TAIL_GAUGES;
+  return (
+    sampleBlockOffset(plan.templates.length) +
+    partitionSampleValues(sampleShape(plan)) +
+    envGaugeCount(plan) +
+    TAIL_GAUGES
+  );
 }
+
+/** The warm pool's gauges, before the tail: by template, on-demand environments busy, then warm idle ones. */
+export const envGaugeCount = (plan: Plan): number => 2 * plan.templates.length;
 
 /** The shape of a plan's sample blocks: what every partition's Observations has. */
 export function sampleShape(plan: Plan): SampleShape {
@@ -143,17 +152,19 @@ export function sampleShape(plan: Plan): SampleShape {
  * The last values of a partition's gauges: events waiting in its async
  * queues, and the oldest one's enqueue time (+Infinity when none), apart from
  * the sums of the block since the oldest of all is a minimum; then its
- * provisioned environments running a request and initialised (V2).
+ * provisioned environments running a request and initialised (V2). The
+ * warm pool's gauges come just before (envGaugeCount).
  */
 export const TAIL_GAUGES = 4;
 
-export function writeGauges(f: FleetPartition, out: Float64Array, offset: number): void {
+export function writeGauges(f: FleetPartition, out: Float64Array, offset: number, atUs: number): void {
   for (let i = 0; i < 4; i++) out[offset + i] = f.stateCount[i];
   for (let i = 0; i < 4; i++) out[offset + 4 + i] = f.lusCount[i];
   const byTemplate = f.stateByTemplate;
   for (let i = 0; i < byTemplate.length; i++) out[offset + 8 + i] = byTemplate[i];
   writePartitionSample(f, out, offset + sampleBlockOffset(f.obs.templates));
   const end = offset + gaugeCount(f.plan);
+  f.writeEnvironmentGauges(out, end - TAIL_GAUGES - envGaugeCount(f.plan), atUs);
   out[end - 4] = f.async?.events.queued ?? 0;
   out[end - 3] = f.async?.events.oldestQueuedUs() ?? Number.POSITIVE_INFINITY;
   out[end - 2] = f.provisionedBusy;

@@ -42,6 +42,8 @@ export interface Sample {
   /** Provisioned environments running a request, and initialised (V2): not in `concurrency`. */
   provisionedInUse: number;
   provisionedAllocated: number;
+  /** On-demand execution environments by template: running a request, and idle and warm (expired ones left out). */
+  environments: { busy: number[]; idle: number[] };
 }
 
 export interface RunOutcome {

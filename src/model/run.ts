@@ -136,7 +136,13 @@ export function prepareRun(plan: Plan, opts: RunOptions): RunHandle {
   const traced = tracedFunctions(plan, opts.traceFilter);
   const traces = traced !== null && emitter ? new EpochTraces((r) => emitter.emit("transition", r)) : null;
   const sampling = samplingOf(plan, opts, threads.workers > 0);
-  const host: FleetHostInit = { plan, partitions: p, traced, functionTable: sampling.functionTable };
+  const host: FleetHostInit = {
+    plan,
+    partitions: p,
+    traced,
+    functionTable: sampling.functionTable,
+    sampleIntervalUs: opts.sampleIntervalUs ?? 0,
+  };
   let sampler: Sampler | null = null;
   let kernel: Kernel | null = null;
   let stopRequested = false;

@@ -5,7 +5,7 @@
 import type { EventEmitter } from "eventemitter3";
 import { FunctionLabeller } from "./function-labels.js";
 import { newFunctionTable } from "./function-table.js";
-import { gaugeCount, sampleShape } from "./partition-result.js";
+import { gaugeCount, sampleShape, TAIL_GAUGES } from "./partition-result.js";
 import type { Plan } from "./plan.js";
 import type { RunEvents, RunOutcome, Sample } from "./run-outcome.js";
 import {
@@ -101,7 +101,16 @@ export class Sampler {
     }
     const asyncQueue = { depth: queued, oldestUs };
     const events = sums.events + this.shared.coordinatorEvents;
-    this.emit(timeUs, states, lus, byTemplate, sums, events, asyncQueue, provisioned);
+    const T = this.templates;
+    const environments = { busy: new Array<number>(T).fill(0), idle: new Array<number>(T).fill(0) };
+    for (let p = 0; p < this.partitions; p++) {
+      const o = (p + 1) * this.stride - TAIL_GAUGES - 2 * T;
+      for (let t = 0; t < T; t++) {
+        environments.busy[t] += gauges[o + t];
+        environments.idle[t] += gauges[o + T + t];
+      }
+    }
+    this.emit(timeUs, states, lus, byTemplate, sums, events, asyncQueue, provisioned, environments);
   }
 
   /** When the run sampled, a last sample at its end (unless a sample point fell on it), from the outcome. */
@@ -117,6 +126,10 @@ export class Sampler {
       o.kernel.events,
       { depth: o.async.queuedAtEnd, oldestUs: o.async.oldestQueuedUs },
       { inUse: o.provisioned[6], allocated: o.provisioned[1] },
+      {
+        busy: Array.from(o.obs.envAtEnd.subarray(0, this.templates)),
+        idle: Array.from(o.obs.envAtEnd.subarray(this.templates)),
+      },
     );
   }
 
@@ -129,6 +142,7 @@ export class Sampler {
     events: number,
     asyncQueue: { depth: number; oldestUs: number },
     provisioned: { inUse: number; allocated: number },
+    environments: Sample["environments"],
   ): void {
     const table = this.setup.functionTable;
     const s: Sample = {
@@ -151,6 +165,7 @@ export class Sampler {
       asyncOldestEventAgeUs: asyncQueue.depth > 0 ? timeUs - asyncQueue.oldestUs : 0,
       provisionedInUse: provisioned.inUse,
       provisionedAllocated: provisioned.allocated,
+      environments,
     };
 
     this.lastTimeUs = s.timeUs;

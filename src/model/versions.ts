@@ -10,10 +10,11 @@ import { refilledTokens } from "./token-buckets.js";
 
 /** The execution environments of one published version. */
 export class EnvPool {
-  /** The version's memory, which its provisioned environments are billed by. */
-  constructor(readonly memoryMb: number) {}
-  /** On-demand environments left idle, by idle-since time, newest last. */
-  readonly idle: number[] = [];
+  /** onDemand: the version's on-demand environments (their pool in the partition's environment table); memoryMb: the version's memory, which its provisioned environments are billed by. */
+  constructor(
+    readonly onDemand: number,
+    readonly memoryMb: number,
+  ) {}
   /** Provisioned environments the configurations ask for (V2, V3). */
   target = 0;
   /** Provisioned environments initialised, and of those: running, and never used yet. */
@@ -94,8 +95,15 @@ export class FunctionVersions {
     this.reserved = reserved;
   }
 
-  publish(revision: number, memoryMb: number, timeoutUs: number): number {
-    this.versions.push({ revision, memoryMb, timeoutUs, active: false, pool: new EnvPool(memoryMb) });
+  /** A new version; `onDemand`: the environment-table pool of its on-demand environments. */
+  publish(revision: number, memoryMb: number, timeoutUs: number, onDemand: number): number {
+    this.versions.push({
+      revision,
+      memoryMb,
+      timeoutUs,
+      active: false,
+      pool: new EnvPool(onDemand, memoryMb),
+    });
     return this.versions.length;
   }
 

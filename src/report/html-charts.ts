@@ -136,6 +136,23 @@ export function runCharts(report: Report, s: HtmlSeries): (ChartSpec | ChartNote
   }
   charts.push(time("concurrency", "Concurrency against its limit (executions)", "executions", concurrency));
 
+  const alive = s.environmentsBusy.map((b, i) => b + s.environmentsIdle[i]);
+  const environments: ChartSeries[] = [
+    { label: "alive", values: alive, color: color(0) },
+    { label: "busy", values: s.environmentsBusy, color: "#2a8c3c" },
+    { label: "idle (warm)", values: s.environmentsIdle, color: "#e67e22" },
+  ];
+  if (s.provisionedAllocated.some((v) => v > 0))
+    environments.push({
+      label: "provisioned",
+      values: s.provisionedAllocated,
+      color: "#8e44ad",
+      dashed: true,
+    });
+  charts.push(
+    time("environments", "Execution environments: the warm pool (on demand)", "environments", environments),
+  );
+
   if (report.subnets.length === 0) {
     charts.push({ id: "subnet-ips", title: "IP usage per subnet", note: "The scenario has no subnets." });
   } else {

@@ -20,6 +20,9 @@ export interface HtmlSeries {
   unreservedPool: number[];
   provisionedAllocated: number[];
   provisionedInUse: number[];
+  /** On-demand execution environments, all templates: running a request, and idle and warm. */
+  environmentsBusy: number[];
+  environmentsIdle: number[];
   /** Per subnet (in the report's `subnets` order): IPs used by our ENIs, and by others. */
   subnetUsedIps: number[][];
   subnetOthersIps: number[][];
@@ -42,6 +45,8 @@ export class HtmlSeriesCollector {
     unreservedPool: [],
     provisionedAllocated: [],
     provisionedInUse: [],
+    environmentsBusy: [],
+    environmentsIdle: [],
     subnetUsedIps: [],
     subnetOthersIps: [],
     apiRatePerSec: {},
@@ -66,6 +71,8 @@ export class HtmlSeriesCollector {
     s.unreservedPool.push(sample.shared.unreservedPool);
     s.provisionedAllocated.push(sample.provisionedAllocated);
     s.provisionedInUse.push(sample.provisionedInUse);
+    s.environmentsBusy.push(sample.environments.busy.reduce((n, x) => n + x, 0));
+    s.environmentsIdle.push(sample.environments.idle.reduce((n, x) => n + x, 0));
     sample.subnetUsedIps.forEach((used, k) => {
       (s.subnetUsedIps[k] ??= []).push(used);
       (s.subnetOthersIps[k] ??= []).push(sample.shared.subnetOthersIps[k] ?? 0);

@@ -42,6 +42,7 @@ import {
 import { qualifierSlotCount, qualifierSlotName } from "../model/qualifiers.js";
 import type { RunOutcome, Sample } from "../model/run.js";
 import { packageVersion } from "../measures/package-version.js";
+import { environmentsReport } from "./environments-report.js";
 import {
   type ApiOperationReport,
   type AsyncReport,
@@ -171,6 +172,7 @@ export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
       inFlightAtEnd: shared.concurrencyInFlight,
     },
     cost: costReport(outcome),
+    environments: environmentsReport(outcome),
     subnets: plan.subnets.map((s, i) => {
       const u = shared.subnets[i];
       return {

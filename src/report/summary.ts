@@ -24,6 +24,33 @@ const LABEL_WIDTH = 32;
 /** The description is wrapped to this many columns. */
 const TEXT_WIDTH = 100;
 
+type Line = (label: string, value: string, indent?: number) => void;
+
+/** ENVIRONMENTS: the warm pool on average, its peak and its environments' lives; provisioned apart. */
+function renderEnvironments(report: Report, line: Line, section: (title: string) => void): void {
+  const env = report.environments as Report["environments"] | undefined; // absent from reports of older versions
+  if (env === undefined) return;
+  section("ENVIRONMENTS");
+  const avg = (a: { total: number; busy: number; idle: number }) =>
+    `${a.total.toFixed(2)} (busy ${a.busy.toFixed(2)}, idle ${a.idle.toFixed(2)})`;
+  const pct = (r: number) => `${(r * 100).toFixed(1)}%`;
+  const figures = (f: Report["environments"]["byTemplate"][string]) =>
+    `average ${avg(f.average)}, peak ${f.peak}, utilization ${pct(f.utilization)}`;
+  const lives = (f: Report["environments"]["byTemplate"][string]) =>
+    `created=${f.created} expiredIdle=${f.expiredIdle} recycled=${f.recycled}, idle ${f.idleGbSeconds.toFixed(1)} GB-s`;
+  line("on demand", figures(env));
+  line("lives", lives(env));
+  const templates = Object.entries(env.byTemplate).filter(([, f]) => f.created > 0);
+  if (templates.length > 1)
+    for (const [name, f] of templates) line(`  ${name}`, `${figures(f)}; ${lives(f)}`);
+  const pv = env.provisioned;
+  if (pv.average.total > 0)
+    line(
+      "provisioned",
+      `average ${avg(pv.average)}, utilization ${pct(pv.utilization)}, idle ${pv.idleGbSeconds.toFixed(1)} GB-s`,
+    );
+}
+
 export function renderSummary(report: Report, opts: SummaryOptions): string {
   const c = palette(opts.color);
   const out: string[] = [];
@@ -175,6 +202,7 @@ export function renderSummary(report: Report, opts: SummaryOptions): string {
     `${cc.peakUnreserved} of pool ${cc.unreservedPool} ${percent(cc.peakUnreserved, cc.unreservedPool)}`,
   );
 
+  renderEnvironments(report, line, section);
   // Cost
   const cost = report.cost;
   section("COST");

@@ -158,7 +158,7 @@ function modelDefaults(model: ScenarioInput["model"]): ModelDefaults {
       }
     } else if (key.endsWith("Us")) {
       target[key] = toUs(value as string);
-    } else if (typeof MODEL_DEFAULTS[key] === "number") {
+    } else if (typeof MODEL_DEFAULTS[key] === "number" || typeof MODEL_DEFAULTS[key] === "string") {
       target[key] = value;
     } else {
       target[key] = toDistribution(value as DistributionInput) satisfies Distribution;

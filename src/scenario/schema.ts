@@ -11,6 +11,7 @@ import { INVOCATION_TYPE_NAMES, OPERATION_NAMES } from "../model/aws-names.js";
 import { ON_FAILURE_NAMES } from "../model/plan.js";
 import { DEFAULT_SOURCES, MODEL_DEFAULTS, type ModelDefaults } from "../model/defaults.js";
 import { ARCHITECTURES, DEFAULT_PRICING, PRICING_SOURCES } from "../model/pricing.js";
+import { ROUTING_NAMES } from "../model/routing.js";
 import { SCENARIO_ACCOUNT } from "../model/invocation-faults.js";
 import { CONTROL_ACTIONS, THEN_ACTIONS, WAITER_NAMES } from "./actions.js";
 import { faultSchema } from "./schema-faults.js";
@@ -73,7 +74,12 @@ function modelField(key: keyof ModelDefaults): z.ZodType {
   }
   let schema: z.ZodType;
   let shown: string;
-  if (LOOKAHEAD_MODEL_KEYS.has(key)) {
+  if (key === "routing") {
+    schema = z.enum(ROUTING_NAMES, {
+      error: (iss) => `expected one of ${ROUTING_NAMES.join(", ")}, got ${describeValue(iss.input)}`,
+    });
+    shown = String(value);
+  } else if (LOOKAHEAD_MODEL_KEYS.has(key)) {
     schema = lookaheadDuration;
     shown = `${formatDurationUs(value as number)}, at least 1us`;
   } else if (key.endsWith("Us")) {

@@ -29,8 +29,8 @@ export const Ctl = {
 /**
  * RunRound: run every partition to its horizon in the epoch ending at
  * F64.EndUs (first, at a new epoch, reset the horizons; otherwise move them
- * on past F64.DecidedUs). WriteGauges: write the partitions' gauges (a
- * sample point). Finish: hand back results.
+ * on past F64.DecidedUs). WriteGauges: write the partitions' gauges at the
+ * sample point in F64.EndUs. Finish: hand back results.
  */
 export const Command = { RunRound: 1, Finish: 2, WriteGauges: 3 } as const;
 

@@ -116,7 +116,7 @@ function runHost(init: HostInit, factory: PartitionFactory): HostResult {
     try {
       if (command === Command.WriteGauges) {
         // A sample point: the partitions are between epochs, so their state is the sample's.
-        for (let k = 0; k < models.length; k++) models[k].writeGauges(gauges, parts[k].index * stride);
+        for (let k = 0; k < models.length; k++) models[k].writeGauges(gauges, parts[k].index * stride, endUs);
         Atomics.add(ctl, Ctl.Done, 1);
         Atomics.notify(ctl, Ctl.Done);
         continue;

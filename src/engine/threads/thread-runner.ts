@@ -242,10 +242,12 @@ export class ThreadRunner implements RoundRunner {
     this.timing.criticalWorkMs += busiestMs;
   }
 
-  writeGauges(): Pause {
+  writeGauges(atUs: number): Pause {
     this.woken.fill(1);
+    // The hosts read the sample point where an epoch's end goes; the next epoch or finish sets it again.
+    this.f64[F64.EndUs] = atUs;
     this.startStep(Command.WriteGauges);
-    this.local.writeGauges();
+    this.local.writeGauges(atUs);
     return this.waitForStep();
   }
 
