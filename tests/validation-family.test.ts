@@ -84,8 +84,9 @@ describe("the cold-start family scenarios/coldstart", () => {
       expect(plan.invokeStreams).toHaveLength(1);
       expect(plan.invokeStreams[0].process).toBe("poisson");
       expect(plan.invokeStreams[0].rate.points[0].ratePerSec / e.arrivalRate).toBeCloseTo(1, 5);
+      // The handler is AWS's duration: the client's time less 0.1 s (scripts/coldstart-scenarios.mjs).
       const warmUs = Math.round(e.serviceTimeWarmMs) * 1000;
-      expect(tpl.duration).toEqual({ kind: "constant", valueUs: warmUs });
+      expect(tpl.duration).toEqual({ kind: "constant", valueUs: warmUs - 100_000 });
       expect(tpl.initDuration).toEqual({
         kind: "constant",
         valueUs: Math.round(e.serviceTimeColdMs) * 1000 - warmUs,
@@ -140,8 +141,8 @@ describe("cold-start probability at low rates against the low-rate formula", () 
       cold += out.obs.coldStarts;
       starts += out.obs.coldStarts + out.obs.warmStarts;
     }
-    const warmS = Math.round(e.serviceTimeWarmMs) / 1000;
-    const coldS = Math.round(e.serviceTimeColdMs) / 1000;
+    const warmS = (Math.round(e.serviceTimeWarmMs) - 100) / 1000;
+    const coldS = (Math.round(e.serviceTimeColdMs) - 100) / 1000;
     const keepAliveS = e.idleMinutesBeforeKill * 60;
     // Each run starts with no environment: its first request is cold whatever the formula says.
     const theory = lowRateColdProbability(e.arrivalRate, warmS, coldS, keepAliveS) + SEEDS / starts;
