@@ -13,6 +13,7 @@ import { setMaxListeners } from "node:events";
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import type { Plan } from "../model/plan.js";
+import { expectedWork } from "../model/workload-rates.js";
 import { type Report } from "../report/json-report.js";
 import type { ReplicationTask } from "./replication-worker.js";
 import { type Estimate, estimate } from "./statistics.js";
@@ -109,7 +110,8 @@ export async function runJobsSettled(
   });
   try {
     await Promise.all(
-      jobs.map(async (j, i) => {
+      longestFirst(jobs).map(async (i) => {
+        const j = jobs[i];
         try {
           reports[i] = await pool.run(
             { plan: j.plan, file: j.file, partitions: j.partitions, judgeThresholds: j.judgeThresholds },
@@ -130,6 +132,16 @@ export async function runJobsSettled(
     await pool.destroy();
   }
   return { reports, stopped: error === null && done < jobs.length, error };
+}
+
+/**
+ * The jobs' indices, the longest expected run first (ties in their given
+ * order): the pool starts the long runs at once and fills in with the short
+ * ones, so no long run starts last while the other threads sit idle.
+ */
+export function longestFirst(jobs: readonly RunJob[]): number[] {
+  const work = jobs.map((j) => expectedWork(j.plan));
+  return jobs.map((_, i) => i).sort((a, b) => work[b] - work[a] || a - b);
 }
 
 function workerModuleUrl(): string {

@@ -74,6 +74,17 @@ export function expectedArrivals(st: PlanInvokeStream, untilUs = st.endUs): numb
 }
 
 /**
+ * A run's expected size: the invocations its streams imply up to its end,
+ * plus one per function (each is set up and reported). What an experiment
+ * orders its runs by, longest first.
+ */
+export function expectedWork(plan: Pick<Plan, "invokeStreams" | "functions" | "untilUs">): number {
+  let work = plan.functions.names.length;
+  for (const st of plan.invokeStreams) work += expectedArrivals(st, plan.untilUs);
+  return work;
+}
+
+/**
  * The time after `t` at which a piecewise-linear rate (per second) has
  * accumulated `area` (rate x microseconds: 1e6 is one arrival at 1/s), or
  * null when that is not before `endUs`. Evenly spaced arrivals of a rate
