@@ -9,6 +9,7 @@
  * random draws (common random numbers; every stream is keyed by its
  * function's name, so the draws match function by function).
  */
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import type { Plan } from "../model/plan.js";
@@ -151,7 +152,9 @@ export function longestFirst(jobs: readonly RunJob[]): number[] {
 function workerModuleUrl(): string {
   if (import.meta.url.endsWith(".ts"))
     return new URL("../../dist/experiment/replication-worker.js", import.meta.url).href;
-  return new URL("./replication-worker.js", import.meta.url).href;
+  // The bundled entry when the build made one (scripts/bundle-cli.mjs): a thread starts sooner.
+  const bundled = new URL("../bin/replication-worker.js", import.meta.url);
+  return existsSync(bundled) ? bundled.href : new URL("./replication-worker.js", import.meta.url).href;
 }
 
 /** Named scalar metrics of a report: what replications summarise and sweeps compare. */
