@@ -4,7 +4,13 @@
  * edge answer of a sweep, and common random numbers.
  */
 import { describe, expect, it } from "vitest";
-import { replicationSeeds, runJobs, summarise } from "../src/experiment/experiment.js";
+import {
+  longestFirst,
+  replicationSeeds,
+  runJobs,
+  runJobsSettled,
+  summarise,
+} from "../src/experiment/experiment.js";
 import { estimate, studentTQuantile } from "../src/experiment/statistics.js";
 import { answer, holds, orderKey, sweepGrid } from "../src/experiment/sweep.js";
 import { MODEL_DEFAULTS } from "../src/model/defaults.js";
@@ -242,6 +248,28 @@ describe("runs on the worker pool", () => {
     expect(new Set(local.map((r) => r.scenario.seed))).toEqual(new Set([5, 6, 7, 8]));
     const summary = summarise(local, { names: ["requests"], value: (_n, r) => r.invocations.requests });
     expect(summary.get("requests")?.n).toBe(4);
+  }, 60_000);
+
+  it("longest first: the pool starts the runs of most expected work first, ties in the jobs' order", async () => {
+    const plan = (rate: number, duration = "2m") =>
+      loadScenarioText(
+        `name: r${rate}\nduration: ${duration}\nfunctions:\n  - { template: api, count: 1, existing: true }\nworkload:\n  - { action: invoke, functions: '*', for: ${duration}, arrival: { rate: ${rate}/s } }\n`,
+        `r${rate}.yaml`,
+      );
+    // Expected invocations: 120, 2,400, 600, 2,400 (30 s at 80/s), 1,200.
+    const rates = [1, 20, 5, 20, 10];
+    const jobs = rates.map((rate) => ({ plan: plan(rate), file: null, partitions: 1 }));
+    jobs[3] = { plan: plan(80, "30s"), file: null, partitions: 1 };
+    expect(longestFirst(jobs)).toEqual([1, 3, 4, 2, 0]);
+    // One thread runs them one at a time, in exactly that order; the reports keep the jobs' order.
+    const finished: number[] = [];
+    const outcome = await runJobsSettled(jobs, {
+      workers: 1,
+      workerMemoryMb: 512,
+      onReport: (i) => finished.push(i),
+    });
+    expect(finished).toEqual([1, 3, 4, 2, 0]);
+    expect(outcome.reports.map((r) => r?.scenario.name)).toEqual(["r1", "r20", "r5", "r80", "r10"]);
   }, 60_000);
 });
 

@@ -38,11 +38,19 @@ export class MessageBuffer {
     while (this.length + extra > this.timeUs.length) this.grow();
   }
 
-  /** Appends every message of `other`. */
+  /** Appends every message of `other`, column by column (a bulk copy each). */
   append(other: MessageBuffer): void {
-    for (let i = 0; i < other.length; i++) {
-      this.push(other.timeUs[i], other.entity[i], other.kind[i], other.a[i], other.b[i], other.seq[i]);
-    }
+    const n = other.length;
+    if (n === 0) return;
+    this.reserve(n);
+    const at = this.length;
+    this.timeUs.set(other.timeUs.subarray(0, n), at);
+    this.entity.set(other.entity.subarray(0, n), at);
+    this.kind.set(other.kind.subarray(0, n), at);
+    this.a.set(other.a.subarray(0, n), at);
+    this.b.set(other.b.subarray(0, n), at);
+    this.seq.set(other.seq.subarray(0, n), at);
+    this.length = at + n;
   }
 
   /** Keeps only the messages at or after `fromUs`, in their order. */

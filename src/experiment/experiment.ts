@@ -9,10 +9,11 @@
  * random draws (common random numbers; every stream is keyed by its
  * function's name, so the draws match function by function).
  */
-import { setMaxListeners } from "node:events";
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import type { Plan } from "../model/plan.js";
+import { expectedWork } from "../model/workload-rates.js";
 import { type Report } from "../report/json-report.js";
 import type { ReplicationTask } from "./replication-worker.js";
 import { type Estimate, estimate } from "./statistics.js";
@@ -95,36 +96,42 @@ export async function runJobsSettled(
     return { reports, stopped: error === null && done < jobs.length, error };
   }
   const cancel = new AbortController();
-  // Every queued run listens to the one signal: as many listeners as runs is no leak.
-  setMaxListeners(jobs.length + 1, cancel.signal);
   const onStop = () => cancel.abort();
   opts.stop?.addEventListener("abort", onStop);
   if (opts.stop?.aborted === true) cancel.abort();
+  const threads = Math.min(opts.workers, jobs.length);
   const pool = new Piscina<ReplicationTask, Report>({
     filename: workerModuleUrl(),
-    minThreads: Math.min(opts.workers, jobs.length),
-    maxThreads: Math.min(opts.workers, jobs.length),
+    minThreads: threads,
+    maxThreads: threads,
     concurrentTasksPerWorker: 1,
     resourceLimits: { maxOldGenerationSizeMb: opts.workerMemoryMb },
   });
+  // One lane per thread, each taking the next run when its last is done: the runs start in
+  // exactly this order (piscina's own queue reorders runs it cannot place at once).
+  const order = longestFirst(jobs);
+  let next = 0;
+  const lane = async () => {
+    while (next < order.length && !cancel.signal.aborted) {
+      const i = order[next++];
+      const j = jobs[i];
+      try {
+        reports[i] = await pool.run(
+          { plan: j.plan, file: j.file, partitions: j.partitions, judgeThresholds: j.judgeThresholds },
+          { signal: cancel.signal },
+        );
+        opts.onReport?.(i, reports[i]!);
+        finished();
+      } catch (e) {
+        // Runs cancelled by a stop or by an earlier failure are not failures of their own.
+        if (cancel.signal.aborted) return;
+        error = { cause: e };
+        cancel.abort();
+      }
+    }
+  };
   try {
-    await Promise.all(
-      jobs.map(async (j, i) => {
-        try {
-          reports[i] = await pool.run(
-            { plan: j.plan, file: j.file, partitions: j.partitions, judgeThresholds: j.judgeThresholds },
-            { signal: cancel.signal },
-          );
-          opts.onReport?.(i, reports[i]!);
-          finished();
-        } catch (e) {
-          // Runs cancelled by a stop or by an earlier failure are not failures of their own.
-          if (cancel.signal.aborted) return;
-          error = { cause: e };
-          cancel.abort();
-        }
-      }),
-    );
+    await Promise.all(Array.from({ length: threads }, lane));
   } finally {
     opts.stop?.removeEventListener("abort", onStop);
     await pool.destroy();
@@ -132,10 +139,22 @@ export async function runJobsSettled(
   return { reports, stopped: error === null && done < jobs.length, error };
 }
 
+/**
+ * The jobs' indices, the longest expected run first (ties in their given
+ * order): the pool starts the long runs at once and fills in with the short
+ * ones, so no long run starts last while the other threads sit idle.
+ */
+export function longestFirst(jobs: readonly RunJob[]): number[] {
+  const work = jobs.map((j) => expectedWork(j.plan));
+  return jobs.map((_, i) => i).sort((a, b) => work[b] - work[a] || a - b);
+}
+
 function workerModuleUrl(): string {
   if (import.meta.url.endsWith(".ts"))
     return new URL("../../dist/experiment/replication-worker.js", import.meta.url).href;
-  return new URL("./replication-worker.js", import.meta.url).href;
+  // The bundled entry when the build made one (scripts/bundle-cli.mjs): a thread starts sooner.
+  const bundled = new URL("../bin/replication-worker.js", import.meta.url);
+  return existsSync(bundled) ? bundled.href : new URL("./replication-worker.js", import.meta.url).href;
 }
 
 /** Named scalar metrics of a report: what replications summarise and sweeps compare. */

@@ -239,18 +239,19 @@ export class Environments {
    */
   onEnded(f: number, a: number, packed: number): void {
     const { fn, obs, request } = this.c;
-    const cold = packed % 2;
-    let x = (packed - cold) / 2;
-    const outcome = x % OUTCOME_SPAN;
-    x = (x - outcome) / OUTCOME_SPAN;
-    const rev = x % 65_536;
-    x = (x - rev) / 65_536;
-    const tag = x % 256;
-    const ctx = (x - tag) / 256;
-    const kind = tag % 4;
+    // Unpacked with floor division, not %: on a double beyond 32 bits, V8's % calls fmod, about
+    // ten times slower, and this runs once per invocation. The fields are the same exact integers.
+    let x = Math.floor(packed / 2); // the lowest bit, cold or warm, is counted at the start
+    const y = Math.floor(x / OUTCOME_SPAN);
+    const outcome = x - y * OUTCOME_SPAN;
+    x = Math.floor(y / 65_536);
+    const rev = y - x * 65_536;
+    const ctx = Math.floor(x / 256);
+    const tag = x - ctx * 256;
+    const kind = tag & 3;
     const env = kind === EnvKind.Provisioned ? -1 : a;
     const arrivalUs = env < 0 ? a : this.c.envs.arrivalUs[env];
-    const sameIncarnation = (tag - kind) / 4 === fn.incarnation[f] % 64 && fn.phase[f] !== Phase.Absent;
+    const sameIncarnation = tag >> 2 === fn.incarnation[f] % 64 && fn.phase[f] !== Phase.Absent;
     fn.busyEnvironments[f]--;
     if (fn.busyEnvironments[f] === 0 && fn.phase[f] === Phase.Active) this.lifecycle.armIdleCheck(f);
     let ranRevision = rev;

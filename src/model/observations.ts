@@ -2,7 +2,7 @@ import { API_ERROR_NAMES, OPERATION_NAMES, THROTTLE_CAUSE_NAMES } from "./aws-na
 import { BILLING_COLUMNS } from "./billing.js";
 import { DEPLOY_PHASE_NAMES } from "./deploy-window.js";
 import { PHASE_COUNT } from "./lifecycle-table.js";
-import { type Histogram, newHistogram } from "./histogram.js";
+import { type Histogram, newHistogram, recordValue } from "./histogram.js";
 import { EFS_MOUNT_FAULT_KINDS } from "./plan.js";
 import { RevisionCounts } from "./revision-counts.js";
 
@@ -261,12 +261,12 @@ export class Observations {
 
   /** Records a duration of a kind not in TEMPLATE_HISTS. */
   record(h: number, valueUs: number): void {
-    this.histograms[h].recordValue(Math.max(valueUs, 0));
+    recordValue(this.histograms[h], Math.max(valueUs, 0));
   }
 
   /** Records a duration of TEMPLATE_HISTS[k] for a function of template t. */
   recordForTemplate(k: number, t: number, valueUs: number): void {
-    this.templateHistograms[k * this.templates + t].recordValue(Math.max(valueUs, 0));
+    recordValue(this.templateHistograms[k * this.templates + t], Math.max(valueUs, 0));
   }
 
   /** Adds each template's histograms into the totals (once, after the partitions are merged). */

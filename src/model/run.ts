@@ -31,7 +31,13 @@ import type { RunEvents, RunOutcome } from "./run-outcome.js";
 import { Sampler, samplingOf } from "./sampler.js";
 import { SharedState } from "./shared-state.js";
 import { chooseThreads, type ThreadChoice } from "./thread-choice.js";
-import { ARRIVALS_PER_EPOCH, partitionWeights, planPeakArrivalsPerSec } from "./workload-rates.js";
+import {
+  ARRIVALS_PER_EPOCH,
+  MAX_EPOCH_US,
+  MIN_ARRIVALS_PER_EPOCH,
+  partitionWeights,
+  planPeakArrivalsPerSec,
+} from "./workload-rates.js";
 
 export type { CallAnswer, EfsOutcome, RunEvents, RunOutcome, Sample } from "./run-outcome.js";
 export { Sampler } from "./sampler.js";
@@ -334,7 +340,7 @@ export function* withGrantFallback<T>(
   }
 }
 
-/** Ten seconds by default: synchronisations are rare, and grants (grants.ts) rarely run out within one. */
+/** Ten seconds by default: synchronisations are rare, and grants (grants.ts) rarely run out within one (defaultEpochUs). */
 export const DEFAULT_EPOCH_US = 10_000_000;
 
 /** The epoch: how far partitions run between synchronisations when nothing needs the coordinator. */
@@ -344,14 +350,18 @@ export function epochOf(plan: Plan, opts: { epochUs?: number }): number {
 
 /**
  * DEFAULT_EPOCH_US, shortened for a plan whose streams could bring more than
- * ARRIVALS_PER_EPOCH arrivals within it: progress, Ctrl-C and the trace are
- * served between epochs. The length changes when the engine synchronises,
- * never what a run decides.
+ * ARRIVALS_PER_EPOCH arrivals within it (progress, Ctrl-C and the trace are
+ * served between epochs), and lengthened up to MAX_EPOCH_US for one whose
+ * streams at their peak bring fewer than MIN_ARRIVALS_PER_EPOCH (an epoch's
+ * fixed cost would otherwise be paid per request). The length changes when
+ * the engine synchronises, never what a run decides.
  */
 export function defaultEpochUs(plan: Plan): number {
   const perUs = planPeakArrivalsPerSec(plan) / 1e6;
-  if (!(perUs * DEFAULT_EPOCH_US > ARRIVALS_PER_EPOCH)) return DEFAULT_EPOCH_US;
-  return Math.max(1, Math.floor(ARRIVALS_PER_EPOCH / perUs));
+  if (perUs * DEFAULT_EPOCH_US > ARRIVALS_PER_EPOCH)
+    return Math.max(1, Math.floor(ARRIVALS_PER_EPOCH / perUs));
+  if (!(perUs * DEFAULT_EPOCH_US < MIN_ARRIVALS_PER_EPOCH)) return DEFAULT_EPOCH_US;
+  return Math.min(MAX_EPOCH_US, Math.floor(MIN_ARRIVALS_PER_EPOCH / perUs));
 }
 
 /** Runs a plan to its end, every partition on this thread. */

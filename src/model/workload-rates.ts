@@ -18,6 +18,18 @@ type RatePoints = { atUs: number; ratePerSec: number }[];
 export const ARRIVALS_PER_EPOCH = 250_000;
 
 /**
+ * Arrivals the engine should meet within one epoch at least, when the plan's
+ * rate allows it: each epoch has a fixed cost (the grants, a round, every
+ * partition's turn, about a microsecond) which a sparse plan would otherwise
+ * pay per request. A plan whose streams bring fewer than this in the default
+ * epoch runs in longer ones, up to MAX_EPOCH_US (run.ts epochOf).
+ */
+export const MIN_ARRIVALS_PER_EPOCH = 1_000;
+
+/** The longest default epoch, an hour: progress, Ctrl-C and the trace still come at least that often in simulated time. */
+export const MAX_EPOCH_US = 3_600_000_000;
+
+/**
  * The most arrivals a plan may expect within one lookahead (the engine's
  * shortest epoch, min(apiLatency, invokeLatency)): beyond it an epoch would
  * run for minutes without a chance to report progress or stop.
@@ -71,6 +83,17 @@ export function expectedArrivals(st: PlanInvokeStream, untilUs = st.endUs): numb
   const toUs = Math.min(st.endUs, untilUs);
   if (st.targets.length === 0 || !(toUs > st.startUs)) return 0;
   return meanRatePerSec(st.rate.points, st.startUs, toUs) * ((toUs - st.startUs) / 1e6);
+}
+
+/**
+ * A run's expected size: the invocations its streams imply up to its end,
+ * plus one per function (each is set up and reported). What an experiment
+ * orders its runs by, longest first.
+ */
+export function expectedWork(plan: Pick<Plan, "invokeStreams" | "functions" | "untilUs">): number {
+  let work = plan.functions.names.length;
+  for (const st of plan.invokeStreams) work += expectedArrivals(st, plan.untilUs);
+  return work;
 }
 
 /**
