@@ -8,15 +8,18 @@
 // moment, so the ratio holds on a noisy machine. Commands run in turn
 // (A B ... A B ...) so drift spreads over all of them; figures are medians.
 //
-//   npm run build && node bench/experiment-set.mjs            5 runs of each
+//   npm run build && node bench/experiment-set.mjs            5 runs of each, the shipped family scenarios/coldstart
 //   node bench/experiment-set.mjs --runs 9
-//   node bench/experiment-set.mjs --dir scenarios/coldstart   a family already written
+//   node bench/experiment-set.mjs --dir DIR                   another family already written
+//   node bench/experiment-set.mjs --stand-in                  the stand-in family (bench/coldstart-family.mjs) the
+//                                                             first figures in bench/RESULTS.md were measured on
 //   node bench/experiment-set.mjs --vs ../before              also another checkout (built), interleaved
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { bareHeapLoopThreads } from "./bare-heap.mjs";
+import { fileURLToPath } from "node:url";
 import { writeColdstartFamily } from "./coldstart-family.mjs";
 
 const args = process.argv.slice(2);
@@ -27,8 +30,10 @@ const option = (name) => {
 const runs = Number(option("--runs") ?? 5);
 const vs = option("--vs");
 const scratch = mkdtempSync(join(tmpdir(), "fleet-sim-set-"));
-const dir = option("--dir") === undefined ? join(scratch, "family") : resolve(option("--dir"));
-if (option("--dir") === undefined) writeColdstartFamily(dir);
+const standIn = process.argv.includes("--stand-in");
+const shipped = fileURLToPath(new URL("../scenarios/coldstart", import.meta.url));
+const dir = standIn ? join(scratch, "family") : resolve(option("--dir") ?? shipped);
+if (standIn) writeColdstartFamily(dir);
 const glob = join(dir, "*.yaml");
 
 const binOf = (checkout) =>
