@@ -34,6 +34,7 @@ const RUN_CHART_IDS = [
   "api-outcomes",
   "pending-cdf",
   "concurrency",
+  "environments",
   "subnet-ips",
   "throttles-cold-starts",
 ];
@@ -712,7 +713,7 @@ thresholds:
     });
     const pages = [runHtml(result.report, result.htmlSeries as HtmlSeries), sweepHtml(SWEEP)];
     const all = pages.flatMap(tables);
-    expect(all.length).toBe(3);
+    expect(all.length).toBe(4); // the run page's cost table among them
     for (const t of all) {
       expect(
         t.headers.every((h) => h !== ""),
@@ -803,6 +804,7 @@ thresholds:
             "states",
             "api-outcomes",
             "concurrency",
+            "environments",
             "subnet-ips",
             "throttles-cold-starts",
             "pending-cdf",

@@ -3,7 +3,17 @@
  * the coordinator. Columns are typed arrays so a buffer can later be copied
  * into shared memory or posted to a worker without per-message objects.
  */
-export class MessageBuffer {
+/** The columns of a list of messages: a MessageBuffer's, or a shared block's. */
+export interface MessageColumns {
+  readonly timeUs: Float64Array;
+  readonly entity: Int32Array;
+  readonly kind: Int32Array;
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly seq: Float64Array;
+}
+
+export class MessageBuffer implements MessageColumns {
   timeUs: Float64Array;
   entity: Int32Array;
   kind: Int32Array;
@@ -38,9 +48,13 @@ export class MessageBuffer {
     while (this.length + extra > this.timeUs.length) this.grow();
   }
 
-  /** Appends every message of `other`, column by column (a bulk copy each). */
+  /** Appends every message of `other`. */
   append(other: MessageBuffer): void {
-    const n = other.length;
+    this.appendColumns(other, other.length);
+  }
+
+  /** Appends the first `n` messages of `other`, column by column (a bulk copy each). */
+  appendColumns(other: MessageColumns, n: number): void {
     if (n === 0) return;
     this.reserve(n);
     const at = this.length;

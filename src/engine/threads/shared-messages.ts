@@ -13,12 +13,12 @@ export class SharedMessages {
   readonly sab: SharedArrayBuffer;
   readonly capacity: number;
   private readonly header: Int32Array;
-  private readonly timeUs: Float64Array;
-  private readonly a: Float64Array;
-  private readonly b: Float64Array;
-  private readonly seq: Float64Array;
-  private readonly entity: Int32Array;
-  private readonly kind: Int32Array;
+  readonly timeUs: Float64Array;
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly seq: Float64Array;
+  readonly entity: Int32Array;
+  readonly kind: Int32Array;
 
   constructor(capacityOrBuffer: number | SharedArrayBuffer) {
     if (typeof capacityOrBuffer === "number") {
@@ -64,16 +64,7 @@ export class SharedMessages {
 
   /** Appends every message to `into`. */
   readInto(into: MessageBuffer): void {
-    const n = this.header[0];
-    into.reserve(n);
-    const at = into.length;
-    into.timeUs.set(this.timeUs.subarray(0, n), at);
-    into.entity.set(this.entity.subarray(0, n), at);
-    into.kind.set(this.kind.subarray(0, n), at);
-    into.a.set(this.a.subarray(0, n), at);
-    into.b.set(this.b.subarray(0, n), at);
-    into.seq.set(this.seq.subarray(0, n), at);
-    into.length = at + n;
+    into.appendColumns(this, this.header[0]);
   }
 
   clear(): void {
