@@ -231,7 +231,7 @@ describe("the warm pool measured", () => {
       0,
       2000,
     );
-    const { outcome, report } = run(b.build());
+    const { outcome, report } = run(b.build(), sec(1));
     const served = outcome.obs.coldStarts + outcome.obs.warmStarts;
     const rate = served / 2000;
     const expected = rate * (meanS + (0.2 * outcome.obs.coldStarts) / served);
@@ -241,6 +241,18 @@ describe("the warm pool measured", () => {
       report.environments.average.busy + report.environments.average.idle,
       5,
     );
+    // The sampled gauges tell the same story: never negative, and their mean over the
+    // samples (one a second) is the exact time average within sampling noise.
+    const samples = outcome.samples.filter((x) => x.timeUs > 0);
+    const mean = (pick: (x: (typeof samples)[number]) => number) =>
+      samples.reduce((sum, x) => sum + pick(x), 0) / samples.length;
+    for (const x of samples) {
+      expect(x.environments.busy[0]).toBeGreaterThanOrEqual(0);
+      expect(x.environments.idle[0]).toBeGreaterThanOrEqual(0);
+    }
+    const { busy, idle } = report.environments.average;
+    expect(Math.abs(mean((x) => x.environments.busy[0]) - busy) / busy).toBeLessThan(0.05);
+    expect(Math.abs(mean((x) => x.environments.idle[0]) - idle) / idle).toBeLessThan(0.05);
   });
 
   it("determinism: every environment figure and gauge is the same across workers 0/1/2 and partitions 1/3", async () => {

@@ -83,6 +83,11 @@ export class EnvMeasures {
     this.obs.envRecycled[t]++;
   }
 
+  /** A warm environment took a request (a new one counts busy from its creation). */
+  busyStarted(t: number): void {
+    this.busy[t]++;
+  }
+
   /** A busy period of `lengthUs` ended. */
   busyEnded(t: number, lengthUs: number): void {
     addExact(this.obs.envBusyUs, t, lengthUs);

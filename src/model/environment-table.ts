@@ -139,6 +139,7 @@ export class EnvironmentTable {
     }
     if (e === NONE) return NONE;
     this.m.idleEnded(this.templateOf[e], nowUs - this.sinceUs[e], this.memoryMb[e], this.expiryUs(e));
+    this.m.busyStarted(this.templateOf[e]);
     this.unlink(e);
     this.state[e] = EnvState.Busy;
     this.sinceUs[e] = nowUs;
