@@ -12,6 +12,7 @@ export const COMMAND_ARGUMENTS: Record<string, string> = {
   validate: "FILE...",
   sweep: "FILE",
   serve: "[FILE]",
+  import: "SOURCE",
   help: "[COMMAND]",
   completion: "",
 };
