@@ -30,6 +30,7 @@ const ALL: ImportAwsFiles = {
 
 interface Template {
   template: string;
+  count?: number;
   name: string;
   existing: boolean;
   runtime?: string;
@@ -116,6 +117,29 @@ describe("import aws: the fleet reproduced", () => {
     const text = importAws({ functions: join(F, "list-functions-array.json") });
     expect(text).toContain('# group 1: 2 functions: runtime: "java21", memory: 1024');
     expect(text).toContain("# 2 functions in 1 groups of equal settings.");
+  });
+
+  it("functions numbered 0 to n-1 with equal settings become one template with a count and a name pattern", () => {
+    const fn = (name: string, memory: number) =>
+      `{"FunctionName": "${name}", "Runtime": "nodejs20.x", "MemorySize": ${memory}, "Timeout": 3}`;
+    const names = Array.from({ length: 12 }, (_, i) => `api-${String(i).padStart(2, "0")}`);
+    const listed = file(
+      "numbered.json",
+      `{"Functions": [${[...names.map((n) => fn(n, 256)), fn("api-12", 1024), fn("job-0", 256), fn("job-1", 256)].join(", ")}]}`,
+    );
+    const text = importAws({ functions: listed });
+    const w = parse(text) as Written;
+    expect(w.functions.map((t) => [t.template, t.count, t.name])).toEqual([
+      ["api", 12, "api-{i:2}"],
+      ["job", 2, "job-{i}"],
+      ["api-12", undefined, "api-12"],
+    ]);
+    expect(loadScenario(text, "numbered.yaml").plan.functions.names.toSorted()).toEqual([
+      ...names,
+      "api-12",
+      "job-0",
+      "job-1",
+    ]);
   });
 
   it("subnets keep their CIDR; usedByOthers is what AvailableIpAddressCount leaves, less Lambda's own ENIs", () => {

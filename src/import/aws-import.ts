@@ -156,8 +156,8 @@ function vpcsOf(
     if (held > 0)
       v.comments.push(
         vpcsWithFunctions.has(v.id)
-          ? `${held} Lambda ENIs (InterfaceType lambda): held by the existing functions in the simulation, so left out of usedByOthers`
-          : `${held} Lambda ENIs of functions not imported: counted in enisUsedByOthers`,
+          ? `${held} Lambda ENI${held === 1 ? "" : "s"} (InterfaceType lambda): held by the existing functions in the simulation, so left out of usedByOthers`
+          : `${held} Lambda ENI${held === 1 ? "" : "s"} of functions not imported: counted in enisUsedByOthers`,
       );
   }
   for (const s of subnets) {

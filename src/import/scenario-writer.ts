@@ -98,12 +98,32 @@ export function writeScenario(s: ImportedScenario): string {
     else groups.set(key, [t]);
   }
   out.push(s.templates.length === 0 ? "functions: []" : "functions:");
+  const templateNames = new Set(s.templates.map((t) => t.name));
   let n = 0;
   for (const [key, group] of groups) {
     n++;
     out.push(`  # group ${n}: ${group.length} function${group.length === 1 ? "" : "s"}: ${key}`);
+    // Within a group, each run of numbered names (api-00 ... api-41) is one template.
+    const byPrefix = new Map<string, ImportedTemplate[]>();
     for (const t of group) {
-      out.push(`  - { template: ${q(t.name)}, name: ${q(t.name)}, existing: true, ${key} }`);
+      const prefix = /^(.*\D)?\d+$/.exec(t.name)?.[1] ?? `\u0000${t.name}`;
+      const run = byPrefix.get(prefix);
+      if (run) run.push(t);
+      else byPrefix.set(prefix, [t]);
+    }
+    for (const run of byPrefix.values()) {
+      const numbered = numberedNames(run.map((t) => t.name));
+      if (numbered !== undefined) {
+        let template = numbered.prefix.replace(/[-_]+$/, "") || `group-${n}`;
+        if (templateNames.has(template)) template = `group-${n}-${numbered.prefix.length}`;
+        templateNames.add(template);
+        out.push(
+          `  - { template: ${q(template)}, count: ${run.length}, name: ${q(numbered.pattern)}, existing: true, ${key} }`,
+        );
+        continue;
+      }
+      for (const t of run)
+        out.push(`  - { template: ${q(t.name)}, name: ${q(t.name)}, existing: true, ${key} }`);
     }
   }
   out.push("");
@@ -115,4 +135,26 @@ export function writeScenario(s: ImportedScenario): string {
     );
   }
   return out.join("\n");
+}
+
+/**
+ * Names that are one prefix and the indices 0 to n-1 (api-0 ... api-41, or
+ * zero-padded api-00 ... api-41): one template with a name pattern keeps them all.
+ */
+export function numberedNames(names: readonly string[]): { prefix: string; pattern: string } | undefined {
+  if (names.length < 2) return undefined;
+  const parts = names.map((name) => /^(.*\D)?(\d+)$/.exec(name));
+  const prefix = parts[0]?.[1] ?? "";
+  const digits: string[] = [];
+  for (const m of parts) {
+    if (m === null || (m[1] ?? "") !== prefix) return undefined;
+    digits.push(m[2]!);
+  }
+  const indices = new Set(digits.map(Number));
+  for (let i = 0; i < names.length; i++) if (!indices.has(i)) return undefined;
+  if (digits.every((d) => String(Number(d)) === d)) return { prefix, pattern: `${prefix}{i}` };
+  const width = digits[0]!.length;
+  if (digits.every((d) => d === String(Number(d)).padStart(width, "0")))
+    return { prefix, pattern: `${prefix}{i:${width}}` };
+  return undefined;
 }
