@@ -178,6 +178,14 @@ describe("import aws: the fleet reproduced", () => {
     });
   });
 
+  it("without --account-settings, a limit that holds the reserved concurrency read, and said so", () => {
+    const reserved = file("big-reserved.json", '{"orders-api": {"ReservedConcurrentExecutions": 1200}}');
+    const text = importAws({ functions: ALL.functions, concurrency: reserved });
+    expect((parse(text) as Written).account).toEqual({ concurrencyLimit: 1300, unreservedMinimum: 100 });
+    expect(text).toContain("no --account-settings: concurrencyLimit 1300");
+    expect(loadScenario(text, "big.yaml").plan).toBeDefined();
+  });
+
   it("reserved concurrency from one file mapping function names to get-function-concurrency output", () => {
     const f = byName(imported({ ...ALL, concurrency: join(F, "concurrency-map.json") }));
     expect(f.get("orders-api")!.reservedConcurrency).toBe(50);
@@ -238,6 +246,27 @@ describe("import aws: bad input, located", () => {
     expect(messageOf({ functions: bad })).toBe(
       `${bad}: $.Functions[0].MemorySize: expected a whole number >= 0, got string "big"`,
     );
+  });
+
+  it("each input checked for its own command's output: account settings, subnets, ENIs, concurrency, provisioned", () => {
+    const functions = ALL.functions;
+    expect(messageOf({ functions: ALL.functions, accountSettings: functions })).toBe(
+      `${functions}: (object at 1:1) $: expected get-account-settings output with an AccountLimit object, got list-functions output (Functions)`,
+    );
+    expect(messageOf({ ...ALL, enis: ALL.subnets })).toBe(
+      `${ALL.subnets}: $: expected describe-network-interfaces output with a NetworkInterfaces array, got describe-subnets output (Subnets)`,
+    );
+    expect(messageOf({ ...ALL, provisioned: ALL.accountSettings })).toBe(
+      `${ALL.accountSettings}: $: expected list-provisioned-concurrency-configs output with a ProvisionedConcurrencyConfigs array, got get-account-settings output (AccountLimit)`,
+    );
+    const dir = join(tmp, "concurrency-bad");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "orders-api.json"), '{"ReservedConcurrentExecutions": -1}');
+    expect(messageOf({ ...ALL, concurrency: dir })).toBe(
+      `${join(dir, "orders-api.json")}: $.ReservedConcurrentExecutions: expected a whole number >= 0, got number -1`,
+    );
+    const truncated = file("truncated.json", '{"Subnets": [{"SubnetId": "subnet-1",');
+    expect(messageOf({ ...ALL, subnets: truncated })).toMatch(/truncated\.json:1:\d+: malformed JSON/);
   });
 
   it("unknown fields are accepted (AWS adds fields)", () => {

@@ -30,6 +30,8 @@ export interface ImportAwsFiles {
 export const ASSUMED_SUBNET_CAPACITY = 251;
 /** AWS's minimum of unreserved account concurrency, lowered only for accounts whose limit is below it. */
 const AWS_UNRESERVED_MINIMUM = 100;
+/** The scenario's own default account limit (schema-network.ts). */
+const DEFAULT_CONCURRENCY_LIMIT = 1000;
 
 /** A stable stand-in for a name: the same name always gives the same one. */
 export const redactName = (name: string): string =>
@@ -66,6 +68,17 @@ export function importAws(files: ImportAwsFiles): string {
   if (account) {
     const limit = Math.max(1, account.concurrentExecutions);
     accountOut = { concurrencyLimit: limit, unreservedMinimum: Math.min(AWS_UNRESERVED_MINIMUM, limit) };
+  } else {
+    // Without get-account-settings the scenario's default limit (1,000) holds, unless the
+    // reserved concurrency read could not fit in it: then the least limit AWS would allow.
+    const reservedSum = templates.reduce((sum, t) => sum + (t.reservedConcurrency ?? 0), 0);
+    const least = reservedSum + AWS_UNRESERVED_MINIMUM;
+    if (least > DEFAULT_CONCURRENCY_LIMIT) {
+      accountOut = { concurrencyLimit: least, unreservedMinimum: AWS_UNRESERVED_MINIMUM };
+      notes.push(
+        `no --account-settings: concurrencyLimit ${least} is the least that holds the ${reservedSum} reserved plus AWS's unreserved 100`,
+      );
+    }
   }
   return writeScenario({ sources: describeSources(files), account: accountOut, vpcs, templates, notes });
 }
