@@ -186,16 +186,42 @@ describe("import aws: the fleet reproduced", () => {
     expect(loadScenario(text, "big.yaml").plan).toBeDefined();
   });
 
+  it("a function without reserved concurrency: its file empty (as the CLI leaves it) or {}", () => {
+    const dir = join(tmp, "concurrency-empty");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "orders-api.json"), "");
+    writeFileSync(join(dir, "orders-worker.json"), "{}\n");
+    writeFileSync(join(dir, "thumbnailer.json"), '{\n    "ReservedConcurrentExecutions": 0\n}\n');
+    const f = byName(imported({ ...ALL, concurrency: dir }));
+    expect(f.get("orders-api")!.reservedConcurrency).toBeUndefined();
+    expect(f.get("orders-worker")!.reservedConcurrency).toBeUndefined();
+    expect(f.get("thumbnailer")!.reservedConcurrency).toBe(0);
+  });
+
   it("reserved concurrency from one file mapping function names to get-function-concurrency output", () => {
     const f = byName(imported({ ...ALL, concurrency: join(F, "concurrency-map.json") }));
     expect(f.get("orders-api")!.reservedConcurrency).toBe(50);
     expect(f.get("thumbnailer")!.reservedConcurrency).toBe(10);
   });
 
-  it("what cannot be mapped is listed as a comment, never dropped: unmodelled fields, provisioned concurrency", () => {
+  it("what cannot be mapped is listed as a comment, never dropped: fields the simulator does not model", () => {
     const text = importAws(ALL);
     expect(text).toMatch(/# {3}- function fields not modelled: .*Environment \(1\).*Layers \(1\)/);
-    expect(text).toContain("provisioned concurrency not imported: orders-api:live 5");
+  });
+
+  it("provisioned concurrency becomes PublishVersion, CreateAlias and PutProvisionedConcurrencyConfig events", () => {
+    const events = (parse(importAws(ALL)) as { events: Record<string, unknown>[] }).events;
+    expect(events).toEqual([
+      { at: "0s", call: "PublishVersion", function: "orders-api" },
+      { at: "10s", call: "CreateAlias", function: "orders-api", alias: "live", functionVersion: 1 },
+      {
+        at: "15s",
+        call: "PutProvisionedConcurrencyConfig",
+        function: "orders-api",
+        qualifier: "live",
+        provisionedConcurrentExecutions: 5,
+      },
+    ]);
   });
 
   it("--redact replaces every function name by a stable hash, the same for the same name", () => {
@@ -328,6 +354,8 @@ describe("import aws: the written file", () => {
     const run = cli("run", out, "--quiet", "--out", report);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    expect(readFileSync(report, "utf8")).toContain('"Invoke"');
+    const reportText = readFileSync(report, "utf8");
+    expect(reportText).toContain('"Invoke"');
+    expect(reportText).toContain('"PutProvisionedConcurrencyConfig"');
   });
 });

@@ -3,7 +3,7 @@
  * function, <function>.json, in a directory; or one file mapping names to
  * that output), `list-provisioned-concurrency-configs` and `get-account-settings`.
  */
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { expectOutput, ImportInputError, itemsOf, readPages, required, typeName } from "./json-input.js";
 
@@ -23,8 +23,9 @@ export function readReservedConcurrency(path: string): Map<string, number> {
       .filter((f) => f.endsWith(".json"))
       .sort()) {
       const file = join(path, entry);
+      // A function without reserved concurrency: the CLI prints nothing, or {}.
+      if (readFileSync(file, "utf8").trim() === "") continue;
       for (const page of readPages(file)) {
-        // A function without reserved concurrency prints nothing, or {}.
         if (Object.keys(page.value).length === 0) continue;
         expectOutput(page, "ReservedConcurrentExecutions", "ReservedConcurrentExecutions", file);
         reserved.set(

@@ -6,7 +6,12 @@
 import { createHash } from "node:crypto";
 import { ARCHITECTURES } from "../model/pricing.js";
 import { parseCidr, RUNTIME_FAMILIES, runtimeFamily } from "../scenario/schema.js";
-import { readAccountSettings, readProvisioned, readReservedConcurrency } from "./aws-concurrency.js";
+import {
+  readAccountSettings,
+  readProvisioned,
+  readReservedConcurrency,
+  type AwsProvisioned,
+} from "./aws-concurrency.js";
 import { readFunctions, type AwsFunction } from "./aws-functions.js";
 import { readEnis, readSubnets, type AwsEni, type AwsSubnet } from "./aws-network.js";
 import {
@@ -55,11 +60,7 @@ export function importAws(files: ImportAwsFiles): string {
     notes.push(
       `function fields not modelled: ${[...unmapped].map(([field, n]) => `${field} (${n})`).join(", ")}`,
     );
-  for (const p of provisioned)
-    notes.push(
-      `provisioned concurrency not imported: ${rename(p.functionName)}:${p.qualifier} ${p.requested} ` +
-        "(the imported functions have no published versions; add PublishVersion and PutProvisionedConcurrencyConfig events)",
-    );
+  const events = provisionedEvents(provisioned, known, rename, notes);
 
   const templates = functions.map((f) => templateOf(f, reserved.get(f.name), rename, notes));
   const vpcs = vpcsOf(functions, subnets, enis, notes);
@@ -80,7 +81,14 @@ export function importAws(files: ImportAwsFiles): string {
       );
     }
   }
-  return writeScenario({ sources: describeSources(files), account: accountOut, vpcs, templates, notes });
+  return writeScenario({
+    sources: describeSources(files),
+    account: accountOut,
+    vpcs,
+    templates,
+    events,
+    notes,
+  });
 }
 
 function describeSources(files: ImportAwsFiles): string[] {
@@ -213,4 +221,48 @@ function vpcsOf(
     }
   }
   return [...vpcs.values()];
+}
+
+/**
+ * Provisioned concurrency needs a published version: the imported functions
+ * have none, so each gets PublishVersion (its version 1), an alias as the
+ * configuration names it, and PutProvisionedConcurrencyConfig, spaced as
+ * scenarios/provisioned-alias-shift.yaml spaces them.
+ */
+function provisionedEvents(
+  configs: AwsProvisioned[],
+  known: ReadonlySet<string>,
+  rename: (n: string) => string,
+  notes: string[],
+): string[] {
+  const events: string[] = [];
+  const published = new Set<string>();
+  for (const p of configs) {
+    const fn = rename(p.functionName);
+    if (!known.has(p.functionName)) {
+      notes.push(`provisioned concurrency of ${fn}:${p.qualifier}: no such function in --functions, ignored`);
+      continue;
+    }
+    if (p.requested < 1) continue;
+    if (!published.has(fn)) {
+      published.add(fn);
+      events.push(`{ at: 0s, call: PublishVersion, function: ${JSON.stringify(fn)} }`);
+    }
+    let qualifier = p.qualifier;
+    if (/^\d+$/.test(qualifier)) {
+      if (qualifier !== "1")
+        notes.push(
+          `${fn}: provisioned concurrency on version ${qualifier} is put on its simulated version 1`,
+        );
+      qualifier = "1";
+    } else {
+      events.push(
+        `{ at: 10s, call: CreateAlias, function: ${JSON.stringify(fn)}, alias: ${JSON.stringify(qualifier)}, functionVersion: 1 }`,
+      );
+    }
+    events.push(
+      `{ at: 15s, call: PutProvisionedConcurrencyConfig, function: ${JSON.stringify(fn)}, qualifier: ${JSON.stringify(qualifier)}, provisionedConcurrentExecutions: ${p.requested} }`,
+    );
+  }
+  return events;
 }

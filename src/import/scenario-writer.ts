@@ -32,6 +32,8 @@ export interface ImportedScenario {
   account: { concurrencyLimit: number; unreservedMinimum: number } | undefined;
   vpcs: ImportedVpc[];
   templates: ImportedTemplate[];
+  /** Flow mappings of events, in order. */
+  events: string[];
   notes: string[];
 }
 
@@ -127,6 +129,15 @@ export function writeScenario(s: ImportedScenario): string {
     }
   }
   out.push("");
+  if (s.events.length > 0) {
+    out.push(
+      "# Provisioned concurrency (list-provisioned-concurrency-configs): each function's first published",
+      "# version, its alias, then the configuration; allocated from 15s, not ready at the start.",
+      "events:",
+      ...s.events.map((e) => `  - ${e}`),
+      "",
+    );
+  }
   if (s.templates.length > 0) {
     out.push(
       "workload:",
