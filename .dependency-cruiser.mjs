@@ -13,6 +13,7 @@ const LAYERS = [
   { folder: "metrics", rank: 4 },
   { folder: "experiment", rank: 5 },
   { folder: "serve", rank: 5 },
+  { folder: "import", rank: 5 },
   { folder: "cli", rank: 6 },
   { folder: "docs", rank: 6 },
 ];
@@ -22,7 +23,7 @@ const ENGINE = ["engine"];
 const KNOWN_FOLDERS = [...LAYERS.map((layer) => layer.folder), ...ENGINE];
 const inFolders = (folders) => `^src/(${folders.join("|")})/`;
 const ORDER =
-  "engine <- model <- measures <- scenario <- {report, metrics} <- {experiment, serve} <- {cli, docs}";
+  "engine <- model <- measures <- scenario <- {report, metrics} <- {experiment, serve, import} <- {cli, docs}";
 
 // One rule per layer above the engine: it may not import a higher layer or a sibling.
 function layerRule({ folder, rank }) {

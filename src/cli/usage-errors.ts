@@ -12,6 +12,7 @@ export const COMMAND_ARGUMENTS: Record<string, string> = {
   validate: "FILE...",
   sweep: "FILE",
   serve: "[FILE]",
+  import: "SOURCE",
   help: "[COMMAND]",
   completion: "",
 };
@@ -35,7 +36,9 @@ export function usageMessage(message: string, command: string | undefined, known
   if (unknown !== null) return unknownFlagsMessage(unknown[1].split(", "), known);
   if (/^Not enough non-option arguments/.test(message) && command !== undefined) {
     const args = COMMAND_ARGUMENTS[command] ?? "FILE";
-    return `${command} needs a scenario ${args.replace("...", "")}: fleet-sim ${command} ${args} [options]`;
+    // import reads a source (aws), not a scenario.
+    const what = command === "import" ? "a SOURCE (aws)" : `a scenario ${args.replace("...", "")}`;
+    return `${command} needs ${what}: fleet-sim ${command} ${args} [options]`;
   }
   return message;
 }
