@@ -6,6 +6,7 @@
 // rank. Folders of the same rank are siblings and may not import each other.
 const LAYERS = [
   { folder: "engine", rank: 0 },
+  { folder: "trace", rank: 0 },
   { folder: "model", rank: 1 },
   { folder: "measures", rank: 2 },
   { folder: "scenario", rank: 3 },
@@ -23,7 +24,7 @@ const ENGINE = ["engine"];
 const KNOWN_FOLDERS = [...LAYERS.map((layer) => layer.folder), ...ENGINE];
 const inFolders = (folders) => `^src/(${folders.join("|")})/`;
 const ORDER =
-  "engine <- model <- measures <- scenario <- {report, metrics} <- {experiment, serve, import} <- {cli, docs}";
+  "{engine, trace} <- model <- measures <- scenario <- {report, metrics} <- {experiment, serve, import} <- {cli, docs}";
 
 // One rule per layer above the engine: it may not import a higher layer or a sibling.
 function layerRule({ folder, rank }) {

@@ -288,6 +288,8 @@ export interface Report {
   callers?: CallerReport[];
   /** Present when the scenario has EFS file systems (V10). */
   fileSystems?: FileSystemReport[];
+  /** Present when the workload replays traces (issue 14): one entry per replay step. */
+  replays?: ReplayReport[];
   invariants: { name: string; ok: boolean; detail: string }[];
   /** Present when the scenario invokes asynchronously (or has a self-triggering function). */
   async?: AsyncReport;
@@ -334,4 +336,25 @@ export interface ThresholdsReport {
   results: ThresholdResult[];
   /** Set when an abortOnFail threshold stopped the run; run.partial is then true. */
   aborted: ThresholdAbort | null;
+}
+
+/** What one replay step read from its trace and delivered. */
+export interface ReplayReport {
+  format: string;
+  /** The trace's files, as the plan resolved them. */
+  files: string[];
+  /** Simulated time the replay started and ended, in seconds. */
+  startSeconds: number;
+  endSeconds: number;
+  /** Invocations in the trace within the replay's window. */
+  rows: number;
+  /** Of them, invocations of trace functions no scenario function plays. */
+  unmatchedRows: number;
+  /** Rows read after their arrival time had passed (out of order beyond the lookahead): they arrived late. */
+  lateRows: number;
+  /** Distinct trace functions seen, and how many of them a scenario function played. */
+  traceFunctions: number;
+  matchedFunctions: number;
+  /** Invocations the replay made (equal to rows - unmatchedRows when the run reached its end). */
+  arrivals: number;
 }

@@ -7,7 +7,7 @@ import type { KernelStats } from "../engine/kernel.js";
 import { STATE_NAMES } from "./aws-names.js";
 import { checkInvariants } from "./invariants.js";
 import { Observations } from "./observations.js";
-import { deserializeObservations, type PartitionResult } from "./partition-result.js";
+import { deserializeObservations, type PartitionResult, type ReplayTally } from "./partition-result.js";
 import type { Plan } from "./plan.js";
 import { qualifierSlotCount } from "./qualifiers.js";
 import type { CallAnswer, RunOutcome, Sample } from "./run-outcome.js";
@@ -83,6 +83,7 @@ export function assembleOutcome(
     },
     samples: r.samples,
     streamArrivals: sumStreams(plan, r.results),
+    replays: replaysOf(r.results),
     invariants: [],
     callAnswers: callAnswersOf(r.results),
     partial: r.partial,
@@ -90,6 +91,7 @@ export function assembleOutcome(
   outcome.invariants = checkInvariants(outcome, {
     badTransitions: r.results.flatMap((x) => x.badTransitions),
     sharedViolations: shared.violations,
+    replayDisagreements: replayDisagreements(r.results),
   });
   return outcome;
 }
@@ -101,6 +103,28 @@ function callAnswersOf(results: PartitionResult[]): CallAnswer[] {
     for (let i = 0; i < x.callAnswers.length; i += 3)
       out.push({ call: x.callAnswers[i], error: x.callAnswers[i + 1], atUs: x.callAnswers[i + 2] });
   return out.sort((a, b) => a.call - b.call);
+}
+
+/** Each replay's counts: every partition reads the whole trace, so they agree but for the arrivals, which add up. */
+function replaysOf(results: PartitionResult[]): ReplayTally[] {
+  if (results.length === 0) return [];
+  return results[0].replays.map((first, i) => ({
+    ...first,
+    arrivals: results.reduce((n, x) => n + x.replays[i].arrivals, 0),
+  }));
+}
+
+/** Partitions whose reading of a trace differs from the first's (a bug: each reads the same rows). */
+function replayDisagreements(results: PartitionResult[]): string[] {
+  const out: string[] = [];
+  results.forEach((x, p) =>
+    x.replays.forEach((t, i) => {
+      const first = results[0].replays[i];
+      if (t.rows !== first.rows || t.unmatchedRows !== first.unmatchedRows || t.lateRows !== first.lateRows)
+        out.push(`replay ${i + 1}: partition ${p} read ${t.rows} rows, partition 0 ${first.rows}`);
+    }),
+  );
+  return out;
 }
 
 function sumStreams(plan: Plan, results: PartitionResult[]): number[] {

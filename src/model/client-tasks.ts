@@ -5,6 +5,7 @@
  */
 import type { OperationCode } from "./aws-names.js";
 import type { WaiterSpec } from "./waiters.js";
+import { TRACE_CTX_BASE } from "./protocol.js";
 
 export class ClientTasks {
   fn: Int32Array<ArrayBuffer> = new Int32Array(64);
@@ -33,6 +34,8 @@ export class ClientTasks {
     if (this.free.length > 0) slot = this.free.pop()!;
     else {
       slot = this.next++;
+      // Task contexts (slot + 1) stay below the trace arrivals' (protocol.ts).
+      if (slot + 1 >= TRACE_CTX_BASE) throw new Error(`more than ${TRACE_CTX_BASE - 1} client calls in flight in one partition`);
       if (slot >= this.fn.length) this.grow();
     }
     this.fn[slot] = fn;

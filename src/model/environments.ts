@@ -9,6 +9,7 @@ import { billInvocation, provisionedChanged } from "./billing.js";
 import type { ControlPlane } from "./control-plane.js";
 import { scaledRunUs } from "./cpu-scaling.js";
 import { sampleUs } from "./distributions.js";
+import type { Distribution } from "./duration-distribution.js";
 import type { FleetContext } from "./fleet-context.js";
 import { NO_CONFIG } from "./function-store.js";
 import type { FunctionTrace } from "./function-trace.js";
@@ -17,10 +18,11 @@ import type { InvocationOutcomes } from "./invocation-outcomes.js";
 import type { Lifecycle } from "./lifecycle.js";
 import { Phase, type PhaseCode, Trigger } from "./lifecycle-table.js";
 import { Hist, TEMPLATE_HIST_INDEX } from "./observations.js";
-import { ASYNC_CTX_BASE, EnvKind, Ev, OUTCOME_SPAN, packInvocation } from "./protocol.js";
+import { EnvKind, Ev, OUTCOME_SPAN, packInvocation } from "./protocol.js";
 import { routeSlot, routeVersion } from "./qualifiers.js";
 import { TokenBuckets } from "./token-buckets.js";
 import type { Version } from "./versions.js";
+import { isTaskCtx, isTraceCtx } from "./trace-durations.js";
 
 const LATENCY = TEMPLATE_HIST_INDEX[Hist.InvocationLatency];
 
@@ -101,7 +103,7 @@ export class Environments {
       env = this.newEnvironment(f, pool, memoryMb);
     }
     envs.arrivalUs[env] = arrivalUs;
-    let runUs = scaledRunUs(tpl.cpuScaling, memoryMb, sampleUs(tpl.duration, rng, f));
+    let runUs = scaledRunUs(tpl.cpuScaling, memoryMb, this.handlerUs(f, ctx, tpl.duration));
     let outcome: number = rng.next(f) < tpl.errorRate ? ApiError.FunctionError : ApiError.None;
     const timeoutUs = version === null ? fn.timeoutUs[f] : version.timeoutUs;
     if (runUs > timeoutUs) {
@@ -119,12 +121,18 @@ export class Environments {
     const billedUs = plan.pricing?.initBilled === false ? runUs : initUs + runUs;
     billInvocation(obs.billingByTemplate, fn.templateOf[f], memoryMb, billedUs, false);
     const live = this.c.live;
-    if (live !== null && ctx > 0 && ctx < ASYNC_CTX_BASE) live.started(ctx - 1, cold ? initUs : -1, runUs);
+    if (live !== null && isTaskCtx(ctx)) live.started(ctx - 1, cold ? initUs : -1, runUs);
     fn.busyEnvironments[f]++;
     const rev = version === null ? fn.liveRevision[f] : route;
     const kind = version === null ? EnvKind.Latest : EnvKind.Version;
     const packed = packInvocation(ctx, fn.incarnation[f], rev, outcome, cold, kind);
     this.c.p.at(now + initUs + runUs, Ev.InvocationEnd, f, env, packed);
+  }
+
+  /** The handler's time before CPU scaling: a trace row's own duration (issue 14), or the template's draw. */
+  private handlerUs(f: number, ctx: number, duration: Distribution): number {
+    if (isTraceCtx(ctx)) return this.c.traceDurations.durationOf(ctx);
+    return sampleUs(duration, this.c.serviceRng, f);
   }
 
   /** D2: a new environment of `pool`, busy from now, with its keep-alive and lifetime drawn. */
@@ -170,7 +178,7 @@ export class Environments {
     const t = fn.templateOf[f];
     const tpl = plan.templates[t];
     const rng = this.c.serviceRng;
-    let runUs = scaledRunUs(tpl.cpuScaling, version.memoryMb, sampleUs(tpl.duration, rng, f));
+    let runUs = scaledRunUs(tpl.cpuScaling, version.memoryMb, this.handlerUs(f, ctx, tpl.duration));
     let outcome: number = rng.next(f) < tpl.errorRate ? ApiError.FunctionError : ApiError.None;
     if (runUs > version.timeoutUs) {
       runUs = version.timeoutUs;
@@ -180,7 +188,7 @@ export class Environments {
     provisionedChanged(obs.billingByTemplate, t, now, 0, version.memoryMb);
     const live = this.c.live;
     // The first request's lazy loading runs in the handler: part of its Duration, not an init.
-    if (live !== null && ctx > 0 && ctx < ASYNC_CTX_BASE) live.started(ctx - 1, -1, firstUs + runUs);
+    if (live !== null && isTaskCtx(ctx)) live.started(ctx - 1, -1, firstUs + runUs);
     const packed = packInvocation(ctx, fn.incarnation[f], route, outcome, 0, EnvKind.Provisioned);
     const endUs = now + plan.defaults.invokeLatencyUs + firstUs + runUs;
     this.c.p.at(endUs, Ev.InvocationEnd, f, now, packed);

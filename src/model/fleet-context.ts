@@ -25,6 +25,7 @@ import type { Observations } from "./observations.js";
 import type { Plan, PlanCallParams, PlanConfigChange } from "./plan.js";
 import { LATEST } from "./qualifiers.js";
 import type { Version } from "./versions.js";
+import { TraceDurations } from "./trace-durations.js";
 
 /** Calls that go back up to a room above the caller. */
 export interface Links {
@@ -134,6 +135,8 @@ export class FleetContext {
   answerMessage = "";
   /** A live run's invocation details for the answers (live-invocations.ts); null otherwise. */
   readonly live: LiveInvocations | null;
+  /** Durations of trace arrivals in flight (trace-durations.ts). */
+  readonly traceDurations = new TraceDurations();
   /** Every per-function stream made, by its prefix, so a function named while the run goes can be reseeded. */
   private readonly madeStreams: [string, RandomStreams][] = [];
 

@@ -40,6 +40,7 @@ import { IO_SLOWDOWN_SPAN, isDelivery, Ev } from "./protocol.js";
 import { LATEST, qualifierSlotCount } from "./qualifiers.js";
 import { ServiceFaults } from "./service-faults.js";
 import { FunctionVersions } from "./versions.js";
+import { type ReplayCounts, TraceReplays } from "./trace-replay.js";
 import { Workload } from "./workload.js";
 
 export type { TraceRecord, Tracer } from "./function-trace.js";
@@ -62,6 +63,7 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
   private readonly invocations: Invocations;
   private readonly clients: ClientDriver;
   private readonly workload: Workload;
+  private readonly replays: TraceReplays;
   /** A live run: the next of the seqs reserved for the calls it adds (-1: not live). */
   private liveCallSeq = -1;
 
@@ -100,6 +102,7 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
     this.invocations = new Invocations(c, this.trace, this.outcomes, this.lifecycle, this.environments);
     this.clients = new ClientDriver(c, this.trace, this.lifecycle, this.invocations);
     this.workload = new Workload(c, localOf, this.invocations);
+    this.replays = new TraceReplays(c, localOf, this.invocations);
     c.links = {
       invoke: (f, ctx, hop, caller, qualifier) => this.invocations.invoke(f, ctx, hop, caller, qualifier),
       taskAnswer: (slot, error) => this.clients.taskAnswer(slot, error),
@@ -149,6 +152,7 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
     // first events and the plan's calls and before anything scheduled later, as a replay of the
     // session (its calls in the plan from the start) runs them.
     if (this.plan.live === true) this.liveCallSeq = this.p.queue.reserveSeqs(MAX_LIVE_CALLS);
+    this.replays.start();
     const fn = this.c.fn;
     for (let f = 0; f < fn.count; f++) if (fn.phase[f] === Phase.Active) this.lifecycle.armIdleCheck(f);
     this.faults.scheduleGrantRevocations();
@@ -160,6 +164,10 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
     switch (kind) {
       case Ev.Arrival:
         return this.workload.onArrival(target, a);
+      case Ev.TraceArrival:
+        return this.replays.onArrival(target, a, b);
+      case Ev.TraceFeed:
+        return this.replays.onFeed(target);
       case Ev.InvocationAdmitted:
         return this.environments.onAdmitted(target, a, b, 1);
       case Ev.InvocationAdmittedEfs: {
@@ -360,6 +368,12 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
   /** Arrivals so far per invoke stream at this partition's functions. */
   get streamArrivals(): Float64Array {
     return this.workload.arrivals;
+  }
+
+  /** What each trace replay saw (trace-replay.ts); closes the traces still open. */
+  replayCounts(): ReplayCounts[] {
+    this.replays.close();
+    return this.replays.counts;
   }
   provisionedTotals(): number[] {
     return this.controlPlane.provisionedTotals();

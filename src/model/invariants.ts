@@ -13,7 +13,7 @@ export type { InvariantResult } from "./run-outcome.js";
 
 export function checkInvariants(
   o: RunOutcome,
-  extra: { badTransitions: string[]; sharedViolations: string[] },
+  extra: { badTransitions: string[]; sharedViolations: string[]; replayDisagreements?: string[] },
 ): InvariantResult[] {
   const out: InvariantResult[] = [];
   const add = (name: string, ok: boolean, detail: string) => out.push({ name, ok, detail });
@@ -79,7 +79,34 @@ export function checkInvariants(
 
   const arrivals = checkStreamArrivals(o.plan, o.streamArrivals, o.kernel.endUs);
   add("every invoke stream delivered the arrivals its rate implies", arrivals.ok, arrivals.detail);
+  if (o.replays.length > 0) {
+    const replays = checkReplayArrivals(o, extra.replayDisagreements ?? []);
+    add("every trace replay delivered each matched row once", replays.ok, replays.detail);
+  }
   return out;
+}
+
+/**
+ * Each replay's arrivals against its matched rows: equal when the run
+ * reached its end (a row is read ahead of its arrival, so a stopped run may
+ * have read more than it delivered, never fewer), and every partition read
+ * the same rows.
+ */
+function checkReplayArrivals(o: RunOutcome, disagreements: string[]): { ok: boolean; detail: string } {
+  const wrong = [...disagreements];
+  let matched = 0;
+  let delivered = 0;
+  o.replays.forEach((r, i) => {
+    const expected = r.rows - r.unmatchedRows;
+    matched += expected;
+    delivered += r.arrivals;
+    if (o.partial ? r.arrivals > expected : r.arrivals !== expected)
+      wrong.push(`replay ${i + 1}: ${r.arrivals} arrivals for ${expected} matched rows`);
+  });
+  return {
+    ok: wrong.length === 0,
+    detail: wrong.join("; ") || `${delivered} arrivals for ${matched} matched rows`,
+  };
 }
 
 /** Poisson counts may stray this many standard deviations (sqrt of the mean) from it. */

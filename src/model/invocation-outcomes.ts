@@ -11,6 +11,7 @@ import type { FunctionTrace } from "./function-trace.js";
 import { type PhaseCode, Trigger } from "./lifecycle-table.js";
 import { ERROR_COUNT, THROTTLE_CAUSE_COUNT } from "./observations.js";
 import { ASYNC_CTX_BASE, Grant, Msg } from "./protocol.js";
+import { isTraceCtx } from "./trace-durations.js";
 
 export class InvocationOutcomes {
   constructor(
@@ -40,6 +41,7 @@ export class InvocationOutcomes {
     if (q !== null && error === ApiError.None && q.selfTriggers(f))
       this.c.links.invoke(f, 0, q.hopOf(ctx) + 1, -1, q.qualifierOf(ctx));
     if (polled) q!.answer(ctx - ASYNC_CTX_BASE, error);
+    else if (isTraceCtx(ctx)) this.c.traceDurations.release(ctx);
     else if (ctx > 0) {
       this.c.answerVersion = version;
       this.c.links.taskAnswer(ctx - 1, error);

@@ -19,6 +19,7 @@ import { Ev, Grant, Msg } from "./protocol.js";
 import { LATEST, qualifierName, qualifierSlot, routeOf, routeSlot } from "./qualifiers.js";
 import { refilledTokens } from "./token-buckets.js";
 import type { FunctionVersions } from "./versions.js";
+import { isTaskCtx } from "./trace-durations.js";
 
 export class Invocations {
   constructor(
@@ -131,7 +132,7 @@ export class Invocations {
     this.c.async!.accept(f, hop, ctx === 0 && hop > 1, qualifier);
     if (ctx === 0 && hop > 1) return; // a self-trigger (V7): the service's own call, not a client's API request
     this.c.obs.api[Operation.Invoke * ERROR_COUNT + ApiError.None]++;
-    if (ctx > 0) this.c.links.taskAnswer(ctx - 1, ApiError.None);
+    if (isTaskCtx(ctx)) this.c.links.taskAnswer(ctx - 1, ApiError.None);
   }
 
   /**

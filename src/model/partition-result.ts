@@ -49,8 +49,20 @@ export interface PartitionResult {
   badTransitions: string[];
   /** Arrivals per invoke stream at this partition's functions (Plan.invokeStreams order). */
   streamArrivals: number[];
+  /** What each trace replay saw (Plan.replays order): rows, unmatched and late rows, functions, this partition's arrivals. */
+  replays: ReplayTally[];
   /** Answers to explicit calls of this partition's functions: (call, error, time) triples. */
   callAnswers: number[];
+}
+
+/** One replay's counts as a partition reports them (trace-replay.ts ReplayCounts). */
+export interface ReplayTally {
+  rows: number;
+  unmatchedRows: number;
+  lateRows: number;
+  traceFunctions: number;
+  matchedFunctions: number;
+  arrivals: number;
 }
 
 export function serializeObservations(o: Observations): SerializedObservations {
@@ -120,6 +132,7 @@ export function partitionResultOf(f: FleetPartition, crossesThreads: boolean): P
     provisioned: f.provisionedTotals(),
     badTransitions: [...f.badTransitions],
     streamArrivals: Array.from(f.streamArrivals),
+    replays: f.replayCounts().map((r) => ({ ...r })),
     callAnswers: [...f.callAnswers],
   };
 }

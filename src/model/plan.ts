@@ -238,6 +238,39 @@ export interface PlanInvokeStream {
   invocationType?: InvocationTypeName;
 }
 
+/** Where a replay's rows come from (src/trace/ reads each format as a stream). */
+export type PlanTraceSource =
+  /** Per-invocation rows: arrival time, function key, duration when the format has one. */
+  | { format: "azure-2021" | "csv"; file: string }
+  /** Per-minute counts, one file per day chained; arrivals spread within each minute. */
+  | { format: "azure-2019"; files: string[]; arrivals: "poisson" | "uniform" };
+
+/**
+ * A workload step that replays a trace (issue 14): its rows become arrivals
+ * at the functions they map to, from startUs until endUs. Trace time
+ * `fromUs` plays at startUs.
+ */
+export interface PlanReplay {
+  source: PlanTraceSource;
+  startUs: number;
+  endUs: number;
+  fromUs: number;
+  /** How far ahead of the simulated time rows are read (rows sorted by end time arrive out of order within it). */
+  lookaheadUs: number;
+  /** The functions the trace may play, in selector order (for match `order`). */
+  targets: Int32Array;
+  /**
+   * How trace functions become scenario functions: by name (the trace's name
+   * for it, trace-names.ts), by order of first appearance, or by the pairs
+   * of a mapping file (trace key or name, function index).
+   */
+  match: { kind: "name" } | { kind: "order" } | { kind: "map"; pairs: [string, number][] };
+  /** Whether the rows' durations replace the template's (when the format has them). */
+  traceDurations: boolean;
+  qualifier?: number;
+  caller?: number;
+}
+
 export type PlanFault =
   /** Creates that start in [fromUs, untilUs) never finish provisioning (R5). */
   | { kind: "createHang"; fromUs: number; untilUs: number; probability: number; targets: Int32Array | null }
@@ -342,6 +375,8 @@ export interface Plan {
   clients: PlanClient[];
   steps: PlanStep[];
   invokeStreams: PlanInvokeStream[];
+  /** Trace replays (issue 14); absent or empty: none. */
+  replays?: PlanReplay[];
   faults: PlanFault[];
   calls: PlanCall[];
   /** Alias names the scenario uses, indexed by PlanCallParams.alias and alias qualifiers. */

@@ -27,6 +27,10 @@ export const Ev = {
   InvocationEnd: 7,
   /** The function's explicit calls list position. a: call index. */
   ExplicitCall: 8,
+  /** A trace replay reads its rows up to the next feed. target: replay index. */
+  TraceFeed: 9,
+  /** A trace row's arrival at this function. a: replay index, b: the row's duration in µs (-1: none). */
+  TraceArrival: 10,
 
   // Asynchronous invocation (V6, V7).
   /** Lambda's poller takes an event from the function's queue (a first attempt or a retry). a: event slot. */
@@ -159,6 +163,12 @@ export const EnvKind = { Latest: 0, Version: 1, Provisioned: 2 } as const;
  * traffic and task slot + 1 a client's call. 2^23 keeps ctx < 2^24.
  */
 export const ASYNC_CTX_BASE = 8_388_608;
+/**
+ * Contexts from this one up to ASYNC_CTX_BASE are trace arrivals that carry
+ * their own duration: ctx - TRACE_CTX_BASE is its slot (trace-durations.ts).
+ * Client task slots stay below it.
+ */
+export const TRACE_CTX_BASE = 4_194_304;
 
 /** Outcome codes (ApiError) an InvocationEnd can carry are below this. */
 export const OUTCOME_SPAN = 16;

@@ -10,6 +10,7 @@ import type { Plan } from "./plan.js";
 import type { SampleCounters, SampledHistogram, SampleShared } from "./sampling.js";
 import type { SubnetUsage } from "./shared-state.js";
 import type { ThreadChoice } from "./thread-choice.js";
+import type { ReplayTally } from "./partition-result.js";
 
 /** A point of the sampled time series. */
 export interface Sample {
@@ -84,6 +85,8 @@ export interface RunOutcome {
   samples: Sample[];
   /** Arrivals each invoke stream delivered, in Plan.invokeStreams order (the self-check compares them with the rates). */
   streamArrivals: number[];
+  /** What each trace replay read and delivered, in Plan.replays order (ReplayTally; arrivals summed over partitions). */
+  replays: ReplayTally[];
   invariants: InvariantResult[];
   /** The final answer to each explicit call answered before the end, by Plan.calls index. */
   callAnswers: CallAnswer[];

@@ -48,6 +48,7 @@ import {
   type AsyncReport,
   type CostReport,
   type FileSystemReport,
+  type ReplayReport,
   type HistogramReport,
   REPORT_SCHEMA_VERSION,
   type Report,
@@ -209,6 +210,7 @@ export function buildReport(outcome: RunOutcome, meta: ReportMeta): Report {
     }));
   }
   if (plan.fileSystems.length > 0) report.fileSystems = fileSystemsReport(outcome);
+  if (outcome.replays.length > 0) report.replays = replaysReport(outcome);
   const withAsync = usesAsync(plan);
   if (withAsync) report.async = asyncReport(outcome);
   if (outcome.samples.length > 0) report.samples = outcome.samples.map((s) => sampleReport(s, withAsync));
@@ -260,6 +262,20 @@ function usage(b: Bill): Bill["usage"] {
     allocatedGbSeconds: figure(u.allocatedGbSeconds),
     idleGbSeconds: figure(u.idleGbSeconds),
   };
+}
+
+function replaysReport(outcome: RunOutcome): ReplayReport[] {
+  return outcome.replays.map((r, i) => {
+    const replay = outcome.plan.replays![i];
+    const source = replay.source;
+    return {
+      format: source.format,
+      files: source.format === "azure-2019" ? [...source.files] : [source.file],
+      startSeconds: replay.startUs / 1e6,
+      endSeconds: replay.endUs / 1e6,
+      ...r,
+    };
+  });
 }
 
 function fileSystemsReport(outcome: RunOutcome): FileSystemReport[] {

@@ -161,6 +161,14 @@ export function renderSummary(report: Report, opts: SummaryOptions): string {
     const io = fs.ioStopped > 0 ? c.warn(` EFSIOException=${fs.ioStopped}`) : "";
     line(`efs ${fs.id}`, `${credits}, ${demand}${io}${failed === "" ? "" : c.warn(failed)}`);
   }
+  for (const [i, r] of (report.replays ?? []).entries()) {
+    const late = r.lateRows > 0 ? c.warn(` late=${r.lateRows}`) : "";
+    const unmatched = r.unmatchedRows > 0 ? ` unmatched=${r.unmatchedRows}` : "";
+    line(
+      `replay ${i + 1} (${r.format})`,
+      `${r.arrivals} invocations of ${r.rows} rows${unmatched}${late}; ${r.matchedFunctions} of ${r.traceFunctions} trace functions played`,
+    );
+  }
   const as = report.async;
   if (as !== undefined) {
     const f = as.failed;

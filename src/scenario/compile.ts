@@ -3,6 +3,7 @@
  * durations to integer microseconds, defaults filled in, and every check that
  * spans sections (references, globs, the timeline) reported at its path.
  */
+import { dirname, resolve } from "node:path";
 import { lookaheadOfDefaults, MODEL_DEFAULTS, type ModelDefaults } from "../model/defaults.js";
 import type { Distribution, Plan, PlanAccount, PlanCall, PlanCallParams, PlanClient } from "../model/plan.js";
 import { DEFAULT_PRICING, type Pricing } from "../model/pricing.js";
@@ -22,6 +23,7 @@ import {
   type PricingInput,
   type ScenarioInput,
 } from "./schema.js";
+import { STDIN_NAME } from "./read.js";
 import type { Scope } from "./scope.js";
 import { unknownName } from "./suggest.js";
 import { compileThresholds } from "./thresholds.js";
@@ -67,6 +69,7 @@ export function compileScenario(
     durationUs,
     untilUs: options.untilUs ?? durationUs,
     lookaheadUs: lookaheadOfDefaults(defaults),
+    baseDir: options.file === null || options.file === STDIN_NAME ? process.cwd() : dirname(resolve(options.file)),
     client(name, path) {
       const index = clientIndex.get(name) ?? -1;
       if (index < 0) issues.push({ path, message: unknownName("client", name, clientNames) });
@@ -87,7 +90,7 @@ export function compileScenario(
       return aliasQualifier(a);
     },
   };
-  const { steps, invokeStreams } = compileWorkload(input.workload, scope);
+  const { steps, invokeStreams, replays } = compileWorkload(input.workload, scope);
   const faults = compileFaults(input.faults, scope);
   const calls = compileCalls(input.events, scope);
   const thresholds = compileThresholds(input.thresholds, issues);
@@ -117,6 +120,7 @@ export function compileScenario(
     pricing: pricingOf(input.pricing),
   };
   if (thresholds.length > 0) plan.thresholds = thresholds;
+  if (replays.length > 0) plan.replays = replays;
   if (input.warmup !== undefined) {
     const warmupUs = toUs(input.warmup);
     if (warmupUs >= durationUs)

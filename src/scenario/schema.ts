@@ -445,6 +445,65 @@ const invokeStepShape = {
 };
 const idleStepShape = { at: durationSchema.optional(), action: z.literal("idle"), for: durationSchema };
 
+export const TRACE_FORMATS = ["azure-2019", "azure-2021", "csv"] as const;
+const traceSchema = strict({
+  format: z.enum(TRACE_FORMATS).meta({
+    description:
+      "azure-2019: per-minute counts per function (invocations_per_function_md.anon.dNN.csv); azure-2021: one row per invocation (app,func,end_timestamp,duration); csv: timestamp,function[,duration].",
+  }),
+  file: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "azure-2021 and csv: the trace file, relative to the scenario's directory." }),
+  files: z.array(z.string().min(1)).min(1).optional().meta({
+    description: "azure-2019: one invocations_per_function file per day, chained in order.",
+  }),
+  arrivals: z.enum(["poisson", "uniform"]).optional().meta({
+    description: "azure-2019: how a minute's count spreads within it; default poisson.",
+  }),
+  from: durationSchema.default("0s").meta({ description: "The trace time played at the step's start." }),
+  lookahead: durationSchema.default("2m").meta({
+    description: "How far ahead of the simulated time rows are read, to put rows out of order back in order.",
+  }),
+  durations: z.enum(["trace", "template"]).default("trace").meta({
+    description: "trace: a row's duration (when the format has one) replaces the template's; template: draw it.",
+  }),
+}).superRefine((t, ctx) => {
+  const perMinute = t.format === "azure-2019";
+  if (perMinute && t.files === undefined)
+    ctx.addIssue({ code: "custom", message: "an azure-2019 trace needs files: its invocations_per_function files, one per day" });
+  if (perMinute && t.file !== undefined)
+    ctx.addIssue({ code: "custom", path: ["file"], message: "an azure-2019 trace takes files (one per day), not file" });
+  if (!perMinute && t.file === undefined)
+    ctx.addIssue({ code: "custom", message: `a ${t.format} trace needs file: the trace file` });
+  if (!perMinute && t.files !== undefined)
+    ctx.addIssue({ code: "custom", path: ["files"], message: `files is for azure-2019 traces; a ${t.format} trace takes file` });
+  if (!perMinute && t.arrivals !== undefined)
+    ctx.addIssue({ code: "custom", path: ["arrivals"], message: `arrivals is for azure-2019 traces (per-minute counts); a ${t.format} trace has each arrival's time` });
+}, ifValid);
+
+const replayStepShape = {
+  at: durationSchema.optional(),
+  action: z.literal("replay"),
+  trace: traceSchema,
+  functions: selectorSchema,
+  match: z
+    .union([z.enum(["name", "order"]), strict({ map: z.string().min(1) })], {
+      error: (iss) => `expected name, order or { map: FILE }, got ${describeValue(iss.input)}`,
+    })
+    .default("name")
+    .meta({
+      description:
+        "How trace functions map to the selected functions: name (the trace's name for it), order (of first appearance), or { map: FILE } (a CSV of trace_function,function).",
+    }),
+  for: positiveDuration.optional().meta({ description: "How long the replay runs; default to the scenario's end." }),
+  qualifier: qualifierSchema.optional().meta({
+    description: "What the requests name: $LATEST (default), a version number or an alias (V1).",
+  }),
+  caller: callerRef,
+};
+
 const CONFIG_PLACE =
   "config is only allowed on updateConfiguration steps (or with updateConfiguration in then)";
 
@@ -458,6 +517,7 @@ function misplacedStepField(field: string, input: unknown): string | undefined {
     ...(Object.hasOwn(controlStepShape, field) ? CONTROL_ACTIONS : []),
     ...(Object.hasOwn(invokeStepShape, field) ? ["invoke"] : []),
     ...(Object.hasOwn(idleStepShape, field) ? ["idle"] : []),
+    ...(Object.hasOwn(replayStepShape, field) ? ["replay"] : []),
   ];
   return owners.length === 0
     ? undefined
@@ -481,6 +541,7 @@ const stepSchema = z.discriminatedUnion("action", [
   controlStepSchema,
   strict(invokeStepShape, misplacedStepField),
   strict(idleStepShape, misplacedStepField),
+  strict(replayStepShape, misplacedStepField),
 ]);
 
 export type StepInput = z.output<typeof stepSchema>;

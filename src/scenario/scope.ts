@@ -20,6 +20,8 @@ export interface Scope {
   readonly durationUs: number;
   /** End of the run: the file's duration unless the caller overrides it. */
   readonly untilUs: number;
+  /** The scenario file's directory (the working directory for standard input): relative trace files are found there. */
+  readonly baseDir: string;
   /** The engine's lookahead under the file's model (model/defaults.ts lookaheadOfDefaults). */
   readonly lookaheadUs: number;
   client(name: string, path: Path): number;

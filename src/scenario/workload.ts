@@ -2,11 +2,12 @@
  * The workload timeline: steps run one after another unless they say when
  * (`at`). Control steps become Plan.steps, invoke steps Plan.invokeStreams.
  */
-import type { PlanConfigChange, PlanInvokeStream, PlanStep, RateProfile } from "../model/plan.js";
+import type { PlanConfigChange, PlanInvokeStream, PlanReplay, PlanStep, RateProfile } from "../model/plan.js";
 import { LATEST } from "../model/qualifiers.js";
 import { ACTION_OPERATIONS } from "./actions.js";
 import type { Path } from "./issues.js";
 import type { ConfigChangeInput, StepInput } from "./schema.js";
+import { compileReplay } from "./replay.js";
 import type { Scope } from "./scope.js";
 import { formatDurationUs, parseRatePerSec, toUs } from "./units.js";
 import {
@@ -28,8 +29,9 @@ type InvokeStepInput = Extract<StepInput, { action: "invoke" }>;
 export function compileWorkload(
   input: StepInput[],
   scope: Scope,
-): { steps: PlanStep[]; invokeStreams: PlanInvokeStream[] } {
+): { steps: PlanStep[]; invokeStreams: PlanInvokeStream[]; replays: PlanReplay[] } {
   const steps: PlanStep[] = [];
+  const replays: PlanReplay[] = [];
   const invokeStreams: PlanInvokeStream[] = [];
   const streamPaths: Path[] = [];
   let cursorUs = 0;
@@ -39,6 +41,12 @@ export function compileWorkload(
     checkStart(startUs, step.at === undefined ? path : [...path, "at"], "step", scope);
     if (step.action === "idle") {
       cursorUs = startUs + toUs(step.for);
+      return;
+    }
+    if (step.action === "replay") {
+      const replay = compileReplay(step, startUs, path, scope);
+      if (replay !== null) replays.push(replay);
+      cursorUs = replay?.endUs ?? (step.for === undefined ? scope.durationUs : startUs + toUs(step.for));
       return;
     }
     if (step.action === "invoke") {
@@ -72,7 +80,7 @@ export function compileWorkload(
     steps.push(compiled);
   });
   checkArrivalRates(invokeStreams, streamPaths, scope);
-  return { steps, invokeStreams };
+  return { steps, invokeStreams, replays };
 }
 
 const count = (n: number) => Math.round(n).toLocaleString("en-US");

@@ -8,6 +8,8 @@ export class PartitionHostError extends Error {
     readonly simTimeUs: number,
     readonly causeText: string,
     readonly stackText?: string,
+    /** The name of the error the partition threw (a user's bad input is told apart from a bug by it). */
+    readonly causeName = "Error",
   ) {
     const where = partition >= 0 ? `partition ${partition}` : "a partition host";
     super(

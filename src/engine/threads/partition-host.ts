@@ -51,7 +51,7 @@ export type HostPortMessage =
   | { type: "inbox"; sab: SharedArrayBuffer }
   | { type: "outbox"; sab: SharedArrayBuffer }
   | { type: "records"; records: unknown[] }
-  | { type: "error"; partition: number; simTimeUs: number; message: string; stack: string | undefined };
+  | { type: "error"; partition: number; simTimeUs: number; name: string; message: string; stack: string | undefined };
 
 export default async function hostPartitions(init: HostInit): Promise<HostResult> {
   // Tell the coordinator's thread, which makes its own partitions meanwhile.
@@ -185,6 +185,7 @@ function runHost(init: HostInit, factory: PartitionFactory): HostResult {
         type: "error",
         partition: running,
         simTimeUs: failed !== null ? failed.nowUs : endUs,
+        name: err.name,
         message: err.message,
         stack: err.stack,
       } satisfies HostPortMessage);
