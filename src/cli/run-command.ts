@@ -48,6 +48,8 @@ import { type MetricsSettings, MetricsOutputs } from "./metrics-outputs.js";
 import { checkDistinctOutputs, OutputError, OutputFiles, type OutputSpec } from "./output-files.js";
 import { StopSignals, stoppingNote } from "./stop-signals.js";
 import { type SimulateRequest, type SimulateResult, simulate } from "./simulate.js";
+import { TraceInputError } from "../trace/trace-input-error.js";
+import { PartitionHostError } from "../engine/threads/partition-host-error.js";
 
 /** The cores --workers auto may use (docs/parallel.md). */
 export function availableCores(): number {
@@ -499,6 +501,17 @@ export function reportError(e: unknown, term: Terminal): number {
   }
   if (e instanceof UserError) {
     term.stderr.write(errorLines(e.message));
+    return ExitCode.BadInput;
+  }
+  // A trace found bad while a replay reads it, on this thread or a worker's.
+  const traceProblem =
+    e instanceof TraceInputError
+      ? e.message
+      : e instanceof PartitionHostError && e.causeName === "TraceInputError"
+        ? e.causeText
+        : null;
+  if (traceProblem !== null) {
+    term.stderr.write(errorLines(`bad trace: ${traceProblem}`));
     return ExitCode.BadInput;
   }
   term.stderr.write(`${describeInternalError(e, term.env)}\n`);

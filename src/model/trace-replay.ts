@@ -308,7 +308,7 @@ class MinuteFeed implements Feed {
       const f = localIndex(this.c, this.localOf, g);
       if (f < 0 || row.total === 0) continue;
       functions.push(f);
-      this.dayCounts.push(row.countsPerMinute.slice());
+      this.dayCounts.push(row.countsPerMinute);
     }
     this.dayFunctions = Int32Array.from(functions);
   }

@@ -7,6 +7,9 @@ import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { PlanReplay } from "../model/plan.js";
 import { LATEST } from "../model/qualifiers.js";
+import { readAzure2019Invocations } from "../trace/azure-2019.js";
+import { openAzure2021, openCsvTrace } from "../trace/row-cursor.js";
+import { TraceInputError } from "../trace/trace-input-error.js";
 import type { Path } from "./issues.js";
 import type { StepInput } from "./schema.js";
 import type { Scope } from "./scope.js";
@@ -29,7 +32,10 @@ export function compileReplay(step: ReplayStepInput, startUs: number, path: Path
   const tracePath = [...path, "trace"];
   let source: PlanReplay["source"] | null;
   if (t.format === "azure-2019") {
-    const files = t.files!.map((f, i) => traceFile(f, [...tracePath, "files", i], scope));
+    const files = t.files!.map((f, i) => {
+      const file = traceFile(f, [...tracePath, "files", i], scope);
+      return file !== null && readsHeader(t.format, file, [...tracePath, "files", i], scope) ? file : null;
+    });
     source = files.every((f) => f !== null)
       ? { format: "azure-2019", files: files as string[], arrivals: t.arrivals ?? "poisson" }
       : null;
@@ -46,7 +52,7 @@ export function compileReplay(step: ReplayStepInput, startUs: number, path: Path
     }
   } else {
     const file = traceFile(t.file!, [...tracePath, "file"], scope);
-    source = file === null ? null : { format: t.format, file };
+    source = file === null || !readsHeader(t.format, file, [...tracePath, "file"], scope) ? null : { format: t.format, file };
   }
   if (targets === null || source === null) return null;
   const replay: PlanReplay = {
@@ -65,6 +71,26 @@ export function compileReplay(step: ReplayStepInput, startUs: number, path: Path
   };
   if (caller >= 0) replay.caller = caller;
   return replay;
+}
+
+/** Whether the trace starts as its format says (its header): checked now, so a wrong file fails before the run. */
+function readsHeader(format: PlanReplay["source"]["format"], file: string, path: Path, scope: Scope): boolean {
+  try {
+    if (format === "azure-2019") {
+      // The first row is read too (the generator reads on demand); return() closes the file.
+      const rows = readAzure2019Invocations(file);
+      rows.next();
+      rows.return(undefined);
+    } else {
+      const cursor = format === "azure-2021" ? openAzure2021(file) : openCsvTrace(file);
+      cursor.close();
+    }
+    return true;
+  } catch (e) {
+    if (!(e instanceof TraceInputError)) throw e;
+    scope.issues.push({ path, message: e.message });
+    return false;
+  }
 }
 
 /** The file's absolute path, relative names taken from the scenario's directory; null (and an issue) when it is not a readable file. */
