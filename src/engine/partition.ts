@@ -129,6 +129,15 @@ export class Partition {
     m.clear();
   }
 
+  /**
+   * The event being handled is housekeeping every partition runs its own
+   * copy of (a model's read of a shared input): it is left out of
+   * eventsProcessed, which would otherwise depend on the partitioning.
+   */
+  notCounted(): void {
+    this.eventsProcessed--;
+  }
+
   /** Processes every event before the horizon (which a request sent meanwhile may pull in). */
   runToHorizon(): void {
     const q = this.queue;

@@ -35,7 +35,8 @@ export class ClientTasks {
     else {
       slot = this.next++;
       // Task contexts (slot + 1) stay below the trace arrivals' (protocol.ts).
-      if (slot + 1 >= TRACE_CTX_BASE) throw new Error(`more than ${TRACE_CTX_BASE - 1} client calls in flight in one partition`);
+      if (slot + 1 >= TRACE_CTX_BASE)
+        throw new Error(`more than ${TRACE_CTX_BASE - 1} client calls in flight in one partition`);
       if (slot >= this.fn.length) this.grow();
     }
     this.fn[slot] = fn;

@@ -359,7 +359,8 @@ export function epochOf(plan: Plan, opts: { epochUs?: number }): number {
 export function defaultEpochUs(plan: Plan): number {
   const perUs = planPeakArrivalsPerSec(plan) / 1e6;
   // A trace's rate is not known before it is read: the default serves any.
-  if ((plan.replays?.length ?? 0) > 0 && perUs * DEFAULT_EPOCH_US < ARRIVALS_PER_EPOCH) return DEFAULT_EPOCH_US;
+  if ((plan.replays?.length ?? 0) > 0 && perUs * DEFAULT_EPOCH_US < ARRIVALS_PER_EPOCH)
+    return DEFAULT_EPOCH_US;
   if (perUs * DEFAULT_EPOCH_US > ARRIVALS_PER_EPOCH)
     return Math.max(1, Math.floor(ARRIVALS_PER_EPOCH / perUs));
   if (!(perUs * DEFAULT_EPOCH_US < MIN_ARRIVALS_PER_EPOCH)) return DEFAULT_EPOCH_US;

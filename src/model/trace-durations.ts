@@ -22,7 +22,8 @@ export class TraceDurations {
     let slot: number;
     if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount];
     else {
-      if (this.used >= MAX_SLOTS) throw new Error(`more than ${MAX_SLOTS} trace invocations in flight in one partition`);
+      if (this.used >= MAX_SLOTS)
+        throw new Error(`more than ${MAX_SLOTS} trace invocations in flight in one partition`);
       if (this.used >= this.durationUs.length) this.grow();
       slot = this.used++;
     }

@@ -76,6 +76,8 @@ export class TraceReplays {
   onFeed(r: number): void {
     const replay = this.c.plan.replays![r];
     const p = this.c.p;
+    // Every partition reads the trace itself: the read is not counted as an event of the run.
+    p.notCounted();
     const nowUs = p.nowUs;
     const more = this.feeds[r].feed(nowUs, nowUs + FEED_INTERVAL_US);
     const nextUs = nowUs + FEED_INTERVAL_US;
@@ -262,7 +264,11 @@ class MinuteFeed implements Feed {
   }
 
   feed(nowUs: number): boolean {
-    const source = this.replay.source as { format: "azure-2019"; files: string[]; arrivals: "poisson" | "uniform" };
+    const source = this.replay.source as {
+      format: "azure-2019";
+      files: string[];
+      arrivals: "poisson" | "uniform";
+    };
     const minute = Math.round((nowUs - this.replay.startUs + this.replay.fromUs) / FEED_INTERVAL_US);
     const day = Math.floor(minute / MINUTES_PER_DAY);
     if (day >= source.files.length) return false;

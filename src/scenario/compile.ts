@@ -69,7 +69,8 @@ export function compileScenario(
     durationUs,
     untilUs: options.untilUs ?? durationUs,
     lookaheadUs: lookaheadOfDefaults(defaults),
-    baseDir: options.file === null || options.file === STDIN_NAME ? process.cwd() : dirname(resolve(options.file)),
+    baseDir:
+      options.file === null || options.file === STDIN_NAME ? process.cwd() : dirname(resolve(options.file)),
     client(name, path) {
       const index = clientIndex.get(name) ?? -1;
       if (index < 0) issues.push({ path, message: unknownName("client", name, clientNames) });

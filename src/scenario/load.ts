@@ -110,7 +110,7 @@ function analyse(
   if (!parsed.success || forbidden.length > 0) {
     // Every problem at once: the checks across sections run on the parts that parse.
     const fieldIssues = [...forbidden, ...(parsed.success ? [] : issuesFromZod(parsed.error.issues))];
-    const later = laterIssues(data, fieldIssues, overrides?.untilUs);
+    const later = laterIssues(data, fieldIssues, overrides?.untilUs, file);
     return { issues: positioned([...fieldIssues, ...later], source, file) };
   }
   const input: ScenarioInput = parsed.data;

@@ -42,7 +42,12 @@ const STAND_INS: Readonly<Record<string, unknown>> = { name: "x", duration: "365
 const TEMPLATE_IDENTITY: ReadonlySet<string> = new Set(["template", "count", "name", "vpc"]);
 
 /** Cross-section problems of the parts of `data` that parse, given the schema's `issues` of the whole. */
-export function laterIssues(data: unknown, issues: readonly PathIssue[], untilUs?: number): PathIssue[] {
+export function laterIssues(
+  data: unknown,
+  issues: readonly PathIssue[],
+  untilUs?: number,
+  file: string | null = null,
+): PathIssue[] {
   if (data === null || typeof data !== "object" || Array.isArray(data)) return [];
   const root = { ...(data as Record<string, unknown>) };
   const touched = new Set<string>();
@@ -93,7 +98,7 @@ export function laterIssues(data: unknown, issues: readonly PathIssue[], untilUs
   const input: ScenarioInput = parsed.data;
   let compiled: PathIssue[];
   try {
-    compiled = compileScenario(input, { file: null, headerComment: "", untilUs }).issues;
+    compiled = compileScenario(input, { file, headerComment: "", untilUs }).issues;
   } catch {
     return [];
   }

@@ -20,12 +20,20 @@ type ReplayStepInput = Extract<StepInput, { action: "replay" }>;
 /** One minute: the per-minute format's unit, which its window must be made of. */
 const MINUTE_US = 60_000_000;
 
-export function compileReplay(step: ReplayStepInput, startUs: number, path: Path, scope: Scope): PlanReplay | null {
+export function compileReplay(
+  step: ReplayStepInput,
+  startUs: number,
+  path: Path,
+  scope: Scope,
+): PlanReplay | null {
   const targets = scope.fleet.select(step.functions, [...path, "functions"]);
   const caller = scope.callers.ref(step.caller, [...path, "caller"]);
   const endUs = step.for === undefined ? scope.durationUs : startUs + toUs(step.for);
   if (step.for === undefined && startUs >= scope.durationUs) {
-    scope.issues.push({ path, message: "the replay starts at the scenario's end: give it a for, or start it earlier" });
+    scope.issues.push({
+      path,
+      message: "the replay starts at the scenario's end: give it a for, or start it earlier",
+    });
   }
   const t = step.trace;
   const fromUs = toUs(t.from);
@@ -52,7 +60,10 @@ export function compileReplay(step: ReplayStepInput, startUs: number, path: Path
     }
   } else {
     const file = traceFile(t.file!, [...tracePath, "file"], scope);
-    source = file === null || !readsHeader(t.format, file, [...tracePath, "file"], scope) ? null : { format: t.format, file };
+    source =
+      file === null || !readsHeader(t.format, file, [...tracePath, "file"], scope)
+        ? null
+        : { format: t.format, file };
   }
   if (targets === null || source === null) return null;
   const replay: PlanReplay = {
@@ -67,14 +78,20 @@ export function compileReplay(step: ReplayStepInput, startUs: number, path: Path
         ? { kind: step.match }
         : { kind: "map", pairs: mappingPairs(step.match.map, targets, [...path, "match", "map"], scope) },
     traceDurations: t.durations === "trace",
-    qualifier: step.qualifier === undefined ? LATEST : scope.qualifier(step.qualifier, [...path, "qualifier"]),
+    qualifier:
+      step.qualifier === undefined ? LATEST : scope.qualifier(step.qualifier, [...path, "qualifier"]),
   };
   if (caller >= 0) replay.caller = caller;
   return replay;
 }
 
 /** Whether the trace starts as its format says (its header): checked now, so a wrong file fails before the run. */
-function readsHeader(format: PlanReplay["source"]["format"], file: string, path: Path, scope: Scope): boolean {
+function readsHeader(
+  format: PlanReplay["source"]["format"],
+  file: string,
+  path: Path,
+  scope: Scope,
+): boolean {
   try {
     if (format === "azure-2019") {
       // The first row is read too (the generator reads on demand); return() closes the file.
@@ -103,7 +120,8 @@ function traceFile(name: string, path: Path, scope: Scope): string | null {
     const code = (e as NodeJS.ErrnoException).code;
     scope.issues.push({
       path,
-      message: code === "ENOENT" ? `no such file: ${file}` : `cannot read ${file}: ${code ?? (e as Error).message}`,
+      message:
+        code === "ENOENT" ? `no such file: ${file}` : `cannot read ${file}: ${code ?? (e as Error).message}`,
     });
   }
   return null;
@@ -121,7 +139,8 @@ function mappingPairs(name: string, targets: Int32Array, path: Path, scope: Scop
   for (const g of targets) byName.set(scope.fleet.names[g], g);
   const pairs: [string, number][] = [];
   const lines = readFileSync(file, "utf8").split(/\r?\n/);
-  const problem = (line: number, message: string) => scope.issues.push({ path, message: `${file}:${line}: ${message}` });
+  const problem = (line: number, message: string) =>
+    scope.issues.push({ path, message: `${file}:${line}: ${message}` });
   if (lines[0]?.trim() !== "trace_function,function") {
     problem(1, `expected the header trace_function,function, found '${(lines[0] ?? "").slice(0, 60)}'`);
     return [];

@@ -467,20 +467,36 @@ const traceSchema = strict({
     description: "How far ahead of the simulated time rows are read, to put rows out of order back in order.",
   }),
   durations: z.enum(["trace", "template"]).default("trace").meta({
-    description: "trace: a row's duration (when the format has one) replaces the template's; template: draw it.",
+    description:
+      "trace: a row's duration (when the format has one) replaces the template's; template: draw it.",
   }),
 }).superRefine((t, ctx) => {
   const perMinute = t.format === "azure-2019";
   if (perMinute && t.files === undefined)
-    ctx.addIssue({ code: "custom", message: "an azure-2019 trace needs files: its invocations_per_function files, one per day" });
+    ctx.addIssue({
+      code: "custom",
+      message: "an azure-2019 trace needs files: its invocations_per_function files, one per day",
+    });
   if (perMinute && t.file !== undefined)
-    ctx.addIssue({ code: "custom", path: ["file"], message: "an azure-2019 trace takes files (one per day), not file" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["file"],
+      message: "an azure-2019 trace takes files (one per day), not file",
+    });
   if (!perMinute && t.file === undefined)
     ctx.addIssue({ code: "custom", message: `a ${t.format} trace needs file: the trace file` });
   if (!perMinute && t.files !== undefined)
-    ctx.addIssue({ code: "custom", path: ["files"], message: `files is for azure-2019 traces; a ${t.format} trace takes file` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["files"],
+      message: `files is for azure-2019 traces; a ${t.format} trace takes file`,
+    });
   if (!perMinute && t.arrivals !== undefined)
-    ctx.addIssue({ code: "custom", path: ["arrivals"], message: `arrivals is for azure-2019 traces (per-minute counts); a ${t.format} trace has each arrival's time` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["arrivals"],
+      message: `arrivals is for azure-2019 traces (per-minute counts); a ${t.format} trace has each arrival's time`,
+    });
 }, ifValid);
 
 const replayStepShape = {
@@ -497,7 +513,9 @@ const replayStepShape = {
       description:
         "How trace functions map to the selected functions: name (the trace's name for it), order (of first appearance), or { map: FILE } (a CSV of trace_function,function).",
     }),
-  for: positiveDuration.optional().meta({ description: "How long the replay runs; default to the scenario's end." }),
+  for: positiveDuration
+    .optional()
+    .meta({ description: "How long the replay runs; default to the scenario's end." }),
   qualifier: qualifierSchema.optional().meta({
     description: "What the requests name: $LATEST (default), a version number or an alias (V1).",
   }),

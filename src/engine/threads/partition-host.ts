@@ -51,7 +51,14 @@ export type HostPortMessage =
   | { type: "inbox"; sab: SharedArrayBuffer }
   | { type: "outbox"; sab: SharedArrayBuffer }
   | { type: "records"; records: unknown[] }
-  | { type: "error"; partition: number; simTimeUs: number; name: string; message: string; stack: string | undefined };
+  | {
+      type: "error";
+      partition: number;
+      simTimeUs: number;
+      name: string;
+      message: string;
+      stack: string | undefined;
+    };
 
 export default async function hostPartitions(init: HostInit): Promise<HostResult> {
   // Tell the coordinator's thread, which makes its own partitions meanwhile.

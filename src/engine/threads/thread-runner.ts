@@ -341,7 +341,13 @@ export class ThreadRunner implements RoundRunner {
       const fault = this.fault;
       const p = this.local.current ?? this.local.partitions.find((q) => q.index === fault?.partition) ?? null;
       const err = e instanceof Error ? e : new Error(String(e));
-      throw new PartitionHostError(p?.index ?? -1, p?.nowUs ?? this.f64[F64.EndUs], err.message, err.stack, err.name);
+      throw new PartitionHostError(
+        p?.index ?? -1,
+        p?.nowUs ?? this.f64[F64.EndUs],
+        err.message,
+        err.stack,
+        err.name,
+      );
     }
   }
 
@@ -383,7 +389,13 @@ export class ThreadRunner implements RoundRunner {
           if (onRecord !== null) for (const r of msg.records) onRecord(r);
         } else if (msg.type === "outbox") this.hostOutboxes[h] = new SharedMessages(msg.sab);
         else if (msg.type === "error")
-          this.failure ??= new PartitionHostError(msg.partition, msg.simTimeUs, msg.message, msg.stack, msg.name);
+          this.failure ??= new PartitionHostError(
+            msg.partition,
+            msg.simTimeUs,
+            msg.message,
+            msg.stack,
+            msg.name,
+          );
       }
     }
   }
