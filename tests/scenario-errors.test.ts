@@ -188,7 +188,7 @@ describe("bad scenarios: each problem at its line:column, with what was expected
 
   it("unknown action", () => {
     expect(problems(base("workload:", "  - action: creat", "    functions: api-*"))).toEqual([
-      "17:13: workload[0].action: unknown action 'creat', expected one of: create, updateCode, updateConfiguration, publishVersion, delete, invoke, idle (did you mean 'create'?)",
+      "17:13: workload[0].action: unknown action 'creat', expected one of: create, updateCode, updateConfiguration, publishVersion, delete, invoke, idle, replay (did you mean 'create'?)",
     ]);
   });
 
