@@ -6,6 +6,7 @@
 // rank. Folders of the same rank are siblings and may not import each other.
 const LAYERS = [
   { folder: "engine", rank: 0 },
+  { folder: "trace", rank: 0 },
   { folder: "model", rank: 1 },
   { folder: "measures", rank: 2 },
   { folder: "scenario", rank: 3 },
@@ -19,11 +20,13 @@ const LAYERS = [
 ];
 
 const ENGINE = ["engine"];
+// The trace readers are pure Node: whatever reads a trace imports them, they import nothing of src/.
+const TRACE = ["trace"];
 
 const KNOWN_FOLDERS = [...LAYERS.map((layer) => layer.folder), ...ENGINE];
 const inFolders = (folders) => `^src/(${folders.join("|")})/`;
 const ORDER =
-  "engine <- model <- measures <- scenario <- {report, metrics} <- {experiment, serve, import} <- {cli, docs}";
+  "{engine, trace} <- model <- measures <- scenario <- {report, metrics} <- {experiment, serve, import} <- {cli, docs}";
 
 // One rule per layer above the engine: it may not import a higher layer or a sibling.
 function layerRule({ folder, rank }) {
@@ -66,6 +69,14 @@ export default {
         "src/engine/ knows nothing about Lambda: it imports only itself, node built-ins and npm packages.",
       from: { path: inFolders(ENGINE) },
       to: { pathNot: [inFolders(ENGINE), "^node_modules/"], dependencyTypesNot: ["core"] },
+    },
+    {
+      name: "trace-imports-only-trace",
+      severity: "error",
+      comment:
+        "src/trace/ reads trace files and nothing else: it imports only itself, node built-ins and npm packages.",
+      from: { path: inFolders(TRACE) },
+      to: { pathNot: [inFolders(TRACE), "^node_modules/"], dependencyTypesNot: ["core"] },
     },
     ...LAYERS.filter((layer) => layer.rank > 0).map(layerRule),
     // A folder outside LAYERS would be checked by nothing above, so neither end of
