@@ -20,6 +20,8 @@ const LAYERS = [
 ];
 
 const ENGINE = ["engine"];
+// The trace readers are pure Node: whatever reads a trace imports them, they import nothing of src/.
+const TRACE = ["trace"];
 
 const KNOWN_FOLDERS = [...LAYERS.map((layer) => layer.folder), ...ENGINE];
 const inFolders = (folders) => `^src/(${folders.join("|")})/`;
@@ -67,6 +69,14 @@ export default {
         "src/engine/ knows nothing about Lambda: it imports only itself, node built-ins and npm packages.",
       from: { path: inFolders(ENGINE) },
       to: { pathNot: [inFolders(ENGINE), "^node_modules/"], dependencyTypesNot: ["core"] },
+    },
+    {
+      name: "trace-imports-only-trace",
+      severity: "error",
+      comment:
+        "src/trace/ reads trace files and nothing else: it imports only itself, node built-ins and npm packages.",
+      from: { path: inFolders(TRACE) },
+      to: { pathNot: [inFolders(TRACE), "^node_modules/"], dependencyTypesNot: ["core"] },
     },
     ...LAYERS.filter((layer) => layer.rank > 0).map(layerRule),
     // A folder outside LAYERS would be checked by nothing above, so neither end of
