@@ -267,6 +267,8 @@ export interface PlanReplay {
   match: { kind: "name" } | { kind: "order" } | { kind: "map"; pairs: [string, number][] };
   /** Whether the rows' durations replace the template's (when the format has them). */
   traceDurations: boolean;
+  /** The trace files' total size, for choosing threads before the trace is read (thread-choice.ts). */
+  traceBytes: number;
   qualifier?: number;
   caller?: number;
 }

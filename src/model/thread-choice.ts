@@ -19,6 +19,8 @@ export interface ThreadChoice {
 export const MIN_THREADED_INVOCATIONS = 1_000_000;
 /** Below this many expected invocations per epoch, waking threads every epoch costs more than they save. */
 export const MIN_INVOCATIONS_PER_EPOCH = 5_000;
+/** A replay's trace at least this large (about a million rows of the per-invocation formats) is worth threads. */
+export const MIN_THREADED_TRACE_BYTES = 32 * 1024 * 1024;
 /** Above this share of the traffic in one partition at a time, there is little left to share. */
 export const MAX_CONCENTRATION = 0.6;
 
@@ -38,6 +40,10 @@ export function chooseThreads(
   const most = Math.min(cores - 1, partitions - 1);
   if (most < 1)
     return { workers: 0, reason: partitions < 2 ? "one partition" : "one core: nothing to share" };
+  // A trace's invocations are known only as it is read: its size stands for them.
+  const traceBytes = (plan.replays ?? []).reduce((n, r) => n + r.traceBytes, 0);
+  if (traceBytes >= MIN_THREADED_TRACE_BYTES)
+    return { workers: most, reason: `a ${Math.round(traceBytes / 1048576)} MB trace to replay` };
   const weights = partitionWeights(plan, placement.partitionOf, partitions);
   let total = 0;
   for (const w of weights) total += w;

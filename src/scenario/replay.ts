@@ -78,6 +78,7 @@ export function compileReplay(
         ? { kind: step.match }
         : { kind: "map", pairs: mappingPairs(step.match.map, targets, [...path, "match", "map"], scope) },
     traceDurations: t.durations === "trace",
+    traceBytes: (source.format === "azure-2019" ? source.files : [source.file]).reduce((n, f) => n + statSync(f).size, 0),
     qualifier:
       step.qualifier === undefined ? LATEST : scope.qualifier(step.qualifier, [...path, "qualifier"]),
   };
