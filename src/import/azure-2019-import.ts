@@ -156,7 +156,11 @@ function writeAzureScenario(
     out.push(`    timeout: ${timeoutSOf(d)}s`, "    existing: true");
     if (d !== undefined) out.push(`    duration: ${durationOf(d)}`);
   }
-  const shown = files.map((f) => JSON.stringify(relative(outDir, resolve(f)) || f));
+  // Relative to the scenario when the trace is near it (the two move together), else absolute.
+  const shown = files.map((f) => {
+    const near = relative(outDir, resolve(f));
+    return JSON.stringify(near.startsWith("../../") || near === "" ? resolve(f) : near);
+  });
   out.push(
     "",
     "workload:",

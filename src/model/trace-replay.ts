@@ -174,6 +174,8 @@ class RowFeed implements Feed {
   /** Trace time minus simulated time. */
   private readonly shiftUs: number;
   private readonly replay: PlanReplay;
+  /** The window's end: the step's, or the run's when that comes first (`--until`). */
+  private readonly endUs: number;
 
   constructor(
     private readonly c: FleetContext,
@@ -185,6 +187,7 @@ class RowFeed implements Feed {
   ) {
     this.replay = c.plan.replays![index];
     this.shiftUs = this.replay.fromUs - this.replay.startUs;
+    this.endUs = Math.min(this.replay.endUs, c.plan.untilUs);
   }
 
   feed(nowUs: number, toUs: number): boolean {
@@ -192,7 +195,8 @@ class RowFeed implements Feed {
     const source = this.replay.source as { format: "azure-2021" | "csv"; file: string };
     this.cursor ??= source.format === "azure-2021" ? openAzure2021(source.file) : openCsvTrace(source.file);
     const cursor = this.cursor;
-    const { startUs, endUs, lookaheadUs, traceDurations } = this.replay;
+    const { startUs, lookaheadUs, traceDurations } = this.replay;
+    const endUs = this.endUs;
     const horizonUs = toUs + lookaheadUs;
     const p = this.c.p;
     const counts = this.counts;
@@ -298,7 +302,8 @@ class MinuteFeed implements Feed {
     this.day = day;
     const functions: number[] = [];
     this.dayCounts = [];
-    const { startUs, endUs, fromUs } = this.replay;
+    const { startUs, fromUs } = this.replay;
+    const endUs = Math.min(this.replay.endUs, this.c.plan.untilUs);
     // The minutes of this day inside the replay's window, for the row counts.
     const dayStartUs = startUs - fromUs + day * MINUTES_PER_DAY * FEED_INTERVAL_US;
     const firstMinute = Math.max(0, Math.ceil((startUs - dayStartUs) / FEED_INTERVAL_US));
