@@ -317,6 +317,48 @@ describe("import cloudtrail: the functions", () => {
   });
 });
 
+describe("import cloudtrail --base: the trail replayed on a scenario the user has", () => {
+  const AWS = join(ROOT, "tests", "fixtures", "aws");
+  const base = (): string => {
+    const out = join(tmp, "base.yaml");
+    const r = cli(
+      "import",
+      "aws",
+      "--functions",
+      join(AWS, "list-functions.json"),
+      "--subnets",
+      join(AWS, "describe-subnets.json"),
+      "-o",
+      out,
+    );
+    expect(r.status).toBe(0);
+    return out;
+  };
+
+  it("keeps the base's functions, settings and subnets; adds the functions, subnets and events it lacks", () => {
+    const file = base();
+    const before = parse(readFileSync(file, "utf8")) as Written & { workload: unknown[] };
+    const t = importCloudTrail({ paths: ALL, base: file }).text;
+    const after = parse(t) as Written & { workload: unknown[] };
+    // The base's four functions as they were, then the one it lacks (legacy-cron).
+    expect(after.functions.slice(0, before.functions.length)).toEqual(before.functions);
+    expect(after.functions.slice(before.functions.length).map((f) => f.name)).toEqual(["legacy-cron"]);
+    expect(after.workload).toEqual(before.workload);
+    // The base sizes subnet-0a1 and subnet-0b2 from describe-subnets: not redeclared.
+    const subnets = after.network.vpcs.flatMap((v) => v.subnets.map((s) => s["id"]));
+    expect(subnets.filter((s) => s === "subnet-0a1")).toHaveLength(1);
+    expect(brief(after)).toEqual(REPLAYED);
+    expect(after.duration).toBe("10m");
+    expect(t).toContain("orders-api is in --base and the trail creates it: the base's settings are used");
+    expect(loadScenario(t, "on-base.yaml").plan.functions.names).toHaveLength(5);
+  });
+
+  it("a base that is not a valid scenario is refused with its own message", () => {
+    const bad = file("bad-base.yaml", "name: x\n");
+    expect(() => importCloudTrail({ paths: ALL, base: bad })).toThrow(/^--base .*bad-base\.yaml.*duration/);
+  });
+});
+
 describe("import cloudtrail: what is not replayed is counted, never dropped", () => {
   it("failed calls (errorCode) are counted by name and error code, in the header and on stderr", () => {
     const r = importCloudTrail({ paths: ALL });

@@ -48,6 +48,12 @@ function importOptions(y: Argv, source: string | undefined): Argv<ImportArgs> {
       })
       .option("account-settings", { describe: "aws lambda get-account-settings output", type: "string" });
   }
+  if (source !== "aws")
+    a = a.option("base", {
+      describe:
+        "cloudtrail: a scenario to replay the calls on (one `import aws` wrote): its functions, network and workload are kept, what it lacks is added",
+      type: "string",
+    });
   return a
     .option("redact", {
       describe: "Replace function names by a stable hash, for sharing",
@@ -102,7 +108,11 @@ export async function importCommand(args: ImportArgs, term: Terminal): Promise<n
           "import cloudtrail needs FILE...: fleet-sim import cloudtrail FILE-or-DIR... -o scenario.yaml",
         );
       const { importCloudTrail } = await import("../import/cloudtrail-import.js");
-      const imported = importCloudTrail({ paths: files, redact: args["redact"] === true });
+      const imported = importCloudTrail({
+        paths: files,
+        redact: args["redact"] === true,
+        ...(typeof args["base"] === "string" ? { base: args["base"] } : {}),
+      });
       for (const line of imported.report) term.stderr.write(`fleet-sim: ${line}\n`);
       text = imported.text;
     } else {

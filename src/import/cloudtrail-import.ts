@@ -5,7 +5,9 @@
  * no call for are counted and listed, never dropped silently (docs/import.md
  * has the mapping).
  */
+import { readFileSync } from "node:fs";
 import { redactName, templateOf } from "./aws-import.js";
+import { readBase, writeOnBase, type BaseScenario } from "./base-scenario.js";
 import {
   callOf,
   eventTimeMs,
@@ -22,6 +24,8 @@ export interface ImportCloudTrailOptions {
   /** Files and directories, in the order given. */
   paths: string[];
   redact?: boolean;
+  /** A scenario to replay the trail on (--base): its functions and network are kept. */
+  base?: string;
 }
 
 export interface CloudTrailImport {
@@ -85,6 +89,7 @@ const list = (items: readonly string[]): string => `[${items.map(q).join(", ")}]
 export function importCloudTrail(options: ImportCloudTrailOptions): CloudTrailImport {
   if (options.paths.length === 0)
     throw new ImportInputError("no input: name CloudTrail files or directories");
+  const base = options.base === undefined ? undefined : baseOf(options.base);
   const { files, digestDirs } = trailFiles(options.paths);
   const calls: TrailCall[] = [];
   const failed = new Tally();
@@ -136,8 +141,20 @@ export function importCloudTrail(options: ImportCloudTrailOptions): CloudTrailIm
   for (const call of calls) replay.add(call);
   const lastAtMs = calls.at(-1)!.timeMs - calls[0]!.timeMs;
 
-  const templates = [...replay.functions.values()].map((f) => templateOfFunction(f, rename, notes));
-  const vpcs = vpcsOf(replay.functions, replay.configVpcs, replay.subnetVpc, notes);
+  const trailFunctions = [...replay.functions.values()];
+  const inBase = (f: TrailFunction): boolean => base?.functions.has(rename(f.name)) === true;
+  for (const f of trailFunctions.filter((f) => inBase(f) && f.created))
+    notes.push(
+      `${rename(f.name)} is in --base and the trail creates it: the base's settings are used, and its CreateFunction finds it there`,
+    );
+  const templates = trailFunctions.filter((f) => !inBase(f)).map((f) => templateOfFunction(f, rename, notes));
+  const vpcs = vpcsOf(
+    trailFunctions.filter((f) => !inBase(f)),
+    replay.configVpcs,
+    replay.subnetVpc,
+    notes,
+    base?.subnetVpc,
+  );
   const listed = options.paths.slice(0, MAX_LISTED_SOURCES);
   const more = options.paths.length - listed.length;
   const sources = [...listed, ...(more > 0 ? [`... and ${more} more`] : [])];
@@ -147,6 +164,22 @@ export function importCloudTrail(options: ImportCloudTrailOptions): CloudTrailIm
   );
   if (options.redact) sources.push("function names redacted (--redact)");
   const firstIso = new Date(calls[0]!.timeMs).toISOString();
+  const durationMs = lastAtMs + TAIL_MS;
+  if (base !== undefined) {
+    const text = writeOnBase(base, {
+      heading: [
+        "Replayed on this scenario by `fleet-sim import cloudtrail --base`, from CloudTrail records:",
+        ...sources.map((line) => `  ${line}`),
+        `Each call is replayed at its eventTime less the first's (${firstIso}); functions the base lacks are added.`,
+      ],
+      notes,
+      templates,
+      vpcs,
+      events: replay.events,
+      durationMs,
+    });
+    return { text, report };
+  }
   const text = writeScenario({
     sources,
     account: undefined,
@@ -162,12 +195,24 @@ export function importCloudTrail(options: ImportCloudTrailOptions): CloudTrailIm
         "the trail shows. No workload: add your traffic.",
       ],
       name: "imported-cloudtrail",
-      duration: `${Math.ceil((lastAtMs + TAIL_MS) / 60_000)}m`,
+      duration: `${Math.ceil(durationMs / 60_000)}m`,
       eventsComment: [`Lambda's calls from CloudTrail, at their eventTime less ${firstIso}.`],
       workload: false,
     },
   });
   return { text, report };
+}
+
+function baseOf(file: string): BaseScenario {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new ImportInputError(
+      `--base ${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  return readBase(file, text);
 }
 
 /** Walks the calls in time order: each function's state, and the events that replay them. */
@@ -382,19 +427,18 @@ function templateOfFunction(
  * and each subnet is declared with the assumed size of a /24, said so.
  */
 function vpcsOf(
-  functions: ReadonlyMap<string, TrailFunction>,
+  functions: readonly TrailFunction[],
   configVpcs: readonly { subnets: string[]; securityGroups: string[] }[],
   subnetVpc: ReadonlyMap<string, string>,
   notes: string[],
+  declared: ReadonlyMap<string, string> = new Map(),
 ): ImportedVpc[] {
-  const configs = [
-    ...[...functions.values()].flatMap((f) => (f.settings.vpc ? [f.settings.vpc] : [])),
-    ...configVpcs,
-  ];
+  const configs = [...functions.flatMap((f) => (f.settings.vpc ? [f.settings.vpc] : [])), ...configVpcs];
   const vpcs = new Map<string, ImportedVpc>();
-  const placed = new Map<string, string>();
+  // Subnets the base declares are placed already: only their security groups may be added.
+  const placed = new Map<string, string>(declared);
   for (const c of configs) {
-    const known = c.subnets.map((s) => subnetVpc.get(s) ?? placed.get(s)).find((v) => v !== undefined);
+    const known = c.subnets.map((s) => placed.get(s) ?? subnetVpc.get(s)).find((v) => v !== undefined);
     const id = known ?? "vpc-unknown";
     let vpc = vpcs.get(id);
     if (vpc === undefined) {
@@ -413,9 +457,10 @@ function vpcsOf(
       });
     }
   }
-  if (placed.size > 0)
+  const added = placed.size - declared.size;
+  if (added > 0)
     notes.push(
-      `WARNING: CloudTrail does not give subnet sizes: ${placed.size} subnet${placed.size === 1 ? "" : "s"} assumed ${ASSUMED_SUBNET_CAPACITY} free addresses each (a /24); set them under network:`,
+      `WARNING: CloudTrail does not give subnet sizes: ${added} subnet${added === 1 ? "" : "s"} assumed ${ASSUMED_SUBNET_CAPACITY} free addresses each (a /24); set them under network:`,
     );
   return [...vpcs.values()];
 }
