@@ -14,6 +14,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -448,6 +449,15 @@ describe("import cloudtrail: bad input, located", () => {
     expect(messageOf([dir])).toBe(`${dir}: no files in this directory: expected CloudTrail log files`);
     const none = file("none.json", '{"Records": []}');
     expect(messageOf([none])).toBe(`${none}: no CloudTrail records in the input`);
+  });
+
+  it("a path that cannot be read, or a dangling link in a directory: named", () => {
+    const missing = join(tmp, "nope.json");
+    expect(messageOf([missing])).toBe(`${missing}: cannot read: ENOENT`);
+    const dir = join(tmp, "dangling");
+    mkdirSync(dir, { recursive: true });
+    symlinkSync(join(tmp, "gone.json"), join(dir, "link.json"));
+    expect(messageOf([dir])).toBe(`${join(dir, "link.json")}: cannot read: ENOENT`);
   });
 
   it("no Lambda events at all, or none that can be replayed: said, nothing written", () => {

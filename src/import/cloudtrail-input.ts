@@ -49,7 +49,13 @@ export function trailFiles(paths: readonly string[]): { files: string[]; digestD
     for (const entry of entries) {
       if (entry.startsWith(".")) continue;
       const path = join(dir, entry);
-      if (statSync(path).isDirectory()) {
+      let isDir: boolean;
+      try {
+        isDir = statSync(path).isDirectory();
+      } catch (e) {
+        throw new ImportInputError(`${path}: cannot read: ${ioReason(e)}`); // a dangling link, say
+      }
+      if (isDir) {
         if (entry === DIGEST_DIR) digestDirs++;
         else walk(path);
       } else files.push(path);
