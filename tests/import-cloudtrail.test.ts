@@ -549,6 +549,20 @@ describe("import cloudtrail: the written file", () => {
     },
   );
 
+  it(
+    "the source may come after the flags (fleet-sim import -o FILE cloudtrail ...)",
+    { timeout: 60_000 },
+    () => {
+      const out = join(tmp, "flags-first.yaml");
+      const r = cli("import", "-o", out, "cloudtrail", LINES);
+      expect(r.stderr).toBe(
+        "fleet-sim: 1 failed calls (errorCode) not replayed: DeleteFunction20150331 ResourceNotFoundException (1)\n",
+      );
+      expect(r.status).toBe(0);
+      expect(readFileSync(out, "utf8")).toBe(text([LINES]));
+    },
+  );
+
   it("gzip in, gzip of any other name in: the same scenario", () => {
     const again = file("again.bin", gzipSync(readFileSync(PLAIN)));
     expect(brief(written([again]))).toEqual(brief(written([PLAIN])));

@@ -76,6 +76,11 @@ function importOptions(y: Argv, source: string | undefined): Argv<ImportArgs> {
     .epilogue("Exit codes: 0 written, 1 bad input (the file and JSON path are named).") as Argv<ImportArgs>;
 }
 
+/** The source an `import` command line names: the first word after `import` that is one, flags and their values aside. */
+export function importSource(argv: readonly string[]): string | undefined {
+  return argv.slice(1).find((a) => (IMPORT_SOURCES as readonly string[]).includes(a));
+}
+
 /** The `import` command; `source` is the word after `import` on the command line, if any. */
 export function importCommandModule(
   source: string | undefined,

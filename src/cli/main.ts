@@ -15,7 +15,7 @@ import {
   MAX_FUNCTION_LABELS,
 } from "./cli-defaults.js";
 import { describeInternalError, ExitCode, UserError } from "./exit-codes.js";
-import { importCommandModule } from "./import-command.js";
+import { importCommandModule, importSource } from "./import-command.js";
 import { expandScenarioFiles } from "./scenario-files.js";
 import type { Terminal } from "./run-command.js";
 import type { SweepFlags } from "./sweep-command.js";
@@ -518,7 +518,7 @@ async function main(given: string[]): Promise<void> {
         );
       },
     )
-    .command(importCommandModule(command === "import" ? argv[1] : undefined, term))
+    .command(importCommandModule(command === "import" ? importSource(argv) : undefined, term))
     .example("$0 run scenarios/quickstart.yaml", "Run a scenario and print its summary")
     .example("$0 validate scenarios/*.yaml", "Check scenario files")
     .epilogue(EXIT_CODES)

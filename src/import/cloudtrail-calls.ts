@@ -25,8 +25,6 @@ export interface TrailCall {
   seq: number;
   operation: OperationName;
   eventName: string;
-  /** Where the record was read, for messages. */
-  where: string;
   functionName: string;
   qualifier?: string;
   /** CreateFunction, UpdateFunctionConfiguration: what the request sets. */
@@ -172,7 +170,6 @@ export function callOf(r: TrailRecord, operation: OperationName, timeMs: number,
     seq,
     operation,
     eventName: r.eventName,
-    where: `${r.file}: ${r.path}`,
     functionName: m[1]!,
     request: {},
     publish: req.obj["publish"] === true,
