@@ -319,7 +319,9 @@ describe("import aws: bad input, located", () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
     const bare = cli("import");
     expect(bare.status).toBe(1);
-    expect(bare.stderr).toContain("import needs a SOURCE (aws): fleet-sim import SOURCE [options]");
+    expect(bare.stderr).toContain(
+      "import needs a SOURCE (aws or cloudtrail): fleet-sim import SOURCE [options]",
+    );
     const missing = cli("import", "aws", "--functions", join(tmp, "nope.json"), "-o", join(tmp, "x.yaml"));
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain("nope.json: cannot read: ENOENT");

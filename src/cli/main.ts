@@ -15,6 +15,7 @@ import {
   MAX_FUNCTION_LABELS,
 } from "./cli-defaults.js";
 import { describeInternalError, ExitCode, UserError } from "./exit-codes.js";
+import { importCommandModule, importSource } from "./import-command.js";
 import { expandScenarioFiles } from "./scenario-files.js";
 import type { Terminal } from "./run-command.js";
 import type { SweepFlags } from "./sweep-command.js";
@@ -517,66 +518,7 @@ async function main(given: string[]): Promise<void> {
         );
       },
     )
-    .command(
-      "import <source>",
-      "Write a scenario from an AWS account's fleet, as the AWS CLI prints it",
-      (y) =>
-        y
-          .positional("source", {
-            describe: "What to import: aws (the AWS CLI's JSON output)",
-            type: "string",
-            choices: ["aws"],
-            demandOption: true,
-          })
-          .option("functions", {
-            describe: "aws lambda list-functions output (pages concatenated or as an array)",
-            type: "string",
-            demandOption: true,
-          })
-          .option("subnets", { describe: "aws ec2 describe-subnets output", type: "string" })
-          .option("enis", { describe: "aws ec2 describe-network-interfaces output", type: "string" })
-          .option("concurrency", {
-            describe:
-              "aws lambda get-function-concurrency output: a directory of <function>.json, or one file mapping function names to it",
-            type: "string",
-          })
-          .option("provisioned", {
-            describe: "aws lambda list-provisioned-concurrency-configs output",
-            type: "string",
-          })
-          .option("account-settings", { describe: "aws lambda get-account-settings output", type: "string" })
-          .option("redact", {
-            describe: "Replace function names by a stable hash, for sharing",
-            type: "boolean",
-          })
-          .option("output", {
-            alias: "o",
-            describe: "Scenario file to write",
-            type: "string",
-            demandOption: true,
-          })
-          .example(
-            "$0 import aws --functions functions.json --subnets subnets.json -o fleet.yaml",
-            "Write fleet.yaml from the AWS CLI's output",
-          )
-          .epilogue("Exit codes: 0 written, 1 bad input (the file and JSON path are named)."),
-      async (args) => {
-        const { importCommand } = await import("./import-command.js");
-        process.exitCode = importCommand(
-          {
-            functions: args.functions,
-            subnets: args.subnets,
-            enis: args.enis,
-            concurrency: args.concurrency,
-            provisioned: args.provisioned,
-            accountSettings: args["account-settings"],
-            redact: args.redact === true,
-          },
-          args.output,
-          term,
-        );
-      },
-    )
+    .command(importCommandModule(command === "import" ? importSource(argv) : undefined, term))
     .example("$0 run scenarios/quickstart.yaml", "Run a scenario and print its summary")
     .example("$0 validate scenarios/*.yaml", "Check scenario files")
     .epilogue(EXIT_CODES)

@@ -36,8 +36,9 @@ export function usageMessage(message: string, command: string | undefined, known
   if (unknown !== null) return unknownFlagsMessage(unknown[1].split(", "), known);
   if (/^Not enough non-option arguments/.test(message) && command !== undefined) {
     const args = COMMAND_ARGUMENTS[command] ?? "FILE";
-    // import reads a source (aws), not a scenario.
-    const what = command === "import" ? "a SOURCE (aws)" : `a scenario ${args.replace("...", "")}`;
+    // import reads a source (aws, cloudtrail), not a scenario.
+    const what =
+      command === "import" ? "a SOURCE (aws or cloudtrail)" : `a scenario ${args.replace("...", "")}`;
     return `${command} needs ${what}: fleet-sim ${command} ${args} [options]`;
   }
   return message;

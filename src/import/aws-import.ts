@@ -102,7 +102,7 @@ function describeSources(files: ImportAwsFiles): string[] {
   return lines;
 }
 
-function templateOf(
+export function templateOf(
   f: AwsFunction,
   reservedConcurrency: number | undefined,
   rename: (n: string) => string,

@@ -82,8 +82,21 @@ export function readPages(file: string): Page[] {
       `${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
     );
   }
+  return pagesOf(text, file);
+}
+
+/** Every page of `text`, the content of `file`: JSON values one after another, or arrays of them. */
+export function pagesOf(text: string, file: string): Page[] {
   const values: { value: unknown; offset: number }[] = [];
   let i = 0;
+  // One value, the usual case (a CloudTrail log file, one page): JSON.parse alone, without
+  // the scan for where each value ends, which costs more than the parse on a large file.
+  try {
+    values.push({ value: JSON.parse(text), offset: text.search(/\S/) });
+    i = text.length;
+  } catch {
+    // several values, or malformed: the scan below finds which, and where
+  }
   while (i < text.length) {
     while (i < text.length && /\s/.test(text[i]!)) i++;
     if (i >= text.length) break;
@@ -117,6 +130,12 @@ export function typeName(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** The AWS CLI command whose output `value` is, by its telling key; undefined when none is known. */
+export function commandOf(value: Record<string, unknown>): { key: string; command: string } | undefined {
+  const kind = OUTPUT_KINDS.find(([k]) => k in value);
+  return kind && { key: kind[0], command: kind[1] };
 }
 
 /** Checks a page is the output of `command` (told apart by `key`), naming the command it is instead. */

@@ -1,5 +1,32 @@
 /** Writes an imported fleet as a readable scenario YAML: functions grouped by their settings, notes as comments. */
 
+/** How each importer introduces its scenario. */
+export interface ImporterHeading {
+  /** The header's first line. */
+  title: string;
+  /** Lines after the function count. */
+  summary: string[];
+  /** The scenario's `name:`. */
+  name: string;
+  duration: string;
+  /** Lines of the comment above `events:`. */
+  eventsComment: string[];
+  /** Whether to write the placeholder workload. */
+  workload: boolean;
+}
+
+const AWS_HEADING: ImporterHeading = {
+  title: "Imported by `fleet-sim import aws` from the AWS CLI's output:",
+  summary: ["The workload below is a placeholder: replace it with your traffic."],
+  name: "imported-aws",
+  duration: "5m",
+  eventsComment: [
+    "Provisioned concurrency (list-provisioned-concurrency-configs): each function's first published",
+    "version, its alias, then the configuration; allocated from 15s, not ready at the start.",
+  ],
+  workload: true,
+};
+
 export interface ImportedTemplate {
   name: string;
   runtime: string | undefined;
@@ -9,6 +36,8 @@ export interface ImportedTemplate {
   timeoutS: number;
   vpc: { subnets: string[]; securityGroups: string[] } | undefined;
   reservedConcurrency: number | undefined;
+  /** Whether the functions exist when the run starts; default true. */
+  existing?: boolean;
 }
 
 export interface ImportedSubnet {
@@ -35,6 +64,8 @@ export interface ImportedScenario {
   /** Flow mappings of events, in order. */
   events: string[];
   notes: string[];
+  /** Default: the aws importer's. */
+  heading?: ImporterHeading;
 }
 
 const q = (s: string): string => JSON.stringify(s);
@@ -52,15 +83,20 @@ function settingsOf(t: ImportedTemplate): string[] {
   return fields;
 }
 
+/** A group: equal settings, and created during the run or existing at its start. */
+const groupKey = (t: ImportedTemplate): string =>
+  `${t.existing === false ? "created: " : ""}${settingsOf(t).join(", ")}`;
+
 export function writeScenario(s: ImportedScenario): string {
+  const h = s.heading ?? AWS_HEADING;
   const out: string[] = [
-    "# Imported by `fleet-sim import aws` from the AWS CLI's output:",
+    `# ${h.title}`,
     ...s.sources.map((line) => `#   ${line}`),
-    `# ${s.templates.length} functions in ${new Set(s.templates.map((t) => settingsOf(t).join())).size} groups of equal settings.`,
-    "# The workload below is a placeholder: replace it with your traffic.",
-    "name: imported-aws",
+    `# ${s.templates.length} functions in ${new Set(s.templates.map(groupKey)).size} groups of equal settings.`,
+    ...h.summary.map((line) => `# ${line}`),
+    `name: ${h.name}`,
     "seed: 1",
-    "duration: 5m",
+    `duration: ${h.duration}`,
     "",
   ];
   if (s.notes.length > 0) {
@@ -94,7 +130,7 @@ export function writeScenario(s: ImportedScenario): string {
   // Functions whose settings agree are written together, under one comment that names the settings.
   const groups = new Map<string, ImportedTemplate[]>();
   for (const t of s.templates) {
-    const key = settingsOf(t).join(", ");
+    const key = groupKey(t);
     const group = groups.get(key);
     if (group) group.push(t);
     else groups.set(key, [t]);
@@ -102,9 +138,13 @@ export function writeScenario(s: ImportedScenario): string {
   out.push(s.templates.length === 0 ? "functions: []" : "functions:");
   const templateNames = new Set(s.templates.map((t) => t.name));
   let n = 0;
-  for (const [key, group] of groups) {
+  for (const group of groups.values()) {
     n++;
-    out.push(`  # group ${n}: ${group.length} function${group.length === 1 ? "" : "s"}: ${key}`);
+    const key = settingsOf(group[0]!).join(", ");
+    // Created functions leave `existing` out: the default, false.
+    const existing = group[0]!.existing === false ? "" : "existing: true, ";
+    const created = group[0]!.existing === false ? " created during the run" : "";
+    out.push(`  # group ${n}: ${group.length} function${group.length === 1 ? "" : "s"}${created}: ${key}`);
     // Within a group, each run of numbered names (api-00 ... api-41) is one template.
     const byPrefix = new Map<string, ImportedTemplate[]>();
     for (const t of group) {
@@ -120,25 +160,23 @@ export function writeScenario(s: ImportedScenario): string {
         if (templateNames.has(template)) template = `group-${n}-${numbered.prefix.length}`;
         templateNames.add(template);
         out.push(
-          `  - { template: ${q(template)}, count: ${run.length}, name: ${q(numbered.pattern)}, existing: true, ${key} }`,
+          `  - { template: ${q(template)}, count: ${run.length}, name: ${q(numbered.pattern)}, ${existing}${key} }`,
         );
         continue;
       }
-      for (const t of run)
-        out.push(`  - { template: ${q(t.name)}, name: ${q(t.name)}, existing: true, ${key} }`);
+      for (const t of run) out.push(`  - { template: ${q(t.name)}, name: ${q(t.name)}, ${existing}${key} }`);
     }
   }
   out.push("");
   if (s.events.length > 0) {
     out.push(
-      "# Provisioned concurrency (list-provisioned-concurrency-configs): each function's first published",
-      "# version, its alias, then the configuration; allocated from 15s, not ready at the start.",
+      ...h.eventsComment.map((line) => `# ${line}`),
       "events:",
       ...s.events.map((e) => `  - ${e}`),
       "",
     );
   }
-  if (s.templates.length > 0) {
+  if (h.workload && s.templates.length > 0) {
     out.push(
       "workload:",
       '  - { at: 0s, action: invoke, functions: "*", for: 5m, arrival: { rate: 10/s } }',
