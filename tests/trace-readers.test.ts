@@ -336,6 +336,21 @@ describe("bad input: located messages, never a stack trace", () => {
     );
   });
 
+  it("a csv function that is not a Lambda function name", () => {
+    const spaced = file("spaced.csv", "timestamp,function\n1, api\n");
+    expect(failure(() => readCsv(spaced))).toBe(
+      `${spaced}:2:3: function " api" is not a Lambda function name, expected 1 to 64 letters, digits, '-' or '_'`,
+    );
+  });
+
+  it("a bad row closes the file; the cursor then reads nothing more", () => {
+    const path = file("bad-then-good.txt", "app,func,end_timestamp,duration\na,f,x,1\na,f,1,1\n");
+    const cursor = openAzure2021(path);
+    expect(failure(() => cursor.next())).toMatch(/:2:5: end_timestamp "x" is not a number/);
+    expect(cursor.next()).toBe(false);
+    cursor.close();
+  });
+
   it("csv timestamps: one form throughout; an instant needs its zone", () => {
     const mixed = file("mixed.csv", "timestamp,function\n2026-01-31T09:00:00Z,api\n5,api\n");
     expect(failure(() => readCsv(mixed))).toBe(

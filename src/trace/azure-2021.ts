@@ -43,6 +43,16 @@ export class Azure2021Cursor {
   }
 
   next(): boolean {
+    try {
+      return this.read();
+    } catch (err) {
+      // A bad row ends the read: the file is closed even if the caller forgets to.
+      this.reader.close();
+      throw err;
+    }
+  }
+
+  private read(): boolean {
     const reader = this.reader;
     while (reader.nextLine()) {
       if (reader.start === reader.end || reader.isBlank()) continue;
