@@ -238,7 +238,7 @@ describe("bad input: located messages, never a stack trace", () => {
     );
     const blank = file("blank.csv", "\n\n");
     expect(failure(() => readCsv(blank))).toBe(
-      `${blank}:1:1: no header, only blank lines, expected the header of a fleet-sim trace CSV: "timestamp,function[,duration]"`,
+      `${blank}:1:1: no header, only blank and # lines, expected the header of a fleet-sim trace CSV: "timestamp,function[,duration]"`,
     );
   });
 

@@ -7,15 +7,15 @@
  * - function: the scenario function's name, as is (the key): 1 to 64
  *   letters, digits, '-' or '_'.
  * - duration: milliseconds; an empty field means none (durationUs -1).
- * Blank lines and lines starting with `#` are skipped. Rows come in timestamp
- * order; the engine absorbs small disorder and reports the rest.
+ * Blank lines and lines starting with `#` are skipped. Rows should come in
+ * timestamp order: the reader keeps the file's order (orderUs), and the
+ * replay tolerates disorder only within its lookahead.
  */
-import { fieldCountError, readHeader, CSV_TRACE } from "./trace-formats.js";
+import { CSV_TRACE, fieldCountError, readHeader, shorten } from "./trace-formats.js";
 import { KeyCache } from "./key-cache.js";
 import { LineReader, type LineReaderOptions } from "./line-reader.js";
 import { scaledField } from "./field-values.js";
 import { parseIsoInstantUs } from "./iso-instant.js";
-import { shorten } from "./trace-formats.js";
 
 const HASH = 0x23;
 /** A function name as Lambda and the scenario file allow it (checked once per new name). */

@@ -85,7 +85,7 @@ export function readHeader(reader: LineReader, format: TraceFormat, comments = f
   for (;;) {
     if (!reader.nextLine()) {
       throw reader.fileError(
-        `${reader.lineNumber === 0 ? "the file is empty" : "no header, only blank lines"}, expected the header of ${format.name}: "${format.shown}"`,
+        `${reader.lineNumber === 0 ? "the file is empty" : comments ? "no header, only blank and # lines" : "no header, only blank lines"}, expected the header of ${format.name}: "${format.shown}"`,
       );
     }
     if (reader.isBlank()) continue;
