@@ -6,9 +6,11 @@
 // to a temporary directory, or reads them from --dir: an azure-2021 file and a
 // trace CSV of R rows (default 5,000,000) and one Azure 2019 day of N functions
 // (default 10,000). Each reader runs in a process of its own, K times (default
-// 5), reading every row; printed: the median's rows/s and MB/s, and the peak RSS
-// growth over the process's RSS before the first read (the buffer, the key
-// cache, and for the 2019 durations and memory files their Map of results).
+// 5), reading every row; printed: the median's rows/s and MB/s, the first
+// read's peak RSS growth over the process's RSS before it (the buffer, the key
+// cache, compiled code, the young heap, and for the 2019 durations and memory
+// files their Map of results), and how much the RSS still rose between a tenth
+// of the rows and the end: about 0 when memory does not grow with the file.
 // A bare read of each file (1 MiB readSync and a newline count) shows what the
 // disk and page cache give.
 import { Buffer } from "node:buffer";
@@ -87,11 +89,13 @@ for (const [name, reader, file] of cases) {
 }
 
 const fmt = (n, d = 2) => (n >= 1e6 ? `${(n / 1e6).toFixed(d)} M` : n.toFixed(0));
-console.log(`| reader | file MB | rows | median s | rows/s | MB/s | bare read MB/s | peak RSS growth MB |`);
-console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
+console.log(
+  `| reader | file MB | rows | median s | rows/s | MB/s | bare read MB/s | first read's peak RSS growth MB | RSS rise, 10%-100% of rows, MB |`,
+);
+console.log(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`);
 for (const r of rows) {
   console.log(
-    `| ${r.name} | ${r.mb.toFixed(0)} | ${r.rows} | ${r.medianS.toFixed(3)} | ${fmt(r.rows / r.medianS)} | ${(r.mb / r.medianS).toFixed(0)} | ${r.bareMbps.toFixed(0)} | ${r.growthMb.toFixed(1)} |`,
+    `| ${r.name} | ${r.mb.toFixed(0)} | ${r.rows} | ${r.medianS.toFixed(3)} | ${fmt(r.rows / r.medianS)} | ${(r.mb / r.medianS).toFixed(0)} | ${r.bareMbps.toFixed(0)} | ${r.growthMb.toFixed(1)} | ${r.lateGrowthMb === null ? "n/a (a Map per key)" : r.lateGrowthMb.toFixed(1)} |`,
   );
 }
 if (!args.dir && !args.keep) rmSync(dir, { recursive: true, force: true });
@@ -120,39 +124,62 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** One reader, `runs` times, in this process: prints {rows, medianS, growthMb}. */
+/**
+ * One reader, `runs` times, in this process: prints {rows, medianS, growthMb,
+ * lateGrowthMb}, both from RSS samples taken during the first run (every 65,536
+ * rows, 64 for the 2019 files, and at its end). growthMb: the highest over the
+ * RSS before the read (the buffer, the key cache, compiled code, the young
+ * heap, a Map of results). lateGrowthMb: the rise from a tenth of the rows to
+ * the end, which constant memory keeps near 0 whatever the file's size.
+ */
 async function child(reader, path) {
   const cursors = await import("../dist/trace/row-cursor.js");
   const azure2019 = await import("../dist/trace/azure-2019.js");
+  const samples = [];
+  let sampling = true;
+  const every = reader.startsWith("azure-2019") ? 64 : 65536;
+  let seen = 0;
+  const tick = () => {
+    if (sampling && ++seen % every === 0) samples.push(process.memoryUsage.rss());
+  };
   const readOnce = {
-    "azure-2021": () => drain(cursors.openAzure2021(path)),
-    csv: () => drain(cursors.openCsvTrace(path)),
+    "azure-2021": () => drain(cursors.openAzure2021(path), tick),
+    csv: () => drain(cursors.openCsvTrace(path), tick),
     "azure-2019-invocations": () => {
       let n = 0;
-      for (const f of azure2019.readAzure2019Invocations(path)) n += f.total > -1 ? 1 : 0;
+      for (const f of azure2019.readAzure2019Invocations(path)) {
+        n += f.total > -1 ? 1 : 0;
+        tick();
+      }
       return n;
     },
     "azure-2019-durations": () => azure2019.readAzure2019Durations(path).size,
     "azure-2019-memory": () => azure2019.readAzure2019Memory(path).size,
   }[reader];
-  const rssBefore = process.memoryUsage().rss;
+  const rssBefore = process.memoryUsage.rss();
   const times = [];
   let count = 0;
   for (let run = 0; run < runs; run++) {
     const t0 = performance.now();
     count = readOnce();
     times.push((performance.now() - t0) / 1000);
+    if (sampling) samples.push(process.memoryUsage.rss());
+    sampling = false;
   }
-  const growthMb = (process.resourceUsage().maxRSS * 1024 - rssBefore) / 1e6;
-  console.log(JSON.stringify({ rows: count, medianS: median(times), growthMb: Math.max(0, growthMb) }));
+  const growthMb = Math.max(0, (Math.max(...samples) - rssBefore) / 1e6);
+  const tenth = Math.floor(samples.length / 10);
+  const lateGrowthMb =
+    samples.length >= 10 ? Math.max(0, (Math.max(...samples.slice(tenth)) - samples[tenth]) / 1e6) : null;
+  console.log(JSON.stringify({ rows: count, medianS: median(times), growthMb, lateGrowthMb }));
 }
 
-function drain(cursor) {
+function drain(cursor, tick) {
   let n = 0;
   let check = 0;
   while (cursor.next()) {
     n++;
     check += cursor.atUs + cursor.durationUs + cursor.key.length;
+    tick();
   }
   cursor.close();
   return check === -1 ? -1 : n;

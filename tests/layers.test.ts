@@ -24,6 +24,7 @@ const EXPECTED = [
   "layer-metrics: src/metrics/counter.ts -> src/report/summary.ts (metrics imports report)",
   "layer-scenario: src/scenario/thresholds.ts -> src/report/summary.ts (scenario imports report)",
   "no-cycle: src/scenario/compile.ts -> src/scenario/scope.ts -> src/scenario/compile.ts",
+  "trace-imports-only-trace: src/trace/rows.ts -> src/engine/time.ts (trace imports engine)",
   "unlayered-folder: src/api/server.ts -> src/model/actor.ts (api imports model)",
 ];
 
@@ -66,7 +67,7 @@ describe("the layer check (npm run lint:layers)", () => {
     expect(status).toBe(1);
     expect(section(stdout, "error:")).toEqual(EXPECTED);
     expect(stdout).toContain(
-      "src/metrics/ may import only itself and the layers below it (scenario, measures, model, engine); " +
+      "src/metrics/ may import only itself and the layers below it (scenario, measures, model, trace, engine); " +
         "report is a sibling, not below.",
     );
     expect(stdout).not.toContain("warning:");

@@ -238,7 +238,7 @@ describe("bad input: located messages, never a stack trace", () => {
     );
     const blank = file("blank.csv", "\n\n");
     expect(failure(() => readCsv(blank))).toBe(
-      `${blank}:1:1: no header, only blank lines, expected the header of a fleet-sim trace CSV: "timestamp,function[,duration]"`,
+      `${blank}:1:1: no header, only blank and # lines, expected the header of a fleet-sim trace CSV: "timestamp,function[,duration]"`,
     );
   });
 
@@ -334,6 +334,21 @@ describe("bad input: located messages, never a stack trace", () => {
     expect(failure(() => readCsv(quoted))).toBe(
       `${quoted}:2:3: function is quoted, expected a bare function name (names hold no commas or quotes)`,
     );
+  });
+
+  it("a csv function that is not a Lambda function name", () => {
+    const spaced = file("spaced.csv", "timestamp,function\n1, api\n");
+    expect(failure(() => readCsv(spaced))).toBe(
+      `${spaced}:2:3: function " api" is not a Lambda function name, expected 1 to 64 letters, digits, '-' or '_'`,
+    );
+  });
+
+  it("a bad row closes the file; the cursor then reads nothing more", () => {
+    const path = file("bad-then-good.txt", "app,func,end_timestamp,duration\na,f,x,1\na,f,1,1\n");
+    const cursor = openAzure2021(path);
+    expect(failure(() => cursor.next())).toMatch(/:2:5: end_timestamp "x" is not a number/);
+    expect(cursor.next()).toBe(false);
+    cursor.close();
   });
 
   it("csv timestamps: one form throughout; an instant needs its zone", () => {
@@ -501,5 +516,46 @@ describe("the key cache", () => {
     for (const key of keys) expect(intern(key)).toBe(key);
     expect(intern("x")).toBe("x");
     expect(intern("y")).toBe("y");
+  });
+});
+
+describe("scripts/synthetic-trace.mjs", () => {
+  const write = (dir: string, ...args: string[]) => {
+    const out = spawnSync(process.execPath, [
+      join(ROOT, "scripts", "synthetic-trace.mjs"),
+      ...args,
+      "--out",
+      dir,
+    ]);
+    expect(out.status, out.stderr?.toString()).toBe(0);
+    return dir;
+  };
+  const contents = (dir: string, names: string[]) =>
+    names.map((name) => readFileSync(join(dir, name), "utf8"));
+
+  it("the same seed writes the same bytes; another seed, other bytes", () => {
+    const names = [
+      "invocations_per_function_md.anon.d02.csv",
+      "function_durations_percentiles.anon.d02.csv",
+      "app_memory_percentiles.anon.d02.csv",
+    ];
+    const args = ["--format", "azure-2019", "--functions", "50", "--days", "2"];
+    const a = contents(write(join(tmp, "seed-a"), ...args, "--seed", "3"), names);
+    const b = contents(write(join(tmp, "seed-b"), ...args, "--seed", "3"), names);
+    const c = contents(write(join(tmp, "seed-c"), ...args, "--seed", "4"), names);
+    expect(b).toEqual(a);
+    expect(c[0]).not.toEqual(a[0]);
+  });
+
+  it("writes files the readers accept: azure-2021 sorted by end_timestamp, csv by timestamp", () => {
+    const dir = join(tmp, "formats");
+    write(dir, "--format", "azure-2021", "--rows", "2000", "--functions", "30");
+    write(dir, "--format", "csv", "--rows", "2000", "--functions", "30");
+    const a21 = rows(openAzure2021(join(dir, "AzureFunctionsInvocationTraceForTwoWeeksJan2021.txt")));
+    const csv = rows(openCsvTrace(join(dir, "trace.csv")));
+    for (const trace of [a21, csv]) {
+      expect(trace.length).toBe(2000);
+      expect(trace.every((r, i) => i === 0 || r.orderUs >= trace[i - 1].orderUs)).toBe(true);
+    }
   });
 });

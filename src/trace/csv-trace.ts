@@ -4,19 +4,22 @@
  * - timestamp: seconds since the trace's start (a decimal number), or an
  *   ISO-8601 instant with its zone, then relative to the first row's instant;
  *   every row uses the form of the first.
- * - function: the scenario function's name, as is (the key).
+ * - function: the scenario function's name, as is (the key): 1 to 64
+ *   letters, digits, '-' or '_'.
  * - duration: milliseconds; an empty field means none (durationUs -1).
- * Blank lines and lines starting with `#` are skipped. Rows come in timestamp
- * order; the engine absorbs small disorder and reports the rest.
+ * Blank lines and lines starting with `#` are skipped. Rows should come in
+ * timestamp order: the reader keeps the file's order (orderUs), and the
+ * replay tolerates disorder only within its lookahead.
  */
-import { fieldCountError, readHeader, CSV_TRACE } from "./trace-formats.js";
+import { CSV_TRACE, fieldCountError, readHeader, shorten } from "./trace-formats.js";
 import { KeyCache } from "./key-cache.js";
 import { LineReader, type LineReaderOptions } from "./line-reader.js";
 import { scaledField } from "./field-values.js";
 import { parseIsoInstantUs } from "./iso-instant.js";
-import { shorten } from "./trace-formats.js";
 
 const HASH = 0x23;
+/** A function name as Lambda and the scenario file allow it (checked once per new name). */
+const LAMBDA_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const QUOTE = 0x22;
 const SECONDS = "seconds since the trace's start (a decimal number, 0 or more) or an ISO-8601 instant";
 const INSTANT = "an ISO-8601 instant with its zone, such as 2026-01-31T09:00:00.250Z";
@@ -59,6 +62,16 @@ export class CsvTraceCursor {
   }
 
   next(): boolean {
+    try {
+      return this.read();
+    } catch (err) {
+      // A bad row ends the read: the file is closed even if the caller forgets to.
+      this.reader.close();
+      throw err;
+    }
+  }
+
+  private read(): boolean {
     const reader = this.reader;
     const buf = reader.buffer;
     while (reader.nextLine()) {
@@ -126,6 +139,12 @@ export class CsvTraceCursor {
     const key = this.keys.get(reader.view, start, end);
     if (key !== undefined) return key;
     const made = reader.text(start, end);
+    if (!LAMBDA_NAME.test(made)) {
+      throw reader.errorAt(
+        start,
+        `function "${shorten(made)}" is not a Lambda function name, expected 1 to 64 letters, digits, '-' or '_'`,
+      );
+    }
     this.keys.add(reader.view, start, end, made);
     return made;
   }

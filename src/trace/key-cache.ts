@@ -29,7 +29,7 @@ export class KeyCache {
     this.offsets = new Int32Array(initialSlots);
     this.lengths = new Int32Array(initialSlots);
     this.keys = new Array<string>(initialSlots).fill("");
-    this.arena = new Uint8Array(initialSlots * 64);
+    this.arena = new Uint8Array(initialSlots * 32);
     this.arenaView = new DataView(this.arena.buffer);
   }
 
@@ -87,7 +87,7 @@ export class KeyCache {
     this.offsets = new Int32Array(this.slots);
     this.lengths = new Int32Array(this.slots);
     this.keys = new Array<string>(this.slots).fill("");
-    this.arena = new Uint8Array(Math.max(this.slots * 64, (keep ? this.arenaUsed : 0) + need) * 2);
+    this.arena = new Uint8Array(Math.max(this.slots * 32, ((keep ? this.arenaUsed : 0) + need) * 2));
     this.arenaView = new DataView(this.arena.buffer);
     this.arenaUsed = 0;
     this.used = 0;

@@ -59,8 +59,9 @@ export class LineReader {
     }
   }
 
-  /** Moves to the next line; false at the end of the file. */
+  /** Moves to the next line; false at the end of the file, or once closed. */
   nextLine(): boolean {
+    if (this.fd < 0) return false;
     const buf = this.buffer;
     for (;;) {
       // indexOf may look past `filled` into stale bytes: only a hit before it counts.

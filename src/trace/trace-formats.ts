@@ -65,6 +65,9 @@ export const CSV_TRACE: TraceFormat = {
   shown: "timestamp,function[,duration]",
 };
 
+/** More than any format's header has, so a longer header still fails to match. */
+const HEADER_FIELDS_READ = AZURE_2019_INVOCATIONS.fields.length + 1;
+
 const FORMATS = [AZURE_2019_INVOCATIONS, AZURE_2019_DURATIONS, AZURE_2019_MEMORY, AZURE_2021, CSV_TRACE];
 
 /** Whether header fields are this format's. */
@@ -82,16 +85,16 @@ export function readHeader(reader: LineReader, format: TraceFormat, comments = f
   for (;;) {
     if (!reader.nextLine()) {
       throw reader.fileError(
-        `${reader.lineNumber === 0 ? "the file is empty" : "no header, only blank lines"}, expected the header of ${format.name}: "${format.shown}"`,
+        `${reader.lineNumber === 0 ? "the file is empty" : comments ? "no header, only blank and # lines" : "no header, only blank lines"}, expected the header of ${format.name}: "${format.shown}"`,
       );
     }
     if (reader.isBlank()) continue;
     if (comments && reader.buffer[reader.start] === 0x23) continue;
     break;
   }
-  const count = reader.split(1 << 16);
+  const count = reader.split(HEADER_FIELDS_READ);
   const fields: string[] = [];
-  for (let i = 0; i < Math.min(count, 1 << 16); i++) {
+  for (let i = 0; i < Math.min(count, HEADER_FIELDS_READ); i++) {
     fields.push(reader.text(reader.fieldStarts[i], reader.fieldEnds[i]).trim());
   }
   if (matches(format, fields)) return fields;
