@@ -9,6 +9,7 @@ import { FleetPartition, type Tracer } from "./fleet-partition.js";
 import { partitionResultOf, writeGauges } from "./partition-result.js";
 import { placeFunctions } from "./placement.js";
 import type { Plan } from "./plan.js";
+import { TraceReads } from "./trace-reads.js";
 
 export interface FleetHostInit {
   plan: Plan;
@@ -28,6 +29,8 @@ export const FLEET_HOST_URL = import.meta.url.endsWith(".ts")
 
 export function hostModel(init: FleetHostInit): PartitionFactory {
   const placement = placeFunctions(init.plan, init.partitions);
+  // One reading of each trace for the partitions of this host (this thread).
+  const traceReads = new TraceReads(init.plan);
   return (partition: Partition, records: ((r: unknown) => void) | null) => {
     const tracer = init.traced !== null ? (records as Tracer | null) : null;
     const fleet = new FleetPartition(
@@ -39,6 +42,7 @@ export function hostModel(init: FleetHostInit): PartitionFactory {
       init.traced,
       init.functionTable,
       init.sampleIntervalUs,
+      traceReads,
     );
     return {
       handler: fleet,

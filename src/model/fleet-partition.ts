@@ -40,6 +40,7 @@ import { IO_SLOWDOWN_SPAN, isDelivery, Ev } from "./protocol.js";
 import { LATEST, qualifierSlotCount } from "./qualifiers.js";
 import { ServiceFaults } from "./service-faults.js";
 import { FunctionVersions } from "./versions.js";
+import { TraceReads } from "./trace-reads.js";
 import { type ReplayCounts, TraceReplays } from "./trace-replay.js";
 import { Workload } from "./workload.js";
 
@@ -79,6 +80,8 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
     functionTable: Float64Array | null = null,
     /** The run's sample interval (0: none). */
     sampleIntervalUs = 0,
+    /** The host's reading of the run's traces, shared by the partitions it hosts (trace-reads.ts). */
+    traceReads: TraceReads = new TraceReads(plan),
   ) {
     this.obs = new Observations(
       plan.templates.length,
@@ -102,7 +105,7 @@ export class FleetPartition implements PartitionHandler, EffectRunner {
     this.invocations = new Invocations(c, this.trace, this.outcomes, this.lifecycle, this.environments);
     this.clients = new ClientDriver(c, this.trace, this.lifecycle, this.invocations);
     this.workload = new Workload(c, localOf, this.invocations);
-    this.replays = new TraceReplays(c, localOf, this.invocations);
+    this.replays = new TraceReplays(c, localOf, this.invocations, traceReads);
     c.links = {
       invoke: (f, ctx, hop, caller, qualifier) => this.invocations.invoke(f, ctx, hop, caller, qualifier),
       taskAnswer: (slot, error) => this.clients.taskAnswer(slot, error),
