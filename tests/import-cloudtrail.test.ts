@@ -281,6 +281,92 @@ describe("import cloudtrail: the functions", () => {
     );
   });
 
+  it("publish: true on CreateFunction or UpdateFunctionCode adds a PublishVersion at the same time", () => {
+    const w = written([
+      logFile("publish.json", [
+        record(
+          "2024-05-01T10:00:00Z",
+          "CreateFunction20150331",
+          { functionName: "f", publish: true },
+          {
+            responseElements: { functionName: "f", version: "1" },
+          },
+        ),
+        record(
+          "2024-05-01T10:01:00Z",
+          "UpdateFunctionCode20150331v2",
+          { functionName: "f", publish: true },
+          {
+            responseElements: { functionName: "f", version: "2" },
+          },
+        ),
+        record("2024-05-01T10:02:00Z", "UpdateAlias20150331", {
+          functionName: "f",
+          name: "live",
+          functionVersion: "2",
+        }),
+      ]),
+    ]);
+    expect(w.events).toEqual([
+      { at: "0s", call: "CreateFunction", function: "f" },
+      { at: "0s", call: "PublishVersion", function: "f" },
+      { at: "60s", call: "UpdateFunctionCode", function: "f" },
+      { at: "60s", call: "PublishVersion", function: "f" },
+      { at: "120s", call: "UpdateAlias", function: "f", alias: "live", functionVersion: "2" },
+    ]);
+  });
+
+  it("a function created again with other settings keeps its first create's, said", () => {
+    const t = text([
+      logFile("again.json", [
+        record("2024-05-01T10:00:00Z", "CreateFunction20150331", { functionName: "f", memorySize: 256 }),
+        record("2024-05-01T10:01:00Z", "DeleteFunction20150331", { functionName: "f" }),
+        record("2024-05-01T10:02:00Z", "CreateFunction20150331", { functionName: "f", memorySize: 512 }),
+      ]),
+    ]);
+    expect((parse(t) as Written).functions[0]).toMatchObject({ name: "f", memory: 256 });
+    expect(t).toContain(
+      "f is created again at 120s with other settings: the run creates it with its first CreateFunction's",
+    );
+    expect(loadScenario(t, "again.yaml").plan).toBeDefined();
+  });
+
+  it("functions created with numbered names and equal settings are one template with a count, not existing", () => {
+    const creates = Array.from({ length: 12 }, (_, i) =>
+      record(`2024-05-01T10:00:${String(i).padStart(2, "0")}Z`, "CreateFunction20150331", {
+        functionName: `api-${String(i).padStart(2, "0")}`,
+        runtime: "nodejs20.x",
+        memorySize: 256,
+        timeout: 10,
+      }),
+    );
+    const t = text([logFile("numbered.json", creates)]);
+    const w = parse(t) as Written;
+    expect(w.functions).toEqual([
+      expect.objectContaining({ template: "api", count: 12, name: "api-{i:2}", memory: 256 }),
+    ]);
+    expect(w.functions[0]!["existing"]).toBeUndefined();
+    expect(w.events.map((e) => e.function)).toEqual(
+      creates.map((_, i) => `api-${String(i).padStart(2, "0")}`),
+    );
+    expect(loadScenario(t, "numbered.yaml").plan.functions.names).toHaveLength(12);
+  });
+
+  it("a DryRun invocation and a DeleteFunction of one version are not replayed, said", () => {
+    const t = text([
+      logFile("dry.json", [
+        record("2024-05-01T10:00:00Z", "Invoke", { functionName: "f", invocationType: "DryRun" }),
+        record("2024-05-01T10:00:01Z", "DeleteFunction20150331", { functionName: "f", qualifier: "3" }),
+        record("2024-05-01T10:00:02Z", "GetFunction20150331v2", { functionName: "f" }),
+      ]),
+    ]);
+    expect(t).toContain("f: Invoke at 0s is a DryRun invocation: not replayed");
+    expect(t).toContain(
+      "f: DeleteFunction20150331 at 1s deletes version 3 only (the simulator deletes whole functions): not replayed",
+    );
+    expect(brief(parse(t) as Written)).toEqual(["2s GetFunction f"]);
+  });
+
   it("a VPC configuration with no subnets detaches the function (vpc: null)", () => {
     const w = written([
       logFile("detach.json", [
