@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { importAzure2019, type ImportAzure2019Options } from "../src/import/azure-2019-import.js";
-import { ERROR_COUNT } from "../src/model/observations.js";
+import { ERROR_COUNT, Hist, TEMPLATE_HIST_INDEX } from "../src/model/observations.js";
 import { runPlan } from "../src/model/run.js";
 import { loadScenarioText } from "../src/scenario/load.js";
 import { readAzure2019Invocations } from "../src/trace/azure-2019.js";
@@ -33,58 +33,93 @@ const KEYS = {
 interface Written {
   name: string;
   duration: string;
-  functions: { template: string; name: string; memory?: number; timeout: string; existing: boolean; duration?: unknown }[];
-  workload: { action: string; trace: { format: string; files: string[]; arrivals: string }; functions: string }[];
+  functions: {
+    template: string;
+    count: number;
+    name: string;
+    memory?: number;
+    timeout: string;
+    existing: boolean;
+  }[];
+  workload: {
+    action: string;
+    trace: { format: string; files: string[]; durationFiles: string[]; arrivals: string };
+    functions: string;
+    match: { map: Record<string, string> };
+  }[];
 }
 
 function imported(options: Partial<ImportAzure2019Options> = {}): { text: string; file: string } {
   const out = mkdtempSync(join(tmpdir(), "fleet-sim-az19-"));
   const file = join(out, "azure.yaml");
-  const text = importAzure2019({ dir: DIR, day: 1, days: 1, top: undefined, arrivals: "poisson", output: file, ...options });
+  const text = importAzure2019({
+    dir: DIR,
+    day: 1,
+    days: 1,
+    top: undefined,
+    arrivals: "poisson",
+    output: file,
+    ...options,
+  });
   writeFileSync(file, text);
   return { text, file };
 }
 
 describe("import azure-2019: the functions", () => {
-  it("every function with invocations that day, busiest first, named by its key's hash", () => {
+  it("every function with invocations that day, grouped by trigger and memory, each trace function mapped to one", () => {
     const w = parse(imported().text) as Written;
-    expect(w.functions.map((f) => f.name)).toEqual(
-      [KEYS.f3, KEYS.f2, KEYS.f1, KEYS.f5].map(traceFunctionName),
-    );
+    expect(w.functions.map((f) => [f.template, f.count, f.name])).toEqual([
+      ["queue-704", 1, "queue-704-{i:1}"],
+      ["timer-256", 1, "timer-256-{i:1}"],
+      ["http-256", 1, "http-256-{i:1}"],
+      ["http-704", 1, "http-704-{i:1}"],
+    ]);
+    expect(w.functions.every((f) => f.existing)).toBe(true);
     // Function 4 of the fixture has no invocation that day: nothing to replay.
-    expect(w.functions.every((f) => f.existing && f.template === f.name)).toBe(true);
+    expect(w.workload[0].match.map).toEqual({
+      [traceFunctionName(KEYS.f3)]: "queue-704-0",
+      [traceFunctionName(KEYS.f2)]: "timer-256-0",
+      [traceFunctionName(KEYS.f1)]: "http-256-0",
+      [traceFunctionName(KEYS.f5)]: "http-704-0",
+    });
   });
 
   it("--top N keeps the N busiest", () => {
     const w = parse(imported({ top: 2 }).text) as Written;
-    expect(w.functions.map((f) => f.name)).toEqual([KEYS.f3, KEYS.f2].map(traceFunctionName));
-    expect(imported({ top: 2 }).text).toContain("# The 2 busiest of 5 functions of day 1: 678 of 859 invocations (78.9%).");
+    expect(Object.keys(w.workload[0].match.map)).toEqual([KEYS.f3, KEYS.f2].map(traceFunctionName));
+    expect(imported({ top: 2 }).text).toContain(
+      "# The 2 busiest of 5 functions of day 1: 678 of 859 invocations (78.9%).",
+    );
   });
 
-  it("memory from the app's most allocated memory rounded up to 64 MB, timeout from the longest duration, durations from the percentiles", () => {
-    const w = parse(imported().text) as Written;
-    const byName = new Map(w.functions.map((f) => [f.name, f]));
-    const f1 = byName.get(traceFunctionName(KEYS.f1))!;
-    // App a1/c3: pct100 200 MB -> 256; f1's Maximum 4100 ms -> 5s.
-    expect(f1).toMatchObject({ memory: 256, timeout: "5s" });
-    expect(f1.duration).toEqual({
-      empirical: { p0: "15ms", p1: "20ms", p25: "80ms", p50: "110ms", p75: "150ms", p99: "900ms", p100: "3900ms" },
-    });
+  it("memory from the app's most allocated memory rounded up to 64 MB, timeout from the group's longest duration", () => {
+    const byName = new Map((parse(imported().text) as Written).functions.map((f) => [f.template, f]));
+    // App a1/c3: pct100 200 MB -> 256; f1's Maximum 4100 ms -> 5s, f2's 3200 ms -> 4s.
+    expect(byName.get("http-256")).toMatchObject({ memory: 256, timeout: "5s" });
+    expect(byName.get("timer-256")).toMatchObject({ memory: 256, timeout: "4s" });
     // App b2/d4: pct100 700 MB -> 704; f3's Maximum 610 ms -> Lambda's default 3s.
-    expect(byName.get(traceFunctionName(KEYS.f3))).toMatchObject({ memory: 704, timeout: "3s" });
-    // f5 has no durations row: the default duration, said in a comment.
-    expect(byName.get(traceFunctionName(KEYS.f5))!.duration).toBeUndefined();
-    expect(imported().text).toContain("  # no durations row for this function: the default duration");
+    expect(byName.get("queue-704")).toMatchObject({ memory: 704, timeout: "3s" });
+    // f5 has no durations row: said beside its mapping.
+    expect(imported().text).toMatch(/http-704-0 # .* 7; no durations row: the default duration/);
   });
 
-  it("the replay step refers to the day files, chained with --days", () => {
+  it("the replay step refers to the day files and their durations, chained with --days", () => {
     const w = parse(imported({ days: 2, arrivals: "uniform" }).text) as Written;
     expect(w.duration).toBe("2d");
     expect(w.workload).toHaveLength(1);
-    expect(w.workload[0]).toMatchObject({ action: "replay", functions: "az-*", trace: { format: "azure-2019", arrivals: "uniform" } });
-    expect(w.workload[0].trace.files.map((f) => f.replace(/.*\//, ""))).toEqual([
+    expect(w.workload[0]).toMatchObject({
+      action: "replay",
+      functions: "*",
+      trace: { format: "azure-2019", arrivals: "uniform" },
+    });
+    const base = (files: string[]) => files.map((f) => f.replace(/.*\//, ""));
+    expect(base(w.workload[0].trace.files)).toEqual([
       "invocations_per_function_md.anon.d01.csv",
       "invocations_per_function_md.anon.d02.csv",
+    ]);
+    expect(base(w.workload[0].trace.durationFiles)).toEqual([
+      "function_durations_percentiles.anon.d01.csv",
+      "function_durations_percentiles.anon.d02.csv",
     ]);
   });
 
@@ -102,7 +137,9 @@ describe("import azure-2019: the run reproduces the trace", () => {
     const out = runPlan(plan, { partitions: 3, sampleIntervalUs: 60e6 });
     expect(out.invariants.every((i) => i.ok)).toBe(true);
     const trace = new Map<string, Uint32Array>();
-    for (const row of readAzure2019Invocations(DAY1)) trace.set(traceFunctionName(row.key), row.countsPerMinute);
+    const map = (parse(text) as Written).workload[0].match.map;
+    for (const row of readAzure2019Invocations(DAY1))
+      trace.set(map[traceFunctionName(row.key)] ?? row.key, row.countsPerMinute);
     for (const [g, name] of names.entries()) {
       const counts = trace.get(name)!;
       // Invocations ended by each sample point, from the function's template's counters (one function each).
@@ -122,12 +159,40 @@ describe("import azure-2019: the run reproduces the trace", () => {
     }
     const r = out.replays[0];
     const inWindow = [...trace.values()].reduce((n, c) => n + c.slice(0, 15).reduce((a, b) => a + b, 0), 0);
-    expect(r).toMatchObject({ rows: inWindow, unmatchedRows: 0, arrivals: inWindow, traceFunctions: 5, matchedFunctions: 4 });
+    expect(r).toMatchObject({
+      rows: inWindow,
+      unmatchedRows: 0,
+      arrivals: inWindow,
+      traceFunctions: 5,
+      matchedFunctions: 4,
+    });
+  });
+
+  it("each invocation's duration is drawn from its function's percentiles that day", () => {
+    const { text, file } = imported();
+    const plan = loadScenarioText(text, file, { untilUs: 60 * 60e6 });
+    const out = runPlan(plan, { partitions: 2 });
+    const latency = (template: string) => {
+      const t = plan.templates.findIndex((x) => x.name === template);
+      return out.obs.templateHistograms[
+        TEMPLATE_HIST_INDEX[Hist.InvocationLatency] * plan.templates.length + t
+      ];
+    };
+    // The timer function's percentiles run from 2,050 to 3,150 ms; the http-256 one's from 15 to 3,900 ms.
+    const timer = latency("timer-256");
+    expect(timer.totalCount).toBe(12);
+    expect(timer.minNonZeroValue).toBeGreaterThanOrEqual(2_050_000);
+    expect(timer.maxValue).toBeLessThan(3_150_000 + 1_500_000);
+    const http = latency("http-256");
+    expect(http.totalCount).toBe(174);
+    expect(http.getValueAtPercentile(50)).toBeGreaterThan(80_000);
+    expect(http.getValueAtPercentile(50)).toBeLessThan(160_000);
   });
 });
 
 describe("import azure-2019: the command", () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [MAIN, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
 
   it("writes the scenario, which validates", () => {
     const out = join(mkdtempSync(join(tmpdir(), "fleet-sim-az19-")), "a.yaml");

@@ -295,7 +295,7 @@ describe("replay: azure-2019 per-minute counts", () => {
 });
 
 describe("replay: determinism", () => {
-  it("the same report across workers 0/1/2 and partitions 1/3 (azure-2021 with durations, azure-2019 poisson)", async () => {
+  it("the same report across workers 0/1/2 and partitions 1/3 (azure-2021 with durations, azure-2019 poisson with durations)", async () => {
     const dir = tmp();
     // A denser trace: 40 functions over 5 minutes, rows sorted by end time.
     const rows: string[] = [];
@@ -321,9 +321,15 @@ describe("replay: determinism", () => {
       day.push(`o${f % 3},a${f % 5},f${f},http,${minuteCounts(counts)}`);
     }
     writeFileSync(join(dir, "d01.csv"), `${day.join("\n")}\n`);
+    const durations = [
+      "HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,percentile_Average_0,percentile_Average_1,percentile_Average_25,percentile_Average_50,percentile_Average_75,percentile_Average_99,percentile_Average_100",
+    ];
+    for (let f = 0; f < 20; f += 2)
+      durations.push(`o${f % 3},a${f % 5},f${f},100,10,5,900,5,8,40,90,150,700,900`);
+    writeFileSync(join(dir, "p01.csv"), `${durations.join("\n")}\n`);
     const plan = planIn(
       dir,
-      `name: t\nduration: 5m\nseed: 11\nfunctions:\n  - { template: a, count: 40, name: "a-{i:2}", existing: true, memory: 512 }\n  - { template: b, count: 20, name: "b-{i:2}", existing: true, duration: { lognormal: { median: 50ms, p99: 900ms } } }\nworkload:\n  - action: replay\n    trace: { format: azure-2021, file: t.txt }\n    functions: { template: a }\n    match: order\n  - action: replay\n    at: 0s\n    trace: { format: azure-2019, files: [d01.csv] }\n    functions: { template: b }\n    match: order\n`,
+      `name: t\nduration: 5m\nseed: 11\nfunctions:\n  - { template: a, count: 40, name: "a-{i:2}", existing: true, memory: 512 }\n  - { template: b, count: 20, name: "b-{i:2}", existing: true, duration: { lognormal: { median: 50ms, p99: 900ms } } }\nworkload:\n  - action: replay\n    trace: { format: azure-2021, file: t.txt }\n    functions: { template: a }\n    match: order\n  - action: replay\n    at: 0s\n    trace: { format: azure-2019, files: [d01.csv], durationFiles: [p01.csv] }\n    functions: { template: b }\n    match: order\n`,
     );
     const reports = new Set<string>();
     for (const workers of [0, 1, 2])

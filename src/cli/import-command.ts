@@ -100,7 +100,9 @@ function importOptions(y: Argv, source: string | undefined): Argv<ImportArgs> {
       "$0 import azure-2019 azurefunctions-dataset2019 --day 1 --top 500 -o azure.yaml",
       "Write azure.yaml replaying day 1's 500 busiest functions",
     )
-    .epilogue("Exit codes: 0 written, 1 bad input (the file and the place in it are named).") as Argv<ImportArgs>;
+    .epilogue(
+      "Exit codes: 0 written, 1 bad input (the file and the place in it are named).",
+    ) as Argv<ImportArgs>;
 }
 
 /** The source an `import` command line names: the first word after `import` that is one, flags and their values aside. */

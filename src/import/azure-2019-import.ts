@@ -56,11 +56,10 @@ export function importAzure2019(o: ImportAzure2019Options): string {
     const durations = readAzure2019Durations(days[0].durations, (k) => keys.has(k));
     const memory =
       days[0].memory === undefined ? null : readAzure2019Memory(days[0].memory, (a) => apps.has(a));
-    return writeAzureScenario(
-      o,
-      days.map((d) => d.invocations),
-      { chosen, functions, invocations, durations, memory },
-    );
+    if (chosen.length === 0)
+      throw new ImportInputError(`${days[0].invocations}: no function has an invocation that day`);
+    const files = { invocations: days.map((d) => d.invocations), durations: days.map((d) => d.durations) };
+    return writeAzureScenario(o, files, { chosen, functions, invocations, durations, memory });
   } catch (e) {
     if (e instanceof TraceInputError) throw new ImportInputError(e.message);
     throw e;
@@ -99,18 +98,43 @@ function timeoutSOf(d: Azure2019Durations | undefined): number {
   return Math.min(MAX_TIMEOUT_S, Math.max(MIN_TIMEOUT_S, Math.ceil(longestMs / 1000)));
 }
 
-const ms = (v: number): string => `${Number(v.toFixed(3))}ms`;
+const count = (n: number): string => n.toLocaleString("en-US");
 
-function durationOf(d: Azure2019Durations): string {
-  const p = d.percentilesMs;
-  return `{ empirical: { p0: ${ms(p.p0)}, p1: ${ms(p.p1)}, p25: ${ms(p.p25)}, p50: ${ms(p.p50)}, p75: ${ms(p.p75)}, p99: ${ms(p.p99)}, p100: ${ms(p.p100)} } }`;
+/** Functions of one trigger and memory size: one template, busiest first. */
+interface Group {
+  name: string;
+  trigger: string;
+  memoryMb: number | undefined;
+  timeoutS: number;
+  members: Chosen[];
+  total: number;
 }
 
-const count = (n: number): string => n.toLocaleString("en-US");
+function groupsOf(
+  chosen: Chosen[],
+  durations: Map<string, Azure2019Durations>,
+  memory: Map<string, Azure2019Memory> | null,
+): Group[] {
+  const groups = new Map<string, Group>();
+  for (const c of chosen) {
+    const memoryMb = memory === null ? undefined : memoryMbOf(memory.get(appOf(c.key)));
+    const trigger = c.trigger.replace(/[^A-Za-z0-9_-]/g, "_") || "trigger";
+    const name = memoryMb === undefined ? trigger : `${trigger}-${memoryMb}`;
+    let g = groups.get(name);
+    if (g === undefined) {
+      g = { name, trigger: c.trigger, memoryMb, timeoutS: MIN_TIMEOUT_S, members: [], total: 0 };
+      groups.set(name, g);
+    }
+    g.members.push(c);
+    g.total += c.total;
+    g.timeoutS = Math.max(g.timeoutS, timeoutSOf(durations.get(c.key)));
+  }
+  return [...groups.values()].sort((a, b) => b.total - a.total || (a.name < b.name ? -1 : 1));
+}
 
 function writeAzureScenario(
   o: ImportAzure2019Options,
-  files: string[],
+  files: { invocations: string[]; durations: string[] },
   read: {
     chosen: Chosen[];
     functions: number;
@@ -124,15 +148,16 @@ function writeAzureScenario(
   const share = read.invocations > 0 ? ` (${((chosenTotal / read.invocations) * 100).toFixed(1)}%)` : "";
   const outDir = dirname(resolve(o.output));
   const dd = `d${String(o.day).padStart(2, "0")}`;
+  const groups = groupsOf(chosen, durations, memory);
   const out = [
     "# Imported by `fleet-sim import azure-2019` from the Azure Functions 2019 trace:",
     `#   ${o.dir}, day ${o.day}${o.days > 1 ? ` to ${o.day + o.days - 1}` : ""}`,
     `# ${o.top === undefined ? "Every" : `The ${count(chosen.length)} busiest of`} ${count(read.functions)} functions of day ${o.day}: ` +
       `${count(chosenTotal)} of ${count(read.invocations)} invocations${share}.`,
-    "# Each function is named az- and 16 hex digits of the SHA-256 of its HashOwner/HashApp/HashFunction;",
-    "# its memory is its app's most allocated memory that day (Azure counts memory per app), rounded up to",
-    "# 64 MB; its duration is drawn from its percentiles; its timeout is its longest duration, at least 3s.",
-    "# The trace has no runtime: every function has the default one.",
+    "# Functions are grouped by trigger and memory, one template a group, busiest first. Memory is the app's",
+    "# most allocated memory that day (Azure counts memory per app), rounded up to 64 MB; the timeout is the",
+    "# group's longest duration, at least 3s. Each invocation's duration is drawn from its function's",
+    "# percentiles that day (durationFiles). The trace has no runtime: every function has the default one.",
     `name: azure-2019-${dd}`,
     "seed: 1",
     `duration: ${o.days}d`,
@@ -144,35 +169,49 @@ function writeAzureScenario(
     );
   }
   out.push("functions:");
-  for (const c of chosen) {
-    const name = traceFunctionName(c.key);
-    const d = durations.get(c.key);
-    const mb = memory === null ? undefined : memoryMbOf(memory.get(appOf(c.key)));
-    out.push(`  # ${shortKey(c.key)}: ${c.trigger}, ${count(c.total)} invocations on day ${o.day}`);
-    if (d === undefined) out.push("  # no durations row for this function: the default duration");
-    if (memory !== null && mb === undefined) out.push("  # no memory row for its app: the default memory");
-    out.push(`  - template: ${name}`, `    name: ${name}`);
-    if (mb !== undefined) out.push(`    memory: ${mb}`);
-    out.push(`    timeout: ${timeoutSOf(d)}s`, "    existing: true");
-    if (d !== undefined) out.push(`    duration: ${durationOf(d)}`);
+  const names = new Map<string, string>();
+  for (const g of groups) {
+    const digits = String(g.members.length - 1).length;
+    out.push(
+      `  # ${g.trigger}: ${count(g.members.length)} functions, ${count(g.total)} invocations on day ${o.day}`,
+    );
+    out.push(
+      `  - template: ${g.name}`,
+      `    count: ${g.members.length}`,
+      `    name: "${g.name}-{i:${digits}}"`,
+    );
+    if (g.memoryMb !== undefined) out.push(`    memory: ${g.memoryMb}`);
+    out.push(`    timeout: ${g.timeoutS}s`, "    existing: true");
+    g.members.forEach((c, i) => names.set(c.key, `${g.name}-${String(i).padStart(digits, "0")}`));
   }
   // Relative to the scenario when the trace is near it (the two move together), else absolute.
-  const shown = files.map((f) => {
-    const near = relative(outDir, resolve(f));
-    return JSON.stringify(near.startsWith("../../") || near === "" ? resolve(f) : near);
-  });
+  const shown = (list: string[]) =>
+    list.map((f) => {
+      const near = relative(outDir, resolve(f));
+      return JSON.stringify(near.startsWith("../../") || near === "" ? resolve(f) : near);
+    });
   out.push(
     "",
     "workload:",
     "  - action: replay",
     "    trace:",
     "      format: azure-2019",
-    `      files: [${shown.join(", ")}]`,
+    `      files: [${shown(files.invocations).join(", ")}]`,
+    `      durationFiles: [${shown(files.durations).join(", ")}]`,
     `      arrivals: ${o.arrivals}`,
-    '    functions: "az-*"',
-    "    # Functions of the trace not imported are counted as unmatched in the report.",
-    "",
+    '    functions: "*"',
+    "    # Each trace function (named az- and 16 hex digits of the SHA-256 of HashOwner/HashApp/HashFunction)",
+    "    # plays one function; trace functions not imported are counted as unmatched in the report.",
+    "    match:",
+    "      map:",
   );
+  for (const c of chosen) {
+    const noDurations = durations.has(c.key) ? "" : "; no durations row: the default duration";
+    out.push(
+      `        ${traceFunctionName(c.key)}: ${names.get(c.key)} # ${shortKey(c.key)} ${count(c.total)}${noDurations}`,
+    );
+  }
+  out.push("");
   return out.join("\n");
 }
 

@@ -242,8 +242,12 @@ export interface PlanInvokeStream {
 export type PlanTraceSource =
   /** Per-invocation rows: arrival time, function key, duration when the format has one. */
   | { format: "azure-2021" | "csv"; file: string }
-  /** Per-minute counts, one file per day chained; arrivals spread within each minute. */
-  | { format: "azure-2019"; files: string[]; arrivals: "poisson" | "uniform" };
+  /**
+   * Per-minute counts, one file per day chained; arrivals spread within each
+   * minute. With durationFiles (one per day), each arrival's duration is
+   * drawn from its function's percentiles that day.
+   */
+  | { format: "azure-2019"; files: string[]; arrivals: "poisson" | "uniform"; durationFiles?: string[] };
 
 /**
  * A workload step that replays a trace (issue 14): its rows become arrivals

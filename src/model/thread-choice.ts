@@ -19,8 +19,14 @@ export interface ThreadChoice {
 export const MIN_THREADED_INVOCATIONS = 1_000_000;
 /** Below this many expected invocations per epoch, waking threads every epoch costs more than they save. */
 export const MIN_INVOCATIONS_PER_EPOCH = 5_000;
-/** A replay's trace at least this large (about a million rows of the per-invocation formats) is worth threads. */
-export const MIN_THREADED_TRACE_BYTES = 32 * 1024 * 1024;
+/**
+ * A trace's invocations guessed from its size, before it is read: a row of
+ * the per-invocation formats is about 40 bytes (Azure 2021's hashes, a CSV's
+ * name and times); the per-minute format writes a count in a byte or two
+ * and the busy functions' counts run to thousands, so a byte is taken for
+ * at least an invocation.
+ */
+export const TRACE_BYTES_PER_ROW = 40;
 /** Above this share of the traffic in one partition at a time, there is little left to share. */
 export const MAX_CONCENTRATION = 0.6;
 
@@ -41,9 +47,14 @@ export function chooseThreads(
   if (most < 1)
     return { workers: 0, reason: partitions < 2 ? "one partition" : "one core: nothing to share" };
   // A trace's invocations are known only as it is read: its size stands for them.
-  const traceBytes = (plan.replays ?? []).reduce((n, r) => n + r.traceBytes, 0);
-  if (traceBytes >= MIN_THREADED_TRACE_BYTES)
-    return { workers: most, reason: `a ${Math.round(traceBytes / 1048576)} MB trace to replay` };
+  let traceInvocations = 0;
+  for (const r of plan.replays ?? [])
+    traceInvocations += r.source.format === "azure-2019" ? r.traceBytes : r.traceBytes / TRACE_BYTES_PER_ROW;
+  if (traceInvocations >= MIN_THREADED_INVOCATIONS)
+    return {
+      workers: most,
+      reason: `a trace of about ${Math.round(traceInvocations)} invocations or more to replay`,
+    };
   const weights = partitionWeights(plan, placement.partitionOf, partitions);
   let total = 0;
   for (const w of weights) total += w;

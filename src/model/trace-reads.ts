@@ -7,9 +7,14 @@
  * every one of them has. Every partition sees the same rows in the same
  * order, whichever read them, so sharing changes no result.
  */
-import { readAzure2019Invocations } from "../trace/azure-2019.js";
+import {
+  type Azure2019Durations,
+  readAzure2019Durations,
+  readAzure2019Invocations,
+} from "../trace/azure-2019.js";
 import { openAzure2021, openCsvTrace, type RowCursor } from "../trace/row-cursor.js";
 import { traceFunctionName } from "../trace/trace-names.js";
+import type { Distribution } from "./duration-distribution.js";
 import type { Plan, PlanReplay } from "./plan.js";
 
 /** How often a replay reads its trace: once a simulated minute (the per-minute formats' unit). */
@@ -62,10 +67,12 @@ export class RowWindow {
   }
 }
 
-/** One day of per-minute counts: the matched functions (global indexes) and their 1,440 counts. */
+/** One day of per-minute counts: the matched functions (global indexes), their 1,440 counts and durations. */
 export interface CountDay {
   fn: Int32Array;
   counts: Uint32Array[];
+  /** Each function's durations that day as percentiles, or null: none given (the template's draw). */
+  durations: (Distribution | null)[];
   readonly deltas: CountDeltas;
   pending: number;
 }
@@ -86,7 +93,8 @@ class FunctionMatcher {
   ) {
     const match = replay.match;
     if (match.kind === "map") for (const [key, g] of match.pairs) this.byName.set(key, g);
-    else if (match.kind === "name") for (const g of replay.targets) this.byName.set(plan.functions.names[g], g);
+    else if (match.kind === "name")
+      for (const g of replay.targets) this.byName.set(plan.functions.names[g], g);
   }
 
   globalOf(key: string, deltas: CountDeltas): number {
@@ -240,7 +248,7 @@ class SharedDays {
 
   /** Reads day `day`'s file, counting the invocations in the replay's window and keeping the matched functions' counts. */
   private read(day: number): CountDay {
-    const source = this.replay.source as { format: "azure-2019"; files: string[] };
+    const source = this.replay.source as { format: "azure-2019"; files: string[]; durationFiles?: string[] };
     const { startUs, fromUs } = this.replay;
     const endUs = Math.min(this.replay.endUs, this.plan.untilUs);
     const deltas = new CountDeltas();
@@ -250,6 +258,7 @@ class SharedDays {
     const endMinute = Math.min(MINUTES_PER_DAY, Math.ceil((endUs - dayStartUs) / FEED_INTERVAL_US));
     const fns: number[] = [];
     const counts: Uint32Array[] = [];
+    const keys: string[] = [];
     for (const row of readAzure2019Invocations(source.files[day])) {
       let inWindow = 0;
       for (let m = firstMinute; m < endMinute; m++) inWindow += row.countsPerMinute[m];
@@ -259,10 +268,36 @@ class SharedDays {
       else if (row.total > 0) {
         fns.push(g);
         counts.push(row.countsPerMinute);
+        keys.push(row.key);
       }
     }
-    return { fn: Int32Array.from(fns), counts, deltas, pending: this.partitions };
+    const file = this.replay.traceDurations ? source.durationFiles?.[day] : undefined;
+    const kept = new Set(keys);
+    const byKey = file === undefined ? null : readAzure2019Durations(file, (k) => kept.has(k));
+    const durations = keys.map((k) => {
+      const d = byKey?.get(k);
+      return d === undefined ? null : percentilesOf(d);
+    });
+    return { fn: Int32Array.from(fns), counts, durations, deltas, pending: this.partitions };
   }
+}
+
+/** A function's day of durations as a distribution: Azure's percentiles (of 30-second averages), in µs. */
+function percentilesOf(d: Azure2019Durations): Distribution {
+  const p = d.percentilesMs;
+  const at = (pct: number, ms: number) => ({ p: pct, valueUs: Math.round(ms * 1000) });
+  return {
+    kind: "empirical",
+    points: [
+      at(0, p.p0),
+      at(1, p.p1),
+      at(25, p.p25),
+      at(50, p.p50),
+      at(75, p.p75),
+      at(99, p.p99),
+      at(100, p.p100),
+    ],
+  };
 }
 
 /** The traces of a run as one host reads them. */

@@ -12,6 +12,8 @@
  * in every partition alike: the arrivals it schedules take the same place
  * among each function's events whatever else shares the partition.
  */
+import { sampleUs } from "./distributions.js";
+import type { Distribution } from "./duration-distribution.js";
 import type { FleetContext } from "./fleet-context.js";
 import type { Invocations } from "./invocations.js";
 import { Ev } from "./protocol.js";
@@ -166,6 +168,7 @@ class MinuteFeed implements Feed {
   /** This partition's functions with invocations on the day, and their counts by minute. */
   private dayFunctions: Int32Array = new Int32Array(0);
   private dayCounts: Uint32Array[] = [];
+  private dayDurations: (Distribution | null)[] = [];
 
   constructor(
     private readonly c: FleetContext,
@@ -178,7 +181,11 @@ class MinuteFeed implements Feed {
 
   feed(_k: number, nowUs: number): boolean {
     const replay = this.c.plan.replays![this.index];
-    const source = replay.source as { format: "azure-2019"; files: string[]; arrivals: "poisson" | "uniform" };
+    const source = replay.source as {
+      format: "azure-2019";
+      files: string[];
+      arrivals: "poisson" | "uniform";
+    };
     const minute = Math.round((nowUs - replay.startUs + replay.fromUs) / FEED_INTERVAL_US);
     const day = Math.floor(minute / MINUTES_PER_DAY);
     if (day >= source.files.length) return false;
@@ -191,12 +198,14 @@ class MinuteFeed implements Feed {
       const n = this.dayCounts[i][m];
       if (n === 0) continue;
       const f = this.dayFunctions[i];
+      const durations = this.dayDurations[i];
       const gapUs = FEED_INTERVAL_US / n;
       const phaseUs = uniform ? rng.next(f) * gapUs : 0;
       for (let k = 0; k < n; k++) {
         // The window is whole minutes (the scenario checks it), so every arrival falls inside it.
         const offsetUs = uniform ? phaseUs + k * gapUs : rng.next(f) * FEED_INTERVAL_US;
-        p.at(nowUs + Math.floor(offsetUs), Ev.TraceArrival, f, this.index, -1);
+        const durationUs = durations === null ? -1 : Math.round(sampleUs(durations, rng, f));
+        p.at(nowUs + Math.floor(offsetUs), Ev.TraceArrival, f, this.index, durationUs);
       }
     }
     return minute + 1 < source.files.length * MINUTES_PER_DAY;
@@ -211,11 +220,13 @@ class MinuteFeed implements Feed {
     this.counts.add(d.deltas);
     const fns: number[] = [];
     this.dayCounts = [];
+    this.dayDurations = [];
     for (let i = 0; i < d.fn.length; i++) {
       const f = this.local(d.fn[i]);
       if (f < 0) continue;
       fns.push(f);
       this.dayCounts.push(d.counts[i]);
+      this.dayDurations.push(d.durations[i]);
     }
     this.dayFunctions = Int32Array.from(fns);
   }
@@ -224,6 +235,7 @@ class MinuteFeed implements Feed {
     if (this.shared !== null && this.day >= 0) this.shared.release(this.day);
     this.day = -1;
     this.dayCounts = [];
+    this.dayDurations = [];
     this.dayFunctions = new Int32Array(0);
   }
 }

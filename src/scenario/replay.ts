@@ -7,7 +7,7 @@ import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { PlanReplay } from "../model/plan.js";
 import { LATEST } from "../model/qualifiers.js";
-import { readAzure2019Invocations } from "../trace/azure-2019.js";
+import { readAzure2019Durations, readAzure2019Invocations } from "../trace/azure-2019.js";
 import { openAzure2021, openCsvTrace } from "../trace/row-cursor.js";
 import { TraceInputError } from "../trace/trace-input-error.js";
 import type { Path } from "./issues.js";
@@ -44,9 +44,20 @@ export function compileReplay(
       const file = traceFile(f, [...tracePath, "files", i], scope);
       return file !== null && readsHeader(t.format, file, [...tracePath, "files", i], scope) ? file : null;
     });
-    source = files.every((f) => f !== null)
-      ? { format: "azure-2019", files: files as string[], arrivals: t.arrivals ?? "poisson" }
-      : null;
+    const durationFiles = (t.durationFiles ?? []).map((f, i) => {
+      const where = [...tracePath, "durationFiles", i];
+      const file = traceFile(f, where, scope);
+      return file !== null && readsDurationsHeader(file, where, scope) ? file : null;
+    });
+    source =
+      files.every((f) => f !== null) && durationFiles.every((f) => f !== null)
+        ? {
+            format: "azure-2019",
+            files: files as string[],
+            arrivals: t.arrivals ?? "poisson",
+            ...(durationFiles.length > 0 ? { durationFiles: durationFiles as string[] } : {}),
+          }
+        : null;
     const checks: [string, number, Path][] = [
       ["trace.from", fromUs, [...tracePath, "from"]],
       ["the replay's length", endUs - startUs, step.for === undefined ? path : [...path, "for"]],
@@ -76,9 +87,18 @@ export function compileReplay(
     match:
       step.match === "name" || step.match === "order"
         ? { kind: step.match }
-        : { kind: "map", pairs: mappingPairs(step.match.map, targets, [...path, "match", "map"], scope) },
+        : {
+            kind: "map",
+            pairs:
+              typeof step.match.map === "string"
+                ? mappingPairs(step.match.map, targets, [...path, "match", "map"], scope)
+                : inlinePairs(step.match.map, targets, [...path, "match", "map"], scope),
+          },
     traceDurations: t.durations === "trace",
-    traceBytes: (source.format === "azure-2019" ? source.files : [source.file]).reduce((n, f) => n + statSync(f).size, 0),
+    traceBytes: (source.format === "azure-2019" ? source.files : [source.file]).reduce(
+      (n, f) => n + statSync(f).size,
+      0,
+    ),
     qualifier:
       step.qualifier === undefined ? LATEST : scope.qualifier(step.qualifier, [...path, "qualifier"]),
   };
@@ -103,6 +123,18 @@ function readsHeader(
       const cursor = format === "azure-2021" ? openAzure2021(file) : openCsvTrace(file);
       cursor.close();
     }
+    return true;
+  } catch (e) {
+    if (!(e instanceof TraceInputError)) throw e;
+    scope.issues.push({ path, message: e.message });
+    return false;
+  }
+}
+
+/** Whether a durations file is one (read whole: a day's file holds one row a function, a few MB). */
+function readsDurationsHeader(file: string, path: Path, scope: Scope): boolean {
+  try {
+    readAzure2019Durations(file, () => false);
     return true;
   } catch (e) {
     if (!(e instanceof TraceInputError)) throw e;
@@ -163,6 +195,28 @@ function mappingPairs(name: string, targets: Int32Array, path: Path, scope: Scop
     if (seen.has(fields[0])) problem(i + 1, `trace function '${fields[0]}' is mapped twice`);
     seen.add(fields[0]);
     pairs.push([fields[0], g]);
+  }
+  return pairs;
+}
+
+/** A mapping written in the scenario: trace function (its key or its name) -> selected function. */
+function inlinePairs(
+  map: Record<string, string>,
+  targets: Int32Array,
+  path: Path,
+  scope: Scope,
+): [string, number][] {
+  const byName = new Map<string, number>();
+  for (const g of targets) byName.set(scope.fleet.names[g], g);
+  const pairs: [string, number][] = [];
+  for (const [key, name] of Object.entries(map)) {
+    const g = byName.get(name);
+    if (g === undefined)
+      scope.issues.push({
+        path: [...path, key],
+        message: `function '${name}' is not one of the replay's functions`,
+      });
+    else pairs.push([key, g]);
   }
   return pairs;
 }

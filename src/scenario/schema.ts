@@ -459,6 +459,10 @@ const traceSchema = strict({
   files: z.array(z.string().min(1)).min(1).optional().meta({
     description: "azure-2019: one invocations_per_function file per day, chained in order.",
   }),
+  durationFiles: z.array(z.string().min(1)).min(1).optional().meta({
+    description:
+      "azure-2019: the function_durations_percentiles files, one per day as files: each invocation's duration is drawn from its function's percentiles that day.",
+  }),
   arrivals: z.enum(["poisson", "uniform"]).optional().meta({
     description: "azure-2019: how a minute's count spreads within it; default poisson.",
   }),
@@ -491,6 +495,23 @@ const traceSchema = strict({
       path: ["files"],
       message: `files is for azure-2019 traces; a ${t.format} trace takes file`,
     });
+  if (!perMinute && t.durationFiles !== undefined)
+    ctx.addIssue({
+      code: "custom",
+      path: ["durationFiles"],
+      message: `durationFiles is for azure-2019 traces; a ${t.format} trace has each row's duration`,
+    });
+  if (
+    perMinute &&
+    t.files !== undefined &&
+    t.durationFiles !== undefined &&
+    t.durationFiles.length !== t.files.length
+  )
+    ctx.addIssue({
+      code: "custom",
+      path: ["durationFiles"],
+      message: `${t.durationFiles.length} durationFiles for ${t.files.length} files: give one per day, in the same order`,
+    });
   if (!perMinute && t.arrivals !== undefined)
     ctx.addIssue({
       code: "custom",
@@ -505,13 +526,20 @@ const replayStepShape = {
   trace: traceSchema,
   functions: selectorSchema,
   match: z
-    .union([z.enum(["name", "order"]), strict({ map: z.string().min(1) })], {
-      error: (iss) => `expected name, order or { map: FILE }, got ${describeValue(iss.input)}`,
-    })
+    .union(
+      [
+        z.enum(["name", "order"]),
+        strict({ map: z.union([z.string().min(1), z.record(z.string().min(1), z.string().min(1))]) }),
+      ],
+      {
+        error: (iss) =>
+          `expected name, order, { map: FILE } or { map: { trace function: function, ... } }, got ${describeValue(iss.input)}`,
+      },
+    )
     .default("name")
     .meta({
       description:
-        "How trace functions map to the selected functions: name (the trace's name for it), order (of first appearance), or { map: FILE } (a CSV of trace_function,function).",
+        "How trace functions map to the selected functions: name (the trace's name for it), order (of first appearance), { map: FILE } (a CSV of trace_function,function) or { map: { trace function: function } }.",
     }),
   for: positiveDuration
     .optional()
