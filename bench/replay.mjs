@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A day of the Azure Functions 2019 format replayed at 10,000 functions, end
 // to end, and what its memory follows. After `npm run build`:
-//   node bench/replay.mjs [--functions N] [--days D] [--runs K] [--workers W] [--dir DIR] [--keep]
+//   node bench/replay.mjs [--functions N] [--days D] [--rows R] [--runs K] [--workers W] [--dir DIR] [--keep]
 // Writes a synthetic trace in the published format (scripts/synthetic-trace.mjs:
 // N functions, default 10,000, D days, default 2) to a temporary directory or
 // reads it from --dir, imports it with `fleet-sim import azure-2019 --day 1`
@@ -10,9 +10,11 @@
 // replayed, the median wall time, invocations/s, and the peak RSS of the run's
 // process (its worker threads included). Cases: the first day; the same
 // functions over D chained days (memory follows the functions, not the
-// trace's length); a tenth of the functions (memory follows them). The
-// reading alone: one pass of the day file by the reader, times the
-// partitions that each read it, against the run's wall time.
+// trace's length); a tenth of the functions (memory follows them); and
+// the per-invocation format: an Azure 2021 file of R rows (default
+// 5,000,000) over a day at the same functions, durations from the rows. The
+// reading alone: one pass of the day file by the reader, times the threads
+// that each read it once for their partitions, against the run's CPU time.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +26,7 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const { values: args } = parseArgs({
   options: {
     functions: { type: "string", default: "10000" },
+    rows: { type: "string", default: "5000000" },
     days: { type: "string", default: "2" },
     runs: { type: "string", default: "3" },
     workers: { type: "string", default: "auto" },
@@ -121,13 +124,56 @@ function replay(name, scenario) {
     perSecond: invocations / seconds,
     rssMb: median(results.map((x) => x.rssMb)),
     threads: r.run.workersReason ?? String(r.run.workers),
+    workers: r.run.workers,
   };
 }
+
+// The per-invocation format: a day of Azure 2021 rows at the same functions.
+const A21 = "AzureFunctionsInvocationTraceForTwoWeeksJan2021.txt";
+if (!existsSync(join(dir, A21))) {
+  const out = spawnSync(
+    process.execPath,
+    [
+      here("../scripts/synthetic-trace.mjs"),
+      "--format",
+      "azure-2021",
+      "--functions",
+      String(functions),
+      "--rows",
+      args.rows,
+      "--days",
+      "1",
+      "--seed",
+      "1",
+      "--out",
+      dir,
+    ],
+    { stdio: "inherit" },
+  );
+  if (out.status !== 0) process.exit(1);
+}
+const a21 = join(work, "a21.yaml");
+writeFileSync(
+  a21,
+  [
+    "name: azure-2021-day",
+    "duration: 1d",
+    "functions:",
+    `  - { template: fn, count: ${functions}, existing: true, timeout: 900s }`,
+    "workload:",
+    "  - action: replay",
+    `    trace: { format: azure-2021, file: ${JSON.stringify(join(dir, A21))} }`,
+    "    functions: { template: fn }",
+    "    match: order",
+    "",
+  ].join("\n"),
+);
 
 const cases = [
   replay("one day", importDays("day", undefined, 1)),
   replay(`${days} days chained`, importDays("days", undefined, days)),
   replay("a tenth of the functions", importDays("tenth", Math.round(functions / 10), 1)),
+  replay("azure-2021 rows, one day", a21),
 ];
 
 // The reading alone: each partition reads the day file once.
@@ -153,10 +199,12 @@ for (const c of cases) {
     `| ${c.name} | ${c.functions.toLocaleString("en-US")} | ${c.simulated} | ${fmt(c.invocations)} | ${c.seconds.toFixed(2)} | ${fmt(c.perSecond)} | ${c.rssMb.toFixed(0)} |`,
   );
 }
+const threads = cases[0].workers + 1;
 console.log(
   `\nReading the day file once: ${read.seconds.toFixed(3)} s (${fmt(read.invocations)} invocations counted); ` +
-    `${PARTITIONS} partitions each read it: ${(read.seconds * PARTITIONS).toFixed(2)} s of CPU, ` +
-    `${(((read.seconds * PARTITIONS) / cases[0].seconds) * 100).toFixed(0)}% of the one-day run's wall time. Threads: ${cases[0].threads}.`,
+    `each of the run's ${threads} thread${threads === 1 ? "" : "s"} reads it once for its partitions: ` +
+    `${(read.seconds * threads).toFixed(2)} s of CPU, ` +
+    `${((read.seconds / cases[0].seconds) * 100).toFixed(1)}% of the one-day run's wall time on each. Threads: ${cases[0].threads}.`,
 );
 if (!args.dir && !args.keep) rmSync(dir, { recursive: true, force: true });
 else console.error(`trace kept in ${dir}`);

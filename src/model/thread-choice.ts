@@ -20,13 +20,13 @@ export const MIN_THREADED_INVOCATIONS = 1_000_000;
 /** Below this many expected invocations per epoch, waking threads every epoch costs more than they save. */
 export const MIN_INVOCATIONS_PER_EPOCH = 5_000;
 /**
- * A trace's invocations guessed from its size, before it is read: a row of
- * the per-invocation formats is about 40 bytes (Azure 2021's hashes, a CSV's
- * name and times); the per-minute format writes a count in a byte or two
- * and the busy functions' counts run to thousands, so a byte is taken for
- * at least an invocation.
+ * A trace's invocations guessed from its size, before it is read: bytes a
+ * row of the per-invocation formats (Azure 2021's two 64-digit hashes and
+ * two times; a CSV's name and times). The per-minute format writes a count
+ * in a byte or two and the busy functions' counts run to thousands, so a
+ * byte is taken for at least an invocation.
  */
-export const TRACE_BYTES_PER_ROW = 40;
+export const TRACE_BYTES_PER_ROW = { "azure-2021": 150, csv: 30 } as const;
 /** Above this share of the traffic in one partition at a time, there is little left to share. */
 export const MAX_CONCENTRATION = 0.6;
 
@@ -49,7 +49,8 @@ export function chooseThreads(
   // A trace's invocations are known only as it is read: its size stands for them.
   let traceInvocations = 0;
   for (const r of plan.replays ?? [])
-    traceInvocations += r.source.format === "azure-2019" ? r.traceBytes : r.traceBytes / TRACE_BYTES_PER_ROW;
+    traceInvocations +=
+      r.source.format === "azure-2019" ? r.traceBytes : r.traceBytes / TRACE_BYTES_PER_ROW[r.source.format];
   if (traceInvocations >= MIN_THREADED_INVOCATIONS)
     return {
       workers: most,
