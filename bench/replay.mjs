@@ -43,27 +43,17 @@ const PARTITIONS = 8;
 const dir = args.dir ?? mkdtempSync(join(tmpdir(), "replay-bench-"));
 const work = mkdtempSync(join(tmpdir(), "replay-bench-run-"));
 const dayFile = (d) => join(dir, `invocations_per_function_md.anon.d${String(d).padStart(2, "0")}.csv`);
-if (!existsSync(dayFile(days))) {
-  console.error(`writing ${days} synthetic Azure 2019 day(s) of ${functions} functions to ${dir}`);
-  const out = spawnSync(
-    process.execPath,
-    [
-      here("../scripts/synthetic-trace.mjs"),
-      "--format",
-      "azure-2019",
-      "--functions",
-      String(functions),
-      "--days",
-      String(days),
-      "--seed",
-      "1",
-      "--out",
-      dir,
-    ],
-    { stdio: "inherit" },
-  );
+/** Writes a synthetic trace into dir unless `file` is there already. */
+function synthesize(file, format, extra) {
+  if (existsSync(file)) return;
+  console.error(`writing a synthetic ${format} trace of ${functions} functions to ${dir}`);
+  const flags = ["--format", format, "--functions", String(functions), "--seed", "1", "--out", dir, ...extra];
+  const out = spawnSync(process.execPath, [here("../scripts/synthetic-trace.mjs"), ...flags], {
+    stdio: "inherit",
+  });
   if (out.status !== 0) process.exit(1);
 }
+synthesize(dayFile(days), "azure-2019", ["--days", String(days)]);
 
 // The run's peak RSS, worker threads included: printed by the process itself as it exits.
 const reporter = join(work, "rss.mjs");
@@ -130,28 +120,7 @@ function replay(name, scenario) {
 
 // The per-invocation format: a day of Azure 2021 rows at the same functions.
 const A21 = "AzureFunctionsInvocationTraceForTwoWeeksJan2021.txt";
-if (!existsSync(join(dir, A21))) {
-  const out = spawnSync(
-    process.execPath,
-    [
-      here("../scripts/synthetic-trace.mjs"),
-      "--format",
-      "azure-2021",
-      "--functions",
-      String(functions),
-      "--rows",
-      args.rows,
-      "--days",
-      "1",
-      "--seed",
-      "1",
-      "--out",
-      dir,
-    ],
-    { stdio: "inherit" },
-  );
-  if (out.status !== 0) process.exit(1);
-}
+synthesize(join(dir, A21), "azure-2021", ["--rows", args.rows, "--days", "1"]);
 const a21 = join(work, "a21.yaml");
 writeFileSync(
   a21,

@@ -13,6 +13,7 @@ import type {
   THROTTLE_CAUSE_NAMES,
 } from "../model/aws-names.js";
 import type { DEPLOY_PHASE_NAMES } from "../model/deploy-window.js";
+import type { ReplayTally } from "../model/partition-result.js";
 import type {
   ASYNC_DISPOSITION_NAMES,
   ASYNC_FAILURE_NAMES,
@@ -338,23 +339,12 @@ export interface ThresholdsReport {
   aborted: ThresholdAbort | null;
 }
 
-/** What one replay step read from its trace and delivered. */
-export interface ReplayReport {
+/** What one replay step read from its trace and delivered (the counts as ReplayTally says). */
+export interface ReplayReport extends ReplayTally {
   format: string;
   /** The trace's files, as the plan resolved them. */
   files: string[];
   /** Simulated time the replay started and ended, in seconds. */
   startSeconds: number;
   endSeconds: number;
-  /** Invocations in the trace within the replay's window. */
-  rows: number;
-  /** Of them, invocations of trace functions no scenario function plays. */
-  unmatchedRows: number;
-  /** Rows read after their arrival time had passed (out of order beyond the lookahead): they arrived late. */
-  lateRows: number;
-  /** Distinct trace functions seen, and how many of them a scenario function played. */
-  traceFunctions: number;
-  matchedFunctions: number;
-  /** Invocations the replay made (equal to rows - unmatchedRows when the run reached its end). */
-  arrivals: number;
 }

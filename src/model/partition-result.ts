@@ -57,11 +57,16 @@ export interface PartitionResult {
 
 /** One replay's counts as a partition reports them (trace-replay.ts ReplayCounts). */
 export interface ReplayTally {
+  /** Invocations in the trace within the replay's window. */
   rows: number;
+  /** Of them, invocations of trace functions no scenario function plays. */
   unmatchedRows: number;
+  /** Rows read after their arrival time had passed (out of order beyond the lookahead): they arrived late. */
   lateRows: number;
+  /** Distinct trace functions seen, and how many of them a scenario function played. */
   traceFunctions: number;
   matchedFunctions: number;
+  /** Invocations the replay made (equal to rows - unmatchedRows when the run reached its end). */
   arrivals: number;
 }
 

@@ -21,7 +21,7 @@ import type { Plan, PlanReplay } from "./plan.js";
 export const FEED_INTERVAL_US = 60_000_000;
 export const MINUTES_PER_DAY = 1440;
 
-/** What a stretch of the trace added to the replay's counts (the same for every partition). */
+/** What a stretch of the trace added to a replay's counts (the same for every partition; ReplayTally says what each is). */
 export class CountDeltas {
   rows = 0;
   unmatchedRows = 0;

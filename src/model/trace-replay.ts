@@ -20,7 +20,7 @@ import { Ev } from "./protocol.js";
 import { LATEST } from "./qualifiers.js";
 import {
   type CountDay,
-  type CountDeltas,
+  CountDeltas,
   FEED_INTERVAL_US,
   MINUTES_PER_DAY,
   type SharedDays,
@@ -28,17 +28,8 @@ import {
   type TraceReads,
 } from "./trace-reads.js";
 
-/** What one replay saw: the same in every partition except `arrivals`, which is this partition's share. */
-export class ReplayCounts {
-  /** Rows (invocations) of the trace that fall in the replay's window. */
-  rows = 0;
-  /** Of them, rows of a trace function no scenario function plays. */
-  unmatchedRows = 0;
-  /** Rows read after their arrival time had passed (beyond the lookahead): they arrive at the feed's time. */
-  lateRows = 0;
-  /** Distinct trace functions seen, and those matched to a scenario function. */
-  traceFunctions = 0;
-  matchedFunctions = 0;
+/** What one replay saw: the same in every partition but `arrivals`, this partition's share. */
+export class ReplayCounts extends CountDeltas {
   /** Arrivals delivered at this partition's functions. */
   arrivals = 0;
 
