@@ -45,7 +45,7 @@ const pick = (list) => list[Math.floor(rand() * list.length)];
 const subnets = Array.from({ length: 40 }, (_, i) => ({
   SubnetId: `subnet-${String(i).padStart(4, "0")}`,
   VpcId: `vpc-${i % 4}`,
-  CidrBlock: `10.${i % 4}.${Math.floor(i / 4)}.0/22`,
+  CidrBlock: `10.${i % 4}.${Math.floor(i / 4) * 4}.0/22`,
   AvailabilityZone: `us-east-1${"abcd"[i % 4]}`,
   AvailableIpAddressCount: 700 + Math.floor(rand() * 300),
   State: "available",
@@ -253,4 +253,5 @@ console.log("| import | median wall s | peak RSS MB | written scenario |");
 console.log("| --- | ---: | ---: | --- |");
 for (const r of results)
   console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${r.rssMb.toFixed(0)} | ${r.valid} |`);
-rmSync(dir, { recursive: true, force: true });
+if (process.env.KEEP_IMPORT_BENCH) console.error(`inputs kept in ${dir}`);
+else rmSync(dir, { recursive: true, force: true });

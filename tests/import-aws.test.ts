@@ -166,6 +166,25 @@ describe("import aws: the fleet reproduced", () => {
     });
   });
 
+  it("a subnet whose CIDR does not parse is still declared, sized by its free addresses, with a warning", () => {
+    const subnets = JSON.parse(readFileSync(ALL.subnets!, "utf8")) as {
+      Subnets: { CidrBlock: string; SubnetId: string }[];
+    };
+    const bad = subnets.Subnets.find((s) => s.SubnetId === "subnet-0b2")!;
+    bad.CidrBlock = "10.0.17.0/20";
+    const files = { ...ALL, subnets: file("subnets-bad-cidr.json", JSON.stringify(subnets)) };
+    const text = importAws(files);
+    expect(text).toMatch(
+      /WARNING: subnet subnet-0b2: CIDR 10\.0\.17\.0\/20: .*; sized by its \d+ free addresses/,
+    );
+    const subnet = imported(files).network.vpcs[0]!.subnets.find((s) => s.id === "subnet-0b2")!;
+    expect(subnet.cidr).toBeUndefined();
+    expect(subnet.capacity).toBeGreaterThan(0);
+    // Functions in that subnet still validate: nothing names an undeclared subnet.
+    const scenario = file("bad-cidr.yaml", text);
+    expect(cli("validate", scenario).status).toBe(0);
+  });
+
   it("the account's concurrency limit comes from get-account-settings", () => {
     expect(imported(ALL).account).toEqual({ concurrencyLimit: 1000, unreservedMinimum: 100 });
     const small = file(

@@ -185,7 +185,16 @@ function vpcsOf(
     const range = parseCidr(s.cidr);
     const v = vpc(s.vpcId);
     if (typeof range === "string") {
-      notes.push(`subnet ${s.id}: ${range}; not imported`);
+      // Functions may name it: declared all the same, sized by what AWS says is free.
+      v.subnets.push({
+        id: s.id,
+        capacity: Math.max(1, s.availableIps),
+        usedByOthers: 0,
+        comment: `WARNING: CIDR ${s.cidr}: ${range}; sized by its ${s.availableIps} free addresses`,
+      });
+      notes.push(
+        `WARNING: subnet ${s.id}: CIDR ${s.cidr}: ${range}; sized by its ${s.availableIps} free addresses`,
+      );
       continue;
     }
     const capacity = range.size - 5;
