@@ -11,7 +11,8 @@
  * - A grid point that fails on the worker is reported once, with its point,
  *   and not retried.
  * - The same sweep run again resumes: every run is found finished, none runs.
- * - An unreachable Redis is said at once; a lost one after --queue-timeout.
+ * - An unreachable Redis is said at once; a lost one after --queue-timeout;
+ *   one back (empty) before it: the lost runs are enqueued again.
  * - A worker stops cleanly on SIGTERM.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -20,6 +21,10 @@ import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { decodeRunFailure, encodeRunFailure } from "../src/experiment/queue-sweep.js";
+import { type QueuedRun, queuedRunId, queuedRunTask, textHash } from "../src/experiment/queued-run.js";
+import { parseQueueUrl } from "../src/experiment/redis-queue-url.js";
+import { loadScenarioText } from "../src/scenario/load.js";
 import { assertBinaries, freePort, requireBinaries, sleep } from "./helpers/prometheus.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -28,12 +33,14 @@ const bins = requireBinaries("the queue sweep tests", { redis: ["redis-server"] 
 
 interface Redis {
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
-async function startRedis(bin: string): Promise<Redis> {
+/** A redis-server without persistence: stopped, it forgets everything. */
+async function startRedis(bin: string, onPort?: number): Promise<Redis> {
   const dir = mkdtempSync(join(tmpdir(), "fleet-sim-redis-"));
-  const port = await freePort();
+  const port = onPort ?? (await freePort());
   const child = spawn(
     bin,
     ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"],
@@ -49,7 +56,7 @@ async function startRedis(bin: string): Promise<Redis> {
   };
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    if (await pong(port)) return { url: `redis://127.0.0.1:${port}`, stop };
+    if (await pong(port)) return { url: `redis://127.0.0.1:${port}`, port, stop };
     await sleep(50);
   }
   await stop();
@@ -110,7 +117,76 @@ const runsOf = (w: Cli, word: string) =>
   w.stderr.split("\n").filter((l) => l.includes(`worker: ${word} `)).length;
 
 let dir = "";
+
+/** quickstart stretched to runs of a second or more, so that a kill lands mid-run. */
+function longScenario(): string {
+  const text = readFileSync(join(ROOT, "scenarios/quickstart.yaml"), "utf8")
+    .replace(/^duration: 8m$/m, "duration: 60m")
+    .replace("for: 5m", "for: 58m")
+    .replace("rate: 50/s", "rate: 300/s");
+  const file = join(dir, "long.yaml");
+  writeFileSync(file, text);
+  return file;
+}
 let redis: Redis | null = null;
+
+describe("queue jobs (no Redis needed)", () => {
+  const text = readFileSync(join(ROOT, "scenarios/quickstart.yaml"), "utf8");
+  const run: QueuedRun = {
+    scenarioHash: textHash(text),
+    scenarioName: "scenarios/quickstart.yaml",
+    file: "scenarios/quickstart.yaml",
+    settings: [{ path: "account.concurrencyLimit", value: "500" }],
+    baseSeed: 1,
+    seed: 3,
+    partitions: 8,
+    version: "0.1.0",
+  };
+
+  it("a job's id is the same for the same run and differs with the scenario text, a value, a seed, the partitions or the version", () => {
+    expect(queuedRunId({ ...run, settings: [...run.settings] })).toBe(queuedRunId(run));
+    const others = [
+      { ...run, scenarioHash: textHash(`${text}\n`) },
+      { ...run, settings: [{ path: "account.concurrencyLimit", value: "600" }] },
+      { ...run, seed: 4 },
+      { ...run, baseSeed: 2 },
+      { ...run, partitions: 3 },
+      { ...run, version: "0.2.0" },
+    ];
+    const ids = new Set([run, ...others].map(queuedRunId));
+    expect(ids.size).toBe(others.length + 1);
+    // BullMQ refuses ids that are integers or hold ":".
+    expect(queuedRunId(run)).toMatch(/^run-[0-9a-f]{64}$/);
+  });
+
+  it("a worker's task is the plan the local sweep runs: the point loaded with the base seed, then given the run's seed", () => {
+    const local = loadScenarioText(text, run.scenarioName, { seed: 1, settings: run.settings });
+    expect(queuedRunTask(run, text)).toEqual({ plan: { ...local, seed: 3 }, file: run.file, partitions: 8 });
+  });
+
+  it("--queue takes redis:// and rediss:// URLs with a password and a database, and shows them without the password", () => {
+    expect(parseQueueUrl("rediss://:s3cret@cache.internal:6380/2")).toEqual({
+      url: "rediss://:s3cret@cache.internal:6380/2",
+      shown: "rediss://:***@cache.internal:6380/2",
+    });
+    expect(parseQueueUrl("redis://127.0.0.1:6379")).toEqual({
+      url: "redis://127.0.0.1:6379",
+      shown: "redis://127.0.0.1:6379",
+    });
+    expect(parseQueueUrl("http://127.0.0.1:6379")).toContain("expected a redis:// or rediss:// URL");
+    expect(parseQueueUrl("127.0.0.1:6379")).toContain("expected a Redis URL like redis://");
+    expect(parseQueueUrl("redis://h:6379/x")).toContain("the database after the port must be a number");
+  });
+
+  it("a run's failure travels as its exit code and message; BullMQ's own reasons are internal errors", () => {
+    const f = { exitCode: 1, message: "fleet-sim: a.yaml:3:1: bad" };
+    expect(decodeRunFailure(encodeRunFailure(f))).toEqual(f);
+    expect(decodeRunFailure("job stalled more than allowable limit")).toEqual({
+      exitCode: 70,
+      message: "fleet-sim: internal error: the queue failed the run: job stalled more than allowable limit",
+    });
+  });
+});
 
 describe.runIf(bins.run)("sweeps on a BullMQ queue over Redis", () => {
   beforeAll(() => {
@@ -174,13 +250,7 @@ describe.runIf(bins.run)("sweeps on a BullMQ queue over Redis", () => {
 
   it("a worker SIGKILLed mid-run loses nothing: its job is run again elsewhere and the sweep is identical", async () => {
     redis = await startRedis(bins.found.redis);
-    // Runs of a few seconds, so the kill lands mid-run.
-    const text = readFileSync(join(ROOT, "scenarios/quickstart.yaml"), "utf8")
-      .replace(/^duration: 8m$/m, "duration: 60m")
-      .replace("for: 5m", "for: 58m")
-      .replace("rate: 50/s", "rate: 300/s");
-    const file = join(dir, "long.yaml");
-    writeFileSync(file, text);
+    const file = longScenario();
     const victim = worker(redis.url);
     const args = [file, "--set", "account.concurrencyLimit=100,1000", "-r", "2"];
     const url = redis.url;
@@ -195,6 +265,20 @@ describe.runIf(bins.run)("sweeps on a BullMQ queue over Redis", () => {
     const others = workers.filter((w) => w !== victim);
     // The killed run too: four runs finished by the two others.
     expect(others.reduce((n, w) => n + runsOf(w, "finished"), 0)).toBe(4);
+  });
+
+  it("Redis lost mid-sweep and back empty within --queue-timeout: the sweep enqueues the lost runs again and is identical", async () => {
+    redis = await startRedis(bins.found.redis);
+    const file = longScenario();
+    const w = worker(redis.url);
+    const args = [file, "--set", "account.concurrencyLimit=100,1000", "-r", "2"];
+    const first = redis;
+    await bothSweeps(args, "restarted", first.url, async () => {
+      await w.waitFor("worker: running ");
+      await first.stop();
+      redis = await startRedis(bins.found.redis, first.port);
+    });
+    expect(runsOf(w, "finished")).toBeGreaterThanOrEqual(4);
   });
 
   it("a grid point that fails on the worker is reported once, with its point, and not retried", async () => {

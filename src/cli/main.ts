@@ -435,7 +435,7 @@ async function main(given: string[]): Promise<void> {
           .option("quiet", { alias: "q", describe: "Print nothing but errors", type: "boolean" })
           .example("$0 worker --queue redis://10.0.0.5:6379 --concurrency 4", "Four runs at once")
           .epilogue(
-            "Ctrl-C (or SIGTERM) finishes the runs in hand and stops; a second one gives them back to the queue. Exit codes: 0 stopped, 1 bad flag or Redis unreachable.",
+            "Ctrl-C (or SIGTERM) finishes the runs in hand and stops; a second one ends the worker and leaves them to the queue. Exit codes: 0 stopped, 1 bad flag or Redis unreachable, 130 ended by a second Ctrl-C (SIGTERM 143, SIGHUP 129).",
           ),
       async (args) => {
         const { workerCommand } = await import("./worker-command.js");

@@ -183,13 +183,14 @@ async function sweepWith(
         stop: stop.signal,
       });
     else {
+      const scenarioHash = textHash(scenario.text);
       const runs = grid.flatMap((point) =>
-        seeds.map((seed) => queuedRun(s, scenario, point, base.seed, seed)),
+        seeds.map((seed) => queuedRun(s, scenario.name, scenarioHash, point, base.seed, seed)),
       );
       const q = await runOnQueue(runs, {
         queue: s.queue,
         scenarioText: scenario.text,
-        scenarioHash: textHash(scenario.text),
+        scenarioHash,
         lostTimeoutMs: s.queueLostTimeoutMs,
         stop: stop.signal,
         onDone: (done, total, workers) =>
@@ -373,14 +374,15 @@ interface QueueProblem {
 /** One run of the sweep as a queue job: what a worker needs to make the plan planFor makes here. */
 function queuedRun(
   s: SweepSettings,
-  scenario: ScenarioInputText,
+  scenarioName: string,
+  scenarioHash: string,
   point: GridPoint,
   baseSeed: number,
   seed: number,
 ): QueuedRun {
   return {
-    scenarioHash: textHash(scenario.text),
-    scenarioName: scenario.name,
+    scenarioHash,
+    scenarioName,
     file: s.file,
     settings: s.parameters.map((p, i) => ({ path: p.path, value: point.values[i] })),
     baseSeed,

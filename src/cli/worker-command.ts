@@ -24,7 +24,11 @@ export interface WorkerFlags {
 export async function workerCommand(
   flags: WorkerFlags,
   term: Terminal,
-  options: { signals?: NodeJS.EventEmitter } = {},
+  options: {
+    signals?: NodeJS.EventEmitter;
+    /** Ends the process at a second signal (process.exit); the runs in hand are left to the queue. */
+    exit?: (code: number) => void;
+  } = {},
 ): Promise<number> {
   try {
     const queue = queueFlag(flags.queue, term.env);
@@ -61,15 +65,22 @@ export async function workerCommand(
     });
     say(`fleet-sim worker: taking runs from ${queue.shown}, ${concurrency} at a time (Ctrl-C stops)`);
     worker.start();
+    const exit = options.exit ?? ((code: number) => process.exit(code));
     const stopped = await new Promise<number>((resolve) => {
       const signals = new StopSignals(options.signals, (signal, count) => {
-        const force = count > 1;
+        if (count > 1) {
+          // The runs in hand are dropped with the process: their locks expire and the
+          // stalled-job check gives them back, as for a worker that died.
+          say(
+            `fleet-sim worker: ${signal}: leaving the ${running.size} runs in hand; the queue gives them to another worker after their lock (10 s)`,
+          );
+          exit(signals.exitCode);
+          return;
+        }
         say(
-          force
-            ? `fleet-sim worker: ${signal}: giving the ${running.size} runs in hand back to the queue`
-            : `fleet-sim worker: ${signal}: finishing the ${running.size} runs in hand (again to give them back)`,
+          `fleet-sim worker: ${signal}: finishing the ${running.size} runs in hand (again to give them back)`,
         );
-        void worker.close(force).finally(() => {
+        void worker.close().finally(() => {
           signals.dispose();
           resolve(ExitCode.Ok);
         });

@@ -8,7 +8,6 @@
  */
 import { Queue, QueueEvents } from "bullmq";
 import { Redis } from "ioredis";
-import { packageVersion } from "../measures/package-version.js";
 import type { Report } from "../report/json-report.js";
 import { type QueuedRun, queuedRunId, RUN_QUEUE, scenarioKey } from "./queued-run.js";
 import { connectionOptions, type QueueUrl } from "./redis-queue-url.js";
@@ -91,18 +90,26 @@ export async function runOnQueue(
   let done = 0;
 
   /** Looks at a job; records it when finished. */
+  /** Jobs Redis no longer has (it restarted without its data): enqueued again. */
+  const missing = new Set<string>();
   const settle = async (id: string): Promise<void> => {
     if (!pending.has(id)) return;
+    // The state first: a job read before it completes has no return value yet.
+    const state = await queue.getJobState(id);
+    if (state === "unknown") {
+      missing.add(id);
+      return;
+    }
+    if (state !== "completed" && state !== "failed") return;
     const job = await queue.getJob(id);
-    if (job === undefined) return;
-    const state = await job.getState();
-    if (!pending.has(id)) return;
+    if (job === undefined || !pending.has(id)) return;
     if (state === "completed") {
+      if (job.returnvalue === null || job.returnvalue === undefined) return;
       pending.delete(id);
       reports[indexOf.get(id)!] = job.returnvalue as Report;
       done++;
       o.onDone?.(done, runs.length, workers);
-    } else if (state === "failed" && failure === null) {
+    } else if (failure === null) {
       failure = { run: runs[indexOf.get(id)!], failure: decodeRunFailure(job.failedReason) };
     }
   };
@@ -112,20 +119,23 @@ export async function runOnQueue(
 
   try {
     await client.connect();
-    await client.set(scenarioKey(o.scenarioHash), o.scenarioText);
     await events.waitUntilReady();
     events.on("completed", ({ jobId }) => void settle(jobId).catch(() => {}));
     events.on("failed", ({ jobId }) => void settle(jobId).catch(() => {}));
-    for (let i = 0; i < runs.length; i += CHUNK) {
-      await queue.addBulk(
-        runs.slice(i, i + CHUNK).map((data, k) => ({
-          name: "run",
-          data,
-          // Kept when done: they are the results a sweep run again resumes from.
-          opts: { jobId: ids[i + k], attempts: 1, removeOnComplete: false, removeOnFail: false },
-        })),
-      );
-    }
+    const enqueue = async (which: readonly number[]) => {
+      await client.set(scenarioKey(o.scenarioHash), o.scenarioText);
+      for (let i = 0; i < which.length; i += CHUNK) {
+        await queue.addBulk(
+          which.slice(i, i + CHUNK).map((r) => ({
+            name: "run",
+            data: runs[r],
+            // Kept when done: they are the results a sweep run again resumes from.
+            opts: { jobId: ids[r], attempts: 1, removeOnComplete: false, removeOnFail: false },
+          })),
+        );
+      }
+    };
+    await enqueue(runs.map((_, i) => i));
     // Runs that failed in an earlier sweep are tried again; finished ones are taken as they are.
     await inChunks(ids, async (id) => {
       const job = await queue.getJob(id);
@@ -148,6 +158,10 @@ export async function runOnQueue(
           // Events are not stored for ever, nor seen while Redis was away: look at the jobs themselves.
           lastReconcileMs = Date.now();
           await inChunks([...pending], settle);
+          if (missing.size > 0) {
+            await enqueue([...missing].map((id) => indexOf.get(id)!));
+            missing.clear();
+          }
         }
         o.onDone?.(done, runs.length, workers);
       } catch {
@@ -166,9 +180,6 @@ export async function runOnQueue(
   }
   return { reports, stopped: o.stop?.aborted === true && pending.size > 0, failure, lost };
 }
-
-/** The version the jobs carry: a worker of another version refuses them. */
-export const queueVersion = (): string => packageVersion();
 
 function sleep(ms: number, stop?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -3,7 +3,8 @@
  * makes each on a worker thread with the very task and code the local
  * sweep's pool uses (replication-worker.ts), returning the report.
  *
- * The run is on a thread so this one stays free to renew the job's lock: a
+ * The run is on a thread so this one stays free to renew the job's lock
+ * (loading the plan here takes about 2 s at a million functions): a
  * worker that dies (SIGKILL, a lost machine) stops renewing it, and after
  * LOCK_DURATION_MS another worker's stalled-job check gives the job back to
  * the queue. A run that throws is not retried: a run is deterministic, so
@@ -73,9 +74,9 @@ export class QueueWorker {
     void this.worker.run().catch(() => {});
   }
 
-  /** Stops pulling; `force` gives the runs in hand back (they are retried elsewhere after their lock) instead of finishing them. */
-  async close(force = false): Promise<void> {
-    await this.worker.close(force);
+  /** Stops pulling, and finishes the runs in hand. */
+  async close(): Promise<void> {
+    await this.worker.close();
     await this.pool.destroy();
     this.client.disconnect();
   }
