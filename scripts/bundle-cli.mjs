@@ -51,7 +51,8 @@ const result = await build({
   platform: "node",
   format: "esm",
   target: "node20",
-  external: ["piscina"],
+  // bullmq loads ioredis with require() when a queue is used (--queue, worker): both stay packages.
+  external: ["piscina", "bullmq", "ioredis"],
   // CommonJS packages inside an ES module bundle still call require().
   banner: {
     js: 'import { createRequire as createRequireForBundle } from "node:module";\nconst require = createRequireForBundle(import.meta.url);',

@@ -147,7 +147,7 @@ describe("fleet-sim run: bad input exits 1 with a clear message", () => {
     const r = cli(["frob"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(
-      'unknown command "frob": expected one of run, validate, sweep, serve, import, help, completion',
+      'unknown command "frob": expected one of run, validate, sweep, worker, serve, import, help, completion',
     );
   });
 });

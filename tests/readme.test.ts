@@ -46,6 +46,16 @@ describe("README", () => {
       expect(text).toContain(`\`${flag}`);
     }
   });
+
+  it("documents sweeps on a queue: sweep's --queue flags and the worker command, in the README and docs/cli.md", () => {
+    const cli = readFileSync(new URL("../docs/cli.md", import.meta.url), "utf8");
+    const sweep = readFileSync(new URL("../docs/sweep.md", import.meta.url), "utf8");
+    for (const page of [text, cli])
+      for (const flag of ["--queue URL", "--queue-timeout S", "--concurrency N", "fleet-sim worker"])
+        expect(page).toContain(`\`${flag}`);
+    expect(sweep).toContain("## Sweeps on many machines");
+    expect(sweep).toContain("docker-compose.sweep.yml");
+  });
 });
 
 describe("the README's first scenario (11.15)", () => {

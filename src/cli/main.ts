@@ -381,6 +381,16 @@ async function main(given: string[]): Promise<void> {
             type: "string",
             requiresArg: true,
           })
+          .option("queue", {
+            describe:
+              "Run the runs on a BullMQ queue at this Redis URL (redis:// or rediss://) for `fleet-sim worker`s; alone: REDIS_URL (docs/sweep.md)",
+            type: "string",
+          })
+          .option("queue-timeout", {
+            describe: "With --queue: seconds to wait for a lost Redis before failing",
+            default: 60,
+            requiresArg: true,
+          })
           .option("quiet", { alias: "q", describe: "Print nothing but errors", type: "boolean" })
           .example(
             "$0 sweep scenarios/capacity-concurrency.yaml --set account.concurrencyLimit=1000,1500,2000,3000",
@@ -392,9 +402,53 @@ async function main(given: string[]): Promise<void> {
       async (args) => {
         const { sweepCommand } = await import("./sweep-command.js");
         const { REPORT_METRICS } = await import("../experiment/report-metric-source.js");
-        process.exitCode = await sweepCommand(sweepFlagsOf(args), term, REPORT_METRICS, undefined, {
-          signals: process,
-        });
+        process.exitCode = await sweepCommand(
+          { ...sweepFlagsOf(args), queue: args.queue, queueTimeout: args.queueTimeout },
+          term,
+          REPORT_METRICS,
+          undefined,
+          { signals: process },
+        );
+      },
+    )
+    .command(
+      "worker",
+      "Make the runs of sweeps given --queue: pull them from the Redis queue and run them (docs/sweep.md)",
+      (y) =>
+        y
+          .option("queue", {
+            describe: "The Redis URL of the sweeps' queue (redis:// or rediss://); alone: REDIS_URL",
+            type: "string",
+            demandOption: true,
+          })
+          .option("concurrency", {
+            alias: "c",
+            describe: "Runs at once, each on its own thread",
+            default: 1,
+            requiresArg: true,
+          })
+          .option("worker-memory", {
+            describe: "Heap limit of each run's thread, in MB",
+            default: DEFAULT_WORKER_MEMORY_MB,
+            requiresArg: true,
+          })
+          .option("quiet", { alias: "q", describe: "Print nothing but errors", type: "boolean" })
+          .example("$0 worker --queue redis://10.0.0.5:6379 --concurrency 4", "Four runs at once")
+          .epilogue(
+            "Ctrl-C (or SIGTERM) finishes the runs in hand and stops; a second one ends the worker and leaves them to the queue. Exit codes: 0 stopped, 1 bad flag or Redis unreachable, 130 ended by a second Ctrl-C (SIGTERM 143, SIGHUP 129).",
+          ),
+      async (args) => {
+        const { workerCommand } = await import("./worker-command.js");
+        process.exitCode = await workerCommand(
+          {
+            queue: args.queue,
+            concurrency: args.concurrency,
+            workerMemory: args.workerMemory,
+            quiet: args.quiet === true,
+          },
+          term,
+          { signals: process },
+        );
       },
     )
     .command(
@@ -524,7 +578,7 @@ async function main(given: string[]): Promise<void> {
     .epilogue(EXIT_CODES)
     .command("help [command]", "Show the help of fleet-sim or of one command")
     .completion("completion", "Print a bash or zsh completion script (fleet-sim completion >> ~/.bashrc)")
-    .demandCommand(1, "Name a command: run, validate, sweep, serve or import.")
+    .demandCommand(1, "Name a command: run, validate, sweep, worker, serve or import.")
     .strict()
     .help()
     .alias("help", "h")

@@ -24,6 +24,10 @@ import {
   type SweepThreshold,
 } from "../experiment/sweep.js";
 import type { Plan } from "../model/plan.js";
+import { DEFAULT_QUEUE_LOST_TIMEOUT_MS, runOnQueue } from "../experiment/queue-sweep.js";
+import { type QueuedRun, describeQueuedRun, textHash } from "../experiment/queued-run.js";
+import { packageVersion } from "../measures/package-version.js";
+import { parseQueueUrl, probeQueue, type QueueUrl } from "../experiment/redis-queue-url.js";
 import { type Report, violatedInvariants } from "../report/json-report.js";
 import { sweepHtml } from "../report/html-report.js";
 import { RunsProgress } from "../report/runs-progress.js";
@@ -63,6 +67,9 @@ export interface SweepFlags {
   out?: unknown;
   csv?: unknown;
   html?: unknown;
+  /** --queue URL: the runs go to a Redis queue for `fleet-sim worker`s (docs/sweep.md); "" takes REDIS_URL. */
+  queue?: unknown;
+  queueTimeout?: unknown;
   quiet?: boolean;
 }
 
@@ -79,6 +86,10 @@ export interface SweepSettings {
   csv: string | null;
   /** --html: the sweep page (docs/html-report.md). */
   html: string | null;
+  /** --queue: run on this Redis queue instead of local threads. */
+  queue: QueueUrl | null;
+  /** --queue-timeout: how long a lost Redis is waited for. */
+  queueLostTimeoutMs: number;
   quiet: boolean;
 }
 
@@ -100,7 +111,7 @@ export async function sweepCommand(
   options: SweepCommandOptions = {},
 ): Promise<number> {
   try {
-    const s = parseSweepFlags(flags, metrics, mode);
+    const s = parseSweepFlags(flags, metrics, mode, term.env);
     const scenario = readScenario(s.file, term.env);
     // A file that cannot be written is said before the runs, not after them; the files the flags
     // name stay untouched until each is replaced whole.
@@ -146,6 +157,11 @@ async function sweepWith(
   const jobs = plans.flatMap((plan) =>
     seeds.map((seed) => ({ plan: { ...plan, seed }, file: s.file, partitions: s.partitions })),
   );
+  if (s.queue !== null) {
+    const unreachable = await probeQueue(s.queue);
+    if (unreachable !== null)
+      throw new UserError(`--queue: cannot reach Redis at ${s.queue.shown}: ${unreachable}`);
+  }
   const label = mode.replicationsOnly ? "replications" : "sweep";
   const progress = term.stderr.isTTY === true && !s.quiet ? new RunsProgress(term.stderr, label) : null;
   // SIGINT, SIGTERM and SIGHUP: the first stops the sweep and writes the finished runs, a second gives that up.
@@ -157,13 +173,46 @@ async function sweepWith(
     term.stderr.write(`${stoppingNote(signal, `the ${label}; the finished runs will be written`)}\n`);
   });
   let outcome: JobsOutcome;
+  let queueProblem: QueueProblem | null = null;
   try {
-    outcome = await runJobsSettled(jobs, {
-      workers: s.workers,
-      workerMemoryMb: s.workerMemoryMb,
-      onDone: (done, total) => progress?.update(done, total),
-      stop: stop.signal,
-    });
+    if (s.queue === null)
+      outcome = await runJobsSettled(jobs, {
+        workers: s.workers,
+        workerMemoryMb: s.workerMemoryMb,
+        onDone: (done, total) => progress?.update(done, total),
+        stop: stop.signal,
+      });
+    else {
+      const scenarioHash = textHash(scenario.text);
+      const runs = grid.flatMap((point) =>
+        seeds.map((seed) => queuedRun(s, scenario.name, scenarioHash, point, base.seed, seed)),
+      );
+      const q = await runOnQueue(runs, {
+        queue: s.queue,
+        scenarioText: scenario.text,
+        scenarioHash,
+        lostTimeoutMs: s.queueLostTimeoutMs,
+        stop: stop.signal,
+        onDone: (done, total, workers) =>
+          progress?.update(done, total, `${workers} worker${workers === 1 ? "" : "s"}`),
+        onResumed: (resumed, total) => {
+          if (s.quiet) return;
+          progress?.clear();
+          term.stderr.write(
+            `fleet-sim: queue ${s.queue!.shown}: ${resumed} of ${total} runs already finished (resumed), ${total - resumed} to run\n`,
+          );
+        },
+      });
+      outcome = { reports: q.reports, stopped: q.stopped, error: null };
+      if (q.failure !== null)
+        queueProblem = {
+          by: "a failed run",
+          exitCode: q.failure.failure.exitCode,
+          message: `the run at ${describeQueuedRun(q.failure.run)} failed on a worker:\n${q.failure.failure.message}`,
+        };
+      else if (q.lost !== null)
+        queueProblem = { by: "a lost queue", exitCode: ExitCode.BadInput, message: q.lost };
+    }
   } finally {
     signals.dispose();
     progress?.clear();
@@ -174,9 +223,9 @@ async function sweepWith(
   }
   const finished = outcome.reports.filter((r): r is Report => r !== null);
   const stopped =
-    outcome.error !== null || outcome.stopped
+    outcome.error !== null || outcome.stopped || queueProblem !== null
       ? {
-          by: outcome.error !== null ? "a failed run" : (signals.first ?? "a stop"),
+          by: outcome.error !== null ? "a failed run" : (queueProblem?.by ?? signals.first ?? "a stop"),
           runsFinished: finished.length,
           runsPlanned: jobs.length,
         }
@@ -214,6 +263,10 @@ async function sweepWith(
     term.stderr.write(`${describeInternalError(outcome.error.cause, term.env)}\n`);
     return ExitCode.Internal;
   }
+  if (queueProblem !== null) {
+    term.stderr.write(errorLines(queueProblem.message));
+    return queueProblem.exitCode;
+  }
   if (broken.length > 0) {
     for (const b of new Set(broken)) term.stderr.write(`fleet-sim: invariant violated: ${b}\n`);
     return ExitCode.Internal;
@@ -237,6 +290,7 @@ export function parseSweepFlags(
   flags: SweepFlags,
   metrics: MetricSource,
   mode: SweepMode = { replicationsOnly: false },
+  env: NodeJS.ProcessEnv = {},
 ): SweepSettings {
   const sets = flags.set === undefined ? [] : Array.isArray(flags.set) ? flags.set : [flags.set];
   if (sets.length === 0 && !mode.replicationsOnly)
@@ -272,6 +326,11 @@ export function parseSweepFlags(
   const out = flags.out === undefined ? null : pathFlag("--out", flags.out);
   const csv = flags.csv === undefined ? null : pathFlag("--csv", flags.csv);
   const html = flags.html === undefined ? null : pathFlag("--html", flags.html);
+  const queue = flags.queue === undefined ? null : queueFlag(flags.queue, env);
+  const queueLostTimeoutMs =
+    flags.queueTimeout === undefined
+      ? DEFAULT_QUEUE_LOST_TIMEOUT_MS
+      : integerFlag("--queue-timeout", flags.queueTimeout, 1, 86_400) * 1000;
   // One file named by two flags (under any spelling) would be written twice.
   checkDistinctOutputs(sweepOutputs({ out, csv, html }));
   return {
@@ -286,7 +345,50 @@ export function parseSweepFlags(
     out,
     csv,
     html,
+    queue,
+    queueLostTimeoutMs,
     quiet: flags.quiet === true,
+  };
+}
+
+/** --queue URL, or --queue alone: REDIS_URL. */
+export function queueFlag(value: unknown, env: NodeJS.ProcessEnv): QueueUrl {
+  let text = value === true ? "" : stringFlag("--queue", value);
+  if (text.trim() === "") {
+    text = env.REDIS_URL ?? "";
+    if (text.trim() === "")
+      throw new UserError("--queue without a URL takes it from REDIS_URL, which is not set");
+  }
+  const q = parseQueueUrl(text.trim());
+  if (typeof q === "string") throw new UserError(q);
+  return q;
+}
+
+/** Why a sweep on the queue ended before all its runs: a run failed on a worker, or Redis was lost. */
+interface QueueProblem {
+  by: string;
+  exitCode: number;
+  message: string;
+}
+
+/** One run of the sweep as a queue job: what a worker needs to make the plan planFor makes here. */
+function queuedRun(
+  s: SweepSettings,
+  scenarioName: string,
+  scenarioHash: string,
+  point: GridPoint,
+  baseSeed: number,
+  seed: number,
+): QueuedRun {
+  return {
+    scenarioHash,
+    scenarioName,
+    file: s.file,
+    settings: s.parameters.map((p, i) => ({ path: p.path, value: point.values[i] })),
+    baseSeed,
+    seed,
+    partitions: s.partitions,
+    version: packageVersion(),
   };
 }
 
@@ -353,7 +455,11 @@ function sweepResult(
 }
 
 /** The metrics a table shows: the thresholds', then --metric's, else a few that most sweeps care about. */
-function shownMetrics(result: SweepResult, s: SweepSettings, metrics: MetricSource): string[] {
+function shownMetrics(
+  result: SweepResult,
+  s: Pick<SweepSettings, "metrics">,
+  metrics: MetricSource,
+): string[] {
   const out = [...new Set([...result.thresholds.map((t) => t.metric), ...s.metrics])];
   if (out.length > 0) return out;
   return DEFAULT_SHOWN.filter((m) => metrics.names.includes(m) && result.points.some((p) => p.metrics[m]));
@@ -366,7 +472,11 @@ const DEFAULT_SHOWN = [
   "concurrency.peak",
 ];
 
-export function renderSweep(result: SweepResult, s: SweepSettings, metrics: MetricSource): string {
+export function renderSweep(
+  result: SweepResult,
+  s: Pick<SweepSettings, "metrics">,
+  metrics: MetricSource,
+): string {
   const shown = shownMetrics(result, s, metrics);
   const thresholds = result.thresholds.map((t) => ({ metric: t.metric, text: t.threshold }));
   const styleOf = (m: string) => sweepStyle(m, thresholds, metrics);

@@ -11,6 +11,7 @@ export const COMMAND_ARGUMENTS: Record<string, string> = {
   run: "FILE",
   validate: "FILE...",
   sweep: "FILE",
+  worker: "",
   serve: "[FILE]",
   import: "SOURCE",
   help: "[COMMAND]",

@@ -149,7 +149,8 @@ export function longestFirst(jobs: readonly RunJob[]): number[] {
   return jobs.map((_, i) => i).sort((a, b) => work[b] - work[a] || a - b);
 }
 
-function workerModuleUrl(): string {
+/** The pool's thread entry: replication-worker, bundled when the build made it. */
+export function workerModuleUrl(): string {
   if (import.meta.url.endsWith(".ts"))
     return new URL("../../dist/experiment/replication-worker.js", import.meta.url).href;
   // The bundled entry when the build made one (scripts/bundle-cli.mjs): a thread starts sooner.

@@ -18,12 +18,13 @@ export class RunsProgress {
     this.startMs = this.nowMs();
   }
 
-  update(done: number, total: number): void {
+  /** `note` follows the ETA (a sweep on a queue: the workers seen). */
+  update(done: number, total: number, note?: string): void {
     const elapsedS = (this.nowMs() - this.startMs) / 1000;
     const etaS = done > 0 ? (elapsedS / done) * (total - done) : Number.NaN;
     const eta = Number.isFinite(etaS) ? ` ETA ${formatSeconds(etaS)}` : "";
     const pct = total > 0 ? Math.floor((100 * done) / total) : 100;
-    let line = `${this.label}: ${done}/${total} runs (${pct}%), ${formatSeconds(elapsedS)} elapsed${eta}`;
+    let line = `${this.label}: ${done}/${total} runs (${pct}%), ${formatSeconds(elapsedS)} elapsed${eta}${note === undefined ? "" : `, ${note}`}`;
     // A terminal that reports 0 columns (some CI consoles) has no width to fit.
     const width = this.sink.columns;
     if (width !== undefined && width > 1 && line.length >= width) line = line.slice(0, width - 1);

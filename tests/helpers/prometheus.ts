@@ -36,13 +36,19 @@ export interface Binaries {
   missing: string[];
   /** Run the tests: everything is there, or we are under CI (where a missing binary must fail). */
   run: boolean;
+  packages: string;
 }
 
 /**
  * Looks for the binaries (each entry: the names it may have). On a machine
  * without them and outside CI, warns loudly so the skip is seen.
  */
-export function requireBinaries(what: string, wanted: Record<string, string[]>): Binaries {
+export function requireBinaries(
+  what: string,
+  wanted: Record<string, string[]>,
+  /** The Debian packages that have them, as .ci/run installs them. */
+  packages = "prometheus prometheus-pushgateway",
+): Binaries {
   const found: Record<string, string> = {};
   const missing: string[] = [];
   for (const [key, names] of Object.entries(wanted)) {
@@ -56,16 +62,16 @@ export function requireBinaries(what: string, wanted: Record<string, string[]>):
     console.warn(
       `\n${line}\n!! SKIPPING ${what}: ${missing.join(", ")} not found on PATH.\n` +
         `!! Install Debian's packages (what .ci/run does):\n` +
-        `!!   apt-get install -y --no-install-recommends prometheus prometheus-pushgateway\n${line}\n`,
+        `!!   apt-get install -y --no-install-recommends ${packages}\n${line}\n`,
     );
   }
-  return { found, missing, run: missing.length === 0 || ci };
+  return { found, missing, run: missing.length === 0 || ci, packages };
 }
 
 /** Fails (under CI) when binaries are missing. */
 export function assertBinaries(b: Binaries): void {
   if (b.missing.length > 0)
-    throw new Error(`missing ${b.missing.join(", ")}: .ci/run installs Debian's prometheus packages`);
+    throw new Error(`missing ${b.missing.join(", ")}: .ci/run installs Debian's ${b.packages}`);
 }
 
 export async function freePort(): Promise<number> {
